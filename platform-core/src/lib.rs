@@ -1,0 +1,16 @@
+//! Model, invariant checks and renderers of a compliance-checked Amazon EKS platform.
+//!
+//! The `platform!` macro (crate `platform-macros`) parses a definition into [`model::Platform`], runs
+//! [`check::check_platform`] at compile time and expands to the same value; the renderers run the same checks
+//! again before producing any artifact, so a platform built by hand cannot bypass them.
+
+pub mod catalog;
+pub mod check;
+pub mod model;
+pub mod naming;
+pub mod render;
+#[doc(hidden)]
+pub mod sample;
+
+pub use check::{check_platform, Finding, Findings, Rule, Severity};
+pub use model::Platform;

@@ -1,0 +1,172 @@
+//! The one place AWS and Kubernetes names are made: `<resource-type>-<platform>[-<component>]-<suffix>`.
+//!
+//! DSL names are Rust identifiers (`external_dns`); their label form (`external-dns`) is what appears in AWS and
+//! Kubernetes names. The environment suffix is only known at deploy time, so the compile-time length checks
+//! assume the longest suffix the CLI accepts ([`MAX_SUFFIX_LEN`]).
+
+/// Longest environment suffix the CLI accepts; compile-time name-length checks assume a suffix this long.
+pub const MAX_SUFFIX_LEN: usize = 8;
+
+/// A kind of AWS name, with the service's length limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// `CreateCluster` name: 1–100 characters.
+    EksCluster,
+    /// `CreateNodegroup` name: 1–63 characters.
+    NodeGroup,
+    /// IAM role name: 64 characters.
+    IamRole,
+    /// IAM policy name: 128 characters.
+    IamPolicy,
+    /// EC2 launch template name: 128 characters.
+    LaunchTemplate,
+    /// KMS alias: 256 characters including `alias/`.
+    KmsAlias,
+    /// Security group name: 255 characters.
+    SecurityGroup,
+    /// Any other tagged `Name`: 255 characters.
+    Tag,
+}
+
+impl NameKind {
+    pub fn max_len(self) -> usize {
+        match self {
+            NameKind::EksCluster => 100,
+            NameKind::NodeGroup => 63,
+            NameKind::IamRole => 64,
+            NameKind::IamPolicy | NameKind::LaunchTemplate => 128,
+            NameKind::KmsAlias => 256,
+            NameKind::SecurityGroup | NameKind::Tag => 255,
+        }
+    }
+
+    pub fn what(self) -> &'static str {
+        match self {
+            NameKind::EksCluster => "EKS cluster name",
+            NameKind::NodeGroup => "EKS node group name",
+            NameKind::IamRole => "IAM role name",
+            NameKind::IamPolicy => "IAM policy name",
+            NameKind::LaunchTemplate => "launch template name",
+            NameKind::KmsAlias => "KMS alias",
+            NameKind::SecurityGroup => "security group name",
+            NameKind::Tag => "Name tag",
+        }
+    }
+}
+
+/// The label form of a DSL identifier: `external_dns` → `external-dns`.
+pub fn label(ident: &str) -> String {
+    ident.replace('_', "-")
+}
+
+/// Whether `s` is a DNS-1123 label: 1–63 lowercase letters, digits and `-`, starting and ending alphanumeric.
+pub fn is_dns_label(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+}
+
+/// Why an environment suffix is rejected, if it is.
+pub fn suffix_error(suffix: &str) -> Option<String> {
+    if suffix.is_empty() {
+        Some("the environment suffix is empty; use 1 to 8 lowercase letters and digits, e.g. `dev`".into())
+    } else if suffix.len() > MAX_SUFFIX_LEN {
+        Some(format!(
+            "the environment suffix `{suffix}` has {} characters; at most {MAX_SUFFIX_LEN} keep every AWS name \
+             within its limit",
+            suffix.len()
+        ))
+    } else if !suffix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        Some(format!("the environment suffix `{suffix}` may only hold lowercase letters and digits, e.g. `dev`"))
+    } else if !suffix.as_bytes()[0].is_ascii_lowercase() {
+        Some(format!("the environment suffix `{suffix}` must start with a letter, e.g. `dev`"))
+    } else {
+        None
+    }
+}
+
+/// Makes every name of one platform in one environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    platform: &'a str,
+    suffix: &'a str,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(platform: &'a str, suffix: &'a str) -> Self {
+        Names { platform, suffix }
+    }
+
+    /// `<resource-type>-<platform>-<component>-<suffix>`; `component` may be empty.
+    pub fn name(&self, resource_type: &str, component: &str) -> String {
+        let platform = label(self.platform);
+        if component.is_empty() {
+            format!("{resource_type}-{platform}-{}", self.suffix)
+        } else {
+            format!("{resource_type}-{platform}-{}-{}", label(component), self.suffix)
+        }
+    }
+
+    /// The EKS cluster name.
+    pub fn cluster(&self) -> String {
+        self.name("eks", "")
+    }
+
+    /// An EKS managed node group; `purchase` is `spot` or `ondemand`. The priority expander matches `-spot-`.
+    pub fn node_group(&self, group: &str, purchase: &str) -> String {
+        self.name("nodegroup", &format!("{}-{purchase}", label(group)))
+    }
+
+    /// An IAM role.
+    pub fn iam_role(&self, component: &str) -> String {
+        self.name("role", component)
+    }
+
+    /// An IAM policy.
+    pub fn iam_policy(&self, component: &str) -> String {
+        self.name("policy", component)
+    }
+
+    /// A KMS alias (`alias/kms-…`).
+    pub fn kms_alias(&self, component: &str) -> String {
+        format!("alias/{}", self.name("kms", component))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_convention() {
+        let n = Names::new("fintech", "dev");
+        assert_eq!(n.cluster(), "eks-fintech-dev");
+        assert_eq!(n.node_group("general", "spot"), "nodegroup-fintech-general-spot-dev");
+        assert_eq!(n.iam_role("external_dns"), "role-fintech-external-dns-dev");
+        assert_eq!(n.kms_alias("payments"), "alias/kms-fintech-payments-dev");
+    }
+
+    #[test]
+    fn suffix_rules() {
+        assert_eq!(suffix_error("dev"), None);
+        assert_eq!(suffix_error("pr1234"), None);
+        assert!(suffix_error("").is_some());
+        assert!(suffix_error("Dev").is_some());
+        assert!(suffix_error("dev-1").is_some());
+        assert!(suffix_error("1dev").is_some());
+        assert!(suffix_error("abcdefghi").is_some());
+    }
+
+    #[test]
+    fn dns_labels() {
+        assert!(is_dns_label("payments"));
+        assert!(is_dns_label("external-dns"));
+        assert!(!is_dns_label("-a"));
+        assert!(!is_dns_label("a_b"));
+        assert!(!is_dns_label("Payments"));
+        assert!(!is_dns_label(&"a".repeat(64)));
+    }
+}

@@ -1,0 +1,88 @@
+//! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to.
+
+use crate::naming::label;
+use crate::render::terraform::Ref;
+
+/// The Terraform name of a DSL identifier (`external_dns` stays `external_dns`; labels become identifiers).
+pub fn ident(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+pub fn vpc() -> Ref {
+    Ref::resource("aws_vpc", "main")
+}
+
+/// The private (node) subnet of the AZ at `index` in `availability_zones`.
+pub fn private_subnet(index: usize) -> Ref {
+    Ref::resource("aws_subnet", &format!("private_{index}"))
+}
+
+/// The public subnet of the AZ at `index`.
+pub fn public_subnet(index: usize) -> Ref {
+    Ref::resource("aws_subnet", &format!("public_{index}"))
+}
+
+/// The pod subnet (in the secondary CIDR) of the AZ at `index`.
+pub fn pod_subnet(index: usize) -> Ref {
+    Ref::resource("aws_subnet", &format!("pods_{index}"))
+}
+
+/// KMS key for Kubernetes secrets envelope encryption.
+pub fn secrets_key() -> Ref {
+    Ref::resource("aws_kms_key", "secrets")
+}
+
+/// KMS key for CloudWatch log groups and the alarm topic.
+pub fn logs_key() -> Ref {
+    Ref::resource("aws_kms_key", "logs")
+}
+
+/// KMS key for node EBS volumes.
+pub fn ebs_key() -> Ref {
+    Ref::resource("aws_kms_key", "ebs")
+}
+
+/// KMS key of one tenant.
+pub fn tenant_key(tenant: &str) -> Ref {
+    Ref::resource("aws_kms_key", &format!("tenant_{}", ident(&label(tenant))))
+}
+
+/// The control-plane log group `/aws/eks/<cluster>/cluster`.
+pub fn cluster_log_group() -> Ref {
+    Ref::resource("aws_cloudwatch_log_group", "cluster")
+}
+
+pub fn cluster() -> Ref {
+    Ref::resource("aws_eks_cluster", "main")
+}
+
+pub fn cluster_role() -> Ref {
+    Ref::resource("aws_iam_role", "cluster")
+}
+
+pub fn node_role() -> Ref {
+    Ref::resource("aws_iam_role", "node")
+}
+
+/// The IAM OIDC provider IRSA trusts.
+pub fn oidc_provider() -> Ref {
+    Ref::resource("aws_iam_openid_connect_provider", "cluster")
+}
+
+/// The IRSA role of one binding.
+pub fn irsa_role(binding: &str) -> Ref {
+    Ref::resource("aws_iam_role", &format!("irsa_{}", ident(binding)))
+}
+
+/// The SNS topic alarms notify.
+pub fn alarm_topic() -> Ref {
+    Ref::resource("aws_sns_topic", "alarms")
+}
+
+pub fn caller_identity() -> Ref {
+    Ref::data("aws_caller_identity", "current")
+}
+
+pub fn partition() -> Ref {
+    Ref::data("aws_partition", "current")
+}

@@ -1,0 +1,173 @@
+//! A small builder for Terraform JSON documents (the format `cdktf synth` writes).
+//!
+//! References are typed ([`Ref`]) instead of hand-formatted `${...}` strings, every block is a `BTreeMap`, so
+//! output is deterministic, and a resource address can only be declared once.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// The address of a resource or data source, e.g. `aws_eks_cluster.main` or `data.aws_partition.current`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ref {
+    address: String,
+}
+
+impl Ref {
+    /// A managed resource: `Ref::resource("aws_eks_cluster", "main")`.
+    pub fn resource(resource_type: &str, name: &str) -> Self {
+        Ref { address: format!("{resource_type}.{name}") }
+    }
+
+    /// A data source: `Ref::data("aws_partition", "current")`.
+    pub fn data(data_type: &str, name: &str) -> Self {
+        Ref { address: format!("data.{data_type}.{name}") }
+    }
+
+    /// `"${<address>.<attr>}"`: an interpolation of one attribute.
+    pub fn attr(&self, attr: &str) -> String {
+        format!("${{{}.{attr}}}", self.address)
+    }
+
+    /// The bare address, as `depends_on` wants it.
+    pub fn address(&self) -> String {
+        self.address.clone()
+    }
+}
+
+/// `"${var.<name>}"`
+pub fn var(name: &str) -> String {
+    format!("${{var.{name}}}")
+}
+
+/// `"${local.<name>}"`
+pub fn local(name: &str) -> String {
+    format!("${{local.{name}}}")
+}
+
+/// `"${<expression>}"` for a Terraform expression that is not a plain reference (a function call, a `for`).
+pub fn expr(expression: &str) -> String {
+    format!("${{{expression}}}")
+}
+
+/// One Terraform root module in JSON syntax.
+#[derive(Debug, Default, Clone)]
+pub struct Document {
+    terraform: Map<String, Value>,
+    provider: BTreeMap<String, Vec<Value>>,
+    variable: BTreeMap<String, Value>,
+    locals: BTreeMap<String, Value>,
+    data: BTreeMap<String, BTreeMap<String, Value>>,
+    resource: BTreeMap<String, BTreeMap<String, Value>>,
+    output: BTreeMap<String, Value>,
+}
+
+impl Document {
+    /// Sets a key of the top-level `terraform` block (`required_version`, `required_providers`, …).
+    pub fn terraform(&mut self, key: &str, value: Value) {
+        self.terraform.insert(key.to_owned(), value);
+    }
+
+    /// Adds a provider configuration.
+    pub fn provider(&mut self, name: &str, config: Value) {
+        self.provider.entry(name.to_owned()).or_default().push(config);
+    }
+
+    /// Declares an input variable.
+    pub fn variable(&mut self, name: &str, body: Value) {
+        assert!(self.variable.insert(name.to_owned(), body).is_none(), "variable `{name}` declared twice");
+    }
+
+    /// Declares a local value; returns `"${local.<name>}"`.
+    pub fn local(&mut self, name: &str, value: Value) -> String {
+        assert!(self.locals.insert(name.to_owned(), value).is_none(), "local `{name}` declared twice");
+        local(name)
+    }
+
+    /// Declares a resource and returns its reference. Declaring an address twice is a renderer bug.
+    pub fn resource(&mut self, resource_type: &str, name: &str, body: Value) -> Ref {
+        let previous = self.resource.entry(resource_type.to_owned()).or_default().insert(name.to_owned(), body);
+        assert!(previous.is_none(), "resource `{resource_type}.{name}` declared twice");
+        Ref::resource(resource_type, name)
+    }
+
+    /// Declares a data source and returns its reference.
+    pub fn data(&mut self, data_type: &str, name: &str, body: Value) -> Ref {
+        let previous = self.data.entry(data_type.to_owned()).or_default().insert(name.to_owned(), body);
+        assert!(previous.is_none(), "data source `{data_type}.{name}` declared twice");
+        Ref::data(data_type, name)
+    }
+
+    /// Declares an output.
+    pub fn output(&mut self, name: &str, body: Value) {
+        assert!(self.output.insert(name.to_owned(), body).is_none(), "output `{name}` declared twice");
+    }
+
+    /// The body of a declared resource, for tests and for modules that amend one another's resources.
+    pub fn get_resource(&self, resource_type: &str, name: &str) -> Option<&Value> {
+        self.resource.get(resource_type)?.get(name)
+    }
+
+    /// The document as a JSON value; empty top-level blocks are left out.
+    pub fn to_value(&self) -> Value {
+        let mut root = Map::new();
+        let mut put = |key: &str, value: Value| {
+            let empty = value.as_object().is_some_and(Map::is_empty);
+            if !empty {
+                root.insert(key.to_owned(), value);
+            }
+        };
+        put("terraform", Value::Object(self.terraform.clone()));
+        put("provider", serde_json::to_value(&self.provider).expect("maps serialize"));
+        put("variable", serde_json::to_value(&self.variable).expect("maps serialize"));
+        put("locals", serde_json::to_value(&self.locals).expect("maps serialize"));
+        put("data", serde_json::to_value(&self.data).expect("maps serialize"));
+        put("resource", serde_json::to_value(&self.resource).expect("maps serialize"));
+        put("output", serde_json::to_value(&self.output).expect("maps serialize"));
+        Value::Object(root)
+    }
+
+    /// Pretty JSON with a trailing newline: byte-identical for the same document.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.to_value()).expect("JSON values serialize");
+        s.push('\n');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_interpolate() {
+        let r = Ref::resource("aws_eks_cluster", "main");
+        assert_eq!(r.attr("arn"), "${aws_eks_cluster.main.arn}");
+        assert_eq!(r.address(), "aws_eks_cluster.main");
+        assert_eq!(Ref::data("aws_partition", "current").attr("partition"), "${data.aws_partition.current.partition}");
+        assert_eq!(var("x"), "${var.x}");
+    }
+
+    #[test]
+    fn documents_are_sorted_and_skip_empty_blocks() {
+        let mut doc = Document::default();
+        doc.resource("aws_vpc", "main", json!({"cidr_block": "10.0.0.0/16"}));
+        doc.resource("aws_subnet", "b", json!({}));
+        doc.resource("aws_subnet", "a", json!({}));
+        let v = doc.to_value();
+        assert!(v.get("variable").is_none());
+        let types: Vec<&String> = v["resource"].as_object().unwrap().keys().collect();
+        assert_eq!(types, ["aws_subnet", "aws_vpc"]);
+        let names: Vec<&String> = v["resource"]["aws_subnet"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "declared twice")]
+    fn an_address_is_declared_once() {
+        let mut doc = Document::default();
+        doc.resource("aws_vpc", "main", json!({}));
+        doc.resource("aws_vpc", "main", json!({}));
+    }
+}

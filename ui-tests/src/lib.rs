@@ -1,0 +1,1 @@
+//! This crate only hosts the trybuild tests in `tests/`.
