@@ -203,7 +203,10 @@ pub fn customer_platform() -> Platform {
             groups_prefix: s("aad:"),
             cluster_roles: vec![
                 ClusterGroupBinding { role: ClusterRole::Admin, group_id: s("4f6b8c0e-2a3d-4e5f-8a7b-9c1d3e5f7a90") },
-                ClusterGroupBinding { role: ClusterRole::ReadOnly, group_id: s("5a7c9d1f-3b4e-4f6a-9b8c-0d2e4f6a8b01") },
+                ClusterGroupBinding {
+                    role: ClusterRole::ReadOnly,
+                    group_id: s("5a7c9d1f-3b4e-4f6a-9b8c-0d2e4f6a8b01"),
+                },
             ],
         },
         dns_zones: vec![DnsZone { name: s("payments.example.com"), zone_id: s("Z0123456789ABCDEFGHIJ") }],

@@ -15,11 +15,8 @@ pub struct KubernetesRelease {
 }
 
 /// Every Kubernetes version the renderer carries versions for, oldest first.
-pub const RELEASES: &[KubernetesRelease] = &[KubernetesRelease {
-    version: "1.28",
-    standard_support_end: "2024-11-26",
-    extended_support_end: "2025-11-26",
-}];
+pub const RELEASES: &[KubernetesRelease] =
+    &[KubernetesRelease { version: "1.28", standard_support_end: "2024-11-26", extended_support_end: "2025-11-26" }];
 
 /// Looks a release up by its minor version.
 pub fn release(version: &str) -> Option<&'static KubernetesRelease> {

@@ -36,6 +36,5 @@ pub const REGIONS: &[&str] = &[
 
 /// Whether `zone` is an availability-zone name of `region` (`us-east-2a` of `us-east-2`).
 pub fn is_zone_of(zone: &str, region: &str) -> bool {
-    zone.strip_prefix(region)
-        .is_some_and(|letter| letter.len() == 1 && letter.as_bytes()[0].is_ascii_lowercase())
+    zone.strip_prefix(region).is_some_and(|letter| letter.len() == 1 && letter.as_bytes()[0].is_ascii_lowercase())
 }

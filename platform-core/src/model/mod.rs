@@ -13,8 +13,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Serialize;
 
-pub use bake::Bake;
 pub(crate) use bake::model_struct;
+pub use bake::Bake;
 pub(crate) use keyword::keyword_enum;
 pub use keyword::{did_you_mean, Keyword, UnknownKeyword};
 
@@ -187,7 +187,9 @@ pub enum Capacity {
     OnDemand,
     Spot,
     /// Part spot, part on-demand, by share of the group's maximum size.
-    Mixed { spot_percent: u8 },
+    Mixed {
+        spot_percent: u8,
+    },
 }
 
 impl Capacity {

@@ -1,0 +1,60 @@
+//! The `platform` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use platform_core::naming::suffix_error;
+use platform_core::render::{render, RenderOptions};
+use platform_core::Platform;
+
+use crate::output::write_artifacts;
+
+/// Render the compile-time checked EKS platform into Terraform JSON and Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "platform", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render every artifact of the platform into a directory.
+    Render {
+        /// Appended to every AWS name (`resource-type-<suffix>`): 1 to 8 lowercase letters and digits.
+        #[arg(long, value_name = "SUFFIX")]
+        environment_suffix: String,
+        /// Output directory; only the files the renderer owns are replaced.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Runs the CLI on `platform`; errors are printed as one line on stderr.
+pub fn run(cli: Cli, platform: &Platform) -> ExitCode {
+    match execute(cli, platform) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
+    match cli.command {
+        Command::Render { environment_suffix, out } => {
+            if let Some(message) = suffix_error(&environment_suffix) {
+                return Err(message);
+            }
+            let options = RenderOptions { environment_suffix };
+            let artifacts = render(platform, &options).map_err(|e| e.to_string())?;
+            write_artifacts(&out, &artifacts).map_err(|e| format!("cannot write to `{}`: {e}", out.display()))?;
+            for path in artifacts.files.keys() {
+                println!("{}", out.join(path).display());
+            }
+            Ok(())
+        }
+    }
+}
