@@ -100,6 +100,11 @@ impl<'a> Names<'a> {
         Names { platform, suffix }
     }
 
+    /// The environment suffix.
+    pub fn suffix(&self) -> &'a str {
+        self.suffix
+    }
+
     /// `<resource-type>-<platform>-<component>-<suffix>`; `component` may be empty.
     pub fn name(&self, resource_type: &str, component: &str) -> String {
         let platform = label(self.platform);

@@ -79,10 +79,23 @@ pub fn alarm_topic() -> Ref {
     Ref::resource("aws_sns_topic", "alarms")
 }
 
-pub fn caller_identity() -> Ref {
-    Ref::data("aws_caller_identity", "current")
+/// The name every singleton data source gets.
+pub const CURRENT: &str = "current";
+
+pub fn caller_identity_type() -> &'static str {
+    "aws_caller_identity"
 }
 
+pub fn partition_type() -> &'static str {
+    "aws_partition"
+}
+
+/// `data.aws_caller_identity.current` (declared by the providers module).
+pub fn caller_identity() -> Ref {
+    Ref::data(caller_identity_type(), CURRENT)
+}
+
+/// `data.aws_partition.current` (declared by the providers module).
 pub fn partition() -> Ref {
-    Ref::data("aws_partition", "current")
+    Ref::data(partition_type(), CURRENT)
 }
