@@ -1,1 +1,20 @@
-//! The `platform!` macro.
+//! The `platform!` macro: parses the DSL into a `platform_core::model::Platform`, runs platform-core's checks at
+//! compile time, reports every finding on the token it is about, and expands to the checked value.
+//!
+//! The logic lives in ordinary modules that are unit-tested on `proc_macro2` tokens: [`parse`] (one function per
+//! DSL block, errors collected in a [`ctxt::Ctxt`]), [`spans`] (field path → token) and [`expand`].
+
+mod ctxt;
+mod expand;
+mod parse;
+mod spans;
+
+/// Declares a platform; expands to a `::platform_core::model::Platform` value (users depend on `platform-core`).
+///
+/// Syntax errors (unknown or duplicate keys, missing keys, values of the wrong kind) and every error finding of
+/// `platform_core::check::check_platform` become compile errors on the offending token; warning findings
+/// (e.g. a Kubernetes version past its support window) become `#[deprecated]` warnings on the token.
+#[proc_macro]
+pub fn platform(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand::expand(input.into()).into()
+}

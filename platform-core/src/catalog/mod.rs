@@ -3,4 +3,5 @@
 
 pub mod instance_types;
 pub mod kubernetes;
+pub mod namespaces;
 pub mod regions;

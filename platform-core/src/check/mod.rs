@@ -3,11 +3,33 @@
 //! One module per concern; each `check_*` function documents its rule and why, and pushes every violation it
 //! finds (never only the first). [`check_platform`] runs them all. The macro maps each finding's
 //! [`FieldPath`] to the span of the token it came from; the renderers refuse a platform with errors.
+//!
+//! Conventions: a message is one sentence starting lowercase with values in backticks; `help` names the token
+//! to write where possible; a conflict between two values is reported on both; a value that fails to parse is
+//! reported once (by its syntax rule) and skipped by the rules that need it parsed, so one mistake does not
+//! cascade into several findings.
 
+mod addons;
+mod capacity;
+mod dns;
+mod encryption;
 mod finding;
+mod identity;
+mod irsa;
+mod naming;
+mod network;
+mod nodes;
 mod rule;
+mod tenancy;
+mod values;
+mod versions;
+
+#[cfg(test)]
+mod properties;
 
 pub use finding::{FieldPath, Finding, Findings, Severity};
+pub use naming::checked_names;
+pub use network::parse_cidr;
 pub use rule::Rule;
 
 use crate::model::Platform;
@@ -16,9 +38,25 @@ use crate::model::Platform;
 ///
 /// `today` (ISO date) decides the support-window warning; pass the build or render date.
 pub fn check_platform(platform: &Platform, today: &str) -> Findings {
-    let findings = Findings::default();
-    let _ = (platform, today);
+    let mut findings = Findings::default();
+    let out = &mut findings;
+    network::check(platform, out);
+    naming::check(platform, out);
+    nodes::check(platform, out);
+    capacity::check(platform, out);
+    encryption::check(platform, out);
+    tenancy::check(platform, out);
+    identity::check(platform, out);
+    irsa::check(platform, out);
+    addons::check(platform, out);
+    dns::check(platform, out);
+    versions::check(platform, today, out);
     findings
+}
+
+/// The path of a top-level field: `at("vpc").key("cidr")` is `vpc.cidr`.
+fn at(key: &str) -> FieldPath {
+    FieldPath::root().key(key)
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`, for the support-window rule.
@@ -41,8 +79,50 @@ pub fn iso_date(days_since_epoch: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Helpers for the unit tests of every check module.
+#[cfg(test)]
+mod testing {
+    pub(crate) use super::{Finding, Findings, Rule, Severity};
+    pub(crate) use crate::model::*;
+
+    /// A date inside 1.28's standard support, so that the sample has no finding at all.
+    pub(crate) const BEFORE_EOL: &str = "2024-06-01";
+
+    pub(crate) fn sample() -> Platform {
+        crate::sample::customer_platform()
+    }
+
+    pub(crate) fn run(p: &Platform) -> Findings {
+        super::check_platform(p, BEFORE_EOL)
+    }
+
+    /// Messages start lowercase (rustc's convention) unless their first word is an acronym or a proper noun.
+    pub(crate) fn starts_lowercase(message: &str) -> bool {
+        let first = message.split([' ', '`']).next().unwrap_or_default();
+        message.starts_with(|c: char| !c.is_uppercase())
+            || first.chars().skip(1).any(char::is_uppercase)
+            || ["Azure", "Kubernetes", "Bottlerocket", "Route"].contains(&first)
+    }
+
+    /// The finding of `rule` at `path` whose message contains `needle`; fails with every finding otherwise.
+    #[track_caller]
+    pub(crate) fn expect<'a>(findings: &'a Findings, rule: Rule, path: &str, needle: &str) -> &'a Finding {
+        let found = findings.0.iter().find(|f| f.rule == rule && f.path.as_str() == path && f.message.contains(needle));
+        let Some(found) = found else {
+            panic!(
+                "no `{rule}` finding at `{path}` mentioning {needle:?}; findings:\n{findings}\npaths: {:?}",
+                findings.0.iter().map(|f| (f.rule.id(), f.path.as_str())).collect::<Vec<_>>()
+            )
+        };
+        assert!(starts_lowercase(&found.message), "message starts lowercase: {}", found.message);
+        assert!(!found.help.is_empty(), "help is set: {found:?}");
+        found
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::*;
     use super::*;
 
     #[test]
@@ -51,5 +131,141 @@ mod tests {
         assert_eq!(iso_date(19_722), "2023-12-31");
         assert_eq!(iso_date(20_418), "2025-11-26");
         assert_eq!(iso_date(11_016), "2000-02-29");
+    }
+
+    #[test]
+    fn the_customer_platform_has_no_errors() {
+        let f = check_platform(&sample(), "2030-01-01");
+        assert!(!f.has_errors(), "{f}");
+        assert!(f.0.iter().all(|f| f.rule == Rule::SupportWindow), "{f}");
+        assert!(run(&sample()).0.is_empty(), "{}", run(&sample()));
+    }
+
+    /// One broken platform per rule: every rule of [`Rule::ALL`] is produced by some check.
+    fn broken_platforms() -> Vec<(Rule, Platform, &'static str)> {
+        let mut cases: Vec<(Rule, Platform, &'static str)> = Vec::new();
+        let mut case = |rule: Rule, today: &'static str, edit: &dyn Fn(&mut Platform)| {
+            let mut p = sample();
+            edit(&mut p);
+            cases.push((rule, p, today));
+        };
+        let t = BEFORE_EOL;
+        case(Rule::InvalidCidr, t, &|p| p.vpc.cidr = "10.0.0.1/16".into());
+        case(Rule::VpcCidrSize, t, &|p| p.vpc.cidr = "10.0.0.0/12".into());
+        case(Rule::SubnetOutsideVpc, t, &|p| p.vpc.public_subnets[0] = "10.9.0.0/24".into());
+        case(Rule::SubnetsOverlap, t, &|p| p.vpc.public_subnets[0] = "10.0.97.0/24".into());
+        case(Rule::SubnetPerAz, t, &|p| p.vpc.public_subnets.truncate(2));
+        case(Rule::UnknownRegion, t, &|p| p.region = "us-central-1".into());
+        case(Rule::ThreeAzs, t, &|p| p.availability_zones.truncate(2));
+        case(Rule::AzNotInRegion, t, &|p| p.availability_zones[0] = "eu-west-1a".into());
+        case(Rule::PodCidrOverlapsVpc, t, &|p| p.vpc.pod_cidr = "10.0.0.0/16".into());
+        case(Rule::PodCidrRange, t, &|p| p.vpc.pod_cidr = "100.64.0.0/28".into());
+        case(Rule::RequiredEndpoints, t, &|p| p.vpc.endpoints.clear());
+        case(Rule::FlowLogs, t, &|p| p.vpc.flow_logs = false);
+        case(Rule::NameSyntax, t, &|p| p.name = "FinTech".into());
+        case(Rule::DuplicateName, t, &|p| p.tenants[1].name = "payments".into());
+        case(Rule::NameLength, t, &|p| p.irsa[0].name = "cluster_autoscaler_for_the_payments_platform_x".into());
+        case(Rule::TagSyntax, t, &|p| {
+            p.tags.insert("aws:owner".into(), "x".into());
+        });
+        case(Rule::UnknownInstanceType, t, &|p| p.node_groups[0].instance_types[0] = "m5.lrage".into());
+        case(Rule::InstanceSizesDiffer, t, &|p| p.node_groups[1].instance_types[1] = "t3.large".into());
+        case(Rule::SizeOrder, t, &|p| p.node_groups[0].desired_size = 9);
+        case(Rule::CriticalOnDemand, t, &|p| p.node_groups[0].capacity = Capacity::Spot);
+        case(Rule::BatchSpotOnly, t, &|p| p.node_groups[2].capacity = Capacity::Mixed { spot_percent: 90 });
+        case(Rule::DedicatedTaint, t, &|p| p.node_groups[0].taints.clear());
+        case(Rule::SpotPercent, t, &|p| p.node_groups[1].capacity = Capacity::Mixed { spot_percent: 100 });
+        case(Rule::BottlerocketOnly, t, &|p| p.node_groups[1].os = NodeOs::AmazonLinux2023);
+        case(Rule::WorkloadClasses, t, &|p| {
+            p.node_groups.remove(1);
+        });
+        case(Rule::DiskSize, t, &|p| p.node_groups[1].disk_gib = 8);
+        case(Rule::LabelSyntax, t, &|p| {
+            p.node_groups[1].labels.insert("team/".into(), "x".into());
+        });
+        case(Rule::SpotShare, t, &|p| {
+            p.node_groups[1].capacity = Capacity::OnDemand;
+            p.node_groups[2].max_size = 10;
+        });
+        case(Rule::EncryptionRequired, t, &|p| p.encryption.ebs = false);
+        case(Rule::LogRetention, t, &|p| p.cluster.log_retention_days = 30);
+        case(Rule::ControlPlaneLogs, t, &|p| p.cluster.logs.retain(|l| *l != LogType::Audit));
+        case(Rule::UnknownNodeGroup, t, &|p| p.tenants[0].node_groups[0] = "critcal".into());
+        case(Rule::TenantPodSecurity, t, &|p| p.tenants[0].pod_security = PodSecurity::Privileged);
+        case(Rule::SecretPrefix, t, &|p| p.tenants[0].secret_prefix = "payments".into());
+        case(Rule::CrossAccountRole, t, &|p| p.tenants[0].cross_account_roles[0] = "arn:aws:iam::1:role/x".into());
+        case(Rule::Quota, t, &|p| p.tenants[0].quota.memory = "32GB".into());
+        case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
+        case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
+        case(Rule::UnknownNamespace, t, &|p| p.irsa[3].namespace = "externalsecrets".into());
+        case(Rule::WildcardPolicy, t, &|p| {
+            p.irsa.push(IrsaBinding {
+                name: "app".into(),
+                namespace: "payments".into(),
+                service_account: "app".into(),
+                policy: Policy::Custom(vec![Statement { actions: vec!["*".into()], resources: vec!["*".into()] }]),
+            });
+        });
+        case(Rule::ControllerRoles, t, &|p| {
+            p.irsa.remove(0);
+        });
+        case(Rule::ServiceAccount, t, &|p| p.irsa[0].service_account = "Cluster_Autoscaler".into());
+        case(Rule::PolicySyntax, t, &|p| {
+            p.irsa.push(IrsaBinding {
+                name: "app".into(),
+                namespace: "payments".into(),
+                service_account: "app".into(),
+                policy: Policy::Custom(vec![Statement {
+                    actions: vec!["GetObject".into()],
+                    resources: vec!["arn:aws:s3:::bucket/*".into()],
+                }]),
+            });
+        });
+        case(Rule::RequiredAddons, t, &|p| {
+            p.addons.remove(0);
+        });
+        case(Rule::AddonOption, t, &|p| p.addons[1].replicas = Some(2));
+        case(Rule::DnsZone, t, &|p| p.dns_zones[0].zone_id = "z123".into());
+        case(Rule::KubernetesVersion, t, &|p| p.kubernetes = "1.27".into());
+        case(Rule::SupportWindow, "2025-01-01", &|_| ());
+        cases
+    }
+
+    #[test]
+    fn every_rule_is_produced_by_a_broken_platform() {
+        let cases = broken_platforms();
+        for (rule, platform, today) in &cases {
+            let f = check_platform(platform, today);
+            assert!(!f.of(*rule).is_empty(), "`{rule}` not produced; findings:\n{f}");
+            let expected = if *rule == Rule::SupportWindow { Severity::Warning } else { Severity::Error };
+            assert!(f.of(*rule).iter().all(|f| f.severity == expected), "{f}");
+        }
+        for rule in Rule::ALL {
+            assert!(cases.iter().any(|(r, ..)| r == rule), "no broken platform for `{rule}`");
+        }
+    }
+
+    #[test]
+    fn every_finding_follows_the_message_conventions() {
+        for (_, platform, today) in broken_platforms() {
+            for f in check_platform(&platform, today).0 {
+                assert!(starts_lowercase(&f.message), "{f}");
+                assert!(!f.message.ends_with('.'), "one sentence without a final period: {f}");
+                assert!(!f.help.is_empty() && !f.value.is_empty(), "{f:?}");
+                assert!(!f.path.as_str().is_empty(), "every finding points somewhere: {f:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn all_violations_are_collected() {
+        let mut p = sample();
+        p.vpc.flow_logs = false;
+        p.encryption.secrets = false;
+        p.encryption.logs = false;
+        p.node_groups[0].os = NodeOs::Ubuntu;
+        p.node_groups[2].os = NodeOs::Windows;
+        let f = run(&p);
+        assert_eq!(f.errors().count(), 5, "{f}");
     }
 }

@@ -24,7 +24,7 @@ rules! {
     // --- network ---
     /// A CIDR does not parse as an IPv4 network in canonical form (`10.0.0.0/16`, host bits zero).
     InvalidCidr = "network/invalid-cidr",
-    /// The VPC CIDR must be between /16 and /28 (AWS VPC limit).
+    /// The VPC CIDR and its subnets are between /16 and /28 (AWS VPC and subnet limit).
     VpcCidrSize = "network/vpc-cidr-size",
     /// Every subnet lies inside the VPC CIDR.
     SubnetOutsideVpc = "network/subnet-outside-vpc",
@@ -53,6 +53,8 @@ rules! {
     DuplicateName = "naming/duplicate",
     /// Names fit the AWS limits once the longest environment suffix is added.
     NameLength = "naming/length",
+    /// Cost-allocation tags are keys and values AWS accepts (length, characters, no reserved `aws:` prefix).
+    TagSyntax = "naming/tag",
     // --- nodes ---
     /// Instance types are ones the platform knows the size of.
     UnknownInstanceType = "nodes/unknown-instance-type",
@@ -74,6 +76,8 @@ rules! {
     WorkloadClasses = "nodes/workload-classes",
     /// The data volume is large enough for container images (at least 20 GiB).
     DiskSize = "nodes/disk-size",
+    /// Node labels and taints are valid Kubernetes label keys and values.
+    LabelSyntax = "nodes/label-syntax",
     // --- capacity ---
     /// Spot is at least 50% of the non-critical capacity (max size x vCPU).
     SpotShare = "capacity/spot-share",
@@ -85,7 +89,7 @@ rules! {
     /// Control-plane logs include audit, authenticator and scheduler.
     ControlPlaneLogs = "logging/control-plane-logs",
     // --- tenancy ---
-    /// Tenants name existing node groups.
+    /// Tenants and addons name existing node groups.
     UnknownNodeGroup = "tenancy/unknown-node-group",
     /// Tenants run at `restricted` or `baseline`, never `privileged`.
     TenantPodSecurity = "tenancy/pod-security",
@@ -109,13 +113,16 @@ rules! {
     ControllerRoles = "irsa/controller-roles",
     /// Service account names are DNS-1123 subdomains.
     ServiceAccount = "irsa/service-account",
+    /// Custom statements have actions shaped `service:Action` and resources that are `*` or ARNs.
+    PolicySyntax = "irsa/policy-syntax",
     // --- addons ---
-    /// CoreDNS, kube-proxy and the EBS CSI driver are installed as managed addons.
+    /// CoreDNS, kube-proxy, the EBS CSI driver and CloudWatch observability are installed, each once.
     RequiredAddons = "addons/required",
-    /// An override the addon does not support (e.g. `replicas` on the kube-proxy DaemonSet).
+    /// An override the addon does not support or an invalid one (`replicas` on the kube-proxy DaemonSet,
+    /// `replicas: 0`, a malformed resource quantity).
     AddonOption = "addons/unsupported-option",
     // --- DNS ---
-    /// Hosted zone ids and domain names are well formed.
+    /// Hosted zone ids and domain names are well formed and unique; external-dns has a zone to manage.
     DnsZone = "dns/zone",
     // --- versions ---
     /// The Kubernetes version is one the renderer carries addon and chart versions for.

@@ -1,0 +1,273 @@
+//! IRSA rules: namespaces, service accounts, the platform controllers' roles, and custom policy statements.
+
+use super::values::{is_dns_subdomain, ticks};
+use super::{at, FieldPath, Finding, Findings, Rule};
+use crate::catalog::namespaces::SYSTEM_NAMESPACES;
+use crate::model::{did_you_mean, IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
+use crate::naming::label;
+
+pub(super) fn check(p: &Platform, out: &mut Findings) {
+    for (i, b) in p.irsa.iter().enumerate() {
+        let path = at("irsa").index(i);
+        check_namespace(p, b, &path, out);
+        check_service_account(b, &path, out);
+        if let Policy::Custom(statements) = &b.policy {
+            for (j, s) in statements.iter().enumerate() {
+                let path = path.key("policy").index(j);
+                check_statement_syntax(s, &path, out);
+                check_wildcard(s, &path, out);
+            }
+        }
+    }
+    check_controller_roles(p, out);
+}
+
+/// Every namespace a binding may name: the tenants' and the system namespaces.
+fn namespaces(p: &Platform) -> Vec<String> {
+    let tenants = p.tenants.iter().map(|t| label(&t.name));
+    tenants.chain(SYSTEM_NAMESPACES.iter().map(|n| (*n).to_owned())).collect()
+}
+
+/// `irsa/unknown-namespace`: the role's trust policy is pinned to `system:serviceaccount:<ns>:<sa>`; a namespace
+/// nobody creates makes a role that nothing can assume.
+fn check_namespace(p: &Platform, b: &IrsaBinding, path: &FieldPath, out: &mut Findings) {
+    let known = namespaces(p);
+    if known.contains(&b.namespace) {
+        return;
+    }
+    let help = match did_you_mean(&b.namespace, known.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("use a tenant's namespace or one of {}", ticks(&known)),
+    };
+    out.push(Finding::error(
+        Rule::UnknownNamespace,
+        path.key("namespace"),
+        &b.namespace,
+        format!(
+            "IRSA binding `{}` names namespace `{}`, which is neither a tenant's nor a system namespace",
+            b.name, b.namespace
+        ),
+        help,
+    ));
+}
+
+/// Service accounts the EKS addons create themselves: their IRSA binding must use exactly these, since the addon
+/// (not the platform) names the account (EKS user guide, EBS CSI driver and CloudWatch observability addons).
+fn fixed_service_account(policy: &Policy) -> Option<(&'static str, &'static str)> {
+    match policy {
+        Policy::Managed(ManagedPolicy::EbsCsi) => Some(("kube-system", "ebs-csi-controller-sa")),
+        Policy::Managed(ManagedPolicy::CloudwatchObservability) => Some(("amazon-cloudwatch", "cloudwatch-agent")),
+        _ => None,
+    }
+}
+
+/// `irsa/service-account`: the service account is a Kubernetes object name (DNS-1123 subdomain), and for the
+/// addon-managed accounts it is the one the addon creates.
+fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) {
+    let sa = &b.service_account;
+    if !is_dns_subdomain(sa) {
+        let fixed = sa.to_ascii_lowercase().replace('_', "-");
+        let help = if is_dns_subdomain(&fixed) {
+            format!("write `service_account: \"{fixed}\"`")
+        } else {
+            "use lowercase letters, digits, `-` and `.`, e.g. `external-dns`".to_owned()
+        };
+        out.push(Finding::error(
+            Rule::ServiceAccount,
+            path.key("service_account"),
+            sa,
+            format!("service account `{sa}` of IRSA binding `{}` is not a valid Kubernetes name", b.name),
+            help,
+        ));
+        return;
+    }
+    if let Some((namespace, account)) = fixed_service_account(&b.policy) {
+        if (b.namespace.as_str(), sa.as_str()) != (namespace, account) {
+            out.push(Finding::error(
+                Rule::ServiceAccount,
+                path.key("service_account"),
+                sa,
+                format!(
+                    "IRSA binding `{}` names `{}/{sa}`, but its EKS addon runs as `{namespace}/{account}`",
+                    b.name, b.namespace
+                ),
+                format!("write `namespace: \"{namespace}\"` and `service_account: \"{account}\"`"),
+            ));
+        }
+    }
+}
+
+/// Whether `action` is shaped `service:Action`: a lowercase service prefix, then letters, digits and wildcards.
+fn is_action(action: &str) -> bool {
+    action == "*"
+        || action.split_once(':').is_some_and(|(service, name)| {
+            !service.is_empty()
+                && service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?')
+        })
+}
+
+/// `irsa/policy-syntax`: IAM rejects an action without its service prefix and a resource that is neither `*`
+/// nor an ARN (`MalformedPolicyDocument`), and a statement needs both lists.
+fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
+    for (key, list) in [("actions", &s.actions), ("resources", &s.resources)] {
+        if list.is_empty() {
+            out.push(Finding::error(
+                Rule::PolicySyntax,
+                path.key(key),
+                "[]",
+                format!("a policy statement has no {key}"),
+                format!("list at least one entry in `{key}`"),
+            ));
+        }
+    }
+    for (k, action) in s.actions.iter().enumerate() {
+        if !is_action(action) {
+            out.push(Finding::error(
+                Rule::PolicySyntax,
+                path.key("actions").index(k),
+                action,
+                format!("action `{action}` is not shaped `service:Action`"),
+                "prefix the action with its service, e.g. `s3:GetObject`",
+            ));
+        }
+    }
+    for (k, resource) in s.resources.iter().enumerate() {
+        if resource != "*" && !resource.starts_with("arn:") {
+            out.push(Finding::error(
+                Rule::PolicySyntax,
+                path.key("resources").index(k),
+                resource,
+                format!("resource `{resource}` is neither `*` nor an ARN"),
+                "write the resource's ARN, e.g. `arn:aws:s3:::my-bucket/*`",
+            ));
+        }
+    }
+}
+
+/// `irsa/wildcard-policy`: a statement allowing every action (`*`, `*:*`) on every resource is administrator
+/// access for a pod (PCI DSS 7.2: least privilege). Reported on the wildcard action.
+fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) {
+    if !s.resources.iter().any(|r| r == "*") {
+        return;
+    }
+    for (k, action) in s.actions.iter().enumerate() {
+        if action == "*" || action == "*:*" {
+            out.push(Finding::error(
+                Rule::WildcardPolicy,
+                path.key("actions").index(k),
+                action,
+                format!("action `{action}` on resource `*` grants every AWS permission"),
+                "list the actions the workload calls (e.g. `s3:GetObject`) and the ARNs it calls them on",
+            ));
+        }
+    }
+}
+
+/// `irsa/controller-roles`: every platform controller runs on IRSA (requirement 6), so each managed policy has a
+/// binding, once (two bindings would render two roles for one service account).
+fn check_controller_roles(p: &Platform, out: &mut Findings) {
+    for &(_, policy) in ManagedPolicy::ALL {
+        let bindings: Vec<usize> = (0..p.irsa.len()).filter(|i| p.irsa[*i].policy == Policy::Managed(policy)).collect();
+        if bindings.is_empty() {
+            out.push(Finding::error(
+                Rule::ControllerRoles,
+                at("irsa"),
+                policy.keyword(),
+                format!("no IRSA binding uses policy `{policy}`, but the platform runs that controller"),
+                format!("add a binding with `policy: {policy}`"),
+            ));
+        }
+        for &i in bindings.iter().skip(1) {
+            out.push(Finding::error(
+                Rule::ControllerRoles,
+                at("irsa").index(i),
+                policy.keyword(),
+                format!("policy `{policy}` is already bound by `{}`", p.irsa[bindings[0]].name),
+                "remove this binding: one controller, one role",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::is_action;
+
+    fn custom(actions: &[&str], resources: &[&str]) -> IrsaBinding {
+        IrsaBinding {
+            name: "app".into(),
+            namespace: "payments".into(),
+            service_account: "app".into(),
+            policy: Policy::Custom(vec![Statement {
+                actions: actions.iter().map(|s| (*s).into()).collect(),
+                resources: resources.iter().map(|s| (*s).into()).collect(),
+            }]),
+        }
+    }
+
+    #[test]
+    fn namespaces() {
+        let mut p = sample();
+        p.irsa[3].namespace = "externalsecrets".into();
+        p.irsa.push(custom(&["s3:GetObject"], &["arn:aws:s3:::b/*"]));
+        p.irsa[6].namespace = "api".into();
+        let f = run(&p);
+        let typo = expect(&f, Rule::UnknownNamespace, "irsa[3].namespace", "`externalsecrets`");
+        assert_eq!(typo.help, "did you mean `external-secrets`?");
+        assert_eq!(f.errors().count(), 1, "a tenant namespace is fine: {f}");
+    }
+
+    #[test]
+    fn service_accounts() {
+        let mut p = sample();
+        p.irsa[0].service_account = "Cluster_Autoscaler".into();
+        p.irsa[4].service_account = "ebs-csi".into();
+        let f = run(&p);
+        let bad = expect(&f, Rule::ServiceAccount, "irsa[0].service_account", "not a valid Kubernetes name");
+        assert_eq!(bad.help, "write `service_account: \"cluster-autoscaler\"`");
+        let fixed = expect(&f, Rule::ServiceAccount, "irsa[4].service_account", "`kube-system/ebs-csi-controller-sa`");
+        assert!(fixed.help.contains("`service_account: \"ebs-csi-controller-sa\"`"));
+    }
+
+    #[test]
+    fn wildcards() {
+        let mut p = sample();
+        p.irsa.push(custom(&["s3:GetObject", "*"], &["*"]));
+        p.irsa.push(custom(&["*:*"], &["arn:aws:s3:::b"]));
+        p.irsa[7].name = "app2".into();
+        let f = run(&p);
+        expect(&f, Rule::WildcardPolicy, "irsa[6].policy[0].actions[1]", "every AWS permission");
+        assert_eq!(f.of(Rule::WildcardPolicy).len(), 1, "`*:*` on one ARN is not `*` on `*`: {f}");
+    }
+
+    #[test]
+    fn statement_syntax() {
+        assert!(is_action("s3:GetObject") && is_action("ec2:Describe*") && is_action("*"));
+        assert!(
+            !is_action("GetObject") && !is_action("S3:GetObject") && !is_action("s3:") && !is_action("s3:Get Object")
+        );
+        let mut p = sample();
+        p.irsa.push(custom(&["GetObject"], &["bucket"]));
+        p.irsa.push(custom(&[], &[]));
+        p.irsa[7].name = "app2".into();
+        let f = run(&p);
+        expect(&f, Rule::PolicySyntax, "irsa[6].policy[0].actions[0]", "`GetObject`");
+        expect(&f, Rule::PolicySyntax, "irsa[6].policy[0].resources[0]", "`bucket`");
+        expect(&f, Rule::PolicySyntax, "irsa[7].policy[0].actions", "no actions");
+        expect(&f, Rule::PolicySyntax, "irsa[7].policy[0].resources", "no resources");
+    }
+
+    #[test]
+    fn controller_roles() {
+        let mut p = sample();
+        p.irsa.remove(2);
+        p.irsa[0].policy = Policy::Managed(ManagedPolicy::AwsLoadBalancerController);
+        let f = run(&p);
+        expect(&f, Rule::ControllerRoles, "irsa", "`external_dns`");
+        expect(&f, Rule::ControllerRoles, "irsa", "`cluster_autoscaler`");
+        expect(&f, Rule::ControllerRoles, "irsa[1]", "already bound by `cluster_autoscaler`");
+    }
+}

@@ -1,0 +1,222 @@
+//! Naming rules: identifier syntax, uniqueness, AWS length limits once the suffix is added, and tags.
+
+use super::values::{is_name, plural, suggest_name};
+use super::{at, FieldPath, Finding, Findings, Rule};
+use crate::catalog::namespaces::SYSTEM_NAMESPACES;
+use crate::model::Platform;
+use crate::naming::{label, NameKind, Names, MAX_SUFFIX_LEN};
+
+pub(super) fn check(p: &Platform, out: &mut Findings) {
+    check_name_syntax(p, out);
+    check_unique_names(p, out);
+    check_tenant_namespaces(p, out);
+    check_name_lengths(p, out);
+    check_tags(p, out);
+}
+
+/// Every named thing of the DSL: its path, what it is, and its name.
+fn named(p: &Platform) -> Vec<(FieldPath, &'static str, &str)> {
+    let mut all = vec![(at("name"), "platform", p.name.as_str())];
+    all.extend(
+        p.node_groups.iter().enumerate().map(|(i, g)| (at("node_groups").index(i), "node group", g.name.as_str())),
+    );
+    all.extend(p.tenants.iter().enumerate().map(|(i, t)| (at("tenants").index(i), "tenant", t.name.as_str())));
+    all.extend(p.irsa.iter().enumerate().map(|(i, b)| (at("irsa").index(i), "IRSA binding", b.name.as_str())));
+    all
+}
+
+/// `naming/syntax`: names are lowercase identifiers (`[a-z][a-z0-9_]*`) whose label form (`_` → `-`) is a
+/// DNS-1123 label, because they become parts of AWS names, Kubernetes namespaces and label values.
+fn check_name_syntax(p: &Platform, out: &mut Findings) {
+    for (path, what, name) in named(p) {
+        if is_name(name) {
+            continue;
+        }
+        let help = match suggest_name(name) {
+            Some(s) => format!("write `{s}`: lowercase letters, digits and `_`, starting with a letter"),
+            None => "use lowercase letters, digits and `_`, starting with a letter, e.g. `payments`".to_owned(),
+        };
+        let why = if name.len() > 63 { "is longer than 63 characters" } else { "is not a lowercase identifier" };
+        out.push(Finding::error(Rule::NameSyntax, path, name, format!("{what} name `{name}` {why}"), help));
+    }
+}
+
+/// `naming/duplicate`: names are unique within their kind, since each becomes one AWS resource name (a second
+/// `CreateNodegroup` or `CreateRole` with the same name fails). Reported on every occurrence.
+fn check_unique_names(p: &Platform, out: &mut Findings) {
+    let all = named(p);
+    for (i, (path, what, name)) in all.iter().enumerate() {
+        for (j, (other_path, other_what, other)) in all.iter().enumerate() {
+            if i != j && what == other_what && name == other {
+                out.push(Finding::error(
+                    Rule::DuplicateName,
+                    path.clone(),
+                    *name,
+                    format!("{what} name `{name}` is also used by `{other_path}`"),
+                    format!("rename one of the two {what}s"),
+                ));
+            }
+        }
+    }
+}
+
+/// `naming/duplicate`: a tenant's namespace (its label) may not be a system namespace: the platform would hand
+/// the tenant's RBAC and quota over `kube-system` or a controller's namespace.
+fn check_tenant_namespaces(p: &Platform, out: &mut Findings) {
+    for (i, tenant) in p.tenants.iter().enumerate() {
+        let namespace = label(&tenant.name);
+        if SYSTEM_NAMESPACES.contains(&namespace.as_str()) {
+            out.push(Finding::error(
+                Rule::DuplicateName,
+                at("tenants").index(i),
+                &tenant.name,
+                format!("tenant `{}` would take the system namespace `{namespace}`", tenant.name),
+                format!("rename the tenant, e.g. `{}_team`", tenant.name),
+            ));
+        }
+    }
+}
+
+/// Every AWS name made from a DSL name, with the path of that name, for an environment `suffix`.
+///
+/// Node groups use their `ondemand` variant, the longest one. Names that fail `naming/syntax` are left out.
+pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, String)> {
+    if !is_name(&p.name) {
+        return Vec::new();
+    }
+    let names = Names::new(&p.name, suffix);
+    let mut all = vec![
+        (at("name"), NameKind::EksCluster, names.cluster()),
+        (at("name"), NameKind::IamRole, names.iam_role("cluster")),
+        (at("name"), NameKind::IamRole, names.iam_role("node")),
+    ];
+    for (i, g) in p.node_groups.iter().enumerate().filter(|(_, g)| is_name(&g.name)) {
+        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, "ondemand")));
+    }
+    for (i, b) in p.irsa.iter().enumerate().filter(|(_, b)| is_name(&b.name)) {
+        all.push((at("irsa").index(i), NameKind::IamRole, names.iam_role(&b.name)));
+    }
+    for (i, t) in p.tenants.iter().enumerate().filter(|(_, t)| is_name(&t.name)) {
+        all.push((at("tenants").index(i), NameKind::KmsAlias, names.kms_alias(&t.name)));
+    }
+    all
+}
+
+/// `naming/length`: every AWS name stays within its service's limit (IAM role 64, node group 63, …) even with the
+/// longest environment suffix the CLI accepts, so a deploy cannot fail on a name after the build passed.
+fn check_name_lengths(p: &Platform, out: &mut Findings) {
+    let suffix = "x".repeat(MAX_SUFFIX_LEN);
+    for (path, kind, name) in checked_names(p, &suffix) {
+        let (len, max) = (name.len(), kind.max_len());
+        if len <= max {
+            continue;
+        }
+        let token = if path.as_str() == "name" { "the platform name" } else { "this name" };
+        out.push(Finding::error(
+            Rule::NameLength,
+            path,
+            &name,
+            format!(
+                "{} `{name}` would be {len} characters with a {MAX_SUFFIX_LEN}-character environment suffix, \
+                 over the limit of {max}",
+                kind.what()
+            ),
+            format!("shorten {token} by at least {}", plural(len - max, "character")),
+        ));
+    }
+}
+
+/// `naming/tag`: cost-allocation tags are put on every resource, so one bad tag fails every `Create*` call.
+/// AWS tag rules: key 1–128 and value 0–256 characters of letters, digits, spaces and `_ . : / = + - @`; the
+/// `aws:` key prefix is reserved (AWS General Reference, "Tagging AWS resources", tag naming limits).
+fn check_tags(p: &Platform, out: &mut Findings) {
+    let allowed = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+    for (key, value) in &p.tags {
+        let path = at("tags").key(key);
+        let problem = if key.is_empty() || key.chars().count() > 128 || !allowed(key) {
+            Some((
+                key.as_str(),
+                format!("tag key `{key}` is not 1 to 128 letters, digits, spaces or `_ . : / = + - @`"),
+            ))
+        } else if key.to_ascii_lowercase().starts_with("aws:") {
+            Some((key.as_str(), format!("tag key `{key}` uses the prefix `aws:`, which AWS reserves")))
+        } else if value.chars().count() > 256 || !allowed(value) {
+            Some((
+                value.as_str(),
+                format!("value `{value}` of tag `{key}` is not up to 256 letters, digits, spaces or `_ . : / = + - @`"),
+            ))
+        } else {
+            None
+        };
+        if let Some((bad, message)) = problem {
+            out.push(Finding::error(
+                Rule::TagSyntax,
+                path,
+                bad,
+                message,
+                "use letters, digits and `-`, e.g. `cost-center: \"platform-engineering\"`",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn syntax() {
+        let mut p = sample();
+        p.node_groups[1].name = "General-Purpose".into();
+        p.tenants[2].name = "api_".into();
+        let f = run(&p);
+        let g = expect(&f, Rule::NameSyntax, "node_groups[1]", "`General-Purpose`");
+        assert!(g.help.contains("`general_purpose`"), "{}", g.help);
+        expect(&f, Rule::NameSyntax, "tenants[2]", "`api_`");
+    }
+
+    #[test]
+    fn duplicates_are_reported_on_both() {
+        let mut p = sample();
+        p.irsa[1].name = "cluster_autoscaler".into();
+        let f = run(&p);
+        let a = expect(&f, Rule::DuplicateName, "irsa[0]", "`cluster_autoscaler`");
+        assert!(a.message.contains("`irsa[1]`"));
+        expect(&f, Rule::DuplicateName, "irsa[1]", "`irsa[0]`");
+    }
+
+    #[test]
+    fn tenants_cannot_take_system_namespaces() {
+        let mut p = sample();
+        p.tenants[2].name = "kube_system".into();
+        expect(&run(&p), Rule::DuplicateName, "tenants[2]", "`kube-system`");
+    }
+
+    #[test]
+    fn lengths_use_the_longest_suffix() {
+        let mut p = sample();
+        // role-fintech-<binding>-xxxxxxxx: 13 + 1 + 8 characters around the binding's label.
+        p.irsa[0].name = "a".repeat(64 - 22);
+        assert!(run(&p).of(Rule::NameLength).is_empty());
+        p.irsa[0].name = "a".repeat(64 - 21);
+        let f = run(&p);
+        let long = expect(&f, Rule::NameLength, "irsa[0]", "65 characters");
+        assert!(long.message.contains("IAM role name `role-fintech-aaa"), "{}", long.message);
+        assert!(long.message.contains("limit of 64"));
+        assert_eq!(long.help, "shorten this name by at least 1 character");
+
+        let mut p = sample();
+        p.node_groups[0].name = "critical_transaction_processing_nodes_x".into();
+        expect(&run(&p), Rule::NameLength, "node_groups[0]", "EKS node group name");
+    }
+
+    #[test]
+    fn tags() {
+        let mut p = sample();
+        p.tags.insert("aws:cost".into(), "x".into());
+        p.tags.insert("team".into(), "a\"b".into());
+        let f = run(&p);
+        expect(&f, Rule::TagSyntax, "tags.aws:cost", "`aws:`");
+        expect(&f, Rule::TagSyntax, "tags.team", "`a\"b`");
+    }
+}

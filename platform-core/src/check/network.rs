@@ -1,0 +1,530 @@
+//! Network rules: CIDRs, subnets per AZ, region and zones, the pod CIDR, VPC endpoints, flow logs.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use super::values::ticks;
+use super::{at, FieldPath, Finding, Findings, Rule};
+use crate::catalog::regions::{is_zone_of, REGIONS};
+use crate::model::{did_you_mean, Endpoint, Keyword, Platform};
+
+pub(super) fn check(p: &Platform, out: &mut Findings) {
+    check_cidr_syntax(p, out);
+    check_cidr_sizes(p, out);
+    check_subnets_inside_vpc(p, out);
+    check_subnets_overlap(p, out);
+    check_subnet_per_az(p, out);
+    check_region(p, out);
+    check_three_azs(p, out);
+    check_az_in_region(p, out);
+    check_pod_cidr_disjoint(p, out);
+    check_pod_cidr_range(p, out);
+    check_required_endpoints(p, out);
+    check_flow_logs(p, out);
+}
+
+/// Parses a CIDR as written; `Err` carries the help (the canonical form when only host bits are wrong).
+pub fn parse_cidr(s: &str) -> Result<Ipv4Net, String> {
+    match s.parse::<Ipv4Net>() {
+        Ok(net) if net.to_string() == s && net.trunc() == net => Ok(net),
+        Ok(net) => Err(format!("write the network address `{}`", net.trunc())),
+        Err(_) => Err("write an IPv4 network as `a.b.c.d/prefix`, e.g. `10.0.0.0/16`".into()),
+    }
+}
+
+/// A CIDR that parses in canonical form; invalid ones are reported once, by [`check_cidr_syntax`].
+fn cidr(s: &str) -> Option<Ipv4Net> {
+    parse_cidr(s).ok()
+}
+
+/// Every subnet with its path and what it is, private first (the order of the messages).
+fn subnets(p: &Platform) -> Vec<(FieldPath, &'static str, &str)> {
+    let private = p
+        .vpc
+        .private_subnets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (at("vpc").key("private_subnets").index(i), "private subnet", s.as_str()));
+    let public = p
+        .vpc
+        .public_subnets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (at("vpc").key("public_subnets").index(i), "public subnet", s.as_str()));
+    private.chain(public).collect()
+}
+
+fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// `network/invalid-cidr`: every CIDR parses as IPv4 with its host bits zero. AWS silently truncates
+/// `10.0.0.1/16` to `10.0.0.0/16`, so a non-canonical CIDR usually means the author meant another network.
+fn check_cidr_syntax(p: &Platform, out: &mut Findings) {
+    let mut all = vec![(at("vpc").key("cidr"), "VPC CIDR", p.vpc.cidr.as_str())];
+    all.extend(subnets(p));
+    all.push((at("vpc").key("pod_cidr"), "pod CIDR", p.vpc.pod_cidr.as_str()));
+    for (path, what, value) in all {
+        if let Err(help) = parse_cidr(value) {
+            let message = match value.parse::<Ipv4Net>() {
+                Ok(_) => format!("{what} `{value}` has host bits set"),
+                Err(_) => format!("{what} `{value}` is not an IPv4 CIDR"),
+            };
+            out.push(Finding::error(Rule::InvalidCidr, path, value, message, help));
+        }
+    }
+}
+
+/// `network/vpc-cidr-size`: AWS accepts VPC and subnet CIDRs between /16 and /28 (Amazon VPC User Guide,
+/// "VPC CIDR blocks" and "Subnet CIDR blocks").
+fn check_cidr_sizes(p: &Platform, out: &mut Findings) {
+    let mut all = vec![(at("vpc").key("cidr"), "VPC CIDR", p.vpc.cidr.as_str())];
+    all.extend(subnets(p));
+    for (path, what, value) in all {
+        let Some(net) = cidr(value) else { continue };
+        if (16..=28).contains(&net.prefix_len()) {
+            continue;
+        }
+        let fixed = Ipv4Net::new(net.addr(), net.prefix_len().clamp(16, 28)).map_or(net, |n| n.trunc());
+        out.push(Finding::error(
+            Rule::VpcCidrSize,
+            path,
+            value,
+            format!("{what} `{value}` is a /{}, but AWS accepts /16 to /28", net.prefix_len()),
+            format!("use a prefix between /16 and /28, e.g. `{fixed}`"),
+        ));
+    }
+}
+
+/// The first network of `prefix` inside `vpc` that overlaps none of `taken`, if one is found cheaply.
+fn free_subnet(vpc: &Ipv4Net, prefix: u8, taken: &[Ipv4Net]) -> Option<Ipv4Net> {
+    vpc.subnets(prefix).ok()?.take(4096).find(|c| !taken.iter().any(|t| overlaps(c, t)))
+}
+
+/// `network/subnet-outside-vpc`: a subnet must lie inside its VPC CIDR, or EC2 `CreateSubnet` fails.
+fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
+    let Some(vpc) = cidr(&p.vpc.cidr) else { return };
+    let all = subnets(p);
+    let taken: Vec<Ipv4Net> = all.iter().filter_map(|(_, _, s)| cidr(s)).filter(|n| vpc.contains(n)).collect();
+    for (path, what, value) in all {
+        let Some(net) = cidr(value) else { continue };
+        if vpc.contains(&net) {
+            continue;
+        }
+        let help = match free_subnet(&vpc, net.prefix_len().max(vpc.prefix_len()), &taken) {
+            Some(free) => format!("pick a /{} inside `{vpc}`, e.g. `{free}`", free.prefix_len()),
+            None => format!("pick a free range inside `{vpc}` (or widen the VPC CIDR)"),
+        };
+        out.push(Finding::error(
+            Rule::SubnetOutsideVpc,
+            path,
+            value,
+            format!("{what} `{value}` lies outside the VPC CIDR `{vpc}`"),
+            help,
+        ));
+    }
+}
+
+/// `network/subnets-overlap`: subnets of one VPC may not share addresses (EC2 rejects the second one).
+/// Reported on both subnets.
+fn check_subnets_overlap(p: &Platform, out: &mut Findings) {
+    let all: Vec<_> = subnets(p).into_iter().filter_map(|(path, what, s)| Some((path, what, s, cidr(s)?))).collect();
+    let vpc = cidr(&p.vpc.cidr);
+    let taken: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
+    for (i, (path, what, value, net)) in all.iter().enumerate() {
+        for (j, (_, other_what, other, other_net)) in all.iter().enumerate() {
+            if i == j || !overlaps(net, other_net) {
+                continue;
+            }
+            let others: Vec<Ipv4Net> = taken.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, n)| *n).collect();
+            let help = match vpc.and_then(|v| free_subnet(&v, net.prefix_len().max(v.prefix_len()), &others)) {
+                Some(free) => format!("move it to a free range, e.g. `{free}`"),
+                None => "move one of the two to a free range of the VPC".into(),
+            };
+            out.push(Finding::error(
+                Rule::SubnetsOverlap,
+                path.clone(),
+                *value,
+                format!("{what} `{value}` overlaps {other_what} `{other}`"),
+                help,
+            ));
+        }
+    }
+}
+
+/// `network/subnet-per-az`: one private and one public subnet per availability zone, in zone order, so that
+/// nodes, load balancers and NAT gateways exist in every zone (an AZ outage leaves the other two serving).
+fn check_subnet_per_az(p: &Platform, out: &mut Findings) {
+    let azs = p.availability_zones.len();
+    for (key, list) in [("private_subnets", &p.vpc.private_subnets), ("public_subnets", &p.vpc.public_subnets)] {
+        let what = key.trim_end_matches('s').replace('_', " ");
+        if list.len() < azs {
+            out.push(Finding::error(
+                Rule::SubnetPerAz,
+                at("vpc").key(key),
+                list.len().to_string(),
+                format!("{} {what}s for {azs} availability zones", list.len()),
+                format!("declare one {what} per availability zone, in the order of `availability_zones`"),
+            ));
+        }
+        for (i, extra) in list.iter().enumerate().skip(azs) {
+            out.push(Finding::error(
+                Rule::SubnetPerAz,
+                at("vpc").key(key).index(i),
+                extra,
+                format!("{what} `{extra}` has no availability zone ({azs} are declared)"),
+                "remove it: there is one subnet per availability zone".to_owned(),
+            ));
+        }
+    }
+}
+
+/// `network/unknown-region`: the region must exist (the AWS provider and EKS reject unknown ones).
+fn check_region(p: &Platform, out: &mut Findings) {
+    if REGIONS.contains(&p.region.as_str()) {
+        return;
+    }
+    let help = match did_you_mean(&p.region, REGIONS.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("use an AWS region, e.g. `us-east-2`; known: {}", ticks(REGIONS)),
+    };
+    out.push(Finding::error(
+        Rule::UnknownRegion,
+        at("region"),
+        &p.region,
+        format!("`{}` is not an AWS region", p.region),
+        help,
+    ));
+}
+
+/// `network/three-azs`: exactly three distinct zones (requirements: "across 3 availability zones"; one NAT
+/// gateway and one subnet pair each). A repeated zone is reported on both entries.
+fn check_three_azs(p: &Platform, out: &mut Findings) {
+    let azs = &p.availability_zones;
+    for (i, az) in azs.iter().enumerate() {
+        for (j, other) in azs.iter().enumerate() {
+            if i != j && az == other {
+                out.push(Finding::error(
+                    Rule::ThreeAzs,
+                    at("availability_zones").index(i),
+                    az,
+                    format!("availability zone `{az}` is listed twice (entries {} and {})", i + 1, j + 1),
+                    "list three different zones of the region".to_owned(),
+                ));
+            }
+        }
+    }
+    let mut distinct: Vec<&String> = azs.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() != 3 {
+        let example = ["a", "b", "c"].map(|l| format!("{}{l}", p.region));
+        out.push(Finding::error(
+            Rule::ThreeAzs,
+            at("availability_zones"),
+            distinct.len().to_string(),
+            format!("{} distinct availability zones are declared, the platform needs exactly 3", distinct.len()),
+            format!("list three zones of `{}`, e.g. {}", p.region, ticks(example)),
+        ));
+    }
+}
+
+/// `network/az-not-in-region`: every zone belongs to the region (a subnet cannot be created in another region's
+/// zone). Skipped when the region itself is unknown, which is reported once.
+fn check_az_in_region(p: &Platform, out: &mut Findings) {
+    if !REGIONS.contains(&p.region.as_str()) {
+        return;
+    }
+    for (i, az) in p.availability_zones.iter().enumerate() {
+        if is_zone_of(az, &p.region) {
+            continue;
+        }
+        let letter = az.chars().last().filter(char::is_ascii_lowercase).unwrap_or('a');
+        out.push(Finding::error(
+            Rule::AzNotInRegion,
+            at("availability_zones").index(i),
+            az,
+            format!("availability zone `{az}` is not in region `{}`", p.region),
+            format!("write `{}{letter}`", p.region),
+        ));
+    }
+}
+
+/// `network/pod-cidr-overlaps-vpc`: the pod CIDR becomes a secondary VPC CIDR, which may not overlap the primary
+/// one (EC2 `AssociateVpcCidrBlock` fails). Reported on both CIDRs.
+fn check_pod_cidr_disjoint(p: &Platform, out: &mut Findings) {
+    let (Some(vpc), Some(pod)) = (cidr(&p.vpc.cidr), cidr(&p.vpc.pod_cidr)) else { return };
+    if !overlaps(&vpc, &pod) {
+        return;
+    }
+    let help = "keep pods in their own range, e.g. `pod_cidr: \"100.64.0.0/16\"`";
+    out.push(Finding::error(
+        Rule::PodCidrOverlapsVpc,
+        at("vpc").key("pod_cidr"),
+        &p.vpc.pod_cidr,
+        format!("pod CIDR `{pod}` overlaps the VPC CIDR `{vpc}`"),
+        help,
+    ));
+    out.push(Finding::error(
+        Rule::PodCidrOverlapsVpc,
+        at("vpc").key("cidr"),
+        &p.vpc.cidr,
+        format!("VPC CIDR `{vpc}` overlaps the pod CIDR `{pod}`"),
+        help,
+    ));
+}
+
+fn net(a: u8, b: u8, prefix: u8) -> Ipv4Net {
+    Ipv4Net::new(Ipv4Addr::new(a, b, 0, 0), prefix).expect("prefix <= 32")
+}
+
+/// `network/pod-cidr-range`: the pod CIDR is a secondary VPC CIDR that EKS can use for pods, split into three
+/// per-AZ subnets.
+///
+/// - Range: EKS supports secondary CIDRs from 100.64.0.0/10 and 198.19.0.0/16 (AWS "What's new", 2018-10,
+///   "Amazon EKS now supports additional VPC CIDR blocks"), and EC2 only associates an RFC 1918 secondary CIDR
+///   from the same RFC 1918 block as the primary one (Amazon VPC User Guide, "IPv4 CIDR block association
+///   restrictions"): a 10/8 VPC cannot take a 192.168/16 secondary CIDR.
+/// - Size: a secondary VPC CIDR is /16 to /28; three per-AZ subnets are cut as quarters (/n+2) and a subnet is at
+///   most /28, so the pod CIDR is /16 to /26.
+fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
+    let Some(pod) = cidr(&p.vpc.pod_cidr) else { return };
+    let value = p.vpc.pod_cidr.as_str();
+    let path = at("vpc").key("pod_cidr");
+    let rfc1918 = [net(10, 0, 8), net(172, 16, 12), net(192, 168, 16)];
+    let vpc_block = cidr(&p.vpc.cidr).and_then(|v| rfc1918.into_iter().find(|b| b.contains(&v)));
+    let mut allowed = vec![net(100, 64, 10), net(198, 19, 16)];
+    allowed.extend(vpc_block);
+    if !allowed.iter().any(|a| a.contains(&pod)) {
+        let message = match rfc1918.iter().find(|b| b.contains(&pod)) {
+            Some(block) => format!(
+                "pod CIDR `{pod}` is in `{block}`, which EC2 does not associate with a VPC whose primary CIDR is `{}`",
+                p.vpc.cidr
+            ),
+            None => format!("pod CIDR `{pod}` is not a range EKS accepts as a secondary VPC CIDR"),
+        };
+        out.push(Finding::error(
+            Rule::PodCidrRange,
+            path.clone(),
+            value,
+            message,
+            format!(
+                "use part of {}, e.g. `100.64.0.0/16` (the carrier-grade NAT range, routable only inside the VPC)",
+                ticks(&allowed)
+            ),
+        ));
+    }
+    if !(16..=26).contains(&pod.prefix_len()) {
+        let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(16, 26)).map_or(pod, |n| n.trunc());
+        out.push(Finding::error(
+            Rule::PodCidrRange,
+            path,
+            value,
+            format!(
+                "pod CIDR `{pod}` is a /{}; a secondary VPC CIDR split into 3 per-AZ subnets must be /16 to /26",
+                pod.prefix_len()
+            ),
+            format!("use a prefix between /16 and /26, e.g. `{fixed}`"),
+        ));
+    }
+}
+
+/// Why each required endpoint is needed: nodes sit in private subnets and should not depend on NAT for these.
+const REQUIRED_ENDPOINTS: &[(Endpoint, &str)] = &[
+    (Endpoint::EcrApi, "nodes pull images from ECR without NAT (requirement 3)"),
+    (Endpoint::EcrDkr, "nodes pull images from ECR without NAT (requirement 3)"),
+    (Endpoint::S3, "ECR stores image layers in S3; the gateway endpoint keeps pulls off NAT (requirement 3)"),
+    (Endpoint::Ec2, "nodes and controllers call the EC2 API without NAT (requirement 3)"),
+    (Endpoint::Sts, "IRSA pods exchange their token with STS `AssumeRoleWithWebIdentity` without NAT"),
+    (Endpoint::Logs, "Container Insights and the control-plane log shipping reach CloudWatch Logs without NAT"),
+    (Endpoint::Ssm, "SSM Session Manager reaches nodes without SSH or NAT (requirement 8)"),
+    (Endpoint::SsmMessages, "SSM Session Manager reaches nodes without SSH or NAT (requirement 8)"),
+    (Endpoint::Ec2Messages, "SSM Session Manager reaches nodes without SSH or NAT (requirement 8)"),
+];
+
+/// `network/required-endpoints`: the VPC endpoints the requirements call for are declared, each once (a second
+/// interface endpoint for the same service with private DNS fails to create).
+fn check_required_endpoints(p: &Platform, out: &mut Findings) {
+    let endpoints = &p.vpc.endpoints;
+    for (endpoint, why) in REQUIRED_ENDPOINTS {
+        if !endpoints.contains(endpoint) {
+            out.push(Finding::error(
+                Rule::RequiredEndpoints,
+                at("vpc").key("endpoints"),
+                endpoint.keyword(),
+                format!("the VPC endpoint `{endpoint}` is missing: {why}"),
+                format!("add `{endpoint}` to `endpoints`"),
+            ));
+        }
+    }
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        for (j, other) in endpoints.iter().enumerate() {
+            if i != j && endpoint == other {
+                out.push(Finding::error(
+                    Rule::RequiredEndpoints,
+                    at("vpc").key("endpoints").index(i),
+                    endpoint.keyword(),
+                    format!("VPC endpoint `{endpoint}` is listed twice (entries {} and {})", i + 1, j + 1),
+                    "remove one of the two".to_owned(),
+                ));
+            }
+        }
+    }
+}
+
+/// `network/flow-logs`: VPC flow logs record network access to the cardholder data environment
+/// (PCI DSS v4.0 requirement 10.2: audit logs capture all access to system components).
+fn check_flow_logs(p: &Platform, out: &mut Findings) {
+    if !p.vpc.flow_logs {
+        out.push(Finding::error(
+            Rule::FlowLogs,
+            at("vpc").key("flow_logs"),
+            "false",
+            "VPC flow logs are switched off, but PCI DSS 10.2 requires logging network access",
+            "write `flow_logs: true` (or remove the line: flow logs are on by default)",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn cidr_parsing() {
+        assert!(parse_cidr("10.0.0.0/16").is_ok());
+        assert_eq!(parse_cidr("10.0.0.1/16").unwrap_err(), "write the network address `10.0.0.0/16`");
+        assert!(parse_cidr("10.0.0.0").is_err());
+        assert!(parse_cidr("10.0.0.0/33").is_err());
+        assert!(parse_cidr("banana").is_err());
+        assert!(parse_cidr("10.0.0.0/016").is_err());
+    }
+
+    #[test]
+    fn invalid_and_non_canonical_cidrs() {
+        let mut p = sample();
+        p.vpc.private_subnets[1] = "10.0.32.1/19".into();
+        p.vpc.pod_cidr = "100.64.0.0".into();
+        let f = run(&p);
+        let host = expect(&f, Rule::InvalidCidr, "vpc.private_subnets[1]", "`10.0.32.1/19`");
+        assert!(host.help.contains("`10.0.32.0/19`"), "{}", host.help);
+        expect(&f, Rule::InvalidCidr, "vpc.pod_cidr", "`100.64.0.0`");
+        assert_eq!(f.errors().count(), 2, "{f}");
+    }
+
+    #[test]
+    fn vpc_and_subnet_sizes() {
+        let mut p = sample();
+        p.vpc.cidr = "10.0.0.0/8".into();
+        p.vpc.public_subnets[2] = "10.0.98.0/29".into();
+        let f = run(&p);
+        let vpc = expect(&f, Rule::VpcCidrSize, "vpc.cidr", "`10.0.0.0/8`");
+        assert!(vpc.help.contains("`10.0.0.0/16`"));
+        expect(&f, Rule::VpcCidrSize, "vpc.public_subnets[2]", "`10.0.98.0/29`");
+    }
+
+    #[test]
+    fn subnet_outside_vpc_with_a_free_suggestion() {
+        let mut p = sample();
+        p.vpc.private_subnets[1] = "10.1.0.0/19".into();
+        let f = run(&p);
+        let found = expect(&f, Rule::SubnetOutsideVpc, "vpc.private_subnets[1]", "`10.1.0.0/19`");
+        assert_eq!(found.message, "private subnet `10.1.0.0/19` lies outside the VPC CIDR `10.0.0.0/16`");
+        assert_eq!(found.help, "pick a /19 inside `10.0.0.0/16`, e.g. `10.0.32.0/19`");
+        assert_eq!(f.errors().count(), 1, "{f}");
+    }
+
+    #[test]
+    fn overlapping_subnets_are_reported_on_both() {
+        let mut p = sample();
+        p.vpc.public_subnets[0] = "10.0.64.0/24".into();
+        let f = run(&p);
+        let a = expect(&f, Rule::SubnetsOverlap, "vpc.private_subnets[2]", "`10.0.64.0/19`");
+        assert!(a.message.contains("public subnet `10.0.64.0/24`"), "{}", a.message);
+        let b = expect(&f, Rule::SubnetsOverlap, "vpc.public_subnets[0]", "`10.0.64.0/24`");
+        assert!(b.message.contains("private subnet `10.0.64.0/19`"), "{}", b.message);
+        assert_eq!(f.errors().count(), 2, "{f}");
+    }
+
+    #[test]
+    fn one_subnet_pair_per_az() {
+        let mut p = sample();
+        p.vpc.private_subnets.pop();
+        p.vpc.public_subnets.push("10.0.99.0/24".into());
+        let f = run(&p);
+        expect(&f, Rule::SubnetPerAz, "vpc.private_subnets", "2 private subnets");
+        expect(&f, Rule::SubnetPerAz, "vpc.public_subnets[3]", "`10.0.99.0/24`");
+    }
+
+    #[test]
+    fn region_and_zones() {
+        let mut p = sample();
+        p.region = "us-east-7".into();
+        let f = run(&p);
+        let r = expect(&f, Rule::UnknownRegion, "region", "`us-east-7`");
+        assert!(r.help.contains("did you mean"), "{}", r.help);
+        assert!(f.of(Rule::AzNotInRegion).is_empty(), "no cascade from an unknown region");
+
+        let mut p = sample();
+        p.availability_zones[2] = "us-west-2c".into();
+        let f = run(&p);
+        let z = expect(&f, Rule::AzNotInRegion, "availability_zones[2]", "`us-west-2c`");
+        assert_eq!(z.help, "write `us-east-2c`");
+
+        let mut p = sample();
+        p.availability_zones[2] = "us-east-2a".into();
+        let f = run(&p);
+        expect(&f, Rule::ThreeAzs, "availability_zones[0]", "`us-east-2a`");
+        expect(&f, Rule::ThreeAzs, "availability_zones[2]", "`us-east-2a`");
+        expect(&f, Rule::ThreeAzs, "availability_zones", "2 distinct");
+    }
+
+    #[test]
+    fn pod_cidr_rules() {
+        let mut p = sample();
+        p.vpc.pod_cidr = "10.0.0.0/16".into();
+        let f = run(&p);
+        expect(&f, Rule::PodCidrOverlapsVpc, "vpc.pod_cidr", "`10.0.0.0/16`");
+        expect(&f, Rule::PodCidrOverlapsVpc, "vpc.cidr", "`10.0.0.0/16`");
+
+        let mut p = sample();
+        p.vpc.pod_cidr = "192.168.0.0/16".into();
+        expect(&run(&p), Rule::PodCidrRange, "vpc.pod_cidr", "`192.168.0.0/16`");
+
+        let mut p = sample();
+        p.vpc.pod_cidr = "8.8.0.0/16".into();
+        expect(&run(&p), Rule::PodCidrRange, "vpc.pod_cidr", "`8.8.0.0/16`");
+
+        let mut p = sample();
+        p.vpc.pod_cidr = "100.64.0.0/27".into();
+        let f = run(&p);
+        let size = expect(&f, Rule::PodCidrRange, "vpc.pod_cidr", "/27");
+        assert!(size.help.contains("`100.64.0.0/26`"), "{}", size.help);
+
+        let mut p = sample();
+        p.vpc.pod_cidr = "198.19.0.0/16".into();
+        assert!(run(&p).of(Rule::PodCidrRange).is_empty());
+        p.vpc.pod_cidr = "10.1.0.0/16".into();
+        assert!(run(&p).of(Rule::PodCidrRange).is_empty(), "same RFC 1918 block as the VPC");
+    }
+
+    #[test]
+    fn endpoints() {
+        let mut p = sample();
+        p.vpc.endpoints.retain(|e| *e != Endpoint::Sts);
+        p.vpc.endpoints.push(Endpoint::S3);
+        let f = run(&p);
+        expect(&f, Rule::RequiredEndpoints, "vpc.endpoints", "`sts`");
+        expect(&f, Rule::RequiredEndpoints, "vpc.endpoints[2]", "`s3`");
+        expect(&f, Rule::RequiredEndpoints, "vpc.endpoints[12]", "`s3`");
+    }
+
+    #[test]
+    fn flow_logs() {
+        let mut p = sample();
+        p.vpc.flow_logs = false;
+        expect(&run(&p), Rule::FlowLogs, "vpc.flow_logs", "PCI DSS 10.2");
+    }
+}

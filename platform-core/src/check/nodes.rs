@@ -1,0 +1,440 @@
+//! Node-group rules: instance types, sizes, purchase options per workload class, taints, OS, disks, labels.
+
+use super::values::{is_label_key, is_label_value, ticks};
+use super::{at, FieldPath, Finding, Findings, Rule};
+use crate::catalog::instance_types::{instance_type, INSTANCE_TYPES};
+use crate::model::{did_you_mean, Capacity, Keyword, NodeGroup, NodeOs, Platform, TaintEffect, WorkloadClass};
+
+pub(super) fn check(p: &Platform, out: &mut Findings) {
+    for (i, g) in p.node_groups.iter().enumerate() {
+        let path = at("node_groups").index(i);
+        check_instance_types(g, &path, out);
+        check_instance_sizes(g, &path, out);
+        check_size_order(g, &path, out);
+        check_critical_on_demand(g, &path, out);
+        check_batch_spot_only(g, &path, out);
+        check_dedicated_taint(g, &path, out);
+        check_spot_percent(g, &path, out);
+        check_bottlerocket(g, &path, out);
+        check_disk_size(g, &path, out);
+        check_labels(g, &path, out);
+    }
+    check_workload_classes(p, out);
+}
+
+/// `nodes/unknown-instance-type`: the platform must know a type's vCPU and memory (for the identical-size and
+/// spot-share rules, and the max-pods setting), and a group needs at least one type.
+fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if g.instance_types.is_empty() {
+        out.push(Finding::error(
+            Rule::UnknownInstanceType,
+            path.key("instance_types"),
+            "[]",
+            format!("node group `{}` has no instance type", g.name),
+            "list at least one, e.g. `instance_types: [\"m5.large\"]`",
+        ));
+    }
+    for (j, name) in g.instance_types.iter().enumerate() {
+        if instance_type(name).is_some() {
+            continue;
+        }
+        let help = match did_you_mean(name, INSTANCE_TYPES.iter().map(|t| t.name)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("use one of {}", ticks(INSTANCE_TYPES.iter().map(|t| t.name))),
+        };
+        out.push(Finding::error(
+            Rule::UnknownInstanceType,
+            path.key("instance_types").index(j),
+            name,
+            format!("instance type `{name}` is not one the platform knows the size of"),
+            help,
+        ));
+    }
+}
+
+/// `nodes/instance-sizes-differ`: cluster-autoscaler builds its scale-up template from one instance type of the
+/// group and assumes every node of the group has that capacity; a smaller type makes pods it planned for
+/// unschedulable (cluster-autoscaler FAQ, "mixed instance policies"). Each type that differs from the first known
+/// one is reported, and the first one once, naming a differing type.
+fn check_instance_sizes(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    let known: Vec<_> =
+        g.instance_types.iter().enumerate().filter_map(|(j, n)| Some((j, n, instance_type(n)?))).collect();
+    let Some(&(first_j, first_name, first)) = known.first() else { return };
+    let size = |t: &crate::catalog::instance_types::InstanceType| {
+        format!("{} vCPU, {} GiB", t.vcpu, f64::from(t.memory_mib) / 1024.0)
+    };
+    let differ: Vec<_> =
+        known.iter().filter(|(_, _, t)| (t.vcpu, t.memory_mib) != (first.vcpu, first.memory_mib)).collect();
+    for (j, name, t) in &differ {
+        out.push(Finding::error(
+            Rule::InstanceSizesDiffer,
+            path.key("instance_types").index(*j),
+            *name,
+            format!("instance type `{name}` ({}) differs in size from `{first_name}` ({})", size(t), size(first)),
+            format!("use types of one size in a node group, or move `{name}` to a group of its own"),
+        ));
+    }
+    if let Some((_, name, t)) = differ.first() {
+        out.push(Finding::error(
+            Rule::InstanceSizesDiffer,
+            path.key("instance_types").index(first_j),
+            first_name,
+            format!("instance type `{first_name}` ({}) differs in size from `{name}` ({})", size(first), size(t)),
+            "use types of one size in a node group: cluster-autoscaler assumes every node of a group is alike",
+        ));
+    }
+}
+
+/// `nodes/size-order`: EKS requires `min <= desired <= max` and `max >= 1` (`CreateNodegroup` scaling config).
+/// An inverted pair is reported on both values.
+fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    let pairs = [
+        ("min_size", g.min_size, "desired_size", g.desired_size),
+        ("desired_size", g.desired_size, "max_size", g.max_size),
+    ];
+    for (low_key, low, high_key, high) in pairs {
+        if low <= high {
+            continue;
+        }
+        out.push(Finding::error(
+            Rule::SizeOrder,
+            path.key(low_key),
+            low.to_string(),
+            format!("`{low_key}` `{low}` is above `{high_key}` `{high}`"),
+            format!("write `{low_key}: {high}` or raise `{high_key}`: sizes need min <= desired <= max"),
+        ));
+        out.push(Finding::error(
+            Rule::SizeOrder,
+            path.key(high_key),
+            high.to_string(),
+            format!("`{high_key}` `{high}` is below `{low_key}` `{low}`"),
+            format!("write `{high_key}: {low}` or lower `{low_key}`: sizes need min <= desired <= max"),
+        ));
+    }
+    if g.max_size == 0 {
+        out.push(Finding::error(
+            Rule::SizeOrder,
+            path.key("max_size"),
+            "0",
+            format!("node group `{}` has `max_size` `0`, but EKS needs at least one node", g.name),
+            "write `max_size: 1` or more (`min_size: 0` lets the autoscaler scale the group to zero)",
+        ));
+    }
+}
+
+/// `nodes/critical-on-demand`: transaction processing must not lose nodes to spot interruptions (requirement 2:
+/// "critical workloads node group: on-demand").
+fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if g.workload == WorkloadClass::Critical && g.capacity != Capacity::OnDemand {
+        out.push(Finding::error(
+            Rule::CriticalOnDemand,
+            path.key("capacity"),
+            g.capacity.to_string(),
+            format!(
+                "critical node group `{}` uses `{}` capacity, which spot interruptions can take away",
+                g.name, g.capacity
+            ),
+            "write `capacity: on_demand`",
+        ));
+    }
+}
+
+/// `nodes/batch-spot-only`: reconciliation batch jobs are the cost-sensitive, interruptible workload
+/// (requirement 2: "batch processing node group: spot-only").
+fn check_batch_spot_only(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if g.workload == WorkloadClass::Batch && g.capacity != Capacity::Spot {
+        out.push(Finding::error(
+            Rule::BatchSpotOnly,
+            path.key("capacity"),
+            g.capacity.to_string(),
+            format!("batch node group `{}` uses `{}` capacity, but batch runs on spot only", g.name, g.capacity),
+            "write `capacity: spot`",
+        ));
+    }
+}
+
+/// `nodes/dedicated-taint`: critical and batch nodes are reserved for their workloads. A `NoSchedule` taint keeps
+/// other pods off, and a label with the same key and value lets the reserved pods select the nodes (a toleration
+/// alone does not steer a pod there). Missing taint: reported on the group; taint without its label: on the taint.
+fn check_dedicated_taint(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if g.workload == WorkloadClass::General {
+        return;
+    }
+    let class = g.workload.keyword();
+    let example = format!("taints: [workload = \"{class}\": NoSchedule]");
+    let no_schedule: Vec<_> =
+        g.taints.iter().enumerate().filter(|(_, t)| t.effect == TaintEffect::NoSchedule).collect();
+    if no_schedule.is_empty() {
+        let (at_path, value, message) = match g.taints.iter().position(|t| t.effect != TaintEffect::NoSchedule) {
+            Some(j) => {
+                let t = &g.taints[j];
+                let shown = format!("{}={}:{}", t.key, t.value, t.effect);
+                let message =
+                    format!("taint `{shown}` of {class} node group `{}` does not have the effect `NoSchedule`", g.name);
+                (path.key("taints").index(j), shown, message)
+            }
+            None => {
+                (path.clone(), g.name.clone(), format!("{class} node group `{}` has no `NoSchedule` taint", g.name))
+            }
+        };
+        out.push(Finding::error(
+            Rule::DedicatedTaint,
+            at_path,
+            value,
+            message,
+            format!("write `{example}` with the label `workload: \"{class}\"`"),
+        ));
+    }
+    for (j, t) in no_schedule {
+        if g.labels.get(&t.key) == Some(&t.value) {
+            continue;
+        }
+        let shown = format!("{}={}:{}", t.key, t.value, t.effect);
+        out.push(Finding::error(
+            Rule::DedicatedTaint,
+            path.key("taints").index(j),
+            &shown,
+            format!(
+                "taint `{shown}` of node group `{}` has no label `{}: \"{}\"` to select its nodes",
+                g.name, t.key, t.value
+            ),
+            format!("add `{}: \"{}\"` to the group's `labels`", t.key, t.value),
+        ));
+    }
+}
+
+/// `nodes/spot-percent`: a mixed group is part spot and part on-demand; 0% or 100% is a plain purchase option,
+/// written as such so that the rendered node groups and the capacity rules see it.
+fn check_spot_percent(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    let Capacity::Mixed { spot_percent } = g.capacity else { return };
+    if (1..=99).contains(&spot_percent) {
+        return;
+    }
+    let help = match spot_percent {
+        0 => "write `capacity: on_demand`, or a spot share between 1% and 99%".to_owned(),
+        100 => "write `capacity: spot`, or a spot share between 1% and 99%".to_owned(),
+        _ => "write a spot share between 1% and 99%, e.g. `capacity: mixed(spot: 60%)`".to_owned(),
+    };
+    out.push(Finding::error(
+        Rule::SpotPercent,
+        path.key("capacity"),
+        g.capacity.to_string(),
+        format!("mixed capacity of node group `{}` has a spot share of {spot_percent}%, outside 1% to 99%", g.name),
+        help,
+    ));
+}
+
+/// `nodes/bottlerocket-only`: the requirements put every node group on Bottlerocket (requirement 2): an immutable,
+/// minimal OS with SELinux enforcing and no SSH or package manager, reached only through SSM.
+fn check_bottlerocket(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if g.os == NodeOs::Bottlerocket {
+        return;
+    }
+    out.push(Finding::error(
+        Rule::BottlerocketOnly,
+        path.key("os"),
+        g.os.keyword(),
+        format!("node group `{}` runs `{}`, but every node group must run Bottlerocket", g.name, g.os),
+        "write `os: bottlerocket`: an immutable, minimal OS with SELinux enforcing, required for all node groups",
+    ));
+}
+
+/// `nodes/disk-size`: the data volume holds container images and ephemeral storage; below 20 GiB nodes hit image
+/// garbage collection and disk-pressure evictions. EBS gp3 volumes are at most 16 TiB.
+fn check_disk_size(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    if (20..=16_384).contains(&g.disk_gib) {
+        return;
+    }
+    let (message, help) = if g.disk_gib < 20 {
+        (
+            format!("node group `{}` has a {} GiB data volume, below the 20 GiB minimum", g.name, g.disk_gib),
+            "write `disk_gib: 20` or more (50 is a comfortable default)",
+        )
+    } else {
+        (
+            format!(
+                "node group `{}` has a {} GiB data volume, above the 16384 GiB EBS gp3 maximum",
+                g.name, g.disk_gib
+            ),
+            "write `disk_gib: 16384` or less",
+        )
+    };
+    out.push(Finding::error(Rule::DiskSize, path.key("disk_gib"), g.disk_gib.to_string(), message, help));
+}
+
+/// `nodes/label-syntax`: labels and taints are Kubernetes label keys and values; EKS rejects the node group
+/// otherwise (Kubernetes "Labels and Selectors", syntax and character set).
+fn check_labels(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
+    let help =
+        "keys are `[prefix/]name`, names and values up to 63 letters, digits, `-`, `_`, `.`, alphanumeric at both ends";
+    for (key, value) in &g.labels {
+        let bad = if !is_label_key(key) {
+            Some(("key", key))
+        } else if !is_label_value(value) {
+            Some(("value", value))
+        } else {
+            None
+        };
+        if let Some((what, bad)) = bad {
+            out.push(Finding::error(
+                Rule::LabelSyntax,
+                path.key("labels").key(key),
+                bad,
+                format!("label {what} `{bad}` of node group `{}` is not a valid Kubernetes label {what}", g.name),
+                help,
+            ));
+        }
+    }
+    for (j, t) in g.taints.iter().enumerate() {
+        let bad = if !is_label_key(&t.key) {
+            Some(("key", &t.key))
+        } else if !is_label_value(&t.value) {
+            Some(("value", &t.value))
+        } else {
+            None
+        };
+        if let Some((what, bad)) = bad {
+            out.push(Finding::error(
+                Rule::LabelSyntax,
+                path.key("taints").index(j),
+                bad,
+                format!("taint {what} `{bad}` of node group `{}` is not a valid Kubernetes label {what}", g.name),
+                help,
+            ));
+        }
+    }
+}
+
+/// `nodes/workload-classes`: the requirements name three node groups, critical, general and batch; tenants and
+/// the autoscaler priority expander rely on all three existing.
+fn check_workload_classes(p: &Platform, out: &mut Findings) {
+    for (_, class) in WorkloadClass::ALL {
+        if p.node_groups.iter().any(|g| g.workload == *class) {
+            continue;
+        }
+        out.push(Finding::error(
+            Rule::WorkloadClasses,
+            at("node_groups"),
+            class.keyword(),
+            format!("there is no node group with `workload: {class}`"),
+            format!("declare a node group with `workload: {class}`"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn unknown_instance_types_with_a_suggestion() {
+        let mut p = sample();
+        p.node_groups[2].instance_types[1] = "c5a.lage".into();
+        let f = run(&p);
+        let t = expect(&f, Rule::UnknownInstanceType, "node_groups[2].instance_types[1]", "`c5a.lage`");
+        assert_eq!(t.help, "did you mean `c5a.large`?");
+        assert_eq!(f.errors().count(), 1, "an unknown type does not also trip the size rules: {f}");
+    }
+
+    #[test]
+    fn instance_sizes_differ_on_both_tokens() {
+        let mut p = sample();
+        p.node_groups[1].instance_types[1] = "t3.large".into();
+        let f = run(&p);
+        let a = expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[1]", "`t3.large` (2 vCPU, 8 GiB)");
+        assert!(a.message.contains("`t3.medium` (2 vCPU, 4 GiB)"), "{}", a.message);
+        expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[0]", "`t3.large`");
+    }
+
+    #[test]
+    fn size_order() {
+        let mut p = sample();
+        p.node_groups[0].desired_size = 2;
+        let f = run(&p);
+        expect(&f, Rule::SizeOrder, "node_groups[0].min_size", "`3` is above `desired_size` `2`");
+        expect(&f, Rule::SizeOrder, "node_groups[0].desired_size", "`2` is below `min_size` `3`");
+
+        let mut p = sample();
+        p.node_groups[2].max_size = 0;
+        expect(&run(&p), Rule::SizeOrder, "node_groups[2].max_size", "`max_size` `0`");
+    }
+
+    #[test]
+    fn purchase_options_per_class() {
+        let mut p = sample();
+        p.node_groups[0].capacity = Capacity::Mixed { spot_percent: 20 };
+        p.node_groups[2].capacity = Capacity::OnDemand;
+        let f = run(&p);
+        let c = expect(&f, Rule::CriticalOnDemand, "node_groups[0].capacity", "`mixed(spot: 20%)`");
+        assert_eq!(c.help, "write `capacity: on_demand`");
+        let b = expect(&f, Rule::BatchSpotOnly, "node_groups[2].capacity", "`on_demand`");
+        assert_eq!(b.help, "write `capacity: spot`");
+    }
+
+    #[test]
+    fn dedicated_taints() {
+        let mut p = sample();
+        p.node_groups[2].taints.clear();
+        expect(&run(&p), Rule::DedicatedTaint, "node_groups[2]", "no `NoSchedule` taint");
+
+        let mut p = sample();
+        p.node_groups[0].labels.clear();
+        let f = run(&p);
+        let t = expect(&f, Rule::DedicatedTaint, "node_groups[0].taints[0]", "`workload=critical:NoSchedule`");
+        assert_eq!(t.help, "add `workload: \"critical\"` to the group's `labels`");
+
+        let mut p = sample();
+        p.node_groups[0].taints[0].effect = TaintEffect::PreferNoSchedule;
+        expect(&run(&p), Rule::DedicatedTaint, "node_groups[0].taints[0]", "`workload=critical:PreferNoSchedule`");
+    }
+
+    #[test]
+    fn spot_percent() {
+        let mut p = sample();
+        p.node_groups[1].capacity = Capacity::Mixed { spot_percent: 0 };
+        let f = run(&p);
+        let s = expect(&f, Rule::SpotPercent, "node_groups[1].capacity", "0%");
+        assert!(s.help.contains("`capacity: on_demand`"));
+    }
+
+    #[test]
+    fn bottlerocket_only() {
+        let mut p = sample();
+        p.node_groups[1].os = NodeOs::AmazonLinux2;
+        let f = run(&p);
+        let o = expect(&f, Rule::BottlerocketOnly, "node_groups[1].os", "`amazon_linux_2`");
+        assert!(o.help.starts_with("write `os: bottlerocket`"));
+        assert!(o.help.contains("SELinux"));
+    }
+
+    #[test]
+    fn disk_size() {
+        let mut p = sample();
+        p.node_groups[0].disk_gib = 10;
+        p.node_groups[1].disk_gib = 20_000;
+        let f = run(&p);
+        expect(&f, Rule::DiskSize, "node_groups[0].disk_gib", "10 GiB");
+        expect(&f, Rule::DiskSize, "node_groups[1].disk_gib", "20000 GiB");
+    }
+
+    #[test]
+    fn label_syntax() {
+        let mut p = sample();
+        p.node_groups[1].labels.insert("tier".into(), "front end".into());
+        p.node_groups[1].taints.push(Taint { key: "-x".into(), value: "y".into(), effect: TaintEffect::NoExecute });
+        let f = run(&p);
+        expect(&f, Rule::LabelSyntax, "node_groups[1].labels.tier", "`front end`");
+        expect(&f, Rule::LabelSyntax, "node_groups[1].taints[0]", "`-x`");
+    }
+
+    #[test]
+    fn every_workload_class() {
+        let mut p = sample();
+        p.node_groups[2].workload = WorkloadClass::General;
+        p.node_groups[2].taints.clear();
+        p.tenants[1].node_groups = vec!["general".into()];
+        let f = run(&p);
+        expect(&f, Rule::WorkloadClasses, "node_groups", "`workload: batch`");
+        assert_eq!(f.errors().count(), 1, "{f}");
+    }
+}

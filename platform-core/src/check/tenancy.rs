@@ -1,0 +1,269 @@
+//! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas.
+
+use super::values::{is_positive_quantity, ticks};
+use super::{at, FieldPath, Finding, Findings, Rule};
+use crate::model::{did_you_mean, Platform, PodSecurity};
+
+pub(super) fn check(p: &Platform, out: &mut Findings) {
+    for (i, t) in p.tenants.iter().enumerate() {
+        let path = at("tenants").index(i);
+        check_node_groups(p, &t.name, &t.node_groups, &path, out);
+        check_pod_security(&t.name, t.pod_security, &path, out);
+        check_cross_account_roles(&t.cross_account_roles, &path, out);
+        check_quota(t, &path, out);
+    }
+    check_secret_prefixes(p, out);
+    for (i, addon) in p.addons.iter().enumerate() {
+        if let Some(group) = &addon.node_group {
+            check_reference(p, &format!("addon `{}`", addon.kind), group, at("addons").index(i).key("node_group"), out);
+        }
+    }
+}
+
+/// `tenancy/unknown-node-group`: a tenant's workloads are steered (node selector and toleration) onto the node
+/// groups it names, so each must exist, and a tenant needs at least one.
+fn check_node_groups(p: &Platform, tenant: &str, groups: &[String], path: &FieldPath, out: &mut Findings) {
+    if groups.is_empty() {
+        out.push(Finding::error(
+            Rule::UnknownNodeGroup,
+            path.key("node_groups"),
+            "[]",
+            format!("tenant `{tenant}` names no node group, so its pods could not be scheduled"),
+            format!("name one of {}", ticks(p.node_groups.iter().map(|g| &g.name))),
+        ));
+    }
+    for (j, group) in groups.iter().enumerate() {
+        check_reference(p, &format!("tenant `{tenant}`"), group, path.key("node_groups").index(j), out);
+    }
+}
+
+/// One reference to a node group by name, from `who`.
+fn check_reference(p: &Platform, who: &str, group: &str, path: FieldPath, out: &mut Findings) {
+    if p.node_groups.iter().any(|g| g.name == group) {
+        return;
+    }
+    let help = match did_you_mean(group, p.node_groups.iter().map(|g| g.name.as_str())) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("name one of {}", ticks(p.node_groups.iter().map(|g| &g.name))),
+    };
+    out.push(Finding::error(
+        Rule::UnknownNodeGroup,
+        path,
+        group,
+        format!("{who} names node group `{group}`, which is not declared"),
+        help,
+    ));
+}
+
+/// `tenancy/pod-security`: tenant namespaces enforce a Pod Security Standard; `privileged` would let a tenant run
+/// host-level containers next to other tenants' cardholder data (requirement 5; PCI DSS 2.2 secure configuration).
+fn check_pod_security(tenant: &str, level: PodSecurity, path: &FieldPath, out: &mut Findings) {
+    if level == PodSecurity::Privileged {
+        out.push(Finding::error(
+            Rule::TenantPodSecurity,
+            path.key("pod_security"),
+            level.to_string(),
+            format!("tenant `{tenant}` asks for pod security `privileged`, which enforces nothing"),
+            "write `pod_security: restricted` (or `baseline` for workloads that need it)",
+        ));
+    }
+}
+
+/// Characters a Secrets Manager secret name may contain (`CreateSecret`: alphanumerics and `/_+=.@-`).
+fn is_secret_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)
+}
+
+/// `tenancy/secret-prefix`: each tenant reads secrets under its own prefix only (the external-secrets IAM policy
+/// is scoped to `secret:<prefix>*`). A prefix must end with `/` (else `pay` would also match `payroll/…`), use
+/// only secret-name characters, and no prefix may start another tenant's (reported on both).
+fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
+    for (i, t) in p.tenants.iter().enumerate() {
+        let path = at("tenants").index(i).key("secret_prefix");
+        let prefix = &t.secret_prefix;
+        let problem = if prefix.is_empty() || prefix == "/" {
+            Some(format!("tenant `{}` has an empty secret prefix, which would grant every secret", t.name))
+        } else if !prefix.chars().all(is_secret_name_char) {
+            Some(format!("secret prefix `{prefix}` has characters Secrets Manager names cannot contain"))
+        } else if !prefix.ends_with('/') {
+            Some(format!("secret prefix `{prefix}` does not end with `/`, so it also matches `{prefix}x…`"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            let fixed: String = t.secret_prefix.chars().filter(|c| is_secret_name_char(*c)).collect();
+            let fixed = if fixed.trim_matches('/').is_empty() { format!("{}/", t.name) } else { fixed };
+            let fixed = if fixed.ends_with('/') { fixed } else { format!("{fixed}/") };
+            out.push(Finding::error(
+                Rule::SecretPrefix,
+                path,
+                prefix,
+                message,
+                format!("write `secret_prefix: \"{fixed}\"`"),
+            ));
+            continue;
+        }
+        for (j, other) in p.tenants.iter().enumerate() {
+            if i != j && other.secret_prefix.starts_with(prefix.as_str()) && other.secret_prefix.ends_with('/') {
+                out.push(Finding::error(
+                    Rule::SecretPrefix,
+                    path.clone(),
+                    prefix,
+                    format!(
+                        "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
+                        t.name, other.secret_prefix, other.name
+                    ),
+                    "give every tenant a prefix of its own, e.g. its name and `/`",
+                ));
+            }
+        }
+    }
+}
+
+/// Whether `arn` is an IAM role ARN: `arn:<partition>:iam::<12-digit account>:role/<path and name>`.
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [arn_, partition, "iam", "", account, resource] = parts[..] else { return false };
+    arn_ == "arn"
+        && matches!(partition, "aws" | "aws-cn" | "aws-us-gov")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && resource.strip_prefix("role/").is_some_and(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+        })
+}
+
+/// `tenancy/cross-account-role`: external-secrets assumes these roles to read another account's secrets, and the
+/// IAM policy names them, so each must be a role ARN (`sts:AssumeRole` takes roles only), listed once.
+fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findings) {
+    for (j, arn) in roles.iter().enumerate() {
+        let role_path = path.key("cross_account_roles").index(j);
+        if !is_role_arn(arn) {
+            out.push(Finding::error(
+                Rule::CrossAccountRole,
+                role_path,
+                arn,
+                format!("`{arn}` is not an IAM role ARN"),
+                "write `arn:aws:iam::<12-digit account id>:role/<role name>`",
+            ));
+        } else if roles[..j].contains(arn) {
+            out.push(Finding::error(
+                Rule::CrossAccountRole,
+                role_path,
+                arn,
+                format!("cross-account role `{arn}` is listed twice"),
+                "remove the second entry",
+            ));
+        }
+    }
+}
+
+/// `tenancy/quota`: the quota becomes a ResourceQuota (`requests.cpu`, `requests.memory`, `pods`), so cpu and
+/// memory are Kubernetes quantities above zero (`16`, `500m`, `32Gi`), and at least one pod is allowed.
+fn check_quota(t: &crate::model::Tenant, path: &FieldPath, out: &mut Findings) {
+    let q = &t.quota;
+    for (key, value, example) in [("cpu", &q.cpu, "16"), ("memory", &q.memory, "32Gi")] {
+        if !is_positive_quantity(value) {
+            out.push(Finding::error(
+                Rule::Quota,
+                path.key("quota").key(key),
+                value,
+                format!("quota {key} `{value}` of tenant `{}` is not a Kubernetes quantity above zero", t.name),
+                format!("write a quantity such as `{key}: \"{example}\"` (binary suffixes `Ki Mi Gi`, decimal `k M G`, `m` for milli)"),
+            ));
+        }
+    }
+    if q.pods == 0 {
+        out.push(Finding::error(
+            Rule::Quota,
+            path.key("quota").key("pods"),
+            "0",
+            format!("quota of tenant `{}` allows no pod", t.name),
+            "write `pods: 100` or whatever the tenant needs",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::is_role_arn;
+
+    #[test]
+    fn node_group_references() {
+        let mut p = sample();
+        p.tenants[0].node_groups[0] = "critcal".into();
+        p.tenants[1].node_groups.clear();
+        p.addons[0].node_group = Some("gpu".into());
+        let f = run(&p);
+        let typo = expect(&f, Rule::UnknownNodeGroup, "tenants[0].node_groups[0]", "`critcal`");
+        assert_eq!(typo.help, "did you mean `critical`?");
+        expect(&f, Rule::UnknownNodeGroup, "tenants[1].node_groups", "names no node group");
+        let addon = expect(&f, Rule::UnknownNodeGroup, "addons[0].node_group", "addon `coredns`");
+        assert!(addon.help.contains("`critical`, `general`, `batch`"), "{}", addon.help);
+    }
+
+    #[test]
+    fn pod_security() {
+        let mut p = sample();
+        p.tenants[2].pod_security = PodSecurity::Privileged;
+        p.tenants[1].pod_security = PodSecurity::Baseline;
+        let f = run(&p);
+        expect(&f, Rule::TenantPodSecurity, "tenants[2].pod_security", "`privileged`");
+        assert_eq!(f.errors().count(), 1, "{f}");
+    }
+
+    #[test]
+    fn secret_prefixes() {
+        let mut p = sample();
+        p.tenants[0].secret_prefix = "payments".into();
+        p.tenants[1].secret_prefix = "".into();
+        p.tenants[2].secret_prefix = "api key/".into();
+        let f = run(&p);
+        let slash = expect(&f, Rule::SecretPrefix, "tenants[0].secret_prefix", "does not end with `/`");
+        assert_eq!(slash.help, "write `secret_prefix: \"payments/\"`");
+        let empty = expect(&f, Rule::SecretPrefix, "tenants[1].secret_prefix", "empty");
+        assert_eq!(empty.help, "write `secret_prefix: \"reconciliation/\"`");
+        expect(&f, Rule::SecretPrefix, "tenants[2].secret_prefix", "characters");
+
+        let mut p = sample();
+        p.tenants[2].secret_prefix = "payments/api/".into();
+        let f = run(&p);
+        expect(&f, Rule::SecretPrefix, "tenants[0].secret_prefix", "also covers `payments/api/`");
+        assert_eq!(f.errors().count(), 1, "{f}");
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(is_role_arn("arn:aws:iam::111122223333:role/payments-secrets-reader"));
+        assert!(is_role_arn("arn:aws-us-gov:iam::111122223333:role/path/to/reader"));
+        for bad in [
+            "arn:aws:iam::1:role/x",
+            "arn:aws:iam::111122223333:user/x",
+            "arn:aws:iam::111122223333:role/",
+            "arn:aws:s3:::bucket",
+            "payments-secrets-reader",
+            "arn:aws:iam:us-east-1:111122223333:role/x",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
+        let mut p = sample();
+        p.tenants[0].cross_account_roles.push("arn:aws:iam::111122223333:role/payments-secrets-reader".into());
+        p.tenants[1].cross_account_roles.push("arn:aws:iam::111122223333:user/bob".into());
+        let f = run(&p);
+        expect(&f, Rule::CrossAccountRole, "tenants[0].cross_account_roles[1]", "listed twice");
+        expect(&f, Rule::CrossAccountRole, "tenants[1].cross_account_roles[0]", "not an IAM role ARN");
+    }
+
+    #[test]
+    fn quotas() {
+        let mut p = sample();
+        p.tenants[0].quota = Quota { cpu: "0".into(), memory: "32GB".into(), pods: 0 };
+        let f = run(&p);
+        expect(&f, Rule::Quota, "tenants[0].quota.cpu", "`0`");
+        let mem = expect(&f, Rule::Quota, "tenants[0].quota.memory", "`32GB`");
+        assert!(mem.help.contains("`memory: \"32Gi\"`"));
+        expect(&f, Rule::Quota, "tenants[0].quota.pods", "no pod");
+        assert_eq!(f.errors().count(), 3, "{f}");
+    }
+}

@@ -1,0 +1,76 @@
+//! Version rules: a Kubernetes version the renderer carries pinned versions for, inside EKS support.
+
+use super::values::ticks;
+use super::{at, Finding, Findings, Rule};
+use crate::catalog::kubernetes::{release, RELEASES};
+use crate::model::{did_you_mean, Platform};
+
+pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
+    let version = &p.kubernetes;
+    let Some(current) = release(version) else {
+        let supported = RELEASES.iter().map(|r| r.version);
+        let help = match did_you_mean(version, supported.clone()) {
+            Some(s) => format!("did you mean `{s}`? Supported: {}", ticks(supported)),
+            None => format!("write one of {}", ticks(supported)),
+        };
+        out.push(Finding::error(
+            Rule::KubernetesVersion,
+            at("kubernetes"),
+            version,
+            format!("Kubernetes `{version}` is not a version the platform carries addon and chart versions for"),
+            help,
+        ));
+        return;
+    };
+    // ISO dates compare as strings.
+    let (phase, ended) = if today > current.extended_support_end {
+        ("extended support", current.extended_support_end)
+    } else if today > current.standard_support_end {
+        ("standard support", current.standard_support_end)
+    } else {
+        return;
+    };
+    let newer = RELEASES.iter().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
+    let help = match newer {
+        Some(r) => format!("upgrade one minor version at a time towards `kubernetes: \"{}\"`", r.version),
+        None => "the platform carries no newer version yet: plan the upgrade with the platform team".to_owned(),
+    };
+    let consequence = if phase == "extended support" {
+        "EKS no longer creates clusters of it and upgrades existing ones automatically"
+    } else {
+        "clusters pay the extended-support fee"
+    };
+    out.push(Finding::warning(
+        Rule::SupportWindow,
+        at("kubernetes"),
+        version,
+        format!("Kubernetes `{version}` left EKS {phase} on {ended}: {consequence}"),
+        help,
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn unknown_versions() {
+        let mut p = sample();
+        p.kubernetes = "1.27".into();
+        let f = run(&p);
+        let e = expect(&f, Rule::KubernetesVersion, "kubernetes", "`1.27`");
+        assert!(e.help.contains("`1.28`"), "{}", e.help);
+    }
+
+    #[test]
+    fn support_window_warns_by_date() {
+        let p = sample();
+        assert!(super::super::check_platform(&p, "2024-11-26").0.is_empty());
+        let f = super::super::check_platform(&p, "2024-11-27");
+        let w = expect(&f, Rule::SupportWindow, "kubernetes", "left EKS standard support on 2024-11-26");
+        assert_eq!(w.severity, Severity::Warning);
+        let f = super::super::check_platform(&p, "2026-11-25");
+        expect(&f, Rule::SupportWindow, "kubernetes", "extended support on 2025-11-26: EKS no longer creates");
+        assert!(!f.has_errors());
+    }
+}

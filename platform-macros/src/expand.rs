@@ -1,0 +1,52 @@
+//! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
+
+use platform_core::check::{check_platform, today, Finding, Severity};
+use platform_core::model::Bake;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::parse::{parse, Parsed};
+use crate::spans::SpanMap;
+
+/// Expands `platform! { … }`: every syntax error, or else every error finding, as compile errors; otherwise the
+/// baked `Platform` value, preceded by one `#[deprecated]` item per warning finding.
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    let Parsed { platform, spans } = match parse(input) {
+        Ok(parsed) => parsed,
+        Err(errors) => return errors.to_compile_error(),
+    };
+    let findings = check_platform(&platform, &today());
+    let mut errors: Option<syn::Error> = None;
+    for finding in findings.errors() {
+        let error = spans.resolve(&finding.path).error(finding);
+        match &mut errors {
+            Some(all) => all.combine(error),
+            None => errors = Some(error),
+        }
+    }
+    if let Some(errors) = errors {
+        return errors.to_compile_error();
+    }
+    let warnings = findings.warnings().enumerate().map(|(i, f)| warning(i, f, &spans));
+    let value = platform.bake();
+    quote! {{
+        #(#warnings)*
+        #value
+    }}
+}
+
+/// A warning on stable Rust: a deprecated constant used at the finding's token, so rustc prints
+/// "use of deprecated constant …: <finding>" there. `#[deny(deprecated)]` turns it into an error.
+fn warning(index: usize, finding: &Finding, spans: &SpanMap) -> TokenStream {
+    debug_assert_eq!(finding.severity, Severity::Warning);
+    let name = format_ident!("{}_{index}", finding.rule.id().replace(['/', '-'], "_"));
+    let mut usage = Ident::new(&name.to_string(), spans.resolve(&finding.path).start);
+    usage.set_span(spans.resolve(&finding.path).start);
+    let note = finding.to_string();
+    quote! {
+        #[deprecated(note = #note)]
+        #[allow(non_upper_case_globals)]
+        const #name: () = ();
+        let () = #usage;
+    }
+}

@@ -1,0 +1,129 @@
+//! Blocks of `key: value` fields: unknown keys (with "did you mean"), duplicate keys, missing required keys, and
+//! recovery after a bad value (skip to the next `,`), shared by every DSL block.
+
+use platform_core::model::did_you_mean;
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+use syn::parse::ParseStream;
+use syn::{Ident, Token};
+
+use super::value::{one_of, skip_to_comma, unknown_message, word};
+use crate::ctxt::Ctxt;
+use crate::spans::Loc;
+
+/// The keys of one block: which are allowed, which were seen (and where).
+pub(crate) struct Keys {
+    /// The block, for messages: "`vpc`", "node group `critical`".
+    what: String,
+    allowed: &'static [&'static str],
+    /// Keys that may appear more than once (the repeated blocks at the top level).
+    repeatable: &'static [&'static str],
+    seen: Vec<(String, Span)>,
+}
+
+impl Keys {
+    pub fn new(what: impl Into<String>, allowed: &'static [&'static str]) -> Self {
+        Keys { what: what.into(), allowed, repeatable: &[], seen: Vec::new() }
+    }
+
+    pub fn repeatable(mut self, keys: &'static [&'static str]) -> Self {
+        self.repeatable = keys;
+        self
+    }
+
+    /// Whether `key` may be parsed: reports an unknown key (with the closest allowed one and the list) or a
+    /// duplicate (on the second occurrence, with a note on the first).
+    pub fn accept(&mut self, cx: &Ctxt, key: &Ident) -> bool {
+        let name = key.to_string();
+        if !self.allowed.contains(&name.as_str()) {
+            let suggestion = did_you_mean(&name, self.allowed.iter().copied());
+            let head = format!("unknown key `{name}` in {}", self.what);
+            cx.error(Loc::span(key.span()), unknown_message(head, suggestion, self.allowed));
+            return false;
+        }
+        if let Some((_, first)) = self.seen.iter().find(|(k, _)| *k == name) {
+            if !self.repeatable.contains(&name.as_str()) {
+                let mut e = syn::Error::new(
+                    key.span(),
+                    format!("duplicate key `{name}` in {}; remove one of the two", self.what),
+                );
+                e.combine(syn::Error::new(*first, format!("`{name}` is first set here")));
+                cx.syn_error(e);
+                return false;
+            }
+        }
+        self.seen.push((name, key.span()));
+        true
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.seen.iter().any(|(k, _)| k == key)
+    }
+
+    /// Reports the required keys that were not written, in one error at `loc` (the block's name).
+    pub fn require(&self, cx: &Ctxt, required: &[&str], loc: Loc) {
+        let missing: Vec<&str> = required.iter().copied().filter(|k| !self.has(k)).collect();
+        match missing.as_slice() {
+            [] => {}
+            [one] => cx.error(loc, format!("{} is missing the required key `{one}`", self.what)),
+            many => cx.error(loc, format!("{} is missing the required keys {}", self.what, one_of(many))),
+        }
+    }
+}
+
+/// Parses `key: value, …` to the end of `content` (a block's braces). `field` is called with each accepted
+/// key and the stream at its value, and must parse exactly the value; an error is reported, the rest of the
+/// value skipped, and parsing goes on with the next key.
+pub(crate) fn fields(
+    cx: &Ctxt,
+    content: ParseStream,
+    keys: &mut Keys,
+    mut field: impl FnMut(&str, ParseStream) -> syn::Result<()>,
+) {
+    while !content.is_empty() {
+        if !content.peek(Ident::peek_any) {
+            cx.error(
+                Loc::span(content.span()),
+                format!("expected a key in {}, e.g. `{}: ...`", keys.what, keys.allowed[0]),
+            );
+            skip_to_comma(content);
+            continue;
+        }
+        let key = word(content).expect("peeked an identifier");
+        if !keys.accept(cx, &key) {
+            skip_to_comma(content);
+            continue;
+        }
+        value_of(cx, content, &key, |input| field(&key.to_string(), input));
+    }
+}
+
+/// After an accepted `key`: parses `: value` and the `,` that ends it (or the end of the block). On error,
+/// reports it and skips to the next `,`.
+pub(crate) fn value_of(cx: &Ctxt, input: ParseStream, key: &Ident, parse: impl FnOnce(ParseStream) -> syn::Result<()>) {
+    let result = (|| {
+        let colon: Token![:] =
+            input.parse().map_err(|_| input.error(format!("expected `:` after `{key}` (`{key}: value`)")))?;
+        if input.is_empty() || input.peek(Token![,]) {
+            return Err(syn::Error::new(colon.span, format!("expected a value for `{key}`")));
+        }
+        parse(input)
+    })();
+    if let Err(e) = result {
+        cx.syn_error(e);
+        skip_to_comma(input);
+        return;
+    }
+    if input.is_empty() {
+        return;
+    }
+    if input.peek(Token![,]) {
+        let _ = input.parse::<Token![,]>();
+    } else {
+        cx.error(Loc::span(input.span()), format!("expected `,` after the value of `{key}`"));
+        // `key: value` on the next line with the comma forgotten: go on with it; anything else: skip.
+        if !(input.peek(Ident::peek_any) && input.peek2(Token![:])) {
+            skip_to_comma(input);
+        }
+    }
+}
