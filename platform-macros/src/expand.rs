@@ -13,7 +13,7 @@ use crate::spans::SpanMap;
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let Parsed { platform, spans } = match parse(input) {
         Ok(parsed) => parsed,
-        Err(errors) => return errors.to_compile_error(),
+        Err(errors) => return compile_errors(errors),
     };
     let findings = check_platform(&platform, &today());
     let mut errors: Option<syn::Error> = None;
@@ -25,7 +25,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         }
     }
     if let Some(errors) = errors {
-        return errors.to_compile_error();
+        return compile_errors(errors);
     }
     let warnings = findings.warnings().enumerate().map(|(i, f)| warning(i, f, &spans));
     let value = platform.bake();
@@ -33,6 +33,12 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         #(#warnings)*
         #value
     }}
+}
+
+/// One `compile_error!` per error, in a block: several in a row are statements, not one expression.
+fn compile_errors(errors: syn::Error) -> TokenStream {
+    let errors = errors.to_compile_error();
+    quote! {{ #errors }}
 }
 
 /// A warning on stable Rust: a deprecated constant used at the finding's token, so rustc prints
