@@ -29,6 +29,9 @@ pub(crate) const OS_VOLUME_GIB: u32 = 4;
 /// Rolling updates replace at most a third of a group at a time.
 pub(crate) const MAX_UNAVAILABLE_PERCENT: u32 = 33;
 
+/// The local holding the Bottlerocket settings TOML (one copy for every launch template).
+const SETTINGS_LOCAL: &str = "bottlerocket_settings";
+
 /// Min, desired and max of one managed node group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Sizes {
@@ -138,8 +141,8 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     attachments.push(inline.address());
 
-    let settings = doc.local("bottlerocket_settings", json!(bottlerocket_settings()));
-    let settings = settings.trim_start_matches("${").trim_end_matches('}').to_owned();
+    doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
+    let settings = format!("local.{SETTINGS_LOCAL}");
     for group in &ctx.platform.node_groups {
         let lt = launch_template(ctx, doc, group, &settings);
         for (purchase, capacity_type, sizes) in parts(group) {
