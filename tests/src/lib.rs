@@ -43,3 +43,25 @@ pub fn resource<'a>(doc: &'a Value, resource_type: &str, name: &str) -> &'a Valu
     }
     r
 }
+
+/// All data sources of one type, by name.
+pub fn data_sources<'a>(doc: &'a Value, data_type: &str) -> Vec<(&'a String, &'a Value)> {
+    doc["data"][data_type].as_object().map(|m| m.iter().collect()).unwrap_or_default()
+}
+
+/// The statements of the `aws_iam_policy_document` a `${data.aws_iam_policy_document.<name>.json}` reference
+/// points to.
+pub fn policy_statements<'a>(doc: &'a Value, reference: &str) -> &'a Vec<Value> {
+    let name = reference
+        .strip_prefix("${data.aws_iam_policy_document.")
+        .and_then(|r| r.strip_suffix(".json}"))
+        .unwrap_or_else(|| panic!("`{reference}` is not a policy document reference"));
+    doc["data"]["aws_iam_policy_document"][name]["statement"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no statements in policy document `{name}`"))
+}
+
+/// The strings of a JSON array.
+pub fn strs(v: &Value) -> Vec<&str> {
+    v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
+}

@@ -29,6 +29,11 @@ impl Ref {
         format!("${{{}.{attr}}}", self.address)
     }
 
+    /// The resource (or data source) name: the last part of the address.
+    pub fn name(&self) -> &str {
+        self.address.rsplit('.').next().expect("addresses are never empty")
+    }
+
     /// The bare address, as `depends_on` wants it.
     pub fn address(&self) -> String {
         self.address.clone()
@@ -91,6 +96,13 @@ impl Document {
         Ref::resource(resource_type, name)
     }
 
+    /// Declares the resource at a well-known address (see `infra::refs`).
+    pub fn resource_at(&mut self, at: &Ref, body: Value) -> Ref {
+        let (resource_type, name) = at.address.split_once('.').expect("a resource address is `<type>.<name>`");
+        assert!(resource_type != "data", "`{}` is a data source", at.address);
+        self.resource(resource_type, name, body)
+    }
+
     /// Declares a data source and returns its reference.
     pub fn data(&mut self, data_type: &str, name: &str, body: Value) -> Ref {
         let previous = self.data.entry(data_type.to_owned()).or_default().insert(name.to_owned(), body);
@@ -145,6 +157,7 @@ mod tests {
         let r = Ref::resource("aws_eks_cluster", "main");
         assert_eq!(r.attr("arn"), "${aws_eks_cluster.main.arn}");
         assert_eq!(r.address(), "aws_eks_cluster.main");
+        assert_eq!(r.name(), "main");
         assert_eq!(Ref::data("aws_partition", "current").attr("partition"), "${data.aws_partition.current.partition}");
         assert_eq!(var("x"), "${var.x}");
     }

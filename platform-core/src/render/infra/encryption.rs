@@ -1,6 +1,121 @@
-//! TODO(issue 3): not rendered yet.
+//! KMS keys: Kubernetes secrets envelope encryption, CloudWatch logs (and the alarm topic), node EBS volumes, and
+//! one key per tenant. Every key rotates yearly and has the shortest deletion window (7 days) so that a torn-down
+//! environment does not linger; key policies give the account root administration (which lets IAM policies grant
+//! use) and the AWS services exactly what they need.
 
-use super::Context;
-use crate::render::terraform::Document;
+use serde_json::json;
 
-pub(super) fn render(_ctx: &Context, _doc: &mut Document) {}
+use super::iam::{self, Statement};
+use super::{refs, Context};
+use crate::naming::label;
+use crate::render::terraform::{Document, Ref};
+
+/// KMS minimum; the requirements ask for destroyable environments.
+pub(crate) const DELETION_WINDOW_DAYS: u32 = 7;
+
+fn root_admin() -> Statement {
+    Statement::allow("AccountRootAdministers")
+        .actions(&["kms:*"])
+        .resources(&["*"])
+        .principal("AWS", &[iam::account_root()])
+}
+
+const USE_KEY: &[&str] = &["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+fn key(ctx: &Context, doc: &mut Document, at: &Ref, component: &str, description: &str, statements: Vec<Statement>) {
+    let name = at.name();
+    let policy = iam::policy_document(doc, &format!("kms_{name}"), &statements);
+    let key = doc.resource_at(
+        at,
+        json!({
+            "description": description,
+            "enable_key_rotation": ctx.platform.encryption.key_rotation,
+            "deletion_window_in_days": DELETION_WINDOW_DAYS,
+            "policy": policy.attr("json"),
+            "tags": { "Name": ctx.names.name("kms", component) },
+        }),
+    );
+    doc.resource(
+        "aws_kms_alias",
+        name,
+        json!({ "name": ctx.names.kms_alias(component), "target_key_id": key.attr("key_id") }),
+    );
+}
+
+pub(super) fn render(ctx: &Context, doc: &mut Document) {
+    let region = &ctx.platform.region;
+    let account = iam::account();
+    let cluster = ctx.names.cluster();
+
+    // Kubernetes secrets: EKS uses the key through the cluster role, granted by an IAM policy (cluster module).
+    key(
+        ctx,
+        doc,
+        &refs::secrets_key(),
+        "secrets",
+        &format!("EKS secrets envelope encryption for {cluster}"),
+        vec![root_admin()],
+    );
+
+    // Logs: CloudWatch Logs encrypts this account's log groups; CloudWatch alarms publish to the encrypted topic.
+    let logs_arn = format!("arn:{}:logs:{region}:{account}:*", iam::partition());
+    key(
+        ctx,
+        doc,
+        &refs::logs_key(),
+        "logs",
+        &format!("CloudWatch log groups and alarm topic of {cluster}"),
+        vec![
+            root_admin(),
+            Statement::allow("CloudWatchLogsUse")
+                .actions(USE_KEY)
+                .resources(&["*"])
+                .principal("Service", &[format!("logs.{region}.amazonaws.com")])
+                .condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", &[logs_arn]),
+            Statement::allow("CloudWatchAlarmsPublishToEncryptedTopic")
+                .actions(&["kms:Decrypt", "kms:GenerateDataKey*"])
+                .resources(&["*"])
+                .principal("Service", &[iam::service("cloudwatch")])
+                .condition("StringEquals", "aws:SourceAccount", std::slice::from_ref(&account)),
+        ],
+    );
+
+    // EBS: managed node groups launch through the Auto Scaling service-linked role, which needs the key.
+    let asg_role = format!(
+        "arn:{}:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+        iam::partition()
+    );
+    key(
+        ctx,
+        doc,
+        &refs::ebs_key(),
+        "ebs",
+        &format!("Node EBS volumes of {cluster}"),
+        vec![
+            root_admin(),
+            Statement::allow("AutoScalingUse")
+                .actions(USE_KEY)
+                .resources(&["*"])
+                .principal("AWS", std::slice::from_ref(&asg_role)),
+            Statement::allow("AutoScalingGrantsForAttachedVolumes")
+                .actions(&["kms:CreateGrant"])
+                .resources(&["*"])
+                .principal("AWS", &[asg_role])
+                .condition("Bool", "kms:GrantIsForAWSResource", &["true"]),
+        ],
+    );
+
+    // Tenants: the tenant's secrets in Secrets Manager are encrypted with its key; readers are granted through
+    // IAM (secrets module), so the key policy only delegates to the account.
+    for tenant in &ctx.platform.tenants {
+        let component = label(&tenant.name);
+        key(
+            ctx,
+            doc,
+            &refs::tenant_key(&tenant.name),
+            &component,
+            &format!("Secrets of tenant {} on {cluster}", tenant.name),
+            vec![root_admin()],
+        );
+    }
+}

@@ -1,6 +1,318 @@
-//! TODO(issue 3): not rendered yet.
+//! IAM Roles for Service Accounts: one role per `irsa` binding, trusted only by that namespace/service account
+//! through the cluster's OIDC provider (`sub` and `aud` conditions), with a least-privilege policy per kind.
+//!
+//! Policy sources (facts, re-expressed here): cluster-autoscaler's AWS cloud-provider README ("Full Cluster
+//! Autoscaler Features Policy" and the tag-conditioned scaling actions); the AWS Load Balancer Controller's
+//! published `iam_policy.json` (v2.x: every mutating action conditioned on the `elbv2.k8s.aws/cluster` tag where
+//! upstream does so); external-dns's AWS tutorial (ChangeResourceRecordSets on the managed zones only); the EBS
+//! CSI driver guide (AWS managed `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys).
 
-use super::Context;
-use crate::render::terraform::Document;
+use serde_json::json;
 
-pub(super) fn render(_ctx: &Context, _doc: &mut Document) {}
+use super::iam::{self, Statement};
+use super::{refs, Context};
+use crate::model::{IrsaBinding, ManagedPolicy, Policy};
+use crate::render::terraform::{Document, Ref};
+
+/// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.
+pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
+
+pub(super) fn render(ctx: &Context, doc: &mut Document) {
+    let host = doc.local(
+        ISSUER_HOST_LOCAL,
+        json!(format!("${{replace({}.identity[0].oidc[0].issuer, \"https://\", \"\")}}", refs::cluster().address())),
+    );
+    for binding in &ctx.platform.irsa {
+        render_binding(ctx, doc, binding, &host);
+    }
+}
+
+fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding, host: &str) {
+    let n = &ctx.names;
+    let key = refs::ident(&b.name);
+    let trust = iam::policy_document(
+        doc,
+        &format!("irsa_{key}_trust"),
+        &[Statement::allow("ServiceAccountWebIdentity")
+            .actions(&["sts:AssumeRoleWithWebIdentity"])
+            .principal("Federated", &[refs::oidc_provider().attr("arn")])
+            .condition(
+                "StringEquals",
+                &format!("{host}:sub"),
+                &[format!("system:serviceaccount:{}:{}", b.namespace, b.service_account)],
+            )
+            .condition("StringEquals", &format!("{host}:aud"), &["sts.amazonaws.com"])],
+    );
+    let role = doc.resource_at(
+        &refs::irsa_role(&b.name),
+        json!({
+            "name": n.iam_role(&b.name),
+            "description": format!("IRSA for {}/{}", b.namespace, b.service_account),
+            "assume_role_policy": trust.attr("json"),
+        }),
+    );
+    let (managed, statements): (Vec<&str>, Vec<Statement>) = match &b.policy {
+        Policy::Custom(statements) => (
+            vec![],
+            statements
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Statement::allow(&format!("Custom{i}")).actions(&s.actions).resources(&s.resources))
+                .collect(),
+        ),
+        Policy::Managed(kind) => match kind {
+            ManagedPolicy::ClusterAutoscaler => (vec![], cluster_autoscaler(ctx)),
+            ManagedPolicy::AwsLoadBalancerController => (vec![], load_balancer_controller(ctx)),
+            ManagedPolicy::ExternalDns => (vec![], external_dns(ctx)),
+            ManagedPolicy::ExternalSecrets => {
+                // The per-tenant read policies (secrets module): one per tenant prefix and key.
+                for tenant in &ctx.platform.tenants {
+                    doc.resource(
+                        "aws_iam_role_policy_attachment",
+                        &format!("irsa_{key}_{}", refs::tenant_secrets_policy(&tenant.name).name()),
+                        json!({ "role": role.attr("name"), "policy_arn": refs::tenant_secrets_policy(&tenant.name).attr("arn") }),
+                    );
+                }
+                (vec![], vec![])
+            }
+            ManagedPolicy::EbsCsi => (vec!["service-role/AmazonEBSCSIDriverPolicy"], ebs_csi_keys(ctx)),
+            ManagedPolicy::CloudwatchObservability => (vec!["CloudWatchAgentServerPolicy"], vec![]),
+        },
+    };
+    for (i, policy) in managed.iter().enumerate() {
+        iam::attach_managed(doc, &format!("irsa_{key}_{i}"), &role, policy);
+    }
+    if !statements.is_empty() {
+        let policy = iam::policy_document(doc, &format!("irsa_{key}"), &statements);
+        doc.resource(
+            "aws_iam_role_policy",
+            &format!("irsa_{key}"),
+            json!({ "name": n.iam_policy(&b.name), "role": role.attr("id"), "policy": policy.attr("json") }),
+        );
+    }
+}
+
+fn cluster_autoscaler(ctx: &Context) -> Vec<Statement> {
+    let cluster = ctx.names.cluster();
+    vec![
+        Statement::allow("Discover")
+            .actions(&[
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations",
+                "autoscaling:DescribeScalingActivities",
+                "autoscaling:DescribeTags",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:GetInstanceTypesFromInstanceRequirements",
+            ])
+            .resources(&["*"]),
+        // Scale from zero: labels and taints of managed node groups come from DescribeNodegroup.
+        Statement::allow("DescribeOwnNodegroups").actions(&["eks:DescribeNodegroup"]).resources(&[iam::arn(
+            ctx,
+            "eks",
+            &format!("nodegroup/{cluster}/*/*"),
+        )]),
+        Statement::allow("ScaleOwnedGroups")
+            .actions(&["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"])
+            .resources(&["*"])
+            .condition("StringEquals", &format!("aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster}"), &["owned"]),
+    ]
+}
+
+fn external_dns(ctx: &Context) -> Vec<Statement> {
+    let zones: Vec<String> = ctx
+        .platform
+        .dns_zones
+        .iter()
+        .map(|z| format!("arn:{}:route53:::hostedzone/{}", iam::partition(), z.zone_id))
+        .collect();
+    let mut statements = vec![Statement::allow("ListZones").actions(&["route53:ListHostedZones"]).resources(&["*"])];
+    if !zones.is_empty() {
+        statements.push(
+            Statement::allow("ManageDeclaredZones")
+                .actions(&[
+                    "route53:ChangeResourceRecordSets",
+                    "route53:ListResourceRecordSets",
+                    "route53:ListTagsForResource",
+                ])
+                .resources(&zones),
+        );
+    }
+    statements
+}
+
+fn ebs_csi_keys(ctx: &Context) -> Vec<Statement> {
+    let mut keys = vec![refs::ebs_key().attr("arn")];
+    keys.extend(ctx.platform.tenants.iter().map(|t| refs::tenant_key(&t.name).attr("arn")));
+    vec![
+        Statement::allow("KeyGrantsForVolumes")
+            .actions(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"])
+            .resources(&keys)
+            .condition("Bool", "kms:GrantIsForAWSResource", &["true"]),
+        Statement::allow("UseVolumeKeys")
+            .actions(&["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])
+            .resources(&keys),
+    ]
+}
+
+fn load_balancer_controller(ctx: &Context) -> Vec<Statement> {
+    const TAG: &str = "elbv2.k8s.aws/cluster";
+    let request_tag = format!("aws:RequestTag/{TAG}");
+    let resource_tag = format!("aws:ResourceTag/{TAG}");
+    let elb = |resource: &str| iam::arn(ctx, "elasticloadbalancing", resource);
+    let security_groups = iam::arn(ctx, "ec2", "security-group/*");
+    let balancers = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
+    vec![
+        Statement::allow("ElbServiceLinkedRole").actions(&["iam:CreateServiceLinkedRole"]).resources(&["*"]).condition(
+            "StringEquals",
+            "iam:AWSServiceName",
+            &["elasticloadbalancing.amazonaws.com"],
+        ),
+        Statement::allow("Describe")
+            .actions(&[
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAddresses",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeInternetGateways",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeVpcPeeringConnections",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeInstances",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeTags",
+                "ec2:DescribeRouteTables",
+                "ec2:GetCoipPoolUsage",
+                "ec2:DescribeCoipPools",
+                "ec2:DescribeIpamPools",
+                "elasticloadbalancing:DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeLoadBalancerAttributes",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeListenerCertificates",
+                "elasticloadbalancing:DescribeListenerAttributes",
+                "elasticloadbalancing:DescribeSSLPolicies",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetGroupAttributes",
+                "elasticloadbalancing:DescribeTargetHealth",
+                "elasticloadbalancing:DescribeTags",
+                "elasticloadbalancing:DescribeTrustStores",
+                "elasticloadbalancing:DescribeCapacityReservation",
+            ])
+            .resources(&["*"]),
+        Statement::allow("CertificatesWafShield")
+            .actions(&[
+                "cognito-idp:DescribeUserPoolClient",
+                "acm:ListCertificates",
+                "acm:DescribeCertificate",
+                "iam:ListServerCertificates",
+                "iam:GetServerCertificate",
+                "waf-regional:GetWebACL",
+                "waf-regional:GetWebACLForResource",
+                "waf-regional:AssociateWebACL",
+                "waf-regional:DisassociateWebACL",
+                "wafv2:GetWebACL",
+                "wafv2:GetWebACLForResource",
+                "wafv2:AssociateWebACL",
+                "wafv2:DisassociateWebACL",
+                "shield:GetSubscriptionState",
+                "shield:DescribeProtection",
+                "shield:CreateProtection",
+                "shield:DeleteProtection",
+            ])
+            .resources(&["*"]),
+        Statement::allow("SecurityGroupIngressOnVpc")
+            .actions(&["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"])
+            .resources(std::slice::from_ref(&security_groups)),
+        Statement::allow("CreateSecurityGroup")
+            .actions(&["ec2:CreateSecurityGroup"])
+            .resources(&[security_groups.clone(), iam::arn(ctx, "ec2", &format!("vpc/{}", refs::vpc().attr("id")))]),
+        Statement::allow("TagNewSecurityGroups")
+            .actions(&["ec2:CreateTags"])
+            .resources(std::slice::from_ref(&security_groups))
+            .condition("StringEquals", "ec2:CreateAction", &["CreateSecurityGroup"])
+            .condition("Null", &request_tag, &["false"]),
+        Statement::allow("RetagOwnSecurityGroups")
+            .actions(&["ec2:CreateTags", "ec2:DeleteTags"])
+            .resources(std::slice::from_ref(&security_groups))
+            .condition("Null", &request_tag, &["true"])
+            .condition("Null", &resource_tag, &["false"]),
+        Statement::allow("ManageOwnSecurityGroups")
+            .actions(&[
+                "ec2:AuthorizeSecurityGroupIngress",
+                "ec2:RevokeSecurityGroupIngress",
+                "ec2:DeleteSecurityGroup",
+            ])
+            .resources(&[security_groups])
+            .condition("Null", &resource_tag, &["false"]),
+        Statement::allow("CreateTaggedBalancers")
+            .actions(&["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"])
+            .resources(&["*"])
+            .condition("Null", &request_tag, &["false"]),
+        Statement::allow("ListenersAndRules")
+            .actions(&[
+                "elasticloadbalancing:CreateListener",
+                "elasticloadbalancing:DeleteListener",
+                "elasticloadbalancing:CreateRule",
+                "elasticloadbalancing:DeleteRule",
+            ])
+            .resources(&["*"]),
+        Statement::allow("RetagOwnBalancers")
+            .actions(&["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"])
+            .resources(&balancers)
+            .condition("Null", &request_tag, &["true"])
+            .condition("Null", &resource_tag, &["false"]),
+        Statement::allow("TagListenersAndRules")
+            .actions(&["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"])
+            .resources(&[
+                elb("listener/net/*/*/*"),
+                elb("listener/app/*/*/*"),
+                elb("listener-rule/net/*/*/*"),
+                elb("listener-rule/app/*/*/*"),
+            ]),
+        Statement::allow("ModifyOwnBalancers")
+            .actions(&[
+                "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                "elasticloadbalancing:SetIpAddressType",
+                "elasticloadbalancing:SetSecurityGroups",
+                "elasticloadbalancing:SetSubnets",
+                "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyCapacityReservation",
+            ])
+            .resources(&["*"])
+            .condition("Null", &resource_tag, &["false"]),
+        Statement::allow("TagOnCreate")
+            .actions(&["elasticloadbalancing:AddTags"])
+            .resources(&balancers)
+            .condition(
+                "StringEquals",
+                "elasticloadbalancing:CreateAction",
+                &["CreateTargetGroup", "CreateLoadBalancer"],
+            )
+            .condition("Null", &request_tag, &["false"]),
+        Statement::allow("RegisterTargets")
+            .actions(&["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"])
+            .resources(&[elb("targetgroup/*/*")]),
+        Statement::allow("ListenerSettings")
+            .actions(&[
+                "elasticloadbalancing:SetWebAcl",
+                "elasticloadbalancing:ModifyListener",
+                "elasticloadbalancing:AddListenerCertificates",
+                "elasticloadbalancing:RemoveListenerCertificates",
+                "elasticloadbalancing:ModifyRule",
+                "elasticloadbalancing:SetRulePriorities",
+            ])
+            .resources(&["*"]),
+    ]
+}
+
+/// The IRSA role of the first binding with a given managed policy, for the addons that run under one.
+pub(crate) fn role_for(ctx: &Context, kind: ManagedPolicy) -> Option<Ref> {
+    ctx.platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind)).map(|b| refs::irsa_role(&b.name))
+}

@@ -6,6 +6,7 @@
 mod addons;
 mod cluster;
 mod encryption;
+mod iam;
 mod identity;
 mod irsa;
 mod logs;

@@ -1,6 +1,345 @@
-//! TODO(issue 3): not rendered yet.
+//! The VPC: private (node), public and pod subnets in each AZ, internet and NAT gateways, routes, the S3 gateway
+//! endpoint and interface endpoints (one security group: HTTPS from the VPC and pod CIDRs only), flow logs to a
+//! KMS-encrypted log group, and the default security group stripped of every rule.
+//!
+//! Pod subnets: the pod CIDR is a secondary VPC CIDR split into four equal blocks; the first three become one
+//! subnet per AZ, the fourth is left free for growth. Calico (cluster stage) runs its IP pool on the same CIDR.
 
-use super::Context;
-use crate::render::terraform::Document;
+use ipnet::Ipv4Net;
+use serde_json::json;
 
-pub(super) fn render(_ctx: &Context, _doc: &mut Document) {}
+use super::iam::{self, Statement};
+use super::{refs, Context};
+use crate::model::{Endpoint, NatGateways};
+use crate::render::terraform::{Document, Ref};
+
+/// The pod CIDR split into equal per-AZ blocks (prefix + 2, so four; the first `azs` are used).
+pub(crate) fn pod_subnets(pod_cidr: &str, azs: usize) -> Vec<Ipv4Net> {
+    let net: Ipv4Net = pod_cidr.parse().expect("the checks accept only valid CIDRs");
+    let subnets: Vec<Ipv4Net> =
+        net.subnets(net.prefix_len() + 2).expect("the pod CIDR leaves room for four subnets").collect();
+    assert!(azs <= subnets.len(), "at most four AZs fit the pod CIDR split");
+    subnets.into_iter().take(azs).collect()
+}
+
+/// The AWS service an interface endpoint reaches (`com.amazonaws.<region>.<service>`); `None` for S3, which
+/// gets a (free) gateway endpoint instead.
+pub(crate) fn interface_service(endpoint: Endpoint) -> Option<&'static str> {
+    Some(match endpoint {
+        Endpoint::S3 => return None,
+        Endpoint::EcrApi => "ecr.api",
+        Endpoint::EcrDkr => "ecr.dkr",
+        Endpoint::Ec2 => "ec2",
+        Endpoint::Sts => "sts",
+        Endpoint::Logs => "logs",
+        Endpoint::Ssm => "ssm",
+        Endpoint::SsmMessages => "ssmmessages",
+        Endpoint::Ec2Messages => "ec2messages",
+        Endpoint::Kms => "kms",
+        Endpoint::SecretsManager => "secretsmanager",
+        Endpoint::ElasticLoadBalancing => "elasticloadbalancing",
+        Endpoint::Autoscaling => "autoscaling",
+        Endpoint::Monitoring => "monitoring",
+    })
+}
+
+fn name_tag(name: String) -> serde_json::Value {
+    json!({ "Name": name })
+}
+
+pub(super) fn render(ctx: &Context, doc: &mut Document) {
+    let p = ctx.platform;
+    let n = &ctx.names;
+    let vpc = doc.resource(
+        "aws_vpc",
+        "main",
+        json!({
+            "cidr_block": p.vpc.cidr,
+            "enable_dns_support": true,
+            "enable_dns_hostnames": true,
+            "tags": name_tag(n.name("vpc", "")),
+        }),
+    );
+    assert_eq!(vpc, refs::vpc());
+    let pods_cidr = doc.resource(
+        "aws_vpc_ipv4_cidr_block_association",
+        "pods",
+        json!({ "vpc_id": vpc.attr("id"), "cidr_block": p.vpc.pod_cidr }),
+    );
+
+    // Nothing may use the default security group: strip its rules (Terraform removes them on adoption).
+    doc.resource(
+        "aws_default_security_group",
+        "main",
+        json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("secgroup", "default-locked")) }),
+    );
+
+    let igw = doc.resource(
+        "aws_internet_gateway",
+        "main",
+        json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("igw", "")) }),
+    );
+
+    let pod_blocks = pod_subnets(&p.vpc.pod_cidr, p.availability_zones.len());
+    for (i, az) in p.availability_zones.iter().enumerate() {
+        let zone = az.trim_start_matches(p.region.as_str());
+        doc.resource(
+            "aws_subnet",
+            &format!("private_{i}"),
+            json!({
+                "vpc_id": vpc.attr("id"),
+                "cidr_block": p.vpc.private_subnets[i],
+                "availability_zone": az,
+                "map_public_ip_on_launch": false,
+                "tags": {
+                    "Name": n.name("subnet", &format!("private-{zone}")),
+                    "kubernetes.io/role/internal-elb": "1",
+                },
+            }),
+        );
+        doc.resource(
+            "aws_subnet",
+            &format!("public_{i}"),
+            json!({
+                "vpc_id": vpc.attr("id"),
+                "cidr_block": p.vpc.public_subnets[i],
+                "availability_zone": az,
+                "map_public_ip_on_launch": false,
+                "tags": { "Name": n.name("subnet", &format!("public-{zone}")), "kubernetes.io/role/elb": "1" },
+            }),
+        );
+        // `vpc_id` through the association: the subnet waits for the secondary CIDR to exist.
+        doc.resource(
+            "aws_subnet",
+            &format!("pods_{i}"),
+            json!({
+                "vpc_id": pods_cidr.attr("vpc_id"),
+                "cidr_block": pod_blocks[i].to_string(),
+                "availability_zone": az,
+                "map_public_ip_on_launch": false,
+                "tags": { "Name": n.name("subnet", &format!("pods-{zone}")) },
+            }),
+        );
+    }
+
+    // Public route table: the internet gateway.
+    let public_rt = doc.resource(
+        "aws_route_table",
+        "public",
+        json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("rtb", "public")) }),
+    );
+    doc.resource(
+        "aws_route",
+        "public_internet",
+        json!({ "route_table_id": public_rt.attr("id"), "destination_cidr_block": "0.0.0.0/0", "gateway_id": igw.attr("id") }),
+    );
+
+    // NAT gateways: one per AZ, or one in the first AZ.
+    let nat_count = match p.vpc.nat_gateways {
+        NatGateways::OnePerAz => p.availability_zones.len(),
+        NatGateways::Single => 1,
+    };
+    let nats: Vec<Ref> = (0..nat_count)
+        .map(|i| {
+            let zone = p.availability_zones[i].trim_start_matches(p.region.as_str());
+            let eip = doc.resource(
+                "aws_eip",
+                &format!("nat_{i}"),
+                json!({ "domain": "vpc", "tags": name_tag(n.name("eip", &format!("nat-{zone}"))), "depends_on": [igw.address()] }),
+            );
+            doc.resource(
+                "aws_nat_gateway",
+                &format!("az_{i}"),
+                json!({
+                    "allocation_id": eip.attr("id"),
+                    "subnet_id": refs::public_subnet(i).attr("id"),
+                    "tags": name_tag(n.name("nat", zone)),
+                    "depends_on": [igw.address()],
+                }),
+            )
+        })
+        .collect();
+
+    let mut private_rts = Vec::new();
+    for (i, az) in p.availability_zones.iter().enumerate() {
+        let zone = az.trim_start_matches(p.region.as_str());
+        doc.resource(
+            "aws_route_table_association",
+            &format!("public_{i}"),
+            json!({ "subnet_id": refs::public_subnet(i).attr("id"), "route_table_id": public_rt.attr("id") }),
+        );
+        let rt = doc.resource(
+            "aws_route_table",
+            &format!("private_{i}"),
+            json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("rtb", &format!("private-{zone}"))) }),
+        );
+        let nat = &nats[i.min(nats.len() - 1)];
+        doc.resource(
+            "aws_route",
+            &format!("private_{i}_nat"),
+            json!({ "route_table_id": rt.attr("id"), "destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.attr("id") }),
+        );
+        for (kind, subnet) in [("private", refs::private_subnet(i)), ("pods", refs::pod_subnet(i))] {
+            doc.resource(
+                "aws_route_table_association",
+                &format!("{kind}_{i}"),
+                json!({ "subnet_id": subnet.attr("id"), "route_table_id": rt.attr("id") }),
+            );
+        }
+        private_rts.push(rt);
+    }
+
+    render_endpoints(ctx, doc, &vpc, &private_rts);
+    if p.vpc.flow_logs {
+        render_flow_logs(ctx, doc, &vpc);
+    }
+}
+
+fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &[Ref]) {
+    let p = ctx.platform;
+    let n = &ctx.names;
+    let region = &p.region;
+    if p.vpc.endpoints.contains(&Endpoint::S3) {
+        let rts: Vec<String> = private_rts.iter().map(|rt| rt.attr("id")).collect();
+        doc.resource(
+            "aws_vpc_endpoint",
+            "s3",
+            json!({
+                "vpc_id": vpc.attr("id"),
+                "service_name": format!("com.amazonaws.{region}.s3"),
+                "vpc_endpoint_type": "Gateway",
+                "route_table_ids": rts,
+                "tags": name_tag(n.name("vpce", "s3")),
+            }),
+        );
+    }
+    let interfaces: Vec<(Endpoint, &str)> =
+        p.vpc.endpoints.iter().filter_map(|e| interface_service(*e).map(|s| (*e, s))).collect();
+    if interfaces.is_empty() {
+        return;
+    }
+    // Security group names may not start with `sg-` (EC2 CreateSecurityGroup), hence `secgroup`.
+    let sg = doc.resource(
+        "aws_security_group",
+        "endpoints",
+        json!({
+            "name": n.name("secgroup", "endpoints"),
+            "description": "Interface VPC endpoints: HTTPS from the VPC and pod CIDRs only",
+            "vpc_id": vpc.attr("id"),
+            "tags": name_tag(n.name("secgroup", "endpoints")),
+        }),
+    );
+    for (name, cidr) in [("vpc", &p.vpc.cidr), ("pods", &p.vpc.pod_cidr)] {
+        doc.resource(
+            "aws_vpc_security_group_ingress_rule",
+            &format!("endpoints_https_{name}"),
+            json!({
+                "security_group_id": sg.attr("id"),
+                "description": format!("HTTPS from the {name} CIDR"),
+                "ip_protocol": "tcp",
+                "from_port": 443,
+                "to_port": 443,
+                "cidr_ipv4": cidr,
+                "tags": name_tag(n.name("sgr", &format!("endpoints-https-{name}"))),
+            }),
+        );
+    }
+    let subnets: Vec<String> = (0..p.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect();
+    for (endpoint, service) in interfaces {
+        let key = endpoint.to_string();
+        doc.resource(
+            "aws_vpc_endpoint",
+            &key,
+            json!({
+                "vpc_id": vpc.attr("id"),
+                "service_name": format!("com.amazonaws.{region}.{service}"),
+                "vpc_endpoint_type": "Interface",
+                "private_dns_enabled": true,
+                "subnet_ids": subnets,
+                "security_group_ids": [sg.attr("id")],
+                "tags": name_tag(n.name("vpce", &key)),
+            }),
+        );
+    }
+}
+
+fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
+    let n = &ctx.names;
+    let group = doc.resource(
+        "aws_cloudwatch_log_group",
+        "flow_logs",
+        json!({
+            "name": format!("/aws/vpc/flow-logs/{}", n.name("vpc", "")),
+            "retention_in_days": ctx.platform.cluster.log_retention_days,
+            "kms_key_id": refs::logs_key().attr("arn"),
+        }),
+    );
+    let trust = iam::policy_document(
+        doc,
+        "flow_logs_trust",
+        &[Statement::allow("TrustVpcFlowLogs")
+            .actions(&["sts:AssumeRole"])
+            .principal("Service", &[iam::service("vpc-flow-logs")])
+            .condition("StringEquals", "aws:SourceAccount", &[iam::account()])
+            .condition("ArnLike", "aws:SourceArn", &[iam::arn(ctx, "ec2", "vpc-flow-log/*")])],
+    );
+    let role = doc.resource(
+        "aws_iam_role",
+        "flow_logs",
+        json!({
+            "name": n.iam_role("flow-logs"),
+            "description": "VPC flow logs delivery to their CloudWatch log group",
+            "assume_role_policy": trust.attr("json"),
+        }),
+    );
+    let policy = iam::policy_document(
+        doc,
+        "flow_logs",
+        &[
+            Statement::allow("WriteFlowLogs")
+                .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+                .resources(&[group.attr("arn"), format!("{}:*", group.attr("arn"))]),
+            Statement::allow("DescribeLogGroups").actions(&["logs:DescribeLogGroups"]).resources(&[iam::arn(
+                ctx,
+                "logs",
+                "log-group:*",
+            )]),
+        ],
+    );
+    doc.resource(
+        "aws_iam_role_policy",
+        "flow_logs",
+        json!({ "name": n.iam_policy("flow-logs"), "role": role.attr("id"), "policy": policy.attr("json") }),
+    );
+    doc.resource(
+        "aws_flow_log",
+        "vpc",
+        json!({
+            "vpc_id": vpc.attr("id"),
+            "traffic_type": "ALL",
+            "log_destination_type": "cloud-watch-logs",
+            "log_destination": group.attr("arn"),
+            "iam_role_arn": role.attr("arn"),
+            "max_aggregation_interval": 60,
+            "tags": name_tag(n.name("flowlog", "vpc")),
+        }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pod_cidr_splits_into_equal_per_az_blocks() {
+        let blocks: Vec<String> = pod_subnets("100.64.0.0/16", 3).iter().map(|b| b.to_string()).collect();
+        assert_eq!(blocks, ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
+    }
+
+    #[test]
+    fn endpoint_services() {
+        assert_eq!(interface_service(Endpoint::EcrApi), Some("ecr.api"));
+        assert_eq!(interface_service(Endpoint::EcrDkr), Some("ecr.dkr"));
+        assert_eq!(interface_service(Endpoint::S3), None);
+    }
+}

@@ -1,6 +1,282 @@
-//! TODO(issue 3): not rendered yet.
+//! Worker nodes: the node IAM role, one launch template per DSL node group (Bottlerocket settings, IMDSv2 with
+//! hop limit 1, encrypted gp3 OS and data volumes) and the EKS managed node groups on it.
+//!
+//! A `mixed` group becomes two managed node groups, `…-spot-…` and `…-ondemand-…` (the cluster-autoscaler priority
+//! expander in the cluster stage prefers `-spot-`). Sizes split by [`split_mixed`]: the spot part is rounded up, so
+//! spot is never less than the requested share.
+//!
+//! The launch template has no AMI id, so EKS picks the Bottlerocket AMI of the cluster version and merges its
+//! own bootstrap settings (cluster name, endpoint, CA, node labels and taints) into the user data; the user
+//! data therefore holds only what EKS does not set: `max-pods` (Calico's overlay does not use ENI addresses, so
+//! the ENI-derived default would waste nodes) and the host containers (admin off — no SSH path; control on — SSM).
+//!
+//! Nodes join NotReady until Calico is installed by the cluster stage; managed node group creation completes on
+//! registration, so this stage does not wait for the pod network.
 
-use super::Context;
-use crate::render::terraform::Document;
+use std::collections::BTreeMap;
 
-pub(super) fn render(_ctx: &Context, _doc: &mut Document) {}
+use serde_json::{json, Value};
+
+use super::iam::{self, Statement};
+use super::{providers, refs, Context};
+use crate::model::{Capacity, NodeGroup, TaintEffect};
+use crate::render::terraform::{expr, Document, Ref};
+
+/// Pods per node under Calico's VXLAN overlay (the Kubernetes default and the tested upper bound).
+pub(crate) const MAX_PODS: u32 = 110;
+/// Bottlerocket OS volume (`/dev/xvda`), GiB: the image is ~1 GiB; 4 leaves room for updates.
+pub(crate) const OS_VOLUME_GIB: u32 = 4;
+/// Rolling updates replace at most a third of a group at a time.
+pub(crate) const MAX_UNAVAILABLE_PERCENT: u32 = 33;
+
+/// The local holding the Bottlerocket settings TOML (one copy for every launch template).
+const SETTINGS_LOCAL: &str = "bottlerocket_settings";
+
+/// Min, desired and max of one managed node group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sizes {
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+}
+
+/// Splits a mixed group's sizes into (spot, on-demand): spot gets `ceil(size × percent / 100)` of each size, the
+/// rest is on-demand. `None` for a part whose maximum is 0 (EKS requires max ≥ 1).
+pub(crate) fn split_mixed(sizes: Sizes, spot_percent: u8) -> (Option<Sizes>, Option<Sizes>) {
+    let spot = |v: u32| (v * u32::from(spot_percent)).div_ceil(100);
+    let s = Sizes { min: spot(sizes.min), desired: spot(sizes.desired), max: spot(sizes.max) };
+    let o = Sizes { min: sizes.min - s.min, desired: sizes.desired - s.desired, max: sizes.max - s.max };
+    ((s.max > 0).then_some(s), (o.max > 0).then_some(o))
+}
+
+/// Whether an instance type runs on Graviton (arm64): a `g` after the generation digit (`m6g`, `c7gn`, `t4g`).
+pub(crate) fn is_arm(instance_type: &str) -> bool {
+    let family = instance_type.split('.').next().unwrap_or_default();
+    match family.find(|c: char| c.is_ascii_digit()) {
+        Some(i) => family[i..].trim_start_matches(|c: char| c.is_ascii_digit()).contains('g'),
+        None => false,
+    }
+}
+
+/// The EKS managed node groups of a DSL node group: (purchase option in the name, capacity type, sizes).
+pub(crate) fn parts(group: &NodeGroup) -> Vec<(&'static str, &'static str, Sizes)> {
+    let sizes = Sizes { min: group.min_size, desired: group.desired_size, max: group.max_size };
+    match group.capacity {
+        Capacity::OnDemand => vec![("ondemand", "ON_DEMAND", sizes)],
+        Capacity::Spot => vec![("spot", "SPOT", sizes)],
+        Capacity::Mixed { spot_percent } => {
+            let (spot, on_demand) = split_mixed(sizes, spot_percent);
+            let spot = spot.map(|s| ("spot", "SPOT", s));
+            spot.into_iter().chain(on_demand.map(|o| ("ondemand", "ON_DEMAND", o))).collect()
+        }
+    }
+}
+
+fn taint_effect(effect: TaintEffect) -> &'static str {
+    match effect {
+        TaintEffect::NoSchedule => "NO_SCHEDULE",
+        TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
+        TaintEffect::NoExecute => "NO_EXECUTE",
+    }
+}
+
+/// The Bottlerocket settings in the user data (TOML; EKS merges its bootstrap settings in).
+pub(crate) fn bottlerocket_settings() -> String {
+    format!(
+        "[settings.kubernetes]\nmax-pods = {MAX_PODS}\n\n[settings.host-containers.admin]\nenabled = false\n\n\
+         [settings.host-containers.control]\nenabled = true\n"
+    )
+}
+
+/// The node labels of a group: the DSL's, plus `workload=<class>`.
+pub(crate) fn labels(group: &NodeGroup) -> BTreeMap<String, String> {
+    let mut labels = group.labels.clone();
+    labels.insert("workload".into(), group.workload.to_string());
+    labels
+}
+
+pub(super) fn render(ctx: &Context, doc: &mut Document) {
+    let n = &ctx.names;
+    let trust = iam::service_trust(doc, "node_trust", "ec2");
+    let role = doc.resource_at(
+        &refs::node_role(),
+        json!({
+            "name": n.iam_role("node"),
+            "description": format!("Worker nodes of {}", n.cluster()),
+            "assume_role_policy": trust.attr("json"),
+        }),
+    );
+    // No AmazonEKS_CNI_Policy: Calico replaces the VPC CNI and needs no AWS permissions.
+    let mut attachments: Vec<String> = [
+        ("node_worker", "AmazonEKSWorkerNodePolicy"),
+        ("node_ecr", "AmazonEC2ContainerRegistryReadOnly"),
+        ("node_ssm", "AmazonSSMManagedInstanceCore"),
+    ]
+    .into_iter()
+    .map(|(name, policy)| iam::attach_managed(doc, name, &role, policy).address())
+    .collect();
+    // Session Manager: transcripts to the encrypted session log group, session data encrypted with the logs key.
+    let sessions = iam::policy_document(
+        doc,
+        "node_ssm_sessions",
+        &[
+            Statement::allow("SessionLogs")
+                .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+                .resources(&[
+                    refs::session_log_group().attr("arn"),
+                    format!("{}:*", refs::session_log_group().attr("arn")),
+                ]),
+            Statement::allow("SessionLogGroupCheck").actions(&["logs:DescribeLogGroups"]).resources(&[iam::arn(
+                ctx,
+                "logs",
+                "log-group:*",
+            )]),
+            Statement::allow("SessionEncryption").actions(&["kms:Decrypt"]).resources(&[refs::logs_key().attr("arn")]),
+        ],
+    );
+    let inline = doc.resource(
+        "aws_iam_role_policy",
+        "node_ssm_sessions",
+        json!({ "name": n.iam_policy("node-ssm-sessions"), "role": role.attr("id"), "policy": sessions.attr("json") }),
+    );
+    attachments.push(inline.address());
+
+    doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
+    let settings = format!("local.{SETTINGS_LOCAL}");
+    for group in &ctx.platform.node_groups {
+        let lt = launch_template(ctx, doc, group, &settings);
+        for (purchase, capacity_type, sizes) in parts(group) {
+            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &attachments);
+        }
+    }
+}
+
+fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, settings_local: &str) -> Ref {
+    let n = &ctx.names;
+    let name = n.name("lt", &group.name);
+    let volume = |device: &str, size: u32| {
+        json!({
+            "device_name": device,
+            "ebs": {
+                "volume_size": size,
+                "volume_type": "gp3",
+                "encrypted": true,
+                "kms_key_id": refs::ebs_key().attr("arn"),
+                "delete_on_termination": true,
+            },
+        })
+    };
+    let mut tags: BTreeMap<String, String> = providers::cost_tags(ctx);
+    tags.insert("Name".into(), n.name("node", &group.name));
+    doc.resource(
+        "aws_launch_template",
+        &format!("nodes_{}", refs::ident(&group.name)),
+        json!({
+            "name": name,
+            "description": format!("Bottlerocket nodes of node group {}", group.name),
+            "update_default_version": true,
+            "metadata_options": {
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": 1,
+            },
+            "block_device_mappings": [volume("/dev/xvda", OS_VOLUME_GIB), volume("/dev/xvdb", group.disk_gib)],
+            "user_data": expr(&format!("base64encode({settings_local})")),
+            "tag_specifications": [
+                { "resource_type": "instance", "tags": tags },
+                { "resource_type": "volume", "tags": tags },
+            ],
+            "tags": { "Name": name },
+        }),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn node_group(
+    ctx: &Context,
+    doc: &mut Document,
+    group: &NodeGroup,
+    purchase: &str,
+    capacity_type: &str,
+    sizes: Sizes,
+    lt: &Ref,
+    role: &Ref,
+    depends_on: &[String],
+) {
+    let n = &ctx.names;
+    let cluster = n.cluster();
+    let labels = labels(group);
+    let mut tags: BTreeMap<String, String> = BTreeMap::new();
+    tags.insert("k8s.io/cluster-autoscaler/enabled".into(), "true".into());
+    tags.insert(format!("k8s.io/cluster-autoscaler/{cluster}"), "owned".into());
+    for (k, v) in &labels {
+        tags.insert(format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone());
+    }
+    for t in &group.taints {
+        tags.insert(
+            format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
+            format!("{}:{}", t.value, t.effect),
+        );
+    }
+    let arm = group.instance_types.iter().any(|t| is_arm(t));
+    let taints: Vec<Value> = group
+        .taints
+        .iter()
+        .map(|t| json!({ "key": t.key, "value": t.value, "effect": taint_effect(t.effect) }))
+        .collect();
+    let mut body = json!({
+        "cluster_name": refs::cluster().attr("name"),
+        "node_group_name": n.node_group(&group.name, purchase),
+        "version": refs::cluster().attr("version"),
+        "node_role_arn": role.attr("arn"),
+        "subnet_ids": (0..ctx.platform.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect::<Vec<_>>(),
+        "ami_type": if arm { "BOTTLEROCKET_ARM_64" } else { "BOTTLEROCKET_x86_64" },
+        "capacity_type": capacity_type,
+        "instance_types": group.instance_types,
+        "scaling_config": { "min_size": sizes.min, "desired_size": sizes.desired, "max_size": sizes.max },
+        "update_config": { "max_unavailable_percentage": MAX_UNAVAILABLE_PERCENT },
+        "launch_template": { "id": lt.attr("id"), "version": lt.attr("latest_version") },
+        "labels": labels,
+        "tags": tags,
+        // cluster-autoscaler owns the desired size once the group exists.
+        "lifecycle": { "ignore_changes": ["scaling_config[0].desired_size"] },
+        "depends_on": depends_on,
+    });
+    if !taints.is_empty() {
+        body["taint"] = json!(taints);
+    }
+    doc.resource_at(&refs::node_group(&group.name, purchase), body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixed_sizes_round_spot_up() {
+        let (spot, od) = split_mixed(Sizes { min: 2, desired: 3, max: 12 }, 60);
+        assert_eq!(spot, Some(Sizes { min: 2, desired: 2, max: 8 }));
+        assert_eq!(od, Some(Sizes { min: 0, desired: 1, max: 4 }));
+        let (spot, od) = split_mixed(Sizes { min: 0, desired: 0, max: 1 }, 50);
+        assert_eq!(spot, Some(Sizes { min: 0, desired: 0, max: 1 }));
+        assert_eq!(od, None);
+    }
+
+    #[test]
+    fn graviton_families_are_arm() {
+        assert!(is_arm("m6g.large"));
+        assert!(is_arm("c7gn.xlarge"));
+        assert!(is_arm("t4g.medium"));
+        assert!(!is_arm("m5.large"));
+        assert!(!is_arm("g5.xlarge"));
+        assert!(!is_arm("c6i.large"));
+    }
+
+    #[test]
+    fn user_data_turns_the_admin_container_off() {
+        let s = bottlerocket_settings();
+        assert!(s.contains("max-pods = 110"));
+        assert!(s.contains("[settings.host-containers.admin]\nenabled = false"));
+        assert!(s.contains("[settings.host-containers.control]\nenabled = true"));
+    }
+}

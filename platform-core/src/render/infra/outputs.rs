@@ -1,6 +1,75 @@
-//! TODO(issue 3): not rendered yet.
+//! What the cluster stage, CI and operators read from the infra root.
 
-use super::Context;
-use crate::render::terraform::Document;
+use serde_json::json;
 
-pub(super) fn render(_ctx: &Context, _doc: &mut Document) {}
+use super::{addons, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
+use crate::render::terraform::{local, Document, Ref};
+
+fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
+    doc.output(name, json!({ "description": description, "value": value }));
+}
+
+pub(super) fn render(ctx: &Context, doc: &mut Document) {
+    let p = ctx.platform;
+    let azs = 0..p.availability_zones.len();
+    let cluster = refs::cluster();
+    output(doc, "region", "AWS region of the platform", json!(p.region));
+    output(doc, "cluster_name", "EKS cluster name", json!(cluster.attr("name")));
+    output(doc, "cluster_endpoint", "Kubernetes API endpoint", json!(cluster.attr("endpoint")));
+    output(
+        doc,
+        "cluster_certificate_authority",
+        "Base64 cluster CA certificate",
+        json!(cluster.attr("certificate_authority[0].data")),
+    );
+    output(doc, "cluster_version", "Kubernetes version", json!(cluster.attr("version")));
+    output(
+        doc,
+        "oidc_provider_arn",
+        "IAM OIDC provider of the cluster (IRSA)",
+        json!(refs::oidc_provider().attr("arn")),
+    );
+    output(doc, "oidc_issuer_url", "OIDC issuer URL of the cluster", json!(cluster.attr("identity[0].oidc[0].issuer")));
+    output(
+        doc,
+        "oidc_issuer_host",
+        "OIDC issuer without https:// (IRSA condition key prefix)",
+        json!(local(ISSUER_HOST_LOCAL)),
+    );
+    output(doc, "node_role_arn", "IAM role of the worker nodes", json!(refs::node_role().attr("arn")));
+    let irsa: serde_json::Map<String, serde_json::Value> =
+        p.irsa.iter().map(|b| (b.name.clone(), json!(refs::irsa_role(&b.name).attr("arn")))).collect();
+    output(doc, "irsa_role_arns", "IRSA role ARN per binding (service account annotation)", json!(irsa));
+    output(doc, "vpc_id", "VPC id", json!(refs::vpc().attr("id")));
+    let ids = |f: fn(usize) -> Ref| azs.clone().map(|i| f(i).attr("id")).collect::<Vec<_>>();
+    output(doc, "private_subnet_ids", "Node subnets, in AZ order", json!(ids(refs::private_subnet)));
+    output(doc, "public_subnet_ids", "Public subnets, in AZ order", json!(ids(refs::public_subnet)));
+    output(doc, "pod_subnet_ids", "Pod subnets, in AZ order", json!(ids(refs::pod_subnet)));
+    output(doc, "pod_cidr", "Pod CIDR (the Calico IP pool)", json!(p.vpc.pod_cidr));
+    let keys: serde_json::Map<String, serde_json::Value> =
+        p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_key(&t.name).attr("arn")))).collect();
+    output(doc, "tenant_key_arns", "KMS key ARN per tenant (encrypt the tenant's secrets with it)", json!(keys));
+    let prefixes: serde_json::Map<String, serde_json::Value> =
+        p.tenants.iter().map(|t| (t.name.clone(), json!(secrets::prefix_arn(ctx, &t.secret_prefix)))).collect();
+    output(doc, "tenant_secret_arn_patterns", "Secrets Manager ARN pattern each tenant reads", json!(prefixes));
+    output(
+        doc,
+        "alarm_topic_arn",
+        "SNS topic of the cluster alarms (subscribe on-call here)",
+        json!(refs::alarm_topic().attr("arn")),
+    );
+    output(
+        doc,
+        "ssm_session_document",
+        "Session Manager document to start node sessions with",
+        json!("${aws_ssm_document.sessions.name}"),
+    );
+    if p.addons.iter().any(|a| addons::needs_pod_network(a.kind)) {
+        output(
+            doc,
+            "pod_network_ready",
+            "Whether the pod-network addons are installed",
+            json!(format!("${{var.{}}}", addons::POD_NETWORK_READY)),
+        );
+    }
+}

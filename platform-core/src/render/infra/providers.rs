@@ -1,5 +1,7 @@
 //! The `terraform` block, the aws provider (region, default tags) and the root's input variables.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use super::{refs, Context};
@@ -14,6 +16,16 @@ pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.100, < 7.0";
 /// are not needed).
 pub const TERRAFORM_CONSTRAINT: &str = ">= 1.6";
 
+/// Cost-allocation tags: every taggable resource gets these through `default_tags`; the few places default tags
+/// do not reach (launch template `tag_specifications`) repeat them.
+pub(super) fn cost_tags(ctx: &Context) -> BTreeMap<String, String> {
+    let mut tags = ctx.platform.tags.clone();
+    tags.insert("platform".into(), ctx.platform.name.clone());
+    tags.insert("environment".into(), ctx.names.suffix().to_owned());
+    tags.insert("managed-by".into(), "platform-rs".into());
+    tags
+}
+
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     doc.terraform("required_version", json!(TERRAFORM_CONSTRAINT));
     doc.terraform(
@@ -21,12 +33,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         json!({ "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_CONSTRAINT } }),
     );
 
-    // Cost allocation: every taggable resource gets these through `default_tags`.
-    let mut tags = ctx.platform.tags.clone();
-    tags.insert("platform".into(), ctx.platform.name.clone());
-    tags.insert("environment".into(), ctx.names.suffix().to_owned());
-    tags.insert("managed-by".into(), "platform-rs".into());
-    doc.provider("aws", json!({ "region": ctx.platform.region, "default_tags": { "tags": tags } }));
+    doc.provider("aws", json!({ "region": ctx.platform.region, "default_tags": { "tags": cost_tags(ctx) } }));
 
     if ctx.platform.cluster.endpoint == EndpointAccess::PrivateAndPublic {
         doc.variable(

@@ -99,3 +99,18 @@ pub fn caller_identity() -> Ref {
 pub fn partition() -> Ref {
     Ref::data(partition_type(), CURRENT)
 }
+
+/// The EKS managed node group of one DSL node group and purchase option (`spot` or `ondemand`).
+pub fn node_group(group: &str, purchase: &str) -> Ref {
+    Ref::resource("aws_eks_node_group", &format!("{}_{purchase}", ident(group)))
+}
+
+/// The IAM policy granting read of one tenant's secrets (attached to the external-secrets role).
+pub fn tenant_secrets_policy(tenant: &str) -> Ref {
+    Ref::resource("aws_iam_policy", &format!("secrets_{}", ident(&label(tenant))))
+}
+
+/// The KMS-encrypted log group SSM Session Manager writes session transcripts to.
+pub fn session_log_group() -> Ref {
+    Ref::resource("aws_cloudwatch_log_group", "ssm_sessions")
+}

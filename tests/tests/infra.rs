@@ -1,0 +1,527 @@
+//! The infra root of the customer's platform, one test per requirement, asserting on the rendered JSON.
+
+use platform_tests::{data_sources, infra, policy_statements, resource, resources, strs, SUFFIX};
+use serde_json::Value;
+
+fn conditions<'a>(statement: &'a Value, test: &str, variable_suffix: &str) -> Vec<&'a str> {
+    statement["condition"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["test"] == test && c["variable"].as_str().unwrap().ends_with(variable_suffix))
+        .flat_map(|c| strs(&c["values"]))
+        .collect()
+}
+
+#[test]
+fn three_azs_of_private_public_and_pod_subnets() {
+    let doc = infra();
+    assert_eq!(resources(&doc, "aws_subnet").len(), 9);
+    for (i, az) in ["us-east-2a", "us-east-2b", "us-east-2c"].iter().enumerate() {
+        let private = resource(&doc, "aws_subnet", &format!("private_{i}"));
+        assert_eq!(private["availability_zone"], *az);
+        assert_eq!(private["tags"]["kubernetes.io/role/internal-elb"], "1");
+        let public = resource(&doc, "aws_subnet", &format!("public_{i}"));
+        assert_eq!(public["map_public_ip_on_launch"], false);
+        assert_eq!(public["tags"]["kubernetes.io/role/elb"], "1");
+    }
+    let vpc = resource(&doc, "aws_vpc", "main");
+    assert_eq!(vpc["enable_dns_support"], true);
+    assert_eq!(vpc["enable_dns_hostnames"], true);
+}
+
+#[test]
+fn pod_subnets_split_the_secondary_cidr() {
+    let doc = infra();
+    assert_eq!(resource(&doc, "aws_vpc_ipv4_cidr_block_association", "pods")["cidr_block"], "100.64.0.0/16");
+    let cidrs: Vec<&str> =
+        (0..3).map(|i| resource(&doc, "aws_subnet", &format!("pods_{i}"))["cidr_block"].as_str().unwrap()).collect();
+    assert_eq!(cidrs, ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
+    // Pod subnets route through their AZ's private route table.
+    for i in 0..3 {
+        let assoc = resource(&doc, "aws_route_table_association", &format!("pods_{i}"));
+        assert_eq!(assoc["route_table_id"], format!("${{aws_route_table.private_{i}.id}}"));
+    }
+}
+
+#[test]
+fn one_nat_gateway_per_az_and_routes_stay_in_their_az() {
+    let doc = infra();
+    assert_eq!(resources(&doc, "aws_nat_gateway").len(), 3);
+    for (_, eip) in resources(&doc, "aws_eip") {
+        assert_eq!(eip["domain"], "vpc");
+        assert!(eip.get("vpc").is_none(), "aws_eip.vpc was removed in aws 6");
+    }
+    for i in 0..3 {
+        let nat = resource(&doc, "aws_nat_gateway", &format!("az_{i}"));
+        assert_eq!(nat["subnet_id"], format!("${{aws_subnet.public_{i}.id}}"));
+        let route = resource(&doc, "aws_route", &format!("private_{i}_nat"));
+        assert_eq!(route["nat_gateway_id"], format!("${{aws_nat_gateway.az_{i}.id}}"));
+    }
+    assert_eq!(resource(&doc, "aws_route", "public_internet")["gateway_id"], "${aws_internet_gateway.main.id}");
+}
+
+#[test]
+fn s3_gateway_and_interface_endpoints() {
+    let doc = infra();
+    let s3 = resource(&doc, "aws_vpc_endpoint", "s3");
+    assert_eq!(s3["vpc_endpoint_type"], "Gateway");
+    assert_eq!(s3["service_name"], "com.amazonaws.us-east-2.s3");
+    assert_eq!(s3["route_table_ids"].as_array().unwrap().len(), 3);
+    let mut services: Vec<&str> = resources(&doc, "aws_vpc_endpoint")
+        .into_iter()
+        .filter(|(_, e)| e["vpc_endpoint_type"] == "Interface")
+        .map(|(_, e)| {
+            assert_eq!(e["private_dns_enabled"], true);
+            assert_eq!(e["security_group_ids"][0], "${aws_security_group.endpoints.id}");
+            assert_eq!(e["subnet_ids"].as_array().unwrap().len(), 3);
+            e["service_name"].as_str().unwrap().trim_start_matches("com.amazonaws.us-east-2.")
+        })
+        .collect();
+    services.sort_unstable();
+    assert_eq!(
+        services,
+        [
+            "autoscaling",
+            "ec2",
+            "ec2messages",
+            "ecr.api",
+            "ecr.dkr",
+            "elasticloadbalancing",
+            "kms",
+            "logs",
+            "secretsmanager",
+            "ssm",
+            "ssmmessages",
+            "sts"
+        ]
+    );
+}
+
+#[test]
+fn endpoint_security_group_allows_only_https_from_the_vpc_and_pods() {
+    let doc = infra();
+    let sg = resource(&doc, "aws_security_group", "endpoints");
+    assert!(sg.get("ingress").is_none() && sg.get("egress").is_none(), "rules are separate resources");
+    assert!(!sg["name"].as_str().unwrap().starts_with("sg-"), "EC2 rejects security group names starting with sg-");
+    let rules = resources(&doc, "aws_vpc_security_group_ingress_rule");
+    let mut cidrs: Vec<&str> = rules
+        .iter()
+        .map(|(_, r)| {
+            assert_eq!(r["ip_protocol"], "tcp");
+            assert_eq!((r["from_port"].as_u64(), r["to_port"].as_u64()), (Some(443), Some(443)));
+            r["cidr_ipv4"].as_str().unwrap()
+        })
+        .collect();
+    cidrs.sort_unstable();
+    assert_eq!(cidrs, ["10.0.0.0/16", "100.64.0.0/16"]);
+    assert!(resources(&doc, "aws_vpc_security_group_egress_rule").is_empty());
+    let default_sg = resource(&doc, "aws_default_security_group", "main");
+    assert!(default_sg.get("ingress").is_none() && default_sg.get("egress").is_none());
+}
+
+#[test]
+fn flow_logs_capture_all_traffic_into_an_encrypted_group() {
+    let doc = infra();
+    let flow = resource(&doc, "aws_flow_log", "vpc");
+    assert_eq!(flow["traffic_type"], "ALL");
+    assert_eq!(flow["log_destination"], "${aws_cloudwatch_log_group.flow_logs.arn}");
+    let group = resource(&doc, "aws_cloudwatch_log_group", "flow_logs");
+    assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
+    assert_eq!(group["retention_in_days"], 90);
+    let role = resource(&doc, "aws_iam_role", "flow_logs");
+    let trust = policy_statements(&doc, role["assume_role_policy"].as_str().unwrap());
+    assert_eq!(strs(&trust[0]["principals"][0]["identifiers"]), ["vpc-flow-logs.amazonaws.com"]);
+    let policy = resource(&doc, "aws_iam_role_policy", "flow_logs");
+    let write = &policy_statements(&doc, policy["policy"].as_str().unwrap())[0];
+    assert!(strs(&write["resources"]).iter().all(|r| r.starts_with("${aws_cloudwatch_log_group.flow_logs.arn}")));
+}
+
+#[test]
+fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
+    let doc = infra();
+    let keys = resources(&doc, "aws_kms_key");
+    let mut names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["ebs", "logs", "secrets", "tenant_api", "tenant_payments", "tenant_reconciliation"]);
+    for (name, key) in &keys {
+        assert_eq!(key["enable_key_rotation"], true, "{name}");
+        assert_eq!(key["deletion_window_in_days"], 7, "{name}");
+        let alias = resource(&doc, "aws_kms_alias", name);
+        assert!(alias["name"].as_str().unwrap().starts_with("alias/kms-fintech-"));
+        assert!(alias["name"].as_str().unwrap().ends_with(&format!("-{SUFFIX}")));
+    }
+}
+
+#[test]
+fn the_logs_key_serves_cloudwatch_logs_in_this_account_and_alarms() {
+    let doc = infra();
+    let key = resource(&doc, "aws_kms_key", "logs");
+    let statements = policy_statements(&doc, key["policy"].as_str().unwrap());
+    let logs = statements.iter().find(|s| s["sid"] == "CloudWatchLogsUse").unwrap();
+    assert_eq!(strs(&logs["principals"][0]["identifiers"]), ["logs.us-east-2.amazonaws.com"]);
+    let arns = conditions(logs, "ArnLike", "kms:EncryptionContext:aws:logs:arn");
+    assert!(arns[0].contains(":logs:us-east-2:") && arns[0].ends_with(":*"));
+    let alarms = statements.iter().find(|s| s["sid"] == "CloudWatchAlarmsPublishToEncryptedTopic").unwrap();
+    assert_eq!(strs(&alarms["principals"][0]["identifiers"]), ["cloudwatch.amazonaws.com"]);
+}
+
+#[test]
+fn the_ebs_key_lets_auto_scaling_launch_encrypted_nodes() {
+    let doc = infra();
+    let key = resource(&doc, "aws_kms_key", "ebs");
+    let statements = policy_statements(&doc, key["policy"].as_str().unwrap());
+    let grants = statements.iter().find(|s| strs(&s["actions"]) == ["kms:CreateGrant"]).unwrap();
+    assert!(strs(&grants["principals"][0]["identifiers"])[0].ends_with("AWSServiceRoleForAutoScaling"));
+    assert_eq!(conditions(grants, "Bool", "kms:GrantIsForAWSResource"), ["true"]);
+}
+
+#[test]
+fn the_control_plane_log_group_exists_before_the_cluster() {
+    let doc = infra();
+    let group = resource(&doc, "aws_cloudwatch_log_group", "cluster");
+    assert_eq!(group["name"], format!("/aws/eks/eks-fintech-{SUFFIX}/cluster"));
+    assert_eq!(group["retention_in_days"], 90);
+    assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
+    let cluster = resource(&doc, "aws_eks_cluster", "main");
+    assert!(strs(&cluster["depends_on"]).contains(&"aws_cloudwatch_log_group.cluster"));
+}
+
+#[test]
+fn the_cluster_is_private_encrypted_audited_and_api_authenticated() {
+    let doc = infra();
+    let c = resource(&doc, "aws_eks_cluster", "main");
+    assert_eq!(c["name"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(c["version"], "1.28");
+    assert_eq!(c["vpc_config"]["endpoint_private_access"], true);
+    assert_eq!(c["vpc_config"]["endpoint_public_access"], true);
+    assert_eq!(c["vpc_config"]["public_access_cidrs"], "${var.public_access_cidrs}");
+    assert_eq!(c["vpc_config"]["subnet_ids"].as_array().unwrap().len(), 3);
+    assert_eq!(strs(&c["enabled_cluster_log_types"]), ["audit", "authenticator", "scheduler"]);
+    assert_eq!(c["encryption_config"]["resources"][0], "secrets");
+    assert_eq!(c["encryption_config"]["provider"]["key_arn"], "${aws_kms_key.secrets.arn}");
+    assert_eq!(c["access_config"]["authentication_mode"], "API");
+    assert_eq!(c["access_config"]["bootstrap_cluster_creator_admin_permissions"], false);
+    assert_eq!(c["bootstrap_self_managed_addons"], false);
+    let entry = resource(&doc, "aws_eks_access_entry", "admins");
+    assert_eq!(entry["for_each"], "${toset(var.cluster_admin_role_arns)}");
+    let assoc = resource(&doc, "aws_eks_access_policy_association", "admins");
+    assert!(assoc["policy_arn"]
+        .as_str()
+        .unwrap()
+        .ends_with(":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"));
+    assert_eq!(assoc["access_scope"]["type"], "cluster");
+    let oidc = resource(&doc, "aws_iam_openid_connect_provider", "cluster");
+    assert_eq!(oidc["url"], "${aws_eks_cluster.main.identity[0].oidc[0].issuer}");
+    assert_eq!(strs(&oidc["client_id_list"]), ["sts.amazonaws.com"]);
+}
+
+#[test]
+fn node_launch_templates_are_bottlerocket_imdsv2_and_encrypted() {
+    let doc = infra();
+    let templates = resources(&doc, "aws_launch_template");
+    assert_eq!(templates.len(), 3);
+    for (name, lt) in templates {
+        let md = &lt["metadata_options"];
+        assert_eq!(md["http_tokens"], "required", "{name}");
+        assert_eq!(md["http_put_response_hop_limit"], 1, "{name}");
+        let volumes = lt["block_device_mappings"].as_array().unwrap();
+        assert_eq!(volumes.len(), 2);
+        for v in volumes {
+            assert_eq!(v["ebs"]["encrypted"], true);
+            assert_eq!(v["ebs"]["volume_type"], "gp3");
+            assert_eq!(v["ebs"]["kms_key_id"], "${aws_kms_key.ebs.arn}");
+        }
+        assert!(lt.get("image_id").is_none(), "EKS picks the Bottlerocket AMI and merges bootstrap settings");
+        assert_eq!(lt["user_data"], "${base64encode(local.bottlerocket_settings)}");
+    }
+    let settings = doc["locals"]["bottlerocket_settings"].as_str().unwrap();
+    assert!(settings.contains("[settings.host-containers.admin]\nenabled = false"));
+    assert!(settings.contains("[settings.host-containers.control]\nenabled = true"));
+    assert!(settings.contains("max-pods = 110"));
+}
+
+#[test]
+fn node_groups_match_their_workload_class() {
+    let doc = infra();
+    let groups = resources(&doc, "aws_eks_node_group");
+    let mut names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["batch_spot", "critical_ondemand", "general_ondemand", "general_spot"]);
+    for (name, g) in &groups {
+        assert_eq!(g["ami_type"], "BOTTLEROCKET_x86_64", "{name}");
+        assert_eq!(strs(&g["lifecycle"]["ignore_changes"]), ["scaling_config[0].desired_size"]);
+        assert_eq!(g["tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
+        assert_eq!(g["tags"][format!("k8s.io/cluster-autoscaler/eks-fintech-{SUFFIX}")], "owned");
+        assert_eq!(g["update_config"]["max_unavailable_percentage"], 33);
+    }
+    let critical = resource(&doc, "aws_eks_node_group", "critical_ondemand");
+    assert_eq!(critical["capacity_type"], "ON_DEMAND");
+    assert_eq!(critical["labels"]["workload"], "critical");
+    assert_eq!(critical["taint"][0]["effect"], "NO_SCHEDULE");
+    assert_eq!(critical["taint"][0]["value"], "critical");
+    assert_eq!(critical["node_group_name"], format!("nodegroup-fintech-critical-ondemand-{SUFFIX}"));
+    let batch = resource(&doc, "aws_eks_node_group", "batch_spot");
+    assert_eq!(batch["capacity_type"], "SPOT");
+    assert_eq!(batch["taint"][0]["value"], "batch");
+    assert_eq!(batch["tags"]["k8s.io/cluster-autoscaler/node-template/taint/workload"], "batch:NoSchedule");
+    assert_eq!(batch["scaling_config"]["min_size"], 0);
+    // general: mixed(spot: 60%) over 2..=12, desired 3 → spot 2/2/8, on-demand 0/1/4.
+    let spot = &resource(&doc, "aws_eks_node_group", "general_spot")["scaling_config"];
+    let od = &resource(&doc, "aws_eks_node_group", "general_ondemand")["scaling_config"];
+    assert_eq!(
+        (spot["min_size"].as_u64(), spot["desired_size"].as_u64(), spot["max_size"].as_u64()),
+        (Some(2), Some(2), Some(8))
+    );
+    assert_eq!(
+        (od["min_size"].as_u64(), od["desired_size"].as_u64(), od["max_size"].as_u64()),
+        (Some(0), Some(1), Some(4))
+    );
+    assert_eq!(resource(&doc, "aws_eks_node_group", "general_spot")["capacity_type"], "SPOT");
+}
+
+#[test]
+fn the_node_role_has_no_vpc_cni_policy() {
+    let doc = infra();
+    let node_policies: Vec<&str> = resources(&doc, "aws_iam_role_policy_attachment")
+        .into_iter()
+        .filter(|(_, a)| a["role"] == "${aws_iam_role.node.name}")
+        .map(|(_, a)| a["policy_arn"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(node_policies.len(), 3);
+    assert!(node_policies.contains(&"AmazonSSMManagedInstanceCore"));
+    assert!(!node_policies.contains(&"AmazonEKS_CNI_Policy"));
+}
+
+#[test]
+fn irsa_roles_trust_exactly_their_service_account() {
+    let doc = infra();
+    let expected = [
+        ("cluster_autoscaler", "kube-system", "cluster-autoscaler"),
+        ("aws_load_balancer_controller", "kube-system", "aws-load-balancer-controller"),
+        ("external_dns", "external-dns", "external-dns"),
+        ("external_secrets", "external-secrets", "external-secrets"),
+        ("ebs_csi", "kube-system", "ebs-csi-controller-sa"),
+        ("cloudwatch_observability", "amazon-cloudwatch", "cloudwatch-agent"),
+    ];
+    for (name, ns, sa) in expected {
+        let role = resource(&doc, "aws_iam_role", &format!("irsa_{name}"));
+        let trust = &policy_statements(&doc, role["assume_role_policy"].as_str().unwrap())[0];
+        assert_eq!(strs(&trust["actions"]), ["sts:AssumeRoleWithWebIdentity"]);
+        assert_eq!(strs(&trust["principals"][0]["identifiers"]), ["${aws_iam_openid_connect_provider.cluster.arn}"]);
+        assert_eq!(conditions(trust, "StringEquals", ":sub"), [format!("system:serviceaccount:{ns}:{sa}")]);
+        assert_eq!(conditions(trust, "StringEquals", ":aud"), ["sts.amazonaws.com"]);
+        assert!(trust["condition"][0]["variable"].as_str().unwrap().starts_with("${local.oidc_issuer_host}"));
+    }
+}
+
+#[test]
+fn no_statement_allows_every_action_on_every_resource() {
+    let doc = infra();
+    for (name, policy) in data_sources(&doc, "aws_iam_policy_document") {
+        for s in policy["statement"].as_array().unwrap() {
+            let actions = strs(&s["actions"]);
+            assert!(!actions.contains(&"*"), "{name}: `*` action");
+            let wildcard_service = actions.iter().any(|a| a.ends_with(":*"));
+            let everywhere = strs(&s["resources"]).contains(&"*");
+            // `kms:*` on `*` is only allowed in key policies (where `*` means the key) for the account root.
+            if wildcard_service && everywhere {
+                assert!(name.starts_with("kms_"), "{name}: service-wide action on every resource");
+                assert!(strs(&s["principals"][0]["identifiers"])[0].ends_with(":root"), "{name}: not the account root");
+            }
+        }
+    }
+}
+
+#[test]
+fn cluster_autoscaler_scales_only_owned_groups() {
+    let doc = infra();
+    let p = resource(&doc, "aws_iam_role_policy", "irsa_cluster_autoscaler");
+    let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+    let scale = statements.iter().find(|s| strs(&s["actions"]).contains(&"autoscaling:SetDesiredCapacity")).unwrap();
+    assert_eq!(
+        conditions(scale, "StringEquals", &format!("k8s.io/cluster-autoscaler/eks-fintech-{SUFFIX}")),
+        ["owned"]
+    );
+}
+
+#[test]
+fn external_dns_changes_only_declared_zones() {
+    let doc = infra();
+    let p = resource(&doc, "aws_iam_role_policy", "irsa_external_dns");
+    for s in policy_statements(&doc, p["policy"].as_str().unwrap()) {
+        if strs(&s["actions"]).contains(&"route53:ChangeResourceRecordSets") {
+            let resources = strs(&s["resources"]);
+            assert_eq!(resources.len(), 1);
+            assert!(resources[0].ends_with(":route53:::hostedzone/Z0123456789ABCDEFGHIJ"));
+        }
+    }
+}
+
+#[test]
+fn external_secrets_reads_only_tenant_prefixes_and_keys() {
+    let doc = infra();
+    let attached: Vec<&str> = resources(&doc, "aws_iam_role_policy_attachment")
+        .into_iter()
+        .filter(|(_, a)| a["role"] == "${aws_iam_role.irsa_external_secrets.name}")
+        .map(|(_, a)| a["policy_arn"].as_str().unwrap())
+        .collect();
+    assert_eq!(attached.len(), 3);
+    for tenant in ["payments", "reconciliation", "api"] {
+        let policy = resource(&doc, "aws_iam_policy", &format!("secrets_{tenant}"));
+        assert_eq!(policy["name"], format!("policy-fintech-secrets-{tenant}-{SUFFIX}"));
+        let statements = policy_statements(&doc, policy["policy"].as_str().unwrap());
+        let read = statements.iter().find(|s| s["sid"] == "ReadTenantSecrets").unwrap();
+        let resources = strs(&read["resources"]);
+        assert_eq!(resources.len(), 1);
+        assert!(resources[0].ends_with(&format!(":secret:{tenant}/*")), "{resources:?}");
+        let decrypt = statements.iter().find(|s| s["sid"] == "DecryptWithTenantKey").unwrap();
+        assert_eq!(strs(&decrypt["resources"]), [format!("${{aws_kms_key.tenant_{tenant}.arn}}")]);
+    }
+    let payments = resource(&doc, "aws_iam_policy", "secrets_payments");
+    let statements = policy_statements(&doc, payments["policy"].as_str().unwrap());
+    let assume = statements.iter().find(|s| s["sid"] == "AssumeCrossAccountReaders").unwrap();
+    assert_eq!(strs(&assume["resources"]), ["arn:aws:iam::111122223333:role/payments-secrets-reader"]);
+}
+
+#[test]
+fn addons_are_pinned_and_configured() {
+    let doc = infra();
+    let addons = resources(&doc, "aws_eks_addon");
+    assert_eq!(addons.len(), 4);
+    for (name, a) in &addons {
+        assert!(a["addon_version"].as_str().unwrap().contains("-eksbuild."), "{name}");
+        assert_eq!(a["resolve_conflicts_on_create"], "OVERWRITE");
+        assert_eq!(a["resolve_conflicts_on_update"], "OVERWRITE");
+        assert!(a.get("resolve_conflicts").is_none(), "removed in aws 6");
+    }
+    let coredns = resource(&doc, "aws_eks_addon", "coredns");
+    assert_eq!(coredns["addon_version"], "v1.10.1-eksbuild.38");
+    let config: Value = serde_json::from_str(coredns["configuration_values"].as_str().unwrap()).unwrap();
+    assert_eq!(config["replicaCount"], 3);
+    assert_eq!(config["nodeSelector"]["workload"], "critical");
+    assert_eq!(config["tolerations"][0]["key"], "workload");
+    assert_eq!(config["resources"]["requests"]["cpu"], "100m");
+    assert_eq!(coredns["count"], "${var.pod_network_ready ? 1 : 0}");
+    let kube_proxy = resource(&doc, "aws_eks_addon", "kube_proxy");
+    assert!(kube_proxy.get("count").is_none(), "kube-proxy runs on the host network");
+    let config: Value = serde_json::from_str(kube_proxy["configuration_values"].as_str().unwrap()).unwrap();
+    assert_eq!(config["resources"]["limits"]["memory"], "128Mi");
+    let ebs = resource(&doc, "aws_eks_addon", "aws_ebs_csi_driver");
+    assert_eq!(ebs["service_account_role_arn"], "${aws_iam_role.irsa_ebs_csi.arn}");
+    let config: Value = serde_json::from_str(ebs["configuration_values"].as_str().unwrap()).unwrap();
+    assert_eq!(config["controller"]["replicaCount"], 2);
+    let cw = resource(&doc, "aws_eks_addon", "amazon_cloudwatch_observability");
+    assert_eq!(cw["service_account_role_arn"], "${aws_iam_role.irsa_cloudwatch_observability.arn}");
+}
+
+#[test]
+fn azure_ad_is_the_oidc_identity_provider() {
+    let doc = infra();
+    let idp = &resource(&doc, "aws_eks_identity_provider_config", "azure_ad")["oidc"];
+    assert_eq!(idp["issuer_url"], "https://login.microsoftonline.com/2d4f6a8c-0e1b-4c3d-8e5f-7a9b1c3d5e78/v2.0");
+    assert_eq!(idp["client_id"], "3e5a7b9d-1f2c-4d4e-9f6a-8b0c2d4e6f89");
+    assert_eq!(idp["groups_claim"], "groups");
+    assert_eq!(idp["username_prefix"], "aad:");
+}
+
+#[test]
+fn ssm_sessions_are_logged_encrypted_and_time_out() {
+    let doc = infra();
+    let document = resource(&doc, "aws_ssm_document", "sessions");
+    assert_eq!(document["document_type"], "Session");
+    let content: Value = serde_json::from_str(document["content"].as_str().unwrap()).unwrap();
+    let inputs = &content["inputs"];
+    assert_eq!(inputs["cloudWatchLogGroupName"], "${aws_cloudwatch_log_group.ssm_sessions.name}");
+    assert_eq!(inputs["cloudWatchEncryptionEnabled"], true);
+    assert_eq!(inputs["s3EncryptionEnabled"], true);
+    assert_eq!(inputs["runAsEnabled"], false);
+    assert_eq!(inputs["kmsKeyId"], "${aws_kms_key.logs.key_id}");
+    assert_eq!(inputs["idleSessionTimeout"], "15");
+    let group = resource(&doc, "aws_cloudwatch_log_group", "ssm_sessions");
+    assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
+}
+
+#[test]
+fn cluster_health_alarms_notify_an_encrypted_topic() {
+    let doc = infra();
+    assert_eq!(resource(&doc, "aws_sns_topic", "alarms")["kms_master_key_id"], "${aws_kms_key.logs.arn}");
+    let mut metrics: Vec<&str> = resources(&doc, "aws_cloudwatch_metric_alarm")
+        .into_iter()
+        .map(|(_, a)| {
+            assert_eq!(strs(&a["alarm_actions"]), ["${aws_sns_topic.alarms.arn}"]);
+            assert_eq!(a["dimensions"]["ClusterName"], "${aws_eks_cluster.main.name}");
+            assert!(a["treat_missing_data"].is_string());
+            a["metric_name"].as_str().unwrap()
+        })
+        .collect();
+    metrics.sort_unstable();
+    assert_eq!(
+        metrics,
+        [
+            "apiserver_request_total_5XX",
+            "cluster_failed_node_count",
+            "node_cpu_utilization",
+            "node_memory_utilization",
+            "pod_number_of_container_restarts"
+        ]
+    );
+}
+
+#[test]
+fn outputs_expose_what_the_cluster_stage_needs() {
+    let doc = infra();
+    let outputs = doc["output"].as_object().unwrap();
+    for name in [
+        "cluster_name",
+        "cluster_endpoint",
+        "cluster_certificate_authority",
+        "oidc_provider_arn",
+        "oidc_issuer_url",
+        "node_role_arn",
+        "irsa_role_arns",
+        "vpc_id",
+        "private_subnet_ids",
+        "pod_subnet_ids",
+        "tenant_key_arns",
+        "alarm_topic_arn",
+        "region",
+    ] {
+        assert!(outputs.contains_key(name), "missing output `{name}`");
+    }
+    assert_eq!(outputs["irsa_role_arns"]["value"].as_object().unwrap().len(), 6);
+    assert_eq!(outputs["tenant_key_arns"]["value"].as_object().unwrap().len(), 3);
+}
+
+#[test]
+fn every_name_carries_the_environment_suffix() {
+    let doc = infra();
+    let name_keys = ["name", "node_group_name", "alarm_name"];
+    let mut checked = 0;
+    for (resource_type, by_name) in doc["resource"].as_object().unwrap() {
+        for (name, body) in by_name.as_object().unwrap() {
+            for key in name_keys {
+                if let Some(v) = body[key].as_str() {
+                    if v.starts_with("${") {
+                        continue;
+                    }
+                    assert!(v.contains(&format!("-{SUFFIX}")), "{resource_type}.{name}.{key} = {v}");
+                    checked += 1;
+                }
+            }
+            if let Some(tag) = body["tags"]["Name"].as_str() {
+                assert!(tag.ends_with(&format!("-{SUFFIX}")), "{resource_type}.{name} Name tag {tag}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} names checked");
+}
+
+#[test]
+fn everything_is_destroyable() {
+    let text = serde_json::to_string(&infra()).unwrap();
+    for forbidden in ["prevent_destroy", "deletion_protection", "skip_destroy", "\"preserve\""] {
+        assert!(!text.contains(forbidden), "`{forbidden}` in the infra root");
+    }
+}
