@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use platform_core::check::{check_platform, today};
 use platform_core::naming::suffix_error;
 use platform_core::render::{render, RenderOptions};
+use platform_core::report::{cost, graph};
 use platform_core::Platform;
 
 use crate::output::write_artifacts;
@@ -29,6 +31,37 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Run every rule and print the findings; exit 1 when one is an error.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the topology (VPC, subnets, node groups, tenants, IRSA bindings) as a diagram.
+    Graph {
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+    /// Print an estimate of the monthly cost at minimum and maximum node counts (us-east-2 list prices).
+    Cost {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// Output format of `check` and `cost`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Output format of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Mermaid flowchart (renders on GitHub).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
 }
 
 /// Runs the CLI on `platform`; errors are printed as one line on stderr.
@@ -56,5 +89,45 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Check { format } => {
+            let findings = check_platform(platform, &today());
+            match format {
+                Format::Json => println!("{}", to_json(&findings)),
+                Format::Text if findings.0.is_empty() => println!("no findings"),
+                Format::Text => {
+                    for f in &findings.0 {
+                        println!("{}: {f}\n  at: {}", severity(f.severity), f.path);
+                    }
+                }
+            }
+            match findings.errors().count() {
+                0 => Ok(()),
+                n => Err(format!("{n} rule(s) broken")),
+            }
+        }
+        Command::Graph { format } => {
+            let topology = graph::topology(platform);
+            print!("{}", if format == GraphFormat::Dot { graph::dot(&topology) } else { graph::mermaid(&topology) });
+            Ok(())
+        }
+        Command::Cost { format } => {
+            let estimate = cost::estimate(platform, &today());
+            match format {
+                Format::Json => println!("{}", to_json(&estimate)),
+                Format::Text => print!("{}", cost::table(&estimate)),
+            }
+            Ok(())
+        }
     }
+}
+
+fn severity(s: platform_core::Severity) -> &'static str {
+    match s {
+        platform_core::Severity::Error => "error",
+        platform_core::Severity::Warning => "warning",
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("reports serialize")
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod report;
 #[doc(hidden)]
 pub mod sample;
 

@@ -4,4 +4,5 @@
 pub mod instance_types;
 pub mod kubernetes;
 pub mod namespaces;
+pub mod prices;
 pub mod regions;

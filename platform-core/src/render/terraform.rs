@@ -120,6 +120,11 @@ impl Document {
         self.resource.get(resource_type)?.get(name)
     }
 
+    /// The bodies of every resource of one type, in name order.
+    pub fn resources(&self, resource_type: &str) -> impl Iterator<Item = &Value> {
+        self.resource.get(resource_type).into_iter().flat_map(BTreeMap::values)
+    }
+
     /// The document as a JSON value; empty top-level blocks are left out.
     pub fn to_value(&self) -> Value {
         let mut root = Map::new();

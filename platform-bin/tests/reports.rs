@@ -1,0 +1,59 @@
+//! `platform check`, `platform graph` and `platform cost` as a user runs them.
+//!
+//! The graph goldens (`tests/golden/graph.{mmd,dot}`) are the reviewed diagrams of the customer's platform;
+//! after a deliberate change, regenerate them with `platform graph [--format dot] > tests/golden/graph.…` and
+//! review the diff. The README's diagram must be the Mermaid golden.
+
+use std::process::{Command, Output};
+
+fn platform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).expect("UTF-8")
+}
+
+#[test]
+fn graph_matches_the_goldens() {
+    assert_eq!(stdout(&platform(&["graph"])), include_str!("golden/graph.mmd"));
+    assert_eq!(stdout(&platform(&["graph", "--format", "dot"])), include_str!("golden/graph.dot"));
+}
+
+#[test]
+fn the_readme_diagram_is_the_graph() {
+    let readme = include_str!("../../README.md");
+    let diagram = format!("```mermaid\n{}```", include_str!("golden/graph.mmd"));
+    assert!(readme.contains(&diagram), "README's diagram differs from `platform graph`");
+}
+
+#[test]
+fn check_reports_the_support_window_warning_and_exits_0() {
+    let text = stdout(&platform(&["check"]));
+    assert!(text.starts_with("warning: versions/support-window: Kubernetes `1.28` left EKS"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&platform(&["check", "--format", "json"]))).unwrap();
+    let findings = json.as_array().expect("a list of findings");
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "versions/support-window");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(findings[0]["path"], "kubernetes");
+}
+
+#[test]
+fn cost_is_an_estimate_with_a_spot_saving() {
+    let text = stdout(&platform(&["cost"]));
+    assert!(text.starts_with("ESTIMATE of the monthly cost of platform `fintech` in us-east-2"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&platform(&["cost", "--format", "json"]))).unwrap();
+    let (total, baseline) = (json["total_max"].as_f64().unwrap(), json["on_demand_baseline_max"].as_f64().unwrap());
+    assert!(total > 0.0 && baseline > total, "{json}");
+    let lines = json["lines"].as_array().unwrap();
+    let sum: f64 = lines.iter().map(|l| l["max"].as_f64().unwrap()).sum();
+    assert!((sum - total).abs() < 1e-6);
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error() {
+    let out = platform(&["graph", "--format", "png"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,253 @@
+//! A monthly cost estimate of a platform at its minimum and maximum node counts, from the price table in
+//! [`crate::catalog::prices`]. Counts of NAT gateways, addresses, endpoints, keys and alarms are read off the
+//! rendered infra root, so the estimate prices what would be deployed. Usage-based charges (data processed,
+//! log volume, requests) are listed as not included rather than guessed.
+
+use serde::Serialize;
+
+use crate::catalog::kubernetes::release;
+use crate::catalog::prices::*;
+use crate::model::Platform;
+use crate::render::infra::nodes::{parts, OS_VOLUME_GIB};
+use crate::render::terraform::Document;
+use crate::render::RenderOptions;
+
+/// One priced item, per month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub item: String,
+    /// What was counted and at which rate.
+    pub detail: String,
+    pub min: f64,
+    pub max: f64,
+    /// The same item with every node on-demand (equal to min/max for anything but spot capacity).
+    pub on_demand_min: f64,
+    pub on_demand_max: f64,
+}
+
+/// The estimate: lines, totals, the all-on-demand baseline, and what it leaves out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub platform: String,
+    pub region: String,
+    pub prices: &'static str,
+    pub lines: Vec<Line>,
+    pub total_min: f64,
+    pub total_max: f64,
+    pub on_demand_baseline_min: f64,
+    pub on_demand_baseline_max: f64,
+    pub assumptions: Vec<String>,
+    pub not_included: Vec<&'static str>,
+}
+
+fn line(item: impl Into<String>, detail: impl Into<String>, min: f64, max: f64) -> Line {
+    Line { item: item.into(), detail: detail.into(), min, max, on_demand_min: min, on_demand_max: max }
+}
+
+fn monthly(per_hour: f64) -> f64 {
+    per_hour * HOURS_PER_MONTH
+}
+
+/// Estimates a checked platform's monthly cost on `today` (the EKS rate depends on the version's support).
+pub fn estimate(p: &Platform, today: &str) -> Estimate {
+    let infra = crate::render::infra::render(p, &RenderOptions { environment_suffix: "cost".into() });
+    let mut lines = vec![control_plane(p, today)];
+    lines.extend(node_groups(p));
+    lines.push(volumes(p));
+    lines.extend(network(&infra));
+    let count = |t: &str| infra.resources(t).count() as f64;
+    let keys = count("aws_kms_key");
+    lines.push(line(
+        "KMS keys",
+        format!("{keys} keys x ${KMS_KEY_PER_MONTH:.2}"),
+        keys * KMS_KEY_PER_MONTH,
+        keys * KMS_KEY_PER_MONTH,
+    ));
+    let alarms = count("aws_cloudwatch_metric_alarm");
+    let alarm_cost = alarms * ALARM_PER_MONTH;
+    lines.push(line("CloudWatch alarms", format!("{alarms} alarms x ${ALARM_PER_MONTH:.2}"), alarm_cost, alarm_cost));
+
+    let sum = |f: fn(&Line) -> f64| lines.iter().map(f).sum::<f64>();
+    Estimate {
+        platform: p.name.clone(),
+        region: p.region.clone(),
+        prices: PRICES_AS_OF,
+        total_min: sum(|l| l.min),
+        total_max: sum(|l| l.max),
+        on_demand_baseline_min: sum(|l| l.on_demand_min),
+        on_demand_baseline_max: sum(|l| l.on_demand_max),
+        lines,
+        assumptions: vec![
+            format!("{HOURS_PER_MONTH} hours per month; nodes run all month at the given count"),
+            format!(
+                "spot priced at {:.0}% of on-demand (no list price exists; a middle value)",
+                SPOT_FRACTION_OF_ON_DEMAND * 100.0
+            ),
+            "a spot group diversified over several types is priced at their average".into(),
+        ],
+        not_included: vec![
+            "NAT gateway and interface endpoint data processing ($0.045/GB and $0.01/GB)",
+            "CloudWatch Logs ingestion and storage, Container Insights metrics (depend on volume)",
+            "KMS, Secrets Manager and STS requests; secrets themselves (created by tenants)",
+            "data transfer out of the region, load balancers created by the controller",
+        ],
+    }
+}
+
+/// The EKS cluster: standard or extended support, depending on the version's calendar on `today`.
+fn control_plane(p: &Platform, today: &str) -> Line {
+    let extended = release(&p.kubernetes).is_some_and(|r| today > r.standard_support_end);
+    let (support, rate) = if extended {
+        ("extended support", EKS_EXTENDED_PER_HOUR)
+    } else {
+        ("standard support", EKS_STANDARD_PER_HOUR)
+    };
+    let cost = monthly(rate);
+    line("EKS control plane", format!("Kubernetes {} in {support}, ${rate:.2}/h", p.kubernetes), cost, cost)
+}
+
+/// Every EKS managed node group (a mixed DSL group is a spot and an on-demand one) at min and max size.
+fn node_groups(p: &Platform) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for g in &p.node_groups {
+        let prices: Vec<f64> = g.instance_types.iter().filter_map(|t| on_demand_per_hour(t)).collect();
+        let on_demand = prices.iter().sum::<f64>() / prices.len().max(1) as f64;
+        for (purchase, capacity, sizes) in parts(g) {
+            let rate = if capacity == "SPOT" { on_demand * SPOT_FRACTION_OF_ON_DEMAND } else { on_demand };
+            let (min, max) = (f64::from(sizes.min), f64::from(sizes.max));
+            lines.push(Line {
+                item: format!("node group {} ({purchase})", g.name),
+                detail: format!("{}..{} x {} at ${rate:.4}/h", sizes.min, sizes.max, g.instance_types.join("/")),
+                min: min * monthly(rate),
+                max: max * monthly(rate),
+                on_demand_min: min * monthly(on_demand),
+                on_demand_max: max * monthly(on_demand),
+            });
+        }
+    }
+    lines
+}
+
+/// The OS and data volumes of every node (gp3).
+fn volumes(p: &Platform) -> Line {
+    let gib = |count: fn(&crate::model::NodeGroup) -> u32| -> f64 {
+        p.node_groups.iter().map(|g| f64::from(count(g)) * f64::from(OS_VOLUME_GIB + g.disk_gib)).sum()
+    };
+    let (min, max) = (gib(|g| g.min_size), gib(|g| g.max_size));
+    line(
+        "EBS volumes (gp3)",
+        format!("{min}..{max} GiB x ${GP3_PER_GIB_MONTH:.2}"),
+        min * GP3_PER_GIB_MONTH,
+        max * GP3_PER_GIB_MONTH,
+    )
+}
+
+/// NAT gateways with their public addresses, and interface endpoints (one ENI per AZ each).
+fn network(infra: &Document) -> Vec<Line> {
+    let nat = infra.resources("aws_nat_gateway").count() as f64;
+    let addresses = infra.resources("aws_eip").count() as f64;
+    let nat_cost = monthly(nat * NAT_GATEWAY_PER_HOUR + addresses * PUBLIC_IPV4_PER_HOUR);
+    let endpoint_azs: usize = infra
+        .resources("aws_vpc_endpoint")
+        .filter(|e| e["vpc_endpoint_type"] == "Interface")
+        .map(|e| e["subnet_ids"].as_array().map_or(0, Vec::len))
+        .sum();
+    let endpoint_cost = monthly(endpoint_azs as f64 * INTERFACE_ENDPOINT_PER_AZ_HOUR);
+    vec![
+        line(
+            "NAT gateways",
+            format!("{nat} x ${NAT_GATEWAY_PER_HOUR}/h + {addresses} public IPv4 x ${PUBLIC_IPV4_PER_HOUR}/h"),
+            nat_cost,
+            nat_cost,
+        ),
+        line(
+            "interface VPC endpoints",
+            format!("{endpoint_azs} endpoint-AZs x ${INTERFACE_ENDPOINT_PER_AZ_HOUR}/h"),
+            endpoint_cost,
+            endpoint_cost,
+        ),
+    ]
+}
+
+/// The estimate as a text table.
+pub fn table(e: &Estimate) -> String {
+    let mut out = format!(
+        "ESTIMATE of the monthly cost of platform `{}` in {} ({}), in USD; not a quote\n\n",
+        e.platform, e.region, e.prices
+    );
+    out += &format!("{:<34} {:>10} {:>10}  {}\n", "item", "at min", "at max", "how");
+    for l in &e.lines {
+        out += &format!("{:<34} {:>10.2} {:>10.2}  {}\n", l.item, l.min, l.max, l.detail);
+    }
+    out += &format!("{:<34} {:>10.2} {:>10.2}\n", "total", e.total_min, e.total_max);
+    out += &format!(
+        "{:<34} {:>10.2} {:>10.2}\n",
+        "all on-demand baseline", e.on_demand_baseline_min, e.on_demand_baseline_max
+    );
+    out += &format!(
+        "{:<34} {:>10.2} {:>10.2}\n",
+        "saving from spot",
+        e.on_demand_baseline_min - e.total_min,
+        e.on_demand_baseline_max - e.total_max
+    );
+    out += "\nassumptions:\n";
+    for a in &e.assumptions {
+        out += &format!("  - {a}\n");
+    }
+    out += "not included:\n";
+    for n in &e.not_included {
+        out += &format!("  - {n}\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::customer_platform;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
+    fn item<'a>(e: &'a Estimate, name: &str) -> &'a Line {
+        e.lines.iter().find(|l| l.item == name).unwrap_or_else(|| panic!("no line `{name}`"))
+    }
+
+    #[test]
+    fn figures_follow_the_price_table() {
+        let e = estimate(&customer_platform(), "2024-06-01");
+        // 1.28 was in standard support then.
+        assert!(close(item(&e, "EKS control plane").max, 0.10 * 730.0));
+        // critical: 3..6 m5.large on-demand.
+        let critical = item(&e, "node group critical (ondemand)");
+        assert!(close(critical.min, 3.0 * 0.096 * 730.0) && close(critical.max, 6.0 * 0.096 * 730.0));
+        // batch: 0..20 spot over c5/c5a/c6i.large, averaged, at 35%.
+        let batch = item(&e, "node group batch (spot)");
+        let avg = (0.085 + 0.077 + 0.085) / 3.0;
+        assert!(close(batch.max, 20.0 * avg * 0.35 * 730.0) && close(batch.on_demand_max, 20.0 * avg * 730.0));
+        // One NAT gateway and one address per AZ.
+        assert!(close(item(&e, "NAT gateways").min, 3.0 * (0.045 + 0.005) * 730.0));
+        // 12 interface endpoints in 3 AZs.
+        assert!(close(item(&e, "interface VPC endpoints").min, 36.0 * 0.01 * 730.0));
+        // Three platform keys and one per tenant.
+        assert!(close(item(&e, "KMS keys").min, 6.0));
+        let sum: f64 = e.lines.iter().map(|l| l.max).sum();
+        assert!(close(e.total_max, sum));
+        assert!(e.on_demand_baseline_max > e.total_max, "spot saves money");
+    }
+
+    #[test]
+    fn extended_support_costs_six_times_more() {
+        let e = estimate(&customer_platform(), "2026-11-25");
+        let cp = item(&e, "EKS control plane");
+        assert!(close(cp.min, 0.60 * 730.0) && cp.detail.contains("extended support"));
+    }
+
+    #[test]
+    fn the_table_says_it_is_an_estimate() {
+        let t = table(&estimate(&customer_platform(), "2026-11-25"));
+        assert!(t.starts_with("ESTIMATE"));
+        assert!(t.contains("saving from spot") && t.contains("not included:"));
+    }
+}
