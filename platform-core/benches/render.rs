@@ -1,0 +1,22 @@
+//! `cargo bench -p platform-core`: the checks, the full render, and the reports of the customer's platform.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use platform_core::check::check_platform;
+use platform_core::render::{render, RenderOptions};
+use platform_core::report::{cost, graph};
+use platform_core::sample::customer_platform;
+use std::hint::black_box;
+
+fn benches(c: &mut Criterion) {
+    let platform = customer_platform();
+    let options = RenderOptions { environment_suffix: "bench".into() };
+    c.bench_function("check_platform", |b| b.iter(|| check_platform(black_box(&platform), "2026-11-25")));
+    c.bench_function("render (checks + every artifact, serialized)", |b| {
+        b.iter(|| render(black_box(&platform), &options).expect("renders"))
+    });
+    c.bench_function("graph (mermaid)", |b| b.iter(|| graph::mermaid(&graph::topology(black_box(&platform)))));
+    c.bench_function("cost estimate", |b| b.iter(|| cost::estimate(black_box(&platform), "2026-11-25")));
+}
+
+criterion_group!(render_benches, benches);
+criterion_main!(render_benches);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks for the README: render time (criterion), peak memory of a render, clean build time, and the
+# edit-build-render loop after a one-line change to the DSL. Prints Markdown; takes a few minutes.
+#   bash scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+definition=platform-bin/src/platform.rs
+cp "$definition" "$work/platform.rs.orig"
+restore() { cp "$work/platform.rs.orig" "$definition"; rm -rf "$work"; }
+trap restore EXIT
+
+seconds() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
+
+echo "## Benchmarks ($(nproc) cores, $(rustc --version | cut -d' ' -f1-2), $(date -u +%Y-%m-%d))"
+echo
+echo "| what | figure |"
+echo "|---|---|"
+
+cargo bench -q -p platform-core --bench render -- --noplot 2>/dev/null \
+  | awk '/time:/ { gsub(/^ +/, "", name); print "| `" name "` (criterion median) | " $5 " " $6 " |" } { name = $0 }' \
+  | sed 's/ *time:.*//'
+
+cargo build -q --release -p platform-bin
+/usr/bin/time -f '%e %M' -o "$work/time" target/release/platform render --environment-suffix bench --out "$work/out" >/dev/null
+read -r wall rss < "$work/time"
+echo "| \`platform render\` (release binary, whole process) | ${wall} s wall, $((rss / 1024)) MiB peak RSS |"
+
+start=$(date +%s%N)
+CARGO_TARGET_DIR="$work/clean-target" cargo build -q -p platform-bin
+echo "| clean \`cargo build -p platform-bin\` (dev profile, all dependencies) | $(seconds "$start") s |"
+
+cargo build -q -p platform-bin
+sed -i 's/log_retention_days: 90,/log_retention_days: 120,/' "$definition"
+grep -q 'log_retention_days: 120,' "$definition" || { echo "error: the one-line edit did not apply" >&2; exit 1; }
+start=$(date +%s%N)
+cargo build -q -p platform-bin
+target/debug/platform render --environment-suffix bench --out "$work/out2" >/dev/null
+echo "| edit one DSL line, \`cargo build\` + \`platform render\` (dev profile) | $(seconds "$start") s |"
