@@ -41,6 +41,8 @@ pub fn customer_platform() -> Platform {
             endpoint: private_and_public,
             logs: [audit, authenticator, scheduler],
             log_retention_days: 90,
+            // PCI DSS 10.5.1: 12 months of history; CloudWatch keeps 90 days at hand, S3 the rest.
+            log_archive_days: 400,
         }
 
         node_group critical {

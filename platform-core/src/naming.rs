@@ -24,6 +24,8 @@ pub enum NameKind {
     KmsAlias,
     /// Security group name: 255 characters.
     SecurityGroup,
+    /// S3 bucket name: 3–63 characters.
+    S3Bucket,
     /// Any other tagged `Name`: 255 characters.
     Tag,
 }
@@ -34,6 +36,7 @@ impl NameKind {
             NameKind::EksCluster => 100,
             NameKind::NodeGroup => 63,
             NameKind::IamRole => 64,
+            NameKind::S3Bucket => 63,
             NameKind::IamPolicy | NameKind::LaunchTemplate => 128,
             NameKind::KmsAlias => 256,
             NameKind::SecurityGroup | NameKind::Tag => 255,
@@ -48,6 +51,7 @@ impl NameKind {
             NameKind::IamPolicy => "IAM policy name",
             NameKind::LaunchTemplate => "launch template name",
             NameKind::KmsAlias => "KMS alias",
+            NameKind::S3Bucket => "S3 bucket name",
             NameKind::SecurityGroup => "security group name",
             NameKind::Tag => "Name tag",
         }
@@ -133,6 +137,12 @@ impl<'a> Names<'a> {
     /// An IAM policy.
     pub fn iam_policy(&self, component: &str) -> String {
         self.name("policy", component)
+    }
+
+    /// An S3 bucket: bucket names are global, so the account id (a Terraform expression at render time) comes
+    /// before the suffix: `s3-<platform>-<component>-<account>-<suffix>`.
+    pub fn s3_bucket(&self, component: &str, account: &str) -> String {
+        format!("s3-{}-{}-{account}-{}", label(self.platform), label(component), self.suffix)
     }
 
     /// A KMS alias (`alias/kms-…`).

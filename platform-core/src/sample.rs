@@ -73,6 +73,7 @@ pub fn customer_platform() -> Platform {
             endpoint: EndpointAccess::PrivateAndPublic,
             logs: vec![LogType::Audit, LogType::Authenticator, LogType::Scheduler],
             log_retention_days: 90,
+            log_archive_days: 400,
         },
         encryption: Encryption::default(),
         node_groups: vec![

@@ -188,6 +188,43 @@ fn the_control_plane_log_group_exists_before_the_cluster() {
 }
 
 #[test]
+fn control_plane_logs_are_archived_for_a_year_in_an_encrypted_bucket() {
+    let doc = infra();
+    let filter = resource(&doc, "aws_cloudwatch_log_subscription_filter", "log_archive");
+    assert_eq!(filter["log_group_name"], format!("/aws/eks/eks-fintech-{SUFFIX}/cluster"));
+    assert_eq!(filter["filter_pattern"], "", "every event");
+    assert_eq!(filter["destination_arn"], "${aws_kinesis_firehose_delivery_stream.log_archive.arn}");
+    let stream = resource(&doc, "aws_kinesis_firehose_delivery_stream", "log_archive");
+    let s3 = &stream["extended_s3_configuration"];
+    assert_eq!(s3["bucket_arn"], "${aws_s3_bucket.log_archive.arn}");
+    assert_eq!(s3["kms_key_arn"], "${aws_kms_key.logs.arn}");
+    assert_eq!(stream["server_side_encryption"]["enabled"], true);
+    let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
+    assert_eq!(
+        bucket["bucket"],
+        format!("s3-fintech-log-archive-${{data.aws_caller_identity.current.account_id}}-{SUFFIX}")
+    );
+    let sse = resource(&doc, "aws_s3_bucket_server_side_encryption_configuration", "log_archive");
+    let default = &sse["rule"][0]["apply_server_side_encryption_by_default"];
+    assert_eq!(default["sse_algorithm"], "aws:kms");
+    assert_eq!(default["kms_master_key_id"], "${aws_kms_key.logs.arn}");
+    let lifecycle = &resource(&doc, "aws_s3_bucket_lifecycle_configuration", "log_archive")["rule"][0];
+    assert_eq!(lifecycle["expiration"]["days"], 400, "PCI DSS 10.5.1: at least 12 months");
+    assert_eq!(lifecycle["transition"][0]["storage_class"], "GLACIER");
+    let block = resource(&doc, "aws_s3_bucket_public_access_block", "log_archive");
+    for key in ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"] {
+        assert_eq!(block[key], true, "{key}");
+    }
+    assert_eq!(
+        resource(&doc, "aws_s3_bucket_versioning", "log_archive")["versioning_configuration"]["status"],
+        "Enabled"
+    );
+    let tls = &doc["data"]["aws_iam_policy_document"]["log_archive_bucket"]["statement"][0];
+    assert_eq!(tls["effect"], "Deny");
+    assert_eq!(tls["condition"][0]["variable"], "aws:SecureTransport");
+}
+
+#[test]
 fn the_cluster_is_private_encrypted_audited_and_api_authenticated() {
     let doc = infra();
     let c = resource(&doc, "aws_eks_cluster", "main");

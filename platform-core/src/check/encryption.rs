@@ -7,6 +7,7 @@ use crate::model::{LogType, Platform};
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_encryption(p, out);
     check_log_retention(p, out);
+    check_log_archive(p, out);
     check_control_plane_logs(p, out);
 }
 
@@ -65,6 +66,23 @@ fn check_log_retention(p: &Platform, out: &mut Findings) {
             "write `log_retention_days: {nearest}` (accepted from 90 on: {})",
             ticks(RETENTION_DAYS.iter().filter(|d| **d >= 90))
         ),
+    ));
+}
+
+/// `logging/archive`: PCI DSS v4.0 10.5.1 keeps audit log history for at least 12 months, the latest three
+/// immediately available: CloudWatch holds the latest `log_retention_days`, the S3 archive the year. Days are
+/// counted by S3 lifecycle, which expires objects after any whole number of days.
+fn check_log_archive(p: &Platform, out: &mut Findings) {
+    let days = p.cluster.log_archive_days;
+    if days >= 365 {
+        return;
+    }
+    out.push(Finding::error(
+        Rule::LogArchive,
+        at("cluster").key("log_archive_days"),
+        days.to_string(),
+        format!("control-plane logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
+        "write `log_archive_days: 400` (or remove the line: 400 is the default)",
     ));
 }
 
@@ -134,6 +152,17 @@ mod tests {
             assert!(r.message.contains(&format!("{days} days")));
             assert!(r.help.starts_with(&format!("write `log_retention_days: {suggestion}`")), "{}", r.help);
         }
+    }
+
+    #[test]
+    fn archive_keeps_a_year() {
+        let mut p = sample();
+        p.cluster.log_archive_days = 365;
+        assert!(run(&p).of(Rule::LogArchive).is_empty());
+        p.cluster.log_archive_days = 90;
+        let f = run(&p);
+        let e = expect(&f, Rule::LogArchive, "cluster.log_archive_days", "archived 90 days");
+        assert!(e.message.contains("10.5.1"));
     }
 
     #[test]

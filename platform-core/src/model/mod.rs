@@ -100,6 +100,7 @@ model_struct! {
         /// Control-plane log types sent to CloudWatch Logs.
         pub logs: Vec<LogType>,
         pub log_retention_days: u32,
+        pub log_archive_days: u32,
     }
 }
 

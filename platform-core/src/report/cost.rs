@@ -90,6 +90,7 @@ pub fn estimate(p: &Platform, today: &str) -> Estimate {
             "CloudWatch Logs ingestion and storage, Container Insights metrics (depend on volume)",
             "KMS, Secrets Manager and STS requests; secrets themselves (created by tenants)",
             "data transfer out of the region, load balancers created by the controller",
+            "Firehose ingestion and S3/Glacier storage of the control-plane log archive (depend on log volume)",
         ],
     }
 }

@@ -11,9 +11,14 @@ use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["endpoint", "logs", "log_retention_days"];
+const KEYS: &[&str] = &["endpoint", "logs", "log_retention_days", "log_archive_days"];
+const REQUIRED: &[&str] = &["endpoint", "logs", "log_retention_days"];
 
-/// After the `cluster` keyword: `{ … }`. Every key is required.
+/// Control-plane logs are archived this long when `log_archive_days` is not written: PCI DSS 10.5.1 asks for
+/// 12 months of history; 400 days leaves a margin for the yearly audit.
+const DEFAULT_ARCHIVE_DAYS: u32 = 400;
+
+/// After the `cluster` keyword: `{ … }`. `log_archive_days` defaults to 400.
 pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Result<Option<Cluster>> {
     let path = FieldPath::root().key("cluster");
     cx.record(&path, Loc::span(keyword.span()));
@@ -21,16 +26,25 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Resu
     block_braces!(content in input, "the `cluster` block");
     let mut keys = Keys::new("`cluster`", KEYS);
     let (mut endpoint, mut logs, mut log_retention_days) = (None, None, None);
+    let mut log_archive_days = Some(DEFAULT_ARCHIVE_DAYS);
     fields(cx, &content, &mut keys, |key, input| {
         let p = path.key(key);
         match key {
             "endpoint" => endpoint = Some(value::keyword(cx, input, &p)?),
             "logs" => logs = Some(value::keyword_list(cx, input, &p)?),
             "log_retention_days" => log_retention_days = Some(value::integer(cx, input, &p)?),
+            "log_archive_days" => log_archive_days = Some(value::integer(cx, input, &p)?),
             _ => unreachable!("key `{key}` is in KEYS"),
         }
         Ok(())
     });
-    keys.require(cx, KEYS, Loc::span(keyword.span()));
-    Ok((|| Some(Cluster { endpoint: endpoint?, logs: logs?, log_retention_days: log_retention_days? }))())
+    keys.require(cx, REQUIRED, Loc::span(keyword.span()));
+    Ok((|| {
+        Some(Cluster {
+            endpoint: endpoint?,
+            logs: logs?,
+            log_retention_days: log_retention_days?,
+            log_archive_days: log_archive_days?,
+        })
+    })())
 }

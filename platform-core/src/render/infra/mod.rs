@@ -4,6 +4,7 @@
 //! well-known addresses in [`refs`], never through formatted strings.
 
 mod addons;
+mod archive;
 mod cluster;
 mod encryption;
 mod iam;
@@ -38,6 +39,7 @@ pub fn render(platform: &Platform, options: &RenderOptions) -> Document {
     network::render(&ctx, &mut doc);
     encryption::render(&ctx, &mut doc);
     logs::render(&ctx, &mut doc);
+    archive::render(&ctx, &mut doc);
     cluster::render(&ctx, &mut doc);
     nodes::render(&ctx, &mut doc);
     irsa::render(&ctx, &mut doc);
