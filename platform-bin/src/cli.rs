@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use platform_core::check::{check_platform, today};
 use platform_core::naming::suffix_error;
-use platform_core::render::{render, RenderOptions};
+use platform_core::render::{account_id_error, render, RenderOptions};
 use platform_core::report::{cost, graph};
 use platform_core::Platform;
 
@@ -27,6 +27,10 @@ pub enum Command {
         /// Appended to every AWS name (`resource-type-<suffix>`): 1 to 8 lowercase letters and digits.
         #[arg(long, value_name = "SUFFIX")]
         environment_suffix: String,
+        /// AWS account id (12 digits) for the IRSA and KMS ARNs of the standalone `manifests/`; without it only the
+        /// Terraform roots are rendered (they look ARNs up by name).
+        #[arg(long, value_name = "12 DIGITS")]
+        account_id: Option<String>,
         /// Output directory; only the files the renderer owns are replaced.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -77,11 +81,14 @@ pub fn run(cli: Cli, platform: &Platform) -> ExitCode {
 
 fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
     match cli.command {
-        Command::Render { environment_suffix, out } => {
+        Command::Render { environment_suffix, account_id, out } => {
             if let Some(message) = suffix_error(&environment_suffix) {
                 return Err(message);
             }
-            let options = RenderOptions { environment_suffix };
+            if let Some(message) = account_id.as_deref().and_then(account_id_error) {
+                return Err(message);
+            }
+            let options = RenderOptions { environment_suffix, account_id };
             let artifacts = render(platform, &options).map_err(|e| e.to_string())?;
             write_artifacts(&out, &artifacts).map_err(|e| format!("cannot write to `{}`: {e}", out.display()))?;
             for path in artifacts.files.keys() {

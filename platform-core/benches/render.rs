@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
     let platform = customer_platform();
-    let options = RenderOptions { environment_suffix: "bench".into() };
+    let options = RenderOptions { environment_suffix: "bench".into(), account_id: Some("111122223333".into()) };
     c.bench_function("check_platform", |b| b.iter(|| check_platform(black_box(&platform), "2026-11-25")));
     c.bench_function("render (checks + every artifact, serialized)", |b| {
         b.iter(|| render(black_box(&platform), &options).expect("renders"))

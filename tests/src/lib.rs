@@ -8,13 +8,19 @@ use serde_json::Value;
 /// The environment suffix every integration test renders with.
 pub const SUFFIX: &str = "test";
 
+/// The AWS account id the integration tests render manifests for (the AWS documentation account).
+pub const ACCOUNT_ID: &str = "111122223333";
+
 /// The customer's platform rendered with [`SUFFIX`] (rendered once per test binary).
 pub fn artifacts() -> &'static Artifacts {
     static ARTIFACTS: OnceLock<Artifacts> = OnceLock::new();
     ARTIFACTS.get_or_init(|| {
         let platform = platform_core::sample::customer_platform();
-        render(&platform, &RenderOptions { environment_suffix: SUFFIX.to_owned() })
-            .expect("the customer platform renders")
+        render(
+            &platform,
+            &RenderOptions { environment_suffix: SUFFIX.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) },
+        )
+        .expect("the customer platform renders")
     })
 }
 
@@ -22,6 +28,76 @@ pub fn artifacts() -> &'static Artifacts {
 pub fn json(path: &str) -> Value {
     let bytes = artifacts().files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("`{path}` is not JSON: {e}"))
+}
+
+/// The cluster root, parsed.
+pub fn cluster() -> Value {
+    json("terraform/cluster/main.tf.json")
+}
+
+/// A rendered text file.
+pub fn text(path: &str) -> String {
+    let bytes = artifacts().files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
+    String::from_utf8(bytes.clone()).unwrap_or_else(|e| panic!("`{path}` is not UTF-8: {e}"))
+}
+
+/// The YAML documents of a rendered file (`---`-separated, or one document), parsed as JSON values.
+pub fn yaml_documents(path: &str) -> Vec<Value> {
+    let text = text(path);
+    let docs: Vec<&str> = if text.contains("\n---\n") || text.starts_with("---\n") {
+        text.split("---\n").skip(1).collect()
+    } else {
+        vec![text.as_str()]
+    };
+    docs.into_iter()
+        .map(|d| serde_norway::from_str(d).unwrap_or_else(|e| panic!("`{path}` is not YAML: {e}")))
+        .collect()
+}
+
+/// Every object under `manifests/` (the files the kustomization lists), parsed.
+pub fn manifest_objects() -> Vec<Value> {
+    artifacts()
+        .files
+        .keys()
+        .filter(|p| {
+            p.starts_with("manifests/") && !p.starts_with("manifests/helm/") && !p.ends_with("kustomization.yaml")
+        })
+        .flat_map(|p| yaml_documents(p))
+        .collect()
+}
+
+/// The objects of one kind in `manifests/`.
+pub fn manifest_kind(kind: &str) -> Vec<Value> {
+    manifest_objects().into_iter().filter(|o| o["kind"] == kind).collect()
+}
+
+/// The `kubernetes_manifest` objects of one kind in the cluster root (the `manifest` attribute).
+pub fn terraform_kind(doc: &Value, kind: &str) -> Vec<Value> {
+    resources(doc, "kubernetes_manifest")
+        .into_iter()
+        .map(|(_, r)| r["manifest"].clone())
+        .filter(|m| m["kind"] == kind)
+        .collect()
+}
+
+/// The custom resources of the local chart the cluster root installs, parsed.
+pub fn chart_objects() -> Vec<Value> {
+    artifacts()
+        .files
+        .keys()
+        .filter(|p| p.starts_with("terraform/cluster/charts/platform-policies/templates/"))
+        .flat_map(|p| yaml_documents(p))
+        .collect()
+}
+
+/// The values a release gets in Terraform (the local its `yamlencode` reads) and in `manifests/helm/`.
+pub fn release_values(doc: &Value, release: &str) -> (Value, Value) {
+    let key = release.replace('-', "_");
+    let reference = doc["resource"]["helm_release"][&key]["values"][0].as_str().expect("values");
+    assert_eq!(reference, format!("${{yamlencode(local.helm_values_{key})}}"));
+    let terraform = doc["locals"][format!("helm_values_{key}")].clone();
+    let manifests = yaml_documents(&format!("manifests/helm/{release}-values.yaml")).remove(0);
+    (terraform, manifests)
 }
 
 /// The infra root, parsed.

@@ -5,7 +5,7 @@ use platform_core::sample::customer_platform;
 use platform_core::Rule;
 
 fn options() -> RenderOptions {
-    RenderOptions { environment_suffix: "dev".to_owned() }
+    RenderOptions { environment_suffix: "dev".to_owned(), account_id: None }
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub const SYSTEM_NAMESPACES: &[&str] = &[
     "tigera-operator",
     "calico-system",
     "calico-apiserver",
+    "kyverno",
 ];
 
 /// Whether `namespace` is one of [`SYSTEM_NAMESPACES`].

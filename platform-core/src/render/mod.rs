@@ -1,5 +1,6 @@
 //! Renderers: a checked [`Platform`] and [`RenderOptions`] in, a set of files out. Pure: only the CLI writes.
 
+pub mod cluster;
 pub mod infra;
 pub mod terraform;
 
@@ -14,6 +15,9 @@ use crate::naming::suffix_error;
 pub struct RenderOptions {
     /// Appended to every AWS name (`resource-type-<suffix>`): lowercase letters and digits, at most 8.
     pub environment_suffix: String,
+    /// The AWS account id (12 digits). Only the standalone `manifests/` need it (IRSA and KMS ARNs); without it
+    /// they are not rendered. The Terraform roots never need it: they look ARNs up by name.
+    pub account_id: Option<String>,
 }
 
 /// Rendered files by relative path (`terraform/infra/main.tf.json`, …).
@@ -27,6 +31,8 @@ pub struct Artifacts {
 pub enum RenderError {
     /// The environment suffix is not usable in AWS names.
     Suffix(String),
+    /// The account id is not 12 digits.
+    AccountId(String),
     /// The platform breaks invariants (it was built without the macro, or edited after).
     Invalid(Findings),
 }
@@ -34,7 +40,7 @@ pub enum RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RenderError::Suffix(message) => f.write_str(message),
+            RenderError::Suffix(message) | RenderError::AccountId(message) => f.write_str(message),
             RenderError::Invalid(findings) => {
                 write!(f, "the platform breaks {} rule(s):\n{findings}", findings.errors().count())
             }
@@ -44,10 +50,22 @@ impl std::fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
+/// Why an AWS account id is rejected, if it is.
+pub fn account_id_error(account_id: &str) -> Option<String> {
+    if account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit()) {
+        None
+    } else {
+        Some(format!("the account id `{account_id}` must be exactly 12 digits, e.g. `111122223333`"))
+    }
+}
+
 /// Renders every artifact of `platform`, after running the same checks the macro runs at compile time.
 pub fn render(platform: &Platform, options: &RenderOptions) -> Result<Artifacts, RenderError> {
     if let Some(message) = suffix_error(&options.environment_suffix) {
         return Err(RenderError::Suffix(message));
+    }
+    if let Some(message) = options.account_id.as_deref().and_then(account_id_error) {
+        return Err(RenderError::AccountId(message));
     }
     let findings = check_platform(platform, &crate::check::today());
     if findings.has_errors() {
@@ -56,5 +74,37 @@ pub fn render(platform: &Platform, options: &RenderOptions) -> Result<Artifacts,
     let mut artifacts = Artifacts::default();
     let infra = infra::render(platform, options);
     artifacts.files.insert("terraform/infra/main.tf.json".to_owned(), infra.to_json().into_bytes());
+    let cluster = cluster::render(platform, &options.environment_suffix, options.account_id.as_deref());
+    for (path, bytes) in cluster.files {
+        assert!(artifacts.files.insert(path, bytes).is_none(), "a file is rendered twice");
+    }
     Ok(artifacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_ids_are_twelve_digits() {
+        assert_eq!(account_id_error("111122223333"), None);
+        for bad in ["", "11112222333", "1111222233334", "11112222333a", " 111122223333", "１１１１２２２２３３３３"]
+        {
+            assert!(account_id_error(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn manifests_only_with_an_account_id() {
+        let p = crate::sample::customer_platform();
+        let without = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: None }).unwrap();
+        assert!(without.files.contains_key("terraform/cluster/main.tf.json"));
+        assert!(!without.files.keys().any(|k| k.starts_with("manifests/")));
+        let with =
+            render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: Some("111122223333".into()) })
+                .unwrap();
+        assert!(with.files.contains_key("manifests/kustomization.yaml"));
+        let bad = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: Some("12".into()) });
+        assert!(matches!(bad, Err(RenderError::AccountId(_))));
+    }
 }

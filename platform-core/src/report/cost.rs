@@ -50,7 +50,7 @@ fn monthly(per_hour: f64) -> f64 {
 
 /// Estimates a checked platform's monthly cost on `today` (the EKS rate depends on the version's support).
 pub fn estimate(p: &Platform, today: &str) -> Estimate {
-    let infra = crate::render::infra::render(p, &RenderOptions { environment_suffix: "cost".into() });
+    let infra = crate::render::infra::render(p, &RenderOptions { environment_suffix: "cost".into(), account_id: None });
     let mut lines = vec![control_plane(p, today)];
     lines.extend(node_groups(p));
     lines.push(volumes(p));

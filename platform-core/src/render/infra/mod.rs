@@ -15,7 +15,7 @@ pub(crate) mod network;
 pub(crate) mod nodes;
 mod observability;
 mod outputs;
-mod providers;
+pub(crate) mod providers;
 pub mod refs;
 mod secrets;
 mod ssm;

@@ -1,0 +1,241 @@
+//! The Helm releases of the cluster stage and their values, built once as JSON for both outputs: Terraform
+//! `helm_release`s (`yamlencode` of the same value) and `manifests/helm/<release>-values.yaml`.
+//!
+//! Every controller runs on the critical node group (its `workload` label and the toleration of its taint) and, if
+//! it calls AWS, on a chart-created service account annotated with its IRSA role. Value names follow each chart's
+//! `values.yaml` at the pinned version; the ones not confirmed against the chart here are listed in
+//! `docs/cluster-stage.md`.
+//!
+//! Install order: Calico first (nodes are NotReady until the CNI runs), then everything else.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::objects::ROLE_ARN_ANNOTATION;
+use super::policies::tolerations;
+use super::ports;
+use super::{vpc_data, vpc_name, Context, Target};
+use crate::catalog::charts::{chart_versions, Chart, ChartVersions};
+use crate::model::{IrsaBinding, ManagedPolicy, Policy};
+use crate::render::infra::nodes;
+
+/// One Helm release: the pinned chart, where it goes, and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    pub chart: Chart,
+    pub namespace: String,
+    pub values: Value,
+}
+
+/// The pinned charts of the platform's Kubernetes version.
+pub(crate) fn versions(ctx: &Context) -> &'static ChartVersions {
+    chart_versions(&ctx.platform.kubernetes).expect("the checks accept only Kubernetes versions with chart versions")
+}
+
+fn binding<'a>(ctx: &'a Context, kind: ManagedPolicy) -> Option<&'a IrsaBinding> {
+    ctx.platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind))
+}
+
+/// `nodeSelector` and `tolerations` that put a controller on the critical node group.
+pub(crate) fn critical_placement(ctx: &Context) -> (Value, Value) {
+    match ctx.critical_group() {
+        Some(g) => (json!({ "workload": g.workload.to_string() }), json!(tolerations(&[g]))),
+        None => (json!({}), json!([])),
+    }
+}
+
+fn placed(ctx: &Context, mut values: Value) -> Value {
+    let (selector, tolerations) = critical_placement(ctx);
+    values["nodeSelector"] = selector;
+    values["tolerations"] = tolerations;
+    values
+}
+
+fn service_account(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
+    json!({
+        "create": true,
+        "name": b.service_account,
+        "annotations": { ROLE_ARN_ANNOTATION: target.irsa_role_arn(ctx, b) },
+    })
+}
+
+/// The priority expander's configuration: spot node groups first (50), on-demand next (10), anything else last
+/// (1). Managed node group ASGs are named `eks-<node group name>-<uuid>`, so each regex matches one node group.
+pub(crate) fn expander_priorities(ctx: &Context) -> BTreeMap<u32, Vec<String>> {
+    let mut priorities: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for g in &ctx.platform.node_groups {
+        for (purchase, _, _) in nodes::parts(g) {
+            let priority = if purchase == "spot" { 50 } else { 10 };
+            priorities.entry(priority).or_default().push(format!(".*{}.*", ctx.names.node_group(&g.name, purchase)));
+        }
+    }
+    priorities.insert(1, vec![".*".to_owned()]);
+    priorities
+}
+
+/// The ConfigMap text cluster-autoscaler reads (`priorities` key): integer keys, lists of regexes.
+pub fn expander_priorities_text(priorities: &BTreeMap<u32, Vec<String>>) -> String {
+    let mut out = String::new();
+    for (priority, regexes) in priorities.iter().rev() {
+        out.push_str(&format!("{priority}:\n"));
+        for r in regexes {
+            out.push_str(&format!("  - '{r}'\n"));
+        }
+    }
+    out
+}
+
+fn calico(ctx: &Context, v: &ChartVersions) -> Release {
+    // One pool on the pod CIDR: with VXLAN the pool is an overlay, so per-AZ pools would buy no routing locality.
+    let values = json!({
+        "installation": {
+            "kubernetesProvider": "EKS",
+            "cni": { "type": "Calico" },
+            "calicoNetwork": {
+                "bgp": "Disabled",
+                "ipPools": [{
+                    "cidr": ctx.platform.vpc.pod_cidr,
+                    "encapsulation": "VXLAN",
+                    "natOutgoing": "Enabled",
+                    "nodeSelector": "all()",
+                    "blockSize": 26,
+                }],
+            },
+        },
+        // The Calico API server (projectcalico.org/v3 objects) is not used: less to run, nothing on port 5443.
+        "apiServer": { "enabled": false },
+    });
+    Release { chart: v.calico, namespace: "tigera-operator".to_owned(), values }
+}
+
+fn kyverno(ctx: &Context, v: &ChartVersions) -> Release {
+    let values = json!({
+        "admissionController": placed(ctx, json!({
+            "replicas": 3,
+            "hostNetwork": true,
+            "webhookServer": { "port": ports::KYVERNO_WEBHOOK },
+        })),
+        "backgroundController": placed(ctx, json!({})),
+        "reportsController": placed(ctx, json!({})),
+        // Its webhook would sit on the pod network, out of the control plane's reach; no cleanup policies are used.
+        "cleanupController": { "enabled": false },
+    });
+    Release { chart: v.kyverno, namespace: "kyverno".to_owned(), values }
+}
+
+fn cluster_autoscaler(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+    let values = placed(
+        ctx,
+        json!({
+            "cloudProvider": "aws",
+            "awsRegion": ctx.platform.region,
+            "autoDiscovery": { "clusterName": ctx.names.cluster() },
+            "image": { "tag": v.cluster_autoscaler_image },
+            "extraArgs": {
+                "expander": "priority",
+                "balance-similar-node-groups": true,
+                "skip-nodes-with-system-pods": false,
+            },
+            "expanderPriorities": expander_priorities_text(&expander_priorities(ctx)),
+            "rbac": { "serviceAccount": service_account(ctx, target, b) },
+        }),
+    );
+    Release { chart: v.cluster_autoscaler, namespace: b.namespace.clone(), values }
+}
+
+fn load_balancer_controller(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+    let mut values = placed(
+        ctx,
+        json!({
+            "clusterName": ctx.names.cluster(),
+            "region": ctx.platform.region,
+            "hostNetwork": true,
+            "replicaCount": 2,
+            "serviceAccount": service_account(ctx, target, b),
+        }),
+    );
+    // IMDS is closed to pods (hop limit 1), so the VPC is given: by id in Terraform, by its Name tag in manifests.
+    match target {
+        Target::Terraform => values["vpcId"] = json!(vpc_data().attr("id")),
+        Target::Manifests { .. } => values["vpcTags"] = json!({ "Name": vpc_name(ctx) }),
+    }
+    Release { chart: v.aws_load_balancer_controller, namespace: b.namespace.clone(), values }
+}
+
+fn external_dns(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+    let zones = &ctx.platform.dns_zones;
+    let values = placed(
+        ctx,
+        json!({
+            "provider": "aws",
+            "domainFilters": zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>(),
+            "extraArgs": zones.iter().map(|z| format!("--zone-id-filter={}", z.zone_id)).collect::<Vec<_>>(),
+            "policy": "upsert-only",
+            "txtOwnerId": ctx.names.cluster(),
+            "env": [{ "name": "AWS_DEFAULT_REGION", "value": ctx.platform.region }],
+            "serviceAccount": service_account(ctx, target, b),
+        }),
+    );
+    Release { chart: v.external_dns, namespace: b.namespace.clone(), values }
+}
+
+fn external_secrets(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+    let values = placed(
+        ctx,
+        json!({
+            "installCRDs": true,
+            "serviceAccount": service_account(ctx, target, b),
+            "webhook": placed(ctx, json!({
+                "hostNetwork": true,
+                "port": ports::EXTERNAL_SECRETS_WEBHOOK,
+                "metrics": { "listen": { "port": ports::EXTERNAL_SECRETS_METRICS } },
+                "readinessProbe": { "port": ports::EXTERNAL_SECRETS_HEALTH },
+            })),
+            "certController": placed(ctx, json!({})),
+        }),
+    );
+    Release { chart: v.external_secrets, namespace: b.namespace.clone(), values }
+}
+
+/// Every release, Calico first. A controller whose IRSA binding is missing is left out (the checks require one).
+pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
+    let v = versions(ctx);
+    let mut out = vec![calico(ctx, v), kyverno(ctx, v)];
+    if let Some(b) = binding(ctx, ManagedPolicy::ClusterAutoscaler) {
+        out.push(cluster_autoscaler(ctx, target, v, b));
+    }
+    if let Some(b) = binding(ctx, ManagedPolicy::AwsLoadBalancerController) {
+        out.push(load_balancer_controller(ctx, target, v, b));
+    }
+    if let Some(b) = binding(ctx, ManagedPolicy::ExternalDns) {
+        out.push(external_dns(ctx, target, v, b));
+    }
+    if let Some(b) = binding(ctx, ManagedPolicy::ExternalSecrets) {
+        out.push(external_secrets(ctx, target, v, b));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::Names;
+    use crate::sample::customer_platform;
+
+    #[test]
+    fn spot_groups_come_first() {
+        let p = customer_platform();
+        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        let priorities = expander_priorities(&ctx);
+        assert_eq!(priorities[&50], [".*nodegroup-fintech-general-spot-dev.*", ".*nodegroup-fintech-batch-spot-dev.*"]);
+        assert_eq!(
+            priorities[&10],
+            [".*nodegroup-fintech-critical-ondemand-dev.*", ".*nodegroup-fintech-general-ondemand-dev.*"]
+        );
+        let text = expander_priorities_text(&priorities);
+        assert!(text.starts_with("50:\n  - '.*nodegroup-fintech-general-spot-dev.*'\n"), "{text}");
+        let parsed: BTreeMap<u32, Vec<String>> = serde_norway::from_str(&text).unwrap();
+        assert_eq!(parsed, priorities);
+    }
+}

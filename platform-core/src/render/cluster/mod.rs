@@ -1,0 +1,116 @@
+//! The cluster stage: what runs inside the cluster the infra stage created.
+//!
+//! The same Rust data is rendered twice:
+//! - `terraform/cluster/`: a second Terraform root on the aws, kubernetes and helm providers. It reads the cluster,
+//!   the IRSA roles, the VPC and the tenant keys by their deterministic names (no outputs to copy, no account id).
+//!   Plain objects are `kubernetes_manifest` resources (or `kubernetes_labels` on namespaces EKS creates);
+//!   controllers are `helm_release`s of pinned charts; custom resources (Kyverno policies, SecretStores) go in a
+//!   local chart the renderer writes, because `kubernetes_manifest` cannot plan a kind whose CRD does not exist yet.
+//! - `manifests/` (only with an account id, see [`super::RenderOptions::account_id`]): the same objects as YAML with
+//!   a `kustomization.yaml`, plus each chart's values in `manifests/helm/` for GitOps users.
+//!
+//! Modules: [`objects`] (typed Kubernetes objects), [`policies`] (custom resources), [`charts`] (Helm values),
+//! [`ports`] (host-network ports), [`terraform`] (the root), [`manifests`] (the YAML tree).
+
+pub mod charts;
+pub mod manifests;
+pub mod objects;
+pub mod policies;
+pub mod ports;
+pub mod terraform;
+mod yaml;
+
+use super::infra::refs;
+use crate::model::{IrsaBinding, NodeGroup, Platform, Tenant, WorkloadClass};
+use crate::naming::{label, Names};
+use crate::render::terraform::Ref;
+
+pub use yaml::{to_yaml, to_yaml_documents, to_yaml_file};
+
+/// What every cluster-stage module reads.
+pub(crate) struct Context<'a> {
+    pub platform: &'a Platform,
+    pub names: Names<'a>,
+}
+
+impl Context<'_> {
+    /// The node group platform controllers run on: the critical one.
+    pub fn critical_group(&self) -> Option<&NodeGroup> {
+        self.platform.node_groups.iter().find(|g| g.workload == WorkloadClass::Critical)
+    }
+}
+
+/// Where the ARNs and ids that only exist in AWS come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target<'a> {
+    /// Terraform interpolations of data sources looked up by name.
+    Terraform,
+    /// Literal ARNs built from the account id (the `aws` partition: the region catalog holds commercial regions).
+    Manifests { account_id: &'a str },
+}
+
+/// The data source of an IRSA binding's role in the cluster root.
+pub(crate) fn irsa_role_data(binding: &IrsaBinding) -> Ref {
+    Ref::data("aws_iam_role", &format!("irsa_{}", refs::ident(&binding.name)))
+}
+
+/// The data source of a tenant key's alias in the cluster root.
+pub(crate) fn tenant_key_data(tenant: &Tenant) -> Ref {
+    Ref::data("aws_kms_alias", &format!("tenant_{}", refs::ident(&label(&tenant.name))))
+}
+
+/// The cluster in the cluster root.
+pub(crate) fn cluster_data() -> Ref {
+    Ref::data("aws_eks_cluster", "main")
+}
+
+/// The VPC in the cluster root (found by the `Name` tag the infra stage gives it).
+pub(crate) fn vpc_data() -> Ref {
+    Ref::data("aws_vpc", "main")
+}
+
+impl Target<'_> {
+    /// The IRSA role ARN of a binding (the infra stage names it `Names::iam_role(<binding>)`).
+    pub fn irsa_role_arn(&self, ctx: &Context, binding: &IrsaBinding) -> String {
+        match self {
+            Target::Terraform => irsa_role_data(binding).attr("arn"),
+            Target::Manifests { account_id } => {
+                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.iam_role(&binding.name))
+            }
+        }
+    }
+
+    /// The tenant's KMS key: the key ARN behind the alias in Terraform, the alias ARN in manifests (EBS accepts
+    /// either as `KmsKeyId`).
+    pub fn tenant_key_arn(&self, ctx: &Context, tenant: &Tenant) -> String {
+        match self {
+            Target::Terraform => tenant_key_data(tenant).attr("target_key_arn"),
+            Target::Manifests { account_id } => format!(
+                "arn:aws:kms:{}:{account_id}:{}",
+                ctx.platform.region,
+                ctx.names.kms_alias(&label(&tenant.name))
+            ),
+        }
+    }
+}
+
+/// The `Name` tag the infra stage puts on the VPC.
+pub(crate) fn vpc_name(ctx: &Context) -> String {
+    ctx.names.name("vpc", "")
+}
+
+/// The rendered cluster stage: the Terraform root's files and, with an account id, the manifests tree.
+pub struct ClusterStage {
+    /// Files by path relative to the output directory.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// Renders the cluster stage of a checked platform.
+pub fn render(platform: &Platform, suffix: &str, account_id: Option<&str>) -> ClusterStage {
+    let ctx = Context { platform, names: Names::new(&platform.name, suffix) };
+    let mut files = terraform::render(&ctx);
+    if let Some(account_id) = account_id {
+        files.extend(manifests::render(&ctx, account_id));
+    }
+    ClusterStage { files }
+}

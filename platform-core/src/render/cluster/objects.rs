@@ -1,0 +1,470 @@
+//! The plain Kubernetes objects the platform owns, as typed `k8s-openapi` (1.28) values.
+//!
+//! - Namespaces with Pod Security Admission labels: tenants at their declared level, system namespaces at
+//!   `baseline`, except [`PRIVILEGED_NAMESPACES`].
+//! - Per tenant: default-deny NetworkPolicy (ingress and egress), DNS egress to kube-dns, traffic inside the
+//!   namespace; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
+//!   be admitted under the quota; an encrypted gp3 StorageClass on the tenant's KMS key.
+//! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`).
+//! - ServiceAccounts for IRSA bindings no chart or EKS addon creates (custom policies).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    LimitRange, LimitRangeItem, LimitRangeSpec, Namespace, ResourceQuota, ResourceQuotaSpec, ServiceAccount,
+};
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Context, Target};
+use crate::catalog::namespaces::SYSTEM_NAMESPACES;
+use crate::model::{ClusterRole, ManagedPolicy, PodSecurity, Policy, Tenant, TenantRole};
+use crate::naming::label;
+
+/// The Kubernetes version the PSA labels pin their policy version to (`pod-security.kubernetes.io/*-version`).
+pub const PSA_VERSION: &str = "v1.28";
+
+/// The annotation IRSA reads on a service account.
+pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+
+/// Default container requests in tenant namespaces (LimitRange), so pods without requests fit the quota.
+pub const DEFAULT_CPU_REQUEST: &str = "100m";
+pub const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
+
+/// Namespaces that must allow `privileged` pods, and why. Everything else the platform owns is at least
+/// `baseline`, and the Kyverno policy (see `policies`) rejects any other namespace that tries to go lower.
+pub const PRIVILEGED_NAMESPACES: &[(&str, &str)] = &[
+    (
+        "kube-system",
+        "EKS manages it: kube-proxy and the EBS CSI node plugin are privileged with hostPath mounts, and the load \
+         balancer controller runs on the host network",
+    ),
+    ("tigera-operator", "the Tigera operator runs on the host network: it must work before the pod network exists"),
+    ("calico-system", "calico-node is privileged and programs the node's network; the operator labels it itself"),
+    ("amazon-cloudwatch", "the CloudWatch agent and Fluent Bit DaemonSets read node logs through hostPath mounts"),
+    (
+        "external-secrets",
+        "its webhook runs on the host network, because the EKS control plane cannot reach Calico overlay pod IPs",
+    ),
+    ("kyverno", "its admission controller runs on the host network for the same reason"),
+];
+
+/// Namespaces Kubernetes or EKS create: the platform labels them (`kubernetes_labels`) instead of creating them.
+pub const EXISTING_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// System namespaces the platform does not manage at all: the Tigera operator creates `calico-system` (and
+/// labels it privileged); the Calico API server is disabled, so `calico-apiserver` never exists.
+pub const UNMANAGED_NAMESPACES: &[&str] = &["calico-system", "calico-apiserver"];
+
+/// A manifest file of `manifests/`, one per concern, in apply order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Concern {
+    Namespaces,
+    Rbac,
+    NetworkPolicies,
+    Quotas,
+    StorageClasses,
+    ServiceAccounts,
+    /// Custom resources: Kyverno policies (installed by the local chart in Terraform).
+    AdmissionPolicies,
+    /// Custom resources: external-secrets SecretStores (installed by the local chart in Terraform).
+    SecretStores,
+}
+
+impl Concern {
+    pub const ALL: &'static [Concern] = &[
+        Concern::Namespaces,
+        Concern::Rbac,
+        Concern::NetworkPolicies,
+        Concern::Quotas,
+        Concern::StorageClasses,
+        Concern::ServiceAccounts,
+        Concern::AdmissionPolicies,
+        Concern::SecretStores,
+    ];
+
+    /// The file name in `manifests/`.
+    pub fn file(self) -> &'static str {
+        match self {
+            Concern::Namespaces => "00-namespaces.yaml",
+            Concern::Rbac => "10-rbac.yaml",
+            Concern::NetworkPolicies => "20-network-policies.yaml",
+            Concern::Quotas => "30-quotas.yaml",
+            Concern::StorageClasses => "40-storage-classes.yaml",
+            Concern::ServiceAccounts => "50-service-accounts.yaml",
+            Concern::AdmissionPolicies => "60-admission-policies.yaml",
+            Concern::SecretStores => "70-secret-stores.yaml",
+        }
+    }
+
+    /// Whether the objects are custom resources whose CRDs come from a chart.
+    pub fn is_custom(self) -> bool {
+        matches!(self, Concern::AdmissionPolicies | Concern::SecretStores)
+    }
+}
+
+/// One object, as JSON, with the file it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    pub concern: Concern,
+    pub value: Value,
+}
+
+impl Object {
+    fn typed<T: Serialize>(concern: Concern, object: &T) -> Object {
+        Object { concern, value: serde_json::to_value(object).expect("Kubernetes objects serialize") }
+    }
+
+    pub fn kind(&self) -> &str {
+        self.value["kind"].as_str().unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.value["metadata"]["name"].as_str().unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.value["metadata"]["namespace"].as_str()
+    }
+}
+
+fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+    ObjectMeta { name: Some(name.to_owned()), namespace: namespace.map(str::to_owned), ..Default::default() }
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    Some(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+}
+
+fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
+    Some(pairs.iter().map(|(k, v)| ((*k).to_owned(), Quantity((*v).to_owned()))).collect())
+}
+
+/// The PSA level of a namespace the platform labels.
+pub(crate) fn pod_security_level(ctx: &Context, namespace: &str) -> PodSecurity {
+    if let Some(t) = ctx.platform.tenants.iter().find(|t| label(&t.name) == namespace) {
+        return t.pod_security;
+    }
+    if PRIVILEGED_NAMESPACES.iter().any(|(n, _)| *n == namespace) {
+        PodSecurity::Privileged
+    } else {
+        PodSecurity::Baseline
+    }
+}
+
+/// The namespaces the platform labels: every tenant, then the system namespaces it manages.
+pub(crate) fn managed_namespaces(ctx: &Context) -> Vec<String> {
+    let tenants = ctx.platform.tenants.iter().map(|t| label(&t.name));
+    let system = SYSTEM_NAMESPACES.iter().filter(|n| !UNMANAGED_NAMESPACES.contains(n)).map(|n| (*n).to_owned());
+    tenants.chain(system).collect()
+}
+
+/// The PSA labels of a namespace at `level`: enforce, audit and warn at the same level, pinned to 1.28.
+pub fn psa_labels(namespace: &str, level: PodSecurity) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    out.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
+    for mode in ["enforce", "audit", "warn"] {
+        out.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_string());
+        out.insert(format!("pod-security.kubernetes.io/{mode}-version"), PSA_VERSION.to_owned());
+    }
+    out
+}
+
+fn namespaces(ctx: &Context, out: &mut Vec<Object>) {
+    for ns in managed_namespaces(ctx) {
+        let mut metadata = meta(&ns, None);
+        metadata.labels = Some(psa_labels(&ns, pod_security_level(ctx, &ns)));
+        if ctx.platform.tenants.iter().any(|t| label(&t.name) == ns) {
+            metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.clone());
+        }
+        out.push(Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() }));
+    }
+}
+
+fn group_subject(ctx: &Context, group_id: &str) -> Subject {
+    Subject {
+        api_group: Some("rbac.authorization.k8s.io".to_owned()),
+        kind: "Group".to_owned(),
+        name: format!("{}{group_id}", ctx.platform.identity.groups_prefix),
+        namespace: None,
+    }
+}
+
+fn cluster_role_ref(name: &str) -> RoleRef {
+    RoleRef { api_group: "rbac.authorization.k8s.io".to_owned(), kind: "ClusterRole".to_owned(), name: name.to_owned() }
+}
+
+/// The built-in ClusterRole a cluster-wide Azure AD role maps to.
+pub fn cluster_role_name(role: ClusterRole) -> &'static str {
+    match role {
+        ClusterRole::Admin => "cluster-admin",
+        ClusterRole::ReadOnly => "view",
+    }
+}
+
+/// The built-in ClusterRole a tenant role is bound to inside the tenant namespace.
+pub fn tenant_role_name(role: TenantRole) -> &'static str {
+    match role {
+        TenantRole::Admin => "admin",
+        TenantRole::Developer => "edit",
+        TenantRole::ReadOnly => "view",
+    }
+}
+
+fn rbac(ctx: &Context, out: &mut Vec<Object>) {
+    for b in &ctx.platform.identity.cluster_roles {
+        let role = cluster_role_name(b.role);
+        let binding = ClusterRoleBinding {
+            metadata: meta(&format!("platform-{role}-{}", b.group_id), None),
+            role_ref: cluster_role_ref(role),
+            subjects: Some(vec![group_subject(ctx, &b.group_id)]),
+        };
+        out.push(Object::typed(Concern::Rbac, &binding));
+    }
+    for t in &ctx.platform.tenants {
+        let ns = label(&t.name);
+        for g in &t.groups {
+            let role = tenant_role_name(g.role);
+            let binding = RoleBinding {
+                metadata: meta(&format!("tenant-{role}-{}", g.group_id), Some(&ns)),
+                role_ref: cluster_role_ref(role),
+                subjects: Some(vec![group_subject(ctx, &g.group_id)]),
+            };
+            out.push(Object::typed(Concern::Rbac, &binding));
+        }
+    }
+}
+
+fn everything() -> LabelSelector {
+    LabelSelector::default()
+}
+
+fn network_policies(tenant: &Tenant, out: &mut Vec<Object>) {
+    let ns = label(&tenant.name);
+    let policy =
+        |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: meta(name, Some(&ns)), spec: Some(spec) };
+    let deny = policy(
+        "default-deny-all",
+        NetworkPolicySpec {
+            pod_selector: everything(),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ..Default::default()
+        },
+    );
+    let dns_port = |protocol: &str| NetworkPolicyPort {
+        port: Some(IntOrString::Int(53)),
+        protocol: Some(protocol.to_owned()),
+        end_port: None,
+    };
+    let dns = policy(
+        "allow-dns-egress",
+        NetworkPolicySpec {
+            pod_selector: everything(),
+            policy_types: Some(vec!["Egress".to_owned()]),
+            egress: Some(vec![NetworkPolicyEgressRule {
+                to: Some(vec![NetworkPolicyPeer {
+                    namespace_selector: Some(LabelSelector {
+                        match_labels: labels(&[("kubernetes.io/metadata.name", "kube-system")]),
+                        ..Default::default()
+                    }),
+                    pod_selector: Some(LabelSelector {
+                        match_labels: labels(&[("k8s-app", "kube-dns")]),
+                        ..Default::default()
+                    }),
+                    ip_block: None,
+                }]),
+                ports: Some(vec![dns_port("UDP"), dns_port("TCP")]),
+            }]),
+            ..Default::default()
+        },
+    );
+    let same = NetworkPolicyPeer { pod_selector: Some(everything()), ..Default::default() };
+    let within = policy(
+        "allow-same-namespace",
+        NetworkPolicySpec {
+            pod_selector: everything(),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(vec![NetworkPolicyIngressRule { from: Some(vec![same.clone()]), ports: None }]),
+            egress: Some(vec![NetworkPolicyEgressRule { to: Some(vec![same]), ports: None }]),
+        },
+    );
+    for p in [deny, dns, within] {
+        out.push(Object::typed(Concern::NetworkPolicies, &p));
+    }
+}
+
+fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
+    let ns = label(&tenant.name);
+    let pods = tenant.quota.pods.to_string();
+    let quota = ResourceQuota {
+        metadata: meta("tenant-quota", Some(&ns)),
+        spec: Some(ResourceQuotaSpec {
+            hard: quantities(&[
+                ("requests.cpu", &tenant.quota.cpu),
+                ("requests.memory", &tenant.quota.memory),
+                ("pods", &pods),
+            ]),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    out.push(Object::typed(Concern::Quotas, &quota));
+    // Only default *requests*: a default limit below a request a pod does set would make that pod invalid.
+    let limits = LimitRange {
+        metadata: meta("tenant-defaults", Some(&ns)),
+        spec: Some(LimitRangeSpec {
+            limits: vec![LimitRangeItem {
+                type_: "Container".to_owned(),
+                default_request: quantities(&[("cpu", DEFAULT_CPU_REQUEST), ("memory", DEFAULT_MEMORY_REQUEST)]),
+                ..Default::default()
+            }],
+        }),
+    };
+    out.push(Object::typed(Concern::Quotas, &limits));
+}
+
+/// The StorageClass of a tenant (cluster-scoped; the tenant guardrail policy keeps other tenants off it).
+pub fn storage_class_name(tenant: &Tenant) -> String {
+    format!("gp3-{}", label(&tenant.name))
+}
+
+fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<Object>) {
+    let mut parameters = BTreeMap::new();
+    parameters.insert("type".to_owned(), "gp3".to_owned());
+    parameters.insert("encrypted".to_owned(), "true".to_owned());
+    parameters.insert("kmsKeyId".to_owned(), target.tenant_key_arn(ctx, tenant));
+    let mut metadata = meta(&storage_class_name(tenant), None);
+    metadata.labels = labels(&[("platform/tenant", &label(&tenant.name))]);
+    let class = StorageClass {
+        metadata,
+        provisioner: "ebs.csi.aws.com".to_owned(),
+        parameters: Some(parameters),
+        volume_binding_mode: Some("WaitForFirstConsumer".to_owned()),
+        allow_volume_expansion: Some(true),
+        reclaim_policy: Some("Delete".to_owned()),
+        allowed_topologies: None,
+        mount_options: None,
+    };
+    out.push(Object::typed(Concern::StorageClasses, &class));
+}
+
+/// Whether a chart or an EKS addon creates the service account of bindings with this policy.
+pub fn service_account_created_elsewhere(policy: &Policy) -> bool {
+    match policy {
+        Policy::Custom(_) => false,
+        Policy::Managed(
+            ManagedPolicy::ClusterAutoscaler
+            | ManagedPolicy::AwsLoadBalancerController
+            | ManagedPolicy::ExternalDns
+            | ManagedPolicy::ExternalSecrets,
+        ) => true,
+        // EKS addons: created with `service_account_role_arn` by the infra stage.
+        Policy::Managed(ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability) => true,
+    }
+}
+
+fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
+    for b in ctx.platform.irsa.iter().filter(|b| !service_account_created_elsewhere(&b.policy)) {
+        let mut metadata = meta(&b.service_account, Some(&b.namespace));
+        metadata.annotations = Some([(ROLE_ARN_ANNOTATION.to_owned(), target.irsa_role_arn(ctx, b))].into());
+        out.push(Object::typed(Concern::ServiceAccounts, &ServiceAccount { metadata, ..Default::default() }));
+    }
+}
+
+/// Every plain object, in file order then build order.
+pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
+    let mut out = Vec::new();
+    namespaces(ctx, &mut out);
+    rbac(ctx, &mut out);
+    for t in &ctx.platform.tenants {
+        network_policies(t, &mut out);
+    }
+    for t in &ctx.platform.tenants {
+        quotas(t, &mut out);
+    }
+    for t in &ctx.platform.tenants {
+        storage_class(ctx, target, t, &mut out);
+    }
+    service_accounts(ctx, target, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{IrsaBinding, Statement};
+    use crate::naming::Names;
+    use crate::sample::customer_platform;
+
+    fn with<R>(platform: &crate::model::Platform, f: impl FnOnce(&Context) -> R) -> R {
+        f(&Context { platform, names: Names::new(&platform.name, "dev") })
+    }
+
+    #[test]
+    fn levels_follow_the_exception_list() {
+        let p = customer_platform();
+        with(&p, |ctx| {
+            assert_eq!(pod_security_level(ctx, "payments"), PodSecurity::Restricted);
+            assert_eq!(pod_security_level(ctx, "external-dns"), PodSecurity::Baseline);
+            assert_eq!(pod_security_level(ctx, "default"), PodSecurity::Baseline);
+            assert_eq!(pod_security_level(ctx, "kyverno"), PodSecurity::Privileged);
+            let managed = managed_namespaces(ctx);
+            assert!(!managed.iter().any(|n| n == "calico-system"));
+            assert!(managed.iter().any(|n| n == "tigera-operator"));
+        });
+    }
+
+    #[test]
+    fn psa_labels_pin_the_version() {
+        let l = psa_labels("payments", PodSecurity::Restricted);
+        assert_eq!(l["pod-security.kubernetes.io/enforce"], "restricted");
+        assert_eq!(l["pod-security.kubernetes.io/warn-version"], "v1.28");
+        assert_eq!(l.len(), 7);
+    }
+
+    #[test]
+    fn custom_bindings_get_an_annotated_service_account() {
+        let mut p = customer_platform();
+        p.irsa.push(IrsaBinding {
+            name: "reports".into(),
+            namespace: "payments".into(),
+            service_account: "reports".into(),
+            policy: Policy::Custom(vec![Statement {
+                actions: vec!["s3:GetObject".into()],
+                resources: vec!["arn:aws:s3:::reports/*".into()],
+            }]),
+        });
+        with(&p, |ctx| {
+            let objects = objects(ctx, Target::Manifests { account_id: "111122223333" });
+            let sas: Vec<&Object> = objects.iter().filter(|o| o.kind() == "ServiceAccount").collect();
+            assert_eq!(sas.len(), 1, "only the custom binding's service account");
+            assert_eq!(
+                sas[0].value["metadata"]["annotations"][ROLE_ARN_ANNOTATION],
+                "arn:aws:iam::111122223333:role/role-fintech-reports-dev"
+            );
+            assert_eq!(sas[0].namespace(), Some("payments"));
+        });
+    }
+
+    #[test]
+    fn quotas_and_defaults() {
+        let p = customer_platform();
+        with(&p, |ctx| {
+            let objects = objects(ctx, Target::Terraform);
+            let quota = objects.iter().find(|o| o.kind() == "ResourceQuota").unwrap();
+            assert_eq!(quota.value["spec"]["hard"]["requests.cpu"], "16");
+            assert_eq!(quota.value["spec"]["hard"]["pods"], "200");
+            let lr = objects.iter().find(|o| o.kind() == "LimitRange").unwrap();
+            assert!(lr.value["spec"]["limits"][0].get("default").is_none());
+        });
+    }
+}

@@ -1,0 +1,298 @@
+//! Custom resources, built as JSON in this one place: Kyverno `ClusterPolicy`s and external-secrets
+//! `SecretStore`s. Their CRDs come from the Kyverno and external-secrets charts, so Terraform installs them through
+//! the local chart `charts/platform-policies` (see `terraform`), `manifests/` lists them after the charts.
+//!
+//! Policies (Kyverno 1.11, `kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`):
+//! - `require-pod-security-labels`: every namespace carries `pod-security.kubernetes.io/enforce`; every namespace
+//!   outside [`PRIVILEGED_NAMESPACES`] enforces `baseline` or `restricted`; each tenant namespace enforces at least
+//!   its declared level. PSA itself (built into the API server) enforces the labels on pods.
+//! - `tenant-<name>`, one per tenant:
+//!   - mutate Pods: `nodeSelector: {workload: <class>}` (or a node affinity when the tenant spans several classes)
+//!     and the tolerations of its node groups' taints. A strategic merge replaces the pod's tolerations, so the
+//!     two default `NoExecute` tolerations (300 s) the API server adds are repeated;
+//!   - ExternalSecrets read only keys under the tenant's Secrets Manager prefix (the external-secrets controller's
+//!     IAM role can read every tenant's prefix: this is what keeps tenants apart);
+//!   - SecretStores in the namespace use Secrets Manager in the platform's region, no credentials of their own,
+//!     and only the tenant's declared cross-account roles;
+//!   - PersistentVolumeClaims use the tenant's StorageClass (its KMS key).
+//!
+//! Policies contain no `{{`: they are Helm templates in the local chart, and Helm would try to render Kyverno
+//! variables.
+
+use serde_json::{json, Value};
+
+use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES};
+use super::Context;
+use crate::model::{NodeGroup, PodSecurity, Tenant};
+use crate::naming::label;
+
+/// The PSA policy's name.
+pub const PSA_POLICY: &str = "require-pod-security-labels";
+
+/// The SecretStore every tenant namespace gets.
+pub const SECRET_STORE: &str = "aws-secrets-manager";
+
+const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
+
+fn kinds_in(kinds: &[&str], namespace: &str) -> Value {
+    json!({ "any": [{ "resources": { "kinds": kinds, "namespaces": [namespace] } }] })
+}
+
+fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], pattern: &str, message: &str) -> Value {
+    let mut resources = json!({ "kinds": ["Namespace"] });
+    if let Some(names) = names {
+        resources["names"] = json!(names);
+    }
+    let mut rule = json!({
+        "name": name,
+        "match": { "any": [{ "resources": resources }] },
+        "validate": { "message": message, "pattern": { "metadata": { "labels": { ENFORCE: pattern } } } },
+    });
+    if !exclude.is_empty() {
+        rule["exclude"] = json!({ "any": [{ "resources": { "names": exclude } }] });
+    }
+    rule
+}
+
+fn psa_policy(ctx: &Context) -> Value {
+    let mut privileged: Vec<String> = PRIVILEGED_NAMESPACES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    privileged.extend(
+        ctx.platform.tenants.iter().filter(|t| t.pod_security == PodSecurity::Privileged).map(|t| label(&t.name)),
+    );
+    let mut rules = vec![
+        namespace_rule(
+            "require-enforce-label",
+            None,
+            &[],
+            "?*",
+            "every namespace must set the label pod-security.kubernetes.io/enforce",
+        ),
+        namespace_rule(
+            "at-least-baseline",
+            None,
+            &privileged,
+            "baseline | restricted",
+            "pod-security.kubernetes.io/enforce must be baseline or restricted; only the platform's listed system \
+             namespaces may be privileged",
+        ),
+    ];
+    let restricted: Vec<String> = ctx
+        .platform
+        .tenants
+        .iter()
+        .filter(|t| t.pod_security == PodSecurity::Restricted)
+        .map(|t| label(&t.name))
+        .collect();
+    if !restricted.is_empty() {
+        rules.push(namespace_rule(
+            "restricted-tenants",
+            Some(&restricted),
+            &[],
+            "restricted",
+            "this tenant namespace is declared restricted: pod-security.kubernetes.io/enforce must stay restricted",
+        ));
+    }
+    json!({
+        "apiVersion": "kyverno.io/v1",
+        "kind": "ClusterPolicy",
+        "metadata": {
+            "name": PSA_POLICY,
+            "annotations": {
+                "policies.kyverno.io/title": "Pod Security Admission labels",
+                "policies.kyverno.io/description": "Namespaces cannot drop or weaken their Pod Security Admission level.",
+            },
+        },
+        "spec": { "validationFailureAction": "Enforce", "background": true, "rules": rules },
+    })
+}
+
+/// The groups a tenant's pods are steered to.
+pub(crate) fn tenant_groups<'a>(ctx: &'a Context, tenant: &Tenant) -> Vec<&'a NodeGroup> {
+    ctx.platform.node_groups.iter().filter(|g| tenant.node_groups.contains(&g.name)).collect()
+}
+
+/// The tolerations of a set of node groups' taints (deduplicated, sorted).
+pub fn tolerations(groups: &[&NodeGroup]) -> Vec<Value> {
+    let mut out: Vec<Value> = groups
+        .iter()
+        .flat_map(|g| g.taints.iter())
+        .map(|t| json!({ "key": t.key, "operator": "Equal", "value": t.value, "effect": t.effect.to_string() }))
+        .collect();
+    out.sort_by_key(|v| v.to_string());
+    out.dedup();
+    out
+}
+
+/// The pod-spec patch that places a tenant's pods (see the module docs).
+pub fn placement_patch(groups: &[&NodeGroup]) -> Value {
+    let mut classes: Vec<String> = groups.iter().map(|g| g.workload.to_string()).collect();
+    classes.sort();
+    classes.dedup();
+    let mut tolerations = tolerations(groups);
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        tolerations.push(json!({ "key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300 }));
+    }
+    let mut spec = json!({ "tolerations": tolerations });
+    if let [class] = classes.as_slice() {
+        spec["nodeSelector"] = json!({ "workload": class });
+    } else {
+        spec["affinity"] = json!({ "nodeAffinity": { "requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{ "matchExpressions": [{ "key": "workload", "operator": "In", "values": classes }] }]
+        } } });
+    }
+    json!({ "spec": spec })
+}
+
+fn secret_key_pattern(prefix: &str) -> String {
+    format!("{prefix}* | arn:*:secretsmanager:*:*:secret:{prefix}*")
+}
+
+fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
+    let ns = label(&tenant.name);
+    let keys = secret_key_pattern(&tenant.secret_prefix);
+    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "X(auth)": "null" });
+    if tenant.cross_account_roles.is_empty() {
+        aws["X(role)"] = json!("null");
+    } else {
+        aws["=(role)"] = json!(tenant.cross_account_roles.join(" | "));
+    }
+    let rules = json!([
+        {
+            "name": "node-placement",
+            "match": kinds_in(&["Pod"], &ns),
+            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, tenant)) },
+        },
+        {
+            "name": "secrets-under-tenant-prefix",
+            "match": kinds_in(&["ExternalSecret"], &ns),
+            "validate": {
+                "message": format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
+                "pattern": { "spec": {
+                    "=(data)": [{ "remoteRef": { "key": keys } }],
+                    "=(dataFrom)": [{ "X(find)": "null", "=(extract)": { "key": keys } }],
+                } },
+            },
+        },
+        {
+            "name": "secret-stores-use-platform-credentials",
+            "match": kinds_in(&["SecretStore"], &ns),
+            "validate": {
+                "message": format!("SecretStores in {ns} use Secrets Manager in {} with the controller's credentials and only the tenant's declared roles", ctx.platform.region),
+                "pattern": { "spec": { "provider": { "aws": aws } } },
+            },
+        },
+        {
+            "name": "volumes-on-tenant-key",
+            "match": kinds_in(&["PersistentVolumeClaim"], &ns),
+            "validate": {
+                "message": format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(tenant)),
+                "pattern": { "spec": { "storageClassName": storage_class_name(tenant) } },
+            },
+        },
+    ]);
+    json!({
+        "apiVersion": "kyverno.io/v1",
+        "kind": "ClusterPolicy",
+        "metadata": {
+            "name": format!("tenant-{ns}"),
+            "annotations": {
+                "policies.kyverno.io/title": format!("Tenant {ns} guardrails"),
+                "policies.kyverno.io/description": "Node placement, secret prefix, secret stores and volume keys of one tenant.",
+            },
+        },
+        "spec": { "validationFailureAction": "Enforce", "background": false, "rules": rules },
+    })
+}
+
+/// The name of the SecretStore that assumes a cross-account role: `aws-secrets-manager-<account>-<role>`.
+pub fn cross_account_store_name(role_arn: &str) -> String {
+    let account = role_arn.split(':').nth(4).unwrap_or_default();
+    let role = role_arn.rsplit('/').next().unwrap_or_default();
+    let raw = format!("{SECRET_STORE}-{account}-{role}").to_ascii_lowercase();
+    let cleaned: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    cleaned.chars().take(253).collect::<String>().trim_end_matches('-').to_owned()
+}
+
+fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
+    let ns = label(&tenant.name);
+    // No `auth`: the controller's own IRSA credentials (the external-secrets role, which the infra stage scopes
+    // to each tenant's prefix and key). `auth.jwt` would need a service account trusted by the role in every
+    // tenant namespace.
+    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region });
+    let name = match role {
+        Some(arn) => {
+            aws["role"] = json!(arn);
+            cross_account_store_name(arn)
+        }
+        None => SECRET_STORE.to_owned(),
+    };
+    json!({
+        "apiVersion": "external-secrets.io/v1beta1",
+        "kind": "SecretStore",
+        "metadata": {
+            "name": name,
+            "namespace": ns,
+            "annotations": { "platform/secret-prefix": tenant.secret_prefix },
+        },
+        "spec": { "provider": { "aws": aws } },
+    })
+}
+
+/// Every custom resource.
+pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
+    let mut out = vec![Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) }];
+    for t in &ctx.platform.tenants {
+        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, t) });
+    }
+    for t in &ctx.platform.tenants {
+        out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, None) });
+        for role in &t.cross_account_roles {
+            out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, Some(role)) });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::Names;
+    use crate::sample::customer_platform;
+
+    #[test]
+    fn cross_account_store_names_are_dns_names() {
+        assert_eq!(
+            cross_account_store_name("arn:aws:iam::111122223333:role/payments-secrets-reader"),
+            "aws-secrets-manager-111122223333-payments-secrets-reader"
+        );
+        assert_eq!(
+            cross_account_store_name("arn:aws:iam::111122223333:role/Path_To.Reader"),
+            "aws-secrets-manager-111122223333-path-to-reader"
+        );
+    }
+
+    #[test]
+    fn placement_uses_a_selector_for_one_class_and_affinity_for_several() {
+        let p = customer_platform();
+        let critical: Vec<&NodeGroup> = p.node_groups.iter().filter(|g| g.name == "critical").collect();
+        let one = placement_patch(&critical);
+        assert_eq!(one["spec"]["nodeSelector"]["workload"], "critical");
+        assert_eq!(one["spec"]["tolerations"][0]["value"], "critical");
+        assert_eq!(one["spec"]["tolerations"].as_array().unwrap().len(), 3);
+        let all: Vec<&NodeGroup> = p.node_groups.iter().collect();
+        let several = placement_patch(&all);
+        assert!(several["spec"].get("nodeSelector").is_none());
+        let values = &several["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+            ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"];
+        assert_eq!(values, &json!(["batch", "critical", "general"]));
+    }
+
+    #[test]
+    fn no_helm_template_markers() {
+        let p = customer_platform();
+        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        for o in objects(&ctx) {
+            assert!(!o.value.to_string().contains("{{"), "{}", o.name());
+        }
+    }
+}

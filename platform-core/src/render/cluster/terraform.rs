@@ -1,0 +1,241 @@
+//! The cluster root `terraform/cluster/`: `main.tf.json` and the local chart `charts/platform-policies/`.
+//!
+//! Providers: aws (same constraint as infra), kubernetes 2.x (`exec` is a block) and helm 3.x (`kubernetes` and
+//! its `exec` are attribute objects). Both authenticate with `aws eks get-token`, so no token is stored in state.
+//! Everything AWS-side is looked up by the names the infra stage gives it: the cluster, the IRSA roles, the VPC
+//! (`Name` tag), the tenant keys (aliases). The root needs no account id and no copied outputs.
+
+use serde_json::{json, Value};
+
+use super::charts::{releases, Release};
+use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
+use super::policies;
+use super::{cluster_data, irsa_role_data, tenant_key_data, vpc_data, vpc_name, yaml, Context, Target};
+use crate::naming::label;
+use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
+use crate::render::infra::refs::ident;
+use crate::render::terraform::{expr, Document, Ref};
+
+/// hashicorp/kubernetes: 2.38 is the schema the project validates against (TOOL-NOTES).
+pub const KUBERNETES_PROVIDER_CONSTRAINT: &str = "~> 2.38";
+/// hashicorp/helm: 3.x changed `kubernetes`/`exec`/`set` from blocks to attributes; the root uses 3.x syntax.
+pub const HELM_PROVIDER_CONSTRAINT: &str = "~> 3.1";
+
+/// The local chart holding the custom resources, relative to the root.
+pub const POLICY_CHART_DIR: &str = "charts/platform-policies";
+/// Its release name.
+pub const POLICY_RELEASE: &str = "platform-policies";
+
+const ROOT: &str = "terraform/cluster";
+
+/// `aws eks get-token` arguments for this cluster.
+fn token_args(ctx: &Context) -> Value {
+    json!(["eks", "get-token", "--cluster-name", ctx.names.cluster(), "--region", ctx.platform.region])
+}
+
+fn providers(ctx: &Context, doc: &mut Document) {
+    doc.terraform("required_version", json!(TERRAFORM_CONSTRAINT));
+    doc.terraform(
+        "required_providers",
+        json!({
+            "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_CONSTRAINT },
+            "kubernetes": { "source": "hashicorp/kubernetes", "version": KUBERNETES_PROVIDER_CONSTRAINT },
+            "helm": { "source": "hashicorp/helm", "version": HELM_PROVIDER_CONSTRAINT },
+        }),
+    );
+    doc.provider("aws", json!({ "region": ctx.platform.region }));
+    let cluster = cluster_data();
+    let host = cluster.attr("endpoint");
+    let ca = expr(&format!("base64decode({}.certificate_authority[0].data)", cluster.address()));
+    let exec =
+        json!({ "api_version": "client.authentication.k8s.io/v1beta1", "command": "aws", "args": token_args(ctx) });
+    doc.provider("kubernetes", json!({ "host": host, "cluster_ca_certificate": ca, "exec": [exec] }));
+    doc.provider("helm", json!({ "kubernetes": { "host": host, "cluster_ca_certificate": ca, "exec": exec } }));
+}
+
+fn data_sources(ctx: &Context, doc: &mut Document) {
+    let at = |r: Ref| (r.address().split('.').nth(1).unwrap().to_owned(), r.name().to_owned());
+    let (t, n) = at(cluster_data());
+    doc.data(&t, &n, json!({ "name": ctx.names.cluster() }));
+    let (t, n) = at(vpc_data());
+    doc.data(&t, &n, json!({ "tags": { "Name": vpc_name(ctx) } }));
+    for b in &ctx.platform.irsa {
+        let (t, n) = at(irsa_role_data(b));
+        doc.data(&t, &n, json!({ "name": ctx.names.iam_role(&b.name) }));
+    }
+    for tenant in &ctx.platform.tenants {
+        let (t, n) = at(tenant_key_data(tenant));
+        doc.data(&t, &n, json!({ "name": ctx.names.kms_alias(&label(&tenant.name)) }));
+    }
+}
+
+/// The Terraform name of a plain object: `<kind>_<namespace>_<name>`.
+pub fn object_resource_name(o: &Object) -> String {
+    let raw = match o.namespace() {
+        Some(ns) => format!("{}_{ns}_{}", o.kind(), o.name()),
+        None => format!("{}_{}", o.kind(), o.name()),
+    };
+    let cleaned: String =
+        raw.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    ident(&cleaned)
+}
+
+/// The namespace resource of a namespace the platform creates or labels.
+fn namespace_ref(ns: &str) -> Ref {
+    if EXISTING_NAMESPACES.contains(&ns) {
+        Ref::resource("kubernetes_labels", &format!("namespace_{}", ident(ns)))
+    } else {
+        Ref::resource("kubernetes_manifest", &format!("namespace_{}", ident(ns)))
+    }
+}
+
+/// Plain objects: namespaces first; everything else after them.
+fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
+    let mut namespaces = Vec::new();
+    for o in objects.iter().filter(|o| o.concern == Concern::Namespaces) {
+        let ns = o.name();
+        let at = namespace_ref(ns);
+        if EXISTING_NAMESPACES.contains(&ns) {
+            // Created by Kubernetes/EKS: only the PSA labels are the platform's (the API server owns the name label).
+            let mut labels = o.value["metadata"]["labels"].clone();
+            labels.as_object_mut().expect("namespaces have labels").remove("kubernetes.io/metadata.name");
+            doc.resource_at(
+                &at,
+                json!({
+                    "api_version": "v1",
+                    "kind": "Namespace",
+                    "metadata": { "name": ns },
+                    "labels": labels,
+                    "force": true,
+                }),
+            );
+        } else {
+            doc.resource_at(&at, json!({ "manifest": o.value }));
+        }
+        namespaces.push(at.address());
+    }
+    for o in objects.iter().filter(|o| o.concern != Concern::Namespaces) {
+        doc.resource(
+            "kubernetes_manifest",
+            &object_resource_name(o),
+            json!({ "manifest": o.value, "depends_on": namespaces }),
+        );
+    }
+    namespaces
+}
+
+fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<String>) -> Ref {
+    let key = ident(r.chart.release);
+    let values = doc.local(&format!("helm_values_{key}"), r.values.clone());
+    let values = values.trim_start_matches("${").trim_end_matches('}').to_owned();
+    doc.resource(
+        "helm_release",
+        &key,
+        json!({
+            "name": r.chart.release,
+            "repository": r.chart.repository,
+            "chart": r.chart.chart,
+            "version": r.chart.version,
+            "namespace": r.namespace,
+            "create_namespace": false,
+            "values": [expr(&format!("yamlencode({values})"))],
+            "atomic": true,
+            "timeout": 900,
+            "depends_on": depends_on,
+        }),
+    )
+}
+
+fn fnv64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The local chart's files: `Chart.yaml` (its version carries a hash of the templates, so that a changed policy
+/// is a changed release for the helm provider) and one template per custom-resource concern.
+pub(crate) fn policy_chart(custom: &[Object]) -> Vec<(String, Vec<u8>)> {
+    let mut templates = Vec::new();
+    for concern in [Concern::AdmissionPolicies, Concern::SecretStores] {
+        let values: Vec<Value> = custom.iter().filter(|o| o.concern == concern).map(|o| o.value.clone()).collect();
+        if !values.is_empty() {
+            let text = yaml::to_yaml_documents(&[], &values);
+            templates.push((format!("{ROOT}/{POLICY_CHART_DIR}/templates/{}", concern.file()), text.into_bytes()));
+        }
+    }
+    let hash = templates.iter().fold(0_u64, |h, (p, t)| h ^ fnv64(p.as_bytes()).rotate_left(7) ^ fnv64(t));
+    let chart = json!({
+        "apiVersion": "v2",
+        "name": POLICY_RELEASE,
+        "description": "Custom resources of the platform: Kyverno policies and external-secrets SecretStores.",
+        "type": "application",
+        "version": format!("0.1.0+{hash:016x}"),
+    });
+    let mut files = vec![(format!("{ROOT}/{POLICY_CHART_DIR}/Chart.yaml"), yaml::to_yaml(&chart).into_bytes())];
+    files.extend(templates);
+    files
+}
+
+/// The cluster root's files.
+pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
+    let mut doc = Document::default();
+    providers(ctx, &mut doc);
+    data_sources(ctx, &mut doc);
+    let plain = objects::objects(ctx, Target::Terraform);
+    let namespaces = plain_objects(&mut doc, &plain);
+
+    let releases = releases(ctx, Target::Terraform);
+    let ns_of = |r: &Release| -> Vec<String> {
+        if EXISTING_NAMESPACES.contains(&r.namespace.as_str()) {
+            vec![]
+        } else {
+            vec![namespace_ref(&r.namespace).address()]
+        }
+    };
+    let (first, rest) = releases.split_first().expect("Calico is always installed");
+    let calico = helm_release(&mut doc, first, ns_of(first));
+    let mut operators = Vec::new();
+    for r in rest {
+        let mut deps = vec![calico.address()];
+        deps.extend(ns_of(r));
+        operators.push(helm_release(&mut doc, r, deps).address());
+    }
+
+    let custom = policies::objects(ctx);
+    let mut deps = operators;
+    deps.extend(namespaces);
+    doc.resource(
+        "helm_release",
+        &ident(POLICY_RELEASE),
+        json!({
+            "name": POLICY_RELEASE,
+            "chart": format!("${{path.module}}/{POLICY_CHART_DIR}"),
+            "namespace": "kube-system",
+            "create_namespace": false,
+            "atomic": true,
+            "depends_on": deps,
+        }),
+    );
+
+    let mut files = vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())];
+    files.extend(policy_chart(&custom));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_names_are_identifiers() {
+        let o = Object {
+            concern: Concern::Rbac,
+            value: json!({"kind": "RoleBinding", "metadata": {"name": "tenant-admin-6f1c", "namespace": "payments"}}),
+        };
+        assert_eq!(object_resource_name(&o), "rolebinding_payments_tenant_admin_6f1c");
+    }
+
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(fnv64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -1,0 +1,381 @@
+//! The cluster root of the customer's platform, one test per requirement, asserting on the rendered JSON (and on
+//! the local chart it installs).
+
+use platform_tests::{
+    chart_objects, cluster, data_sources, release_values, resource, resources, strs, terraform_kind, text, SUFFIX,
+};
+use serde_json::{json, Value};
+
+const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
+
+fn namespace_labels(doc: &Value, ns: &str) -> Value {
+    let key = ns.replace('-', "_");
+    match doc["resource"]["kubernetes_manifest"].get(format!("namespace_{key}")) {
+        Some(r) => r["manifest"]["metadata"]["labels"].clone(),
+        None => resource(doc, "kubernetes_labels", &format!("namespace_{key}"))["labels"].clone(),
+    }
+}
+
+#[test]
+fn providers_are_pinned_and_authenticate_with_exec() {
+    let doc = cluster();
+    let required = &doc["terraform"]["required_providers"];
+    assert_eq!(required["aws"]["version"], ">= 5.100, < 7.0");
+    assert_eq!(required["kubernetes"]["version"], "~> 2.38");
+    assert_eq!(required["helm"]["version"], "~> 3.1");
+    let args = json!(["eks", "get-token", "--cluster-name", format!("eks-fintech-{SUFFIX}"), "--region", "us-east-2"]);
+    // kubernetes 2.x: `exec` is a block (a list in JSON); helm 3.x: `kubernetes` and `exec` are attribute objects.
+    let k8s = &doc["provider"]["kubernetes"][0];
+    assert_eq!(k8s["host"], "${data.aws_eks_cluster.main.endpoint}");
+    assert!(k8s["cluster_ca_certificate"].as_str().unwrap().starts_with("${base64decode(data.aws_eks_cluster.main."));
+    assert_eq!(k8s["exec"][0]["command"], "aws");
+    assert_eq!(k8s["exec"][0]["args"], args);
+    assert_eq!(k8s["exec"][0]["api_version"], "client.authentication.k8s.io/v1beta1");
+    let helm = &doc["provider"]["helm"][0]["kubernetes"];
+    assert!(helm.is_object(), "helm 3.x takes `kubernetes` as an attribute object");
+    assert!(helm["exec"].is_object());
+    assert_eq!(helm["exec"]["args"], args);
+    assert!(k8s.get("token").is_none() && helm.get("token").is_none(), "no static token");
+}
+
+#[test]
+fn aws_objects_are_looked_up_by_their_deterministic_names() {
+    let doc = cluster();
+    assert_eq!(doc["data"]["aws_eks_cluster"]["main"]["name"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(doc["data"]["aws_vpc"]["main"]["tags"]["Name"], format!("vpc-fintech-{SUFFIX}"));
+    let roles = data_sources(&doc, "aws_iam_role");
+    assert_eq!(roles.len(), 6);
+    assert_eq!(doc["data"]["aws_iam_role"]["irsa_external_dns"]["name"], format!("role-fintech-external-dns-{SUFFIX}"));
+    for t in TENANTS {
+        assert_eq!(
+            doc["data"]["aws_kms_alias"][format!("tenant_{t}")]["name"],
+            format!("alias/kms-fintech-{t}-{SUFFIX}")
+        );
+    }
+    // The same names the infra root gives them.
+    let infra = platform_tests::infra();
+    for (name, role) in resources(&infra, "aws_iam_role").into_iter().filter(|(n, _)| n.starts_with("irsa_")) {
+        assert_eq!(doc["data"]["aws_iam_role"][name]["name"], role["name"], "{name}");
+    }
+    assert_eq!(resource(&infra, "aws_vpc", "main")["tags"]["Name"], doc["data"]["aws_vpc"]["main"]["tags"]["Name"]);
+}
+
+#[test]
+fn calico_replaces_the_vpc_cni_first() {
+    let doc = cluster();
+    let calico = resource(&doc, "helm_release", "calico");
+    assert_eq!(calico["chart"], "tigera-operator");
+    assert_eq!(calico["repository"], "https://docs.tigera.io/calico/charts");
+    assert!(calico["version"].as_str().unwrap().starts_with("v3.27."));
+    let (values, _) = release_values(&doc, "calico");
+    let install = &values["installation"];
+    assert_eq!(install["kubernetesProvider"], "EKS");
+    assert_eq!(install["cni"]["type"], "Calico");
+    assert_eq!(install["calicoNetwork"]["bgp"], "Disabled");
+    assert_eq!(
+        install["calicoNetwork"]["ipPools"],
+        json!([{ "cidr": "100.64.0.0/16", "encapsulation": "VXLAN", "natOutgoing": "Enabled",
+                 "nodeSelector": "all()", "blockSize": 26 }])
+    );
+    for (name, release) in resources(&doc, "helm_release").into_iter().filter(|(n, _)| *n != "calico") {
+        let deps = strs(&release["depends_on"]);
+        let after_calico = deps.contains(&"helm_release.calico")
+            || deps.iter().any(|d| d.starts_with("helm_release.") && *d != "helm_release.platform_policies");
+        assert!(after_calico, "{name} must install after Calico: {deps:?}");
+    }
+}
+
+#[test]
+fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline() {
+    let doc = cluster();
+    for t in TENANTS {
+        let labels = namespace_labels(&doc, t);
+        for mode in ["enforce", "audit", "warn"] {
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], "restricted", "{t} {mode}");
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], "v1.28");
+        }
+    }
+    for ns in ["external-dns", "default", "kube-public", "kube-node-lease"] {
+        assert_eq!(namespace_labels(&doc, ns)["pod-security.kubernetes.io/enforce"], "baseline", "{ns}");
+    }
+    for ns in ["kube-system", "tigera-operator", "amazon-cloudwatch", "external-secrets", "kyverno"] {
+        assert_eq!(namespace_labels(&doc, ns)["pod-security.kubernetes.io/enforce"], "privileged", "{ns}");
+    }
+    // Namespaces EKS creates are labelled, not created.
+    assert_eq!(resource(&doc, "kubernetes_labels", "namespace_kube_system")["force"], true);
+    assert!(doc["resource"]["kubernetes_manifest"].get("namespace_kube_system").is_none());
+}
+
+#[test]
+fn default_deny_and_dns_egress_per_tenant() {
+    let doc = cluster();
+    let policies = terraform_kind(&doc, "NetworkPolicy");
+    assert_eq!(policies.len(), 3 * TENANTS.len());
+    for t in TENANTS {
+        let of = |name: &str| {
+            policies.iter().find(|p| p["metadata"]["namespace"] == t && p["metadata"]["name"] == name).unwrap()
+        };
+        let deny = of("default-deny-all");
+        assert_eq!(deny["spec"]["podSelector"], json!({}));
+        assert_eq!(deny["spec"]["policyTypes"], json!(["Ingress", "Egress"]));
+        assert!(deny["spec"].get("ingress").is_none() && deny["spec"].get("egress").is_none());
+        let dns = &of("allow-dns-egress")["spec"]["egress"][0];
+        assert_eq!(dns["to"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"], "kube-system");
+        assert_eq!(dns["to"][0]["podSelector"]["matchLabels"]["k8s-app"], "kube-dns");
+        assert_eq!(dns["ports"], json!([{ "port": 53, "protocol": "UDP" }, { "port": 53, "protocol": "TCP" }]));
+        let same = &of("allow-same-namespace")["spec"];
+        assert_eq!(same["ingress"][0]["from"][0]["podSelector"], json!({}));
+        assert_eq!(same["egress"][0]["to"][0]["podSelector"], json!({}));
+    }
+    // Namespaced objects wait for their namespaces.
+    let np = resource(&doc, "kubernetes_manifest", "networkpolicy_payments_default_deny_all");
+    assert!(strs(&np["depends_on"]).contains(&"kubernetes_manifest.namespace_payments"));
+}
+
+#[test]
+fn an_encrypted_storage_class_per_tenant_on_its_key() {
+    let doc = cluster();
+    let classes = terraform_kind(&doc, "StorageClass");
+    assert_eq!(classes.len(), TENANTS.len());
+    for t in TENANTS {
+        let c = classes.iter().find(|c| c["metadata"]["name"] == format!("gp3-{t}")).unwrap();
+        assert_eq!(c["provisioner"], "ebs.csi.aws.com");
+        assert_eq!(c["parameters"]["type"], "gp3");
+        assert_eq!(c["parameters"]["encrypted"], "true");
+        assert_eq!(c["parameters"]["kmsKeyId"], format!("${{data.aws_kms_alias.tenant_{t}.target_key_arn}}"));
+        assert_eq!(c["volumeBindingMode"], "WaitForFirstConsumer");
+        assert_eq!(c["allowVolumeExpansion"], true);
+        assert_eq!(c["reclaimPolicy"], "Delete");
+    }
+}
+
+#[test]
+fn quotas_and_default_requests_per_tenant() {
+    let doc = cluster();
+    let quotas = terraform_kind(&doc, "ResourceQuota");
+    let q = |t: &str| quotas.iter().find(|q| q["metadata"]["namespace"] == t).unwrap()["spec"]["hard"].clone();
+    assert_eq!(q("payments"), json!({ "requests.cpu": "16", "requests.memory": "32Gi", "pods": "200" }));
+    assert_eq!(q("reconciliation"), json!({ "requests.cpu": "40", "requests.memory": "80Gi", "pods": "300" }));
+    let ranges = terraform_kind(&doc, "LimitRange");
+    assert_eq!(ranges.len(), TENANTS.len());
+    for r in ranges {
+        let item = &r["spec"]["limits"][0];
+        assert_eq!(item["type"], "Container");
+        assert_eq!(item["defaultRequest"], json!({ "cpu": "100m", "memory": "128Mi" }));
+    }
+}
+
+#[test]
+fn rbac_binds_prefixed_azure_ad_groups() {
+    let doc = cluster();
+    let crbs = terraform_kind(&doc, "ClusterRoleBinding");
+    let role_of = |b: &Value| b["roleRef"]["name"].as_str().unwrap().to_owned();
+    let admin = crbs.iter().find(|b| role_of(b) == "cluster-admin").unwrap();
+    assert_eq!(
+        admin["subjects"],
+        json!([{ "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "aad:4f6b8c0e-2a3d-4e5f-8a7b-9c1d3e5f7a90" }])
+    );
+    assert!(crbs.iter().any(|b| role_of(b) == "view"));
+    let rbs = terraform_kind(&doc, "RoleBinding");
+    assert_eq!(rbs.len(), 7);
+    let payments: Vec<(String, String)> = rbs
+        .iter()
+        .filter(|b| b["metadata"]["namespace"] == "payments")
+        .map(|b| (role_of(b), b["subjects"][0]["name"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(payments.contains(&("admin".into(), "aad:6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80".into())));
+    assert!(payments.contains(&("edit".into(), "aad:a3d5e7f9-1b2c-4d6e-8f0a-2b4c6d8e0f12".into())));
+    assert!(payments.contains(&("view".into(), "aad:c4e6a8b0-2d3f-4e5a-9b1c-3d5e7f9a1b23".into())));
+    for b in crbs.iter().chain(&rbs) {
+        assert_eq!(b["subjects"][0]["kind"], "Group");
+        assert!(b["subjects"][0]["name"].as_str().unwrap().starts_with("aad:"));
+    }
+}
+
+#[test]
+fn controllers_run_on_the_critical_group_with_irsa() {
+    let doc = cluster();
+    let toleration = json!([{ "key": "workload", "operator": "Equal", "value": "critical", "effect": "NoSchedule" }]);
+    let selector = json!({ "workload": "critical" });
+    for (release, sa_path, binding) in [
+        ("cluster-autoscaler", "/rbac/serviceAccount", "cluster_autoscaler"),
+        ("aws-load-balancer-controller", "/serviceAccount", "aws_load_balancer_controller"),
+        ("external-dns", "/serviceAccount", "external_dns"),
+        ("external-secrets", "/serviceAccount", "external_secrets"),
+    ] {
+        let (v, _) = release_values(&doc, release);
+        assert_eq!(v["nodeSelector"], selector, "{release}");
+        assert_eq!(v["tolerations"], toleration, "{release}");
+        let sa = v.pointer(sa_path).unwrap();
+        assert_eq!(sa["create"], true);
+        assert_eq!(
+            sa["annotations"]["eks.amazonaws.com/role-arn"],
+            format!("${{data.aws_iam_role.irsa_{binding}.arn}}"),
+            "{release}"
+        );
+    }
+    let (kyverno, _) = release_values(&doc, "kyverno");
+    assert_eq!(kyverno["admissionController"]["nodeSelector"], selector);
+    assert_eq!(kyverno["admissionController"]["tolerations"], toleration);
+    let (eso, _) = release_values(&doc, "external-secrets");
+    assert_eq!(eso["webhook"]["nodeSelector"], selector);
+    assert_eq!(eso["certController"]["tolerations"], toleration);
+}
+
+#[test]
+fn controller_settings() {
+    let doc = cluster();
+    let (ca, _) = release_values(&doc, "cluster-autoscaler");
+    assert_eq!(ca["autoDiscovery"]["clusterName"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(ca["awsRegion"], "us-east-2");
+    assert_eq!(ca["image"]["tag"], "v1.28.5");
+    assert_eq!(
+        ca["extraArgs"],
+        json!({ "expander": "priority", "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false })
+    );
+    assert_eq!(ca["rbac"]["serviceAccount"]["name"], "cluster-autoscaler");
+    let (lb, _) = release_values(&doc, "aws-load-balancer-controller");
+    assert_eq!(lb["clusterName"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(lb["region"], "us-east-2");
+    assert_eq!(lb["vpcId"], "${data.aws_vpc.main.id}");
+    assert_eq!(lb["hostNetwork"], true);
+    let (dns, _) = release_values(&doc, "external-dns");
+    assert_eq!(dns["provider"], "aws");
+    assert_eq!(dns["domainFilters"], json!(["payments.example.com"]));
+    assert_eq!(dns["extraArgs"], json!(["--zone-id-filter=Z0123456789ABCDEFGHIJ"]));
+    assert_eq!(dns["policy"], "upsert-only");
+    assert_eq!(dns["txtOwnerId"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(dns["env"], json!([{ "name": "AWS_DEFAULT_REGION", "value": "us-east-2" }]));
+    let (eso, _) = release_values(&doc, "external-secrets");
+    assert_eq!(eso["installCRDs"], true);
+}
+
+#[test]
+fn the_priority_expander_prefers_spot_groups() {
+    let doc = cluster();
+    let (ca, _) = release_values(&doc, "cluster-autoscaler");
+    let priorities: std::collections::BTreeMap<u32, Vec<String>> =
+        serde_norway::from_str(ca["expanderPriorities"].as_str().unwrap()).unwrap();
+    let top = priorities.keys().max().unwrap();
+    let infra = platform_tests::infra();
+    for (name, group) in resources(&infra, "aws_eks_node_group") {
+        let group_name = group["node_group_name"].as_str().unwrap();
+        let priority =
+            priorities.iter().find(|(_, rs)| rs.iter().any(|r| r == &format!(".*{group_name}.*"))).unwrap().0;
+        if group["capacity_type"] == "SPOT" {
+            assert_eq!(priority, top, "{name} is spot");
+        } else {
+            assert!(priority < top, "{name} is on-demand");
+        }
+    }
+}
+
+#[test]
+fn host_network_webhooks_use_distinct_ports() {
+    let doc = cluster();
+    let (lb, _) = release_values(&doc, "aws-load-balancer-controller");
+    let (eso, _) = release_values(&doc, "external-secrets");
+    let (kyverno, _) = release_values(&doc, "kyverno");
+    assert_eq!(lb["hostNetwork"], true);
+    assert_eq!(eso["webhook"]["hostNetwork"], true);
+    assert_eq!(kyverno["admissionController"]["hostNetwork"], true);
+    let ports = [
+        9443,
+        eso["webhook"]["port"].as_u64().unwrap(),
+        eso["webhook"]["metrics"]["listen"]["port"].as_u64().unwrap(),
+        eso["webhook"]["readinessProbe"]["port"].as_u64().unwrap(),
+        kyverno["admissionController"]["webhookServer"]["port"].as_u64().unwrap(),
+    ];
+    let distinct: std::collections::BTreeSet<u64> = ports.iter().copied().collect();
+    assert_eq!(distinct.len(), ports.len(), "{ports:?}");
+    assert!(!distinct.contains(&10250), "kubelet");
+    // Kyverno's cleanup controller would be a webhook on the pod network: off.
+    assert_eq!(kyverno["cleanupController"]["enabled"], false);
+}
+
+#[test]
+fn custom_resources_go_through_the_local_chart_after_the_operators() {
+    let doc = cluster();
+    let chart = resource(&doc, "helm_release", "platform_policies");
+    assert_eq!(chart["chart"], "${path.module}/charts/platform-policies");
+    let deps = strs(&chart["depends_on"]);
+    for d in ["helm_release.kyverno", "helm_release.external_secrets", "kubernetes_manifest.namespace_payments"] {
+        assert!(deps.contains(&d), "{d} missing from {deps:?}");
+    }
+    let chart_yaml: Value =
+        serde_norway::from_str(&text("terraform/cluster/charts/platform-policies/Chart.yaml")).unwrap();
+    assert_eq!(chart_yaml["apiVersion"], "v2");
+    assert!(chart_yaml["version"].as_str().unwrap().starts_with("0.1.0+"));
+    let objects = chart_objects();
+    assert!(objects.iter().all(|o| o["kind"] == "ClusterPolicy" || o["kind"] == "SecretStore"));
+    assert!(terraform_kind(&doc, "ClusterPolicy").is_empty(), "CRs never as kubernetes_manifest");
+    for path in platform_tests::artifacts().files.keys().filter(|p| p.contains("/templates/")) {
+        assert!(!text(path).contains("{{"), "{path} would be rendered by Helm");
+    }
+}
+
+#[test]
+fn admission_policies_guard_pod_security_labels_and_place_tenant_pods() {
+    let objects = chart_objects();
+    let psa = objects.iter().find(|o| o["metadata"]["name"] == "require-pod-security-labels").unwrap();
+    assert_eq!(psa["apiVersion"], "kyverno.io/v1");
+    assert_eq!(psa["spec"]["validationFailureAction"], "Enforce");
+    let rules = psa["spec"]["rules"].as_array().unwrap();
+    let rule = |n: &str| rules.iter().find(|r| r["name"] == n).unwrap();
+    let label =
+        |r: &Value| r["validate"]["pattern"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].clone();
+    assert_eq!(label(rule("require-enforce-label")), "?*");
+    let baseline = rule("at-least-baseline");
+    assert_eq!(label(baseline), "baseline | restricted");
+    let exceptions = strs(&baseline["exclude"]["any"][0]["resources"]["names"]);
+    assert_eq!(
+        exceptions,
+        ["kube-system", "tigera-operator", "calico-system", "amazon-cloudwatch", "external-secrets", "kyverno"]
+    );
+    let restricted = rule("restricted-tenants");
+    assert_eq!(label(restricted), "restricted");
+    assert_eq!(strs(&restricted["match"]["any"][0]["resources"]["names"]), TENANTS);
+
+    for (tenant, class) in [("payments", "critical"), ("reconciliation", "batch"), ("api", "general")] {
+        let policy = objects.iter().find(|o| o["metadata"]["name"] == format!("tenant-{tenant}")).unwrap();
+        let placement = &policy["spec"]["rules"][0];
+        assert_eq!(placement["match"]["any"][0]["resources"]["namespaces"], json!([tenant]));
+        let spec = &placement["mutate"]["patchStrategicMerge"]["spec"];
+        assert_eq!(spec["nodeSelector"]["workload"], class);
+        let tolerates_own_taint = spec["tolerations"].as_array().unwrap().iter().any(|t| t["value"] == class);
+        assert_eq!(tolerates_own_taint, class != "general", "{tenant}: general is not tainted");
+        let pvc =
+            policy["spec"]["rules"].as_array().unwrap().iter().find(|r| r["name"] == "volumes-on-tenant-key").unwrap();
+        assert_eq!(pvc["validate"]["pattern"]["spec"]["storageClassName"], format!("gp3-{tenant}"));
+    }
+}
+
+#[test]
+fn a_secret_store_per_tenant_and_per_cross_account_role() {
+    let stores: Vec<Value> = chart_objects().into_iter().filter(|o| o["kind"] == "SecretStore").collect();
+    assert_eq!(stores.len(), 4);
+    for s in &stores {
+        assert_eq!(s["apiVersion"], "external-secrets.io/v1beta1");
+        assert_eq!(s["spec"]["provider"]["aws"]["service"], "SecretsManager");
+        assert_eq!(s["spec"]["provider"]["aws"]["region"], "us-east-2");
+        assert!(s["spec"]["provider"]["aws"].get("auth").is_none(), "the controller's IRSA credentials");
+    }
+    let payments: Vec<&Value> = stores.iter().filter(|s| s["metadata"]["namespace"] == "payments").collect();
+    assert_eq!(payments.len(), 2);
+    assert!(payments
+        .iter()
+        .any(|s| s["spec"]["provider"]["aws"]["role"] == "arn:aws:iam::111122223333:role/payments-secrets-reader"));
+}
+
+#[test]
+fn the_cluster_root_is_deterministic() {
+    let again = platform_core::render::render(
+        &platform_core::sample::customer_platform(),
+        &platform_core::render::RenderOptions {
+            environment_suffix: SUFFIX.to_owned(),
+            account_id: Some(platform_tests::ACCOUNT_ID.to_owned()),
+        },
+    )
+    .unwrap();
+    assert_eq!(&again, platform_tests::artifacts());
+}

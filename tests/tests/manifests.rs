@@ -1,0 +1,313 @@
+//! `manifests/` of the customer's platform (rendered with the documentation account id): the same objects as the
+//! cluster root, as YAML, with a kustomization and the charts' values files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use platform_tests::{
+    artifacts, chart_objects, cluster, manifest_kind, manifest_objects, release_values, resource, resources, strs,
+    terraform_kind, text, yaml_documents, ACCOUNT_ID, SUFFIX,
+};
+use serde_json::{json, Value};
+
+const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
+const RELEASES: [&str; 6] =
+    ["calico", "kyverno", "cluster-autoscaler", "aws-load-balancer-controller", "external-dns", "external-secrets"];
+
+fn manifest_files() -> Vec<&'static String> {
+    artifacts().files.keys().filter(|p| p.starts_with("manifests/")).collect()
+}
+
+fn namespace(ns: &str) -> Value {
+    manifest_kind("Namespace").into_iter().find(|n| n["metadata"]["name"] == ns).unwrap()
+}
+
+/// Replaces what only differs by target: Terraform interpolations and the ARNs manifests spell out.
+fn normalized(v: &Value) -> Value {
+    match v {
+        Value::String(s) if s.starts_with("${data.") || s.starts_with("arn:aws:") => json!("<aws>"),
+        Value::Array(a) => Value::Array(a.iter().map(normalized).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), normalized(x))).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn the_kustomization_lists_every_manifest_file() {
+    let k = yaml_documents("manifests/kustomization.yaml").remove(0);
+    assert_eq!(k["apiVersion"], "kustomize.config.k8s.io/v1beta1");
+    assert_eq!(k["kind"], "Kustomization");
+    let listed: BTreeSet<String> = strs(&k["resources"]).into_iter().map(|r| format!("manifests/{r}")).collect();
+    let files: BTreeSet<String> = manifest_files()
+        .into_iter()
+        .filter(|p| !p.starts_with("manifests/helm/") && !p.ends_with("kustomization.yaml"))
+        .cloned()
+        .collect();
+    assert_eq!(listed, files);
+    let order: Vec<&str> = strs(&k["resources"]);
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(order, sorted, "files are listed in apply order");
+    assert_eq!(order[0], "00-namespaces.yaml");
+}
+
+#[test]
+fn only_kinds_kubectl_1_28_knows_or_the_charts_install() {
+    let known: BTreeMap<&str, &str> = [
+        ("Namespace", "v1"),
+        ("ServiceAccount", "v1"),
+        ("ResourceQuota", "v1"),
+        ("LimitRange", "v1"),
+        ("NetworkPolicy", "networking.k8s.io/v1"),
+        ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1"),
+        ("RoleBinding", "rbac.authorization.k8s.io/v1"),
+        ("StorageClass", "storage.k8s.io/v1"),
+        ("ClusterPolicy", "kyverno.io/v1"),
+        ("SecretStore", "external-secrets.io/v1beta1"),
+    ]
+    .into();
+    for o in manifest_objects() {
+        let kind = o["kind"].as_str().unwrap();
+        assert_eq!(known.get(kind).copied(), o["apiVersion"].as_str(), "{kind}");
+        assert!(o["metadata"]["name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+}
+
+#[test]
+fn no_placeholders_anywhere() {
+    for path in manifest_files() {
+        let t = text(path);
+        for marker in ["<", "TODO", "REPLACE", "${", "CHANGEME", "xxxx"] {
+            assert!(!t.contains(marker), "{path} contains {marker:?}");
+        }
+    }
+}
+
+#[test]
+fn the_same_plain_objects_as_the_cluster_root() {
+    let doc = cluster();
+    for kind in ["Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "ClusterRoleBinding", "RoleBinding"] {
+        let mut yaml = manifest_kind(kind);
+        let mut tf = terraform_kind(&doc, kind);
+        if kind == "Namespace" {
+            // EKS's own namespaces are `kubernetes_labels` in Terraform.
+            yaml.retain(|n| tf.iter().any(|t| t["metadata"]["name"] == n["metadata"]["name"]));
+        }
+        let key = |v: &Value| v["metadata"].to_string();
+        yaml.sort_by_key(key);
+        tf.sort_by_key(key);
+        assert_eq!(yaml, tf, "{kind}");
+    }
+    // StorageClasses differ only in how the key is named.
+    let sorted = |mut v: Vec<Value>| {
+        v.sort_by_key(|c| c["metadata"]["name"].to_string());
+        normalized(&json!(v))
+    };
+    assert_eq!(sorted(manifest_kind("StorageClass")), sorted(terraform_kind(&doc, "StorageClass")));
+    // Custom resources are byte-identical to the local chart's templates.
+    for f in ["60-admission-policies.yaml", "70-secret-stores.yaml"] {
+        let manifest = yaml_documents(&format!("manifests/{f}"));
+        let chart = yaml_documents(&format!("terraform/cluster/charts/platform-policies/templates/{f}"));
+        assert_eq!(manifest, chart, "{f}");
+    }
+    assert_eq!(manifest_kind("ClusterPolicy").len() + manifest_kind("SecretStore").len(), chart_objects().len());
+}
+
+#[test]
+fn namespaces_carry_pod_security_labels() {
+    for t in TENANTS {
+        let labels = &namespace(t)["metadata"]["labels"];
+        for mode in ["enforce", "audit", "warn"] {
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], "restricted");
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], "v1.28");
+        }
+    }
+    for ns in ["external-dns", "default", "kube-public", "kube-node-lease"] {
+        assert_eq!(namespace(ns)["metadata"]["labels"]["pod-security.kubernetes.io/enforce"], "baseline", "{ns}");
+    }
+    for ns in ["kube-system", "tigera-operator", "amazon-cloudwatch", "external-secrets", "kyverno"] {
+        assert_eq!(namespace(ns)["metadata"]["labels"]["pod-security.kubernetes.io/enforce"], "privileged", "{ns}");
+    }
+    let names: Vec<String> =
+        manifest_kind("Namespace").iter().map(|n| n["metadata"]["name"].as_str().unwrap().to_owned()).collect();
+    assert!(!names.contains(&"calico-system".to_owned()), "the Tigera operator owns calico-system");
+}
+
+#[test]
+fn default_deny_and_dns_egress() {
+    let policies = manifest_kind("NetworkPolicy");
+    for t in TENANTS {
+        let names: BTreeSet<&str> = policies
+            .iter()
+            .filter(|p| p["metadata"]["namespace"] == t)
+            .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["allow-dns-egress", "allow-same-namespace", "default-deny-all"].into());
+    }
+    let deny = policies.iter().find(|p| p["metadata"]["name"] == "default-deny-all").unwrap();
+    assert_eq!(deny["spec"]["policyTypes"], json!(["Ingress", "Egress"]));
+    let dns = policies.iter().find(|p| p["metadata"]["name"] == "allow-dns-egress").unwrap();
+    assert_eq!(dns["spec"]["egress"][0]["ports"][0], json!({ "port": 53, "protocol": "UDP" }));
+    assert_eq!(dns["spec"]["egress"][0]["to"][0]["podSelector"]["matchLabels"]["k8s-app"], "kube-dns");
+}
+
+#[test]
+fn storage_classes_use_the_tenant_key_by_alias_arn() {
+    for t in TENANTS {
+        let c =
+            manifest_kind("StorageClass").into_iter().find(|c| c["metadata"]["name"] == format!("gp3-{t}")).unwrap();
+        assert_eq!(
+            c["parameters"],
+            json!({ "type": "gp3", "encrypted": "true",
+                    "kmsKeyId": format!("arn:aws:kms:us-east-2:{ACCOUNT_ID}:alias/kms-fintech-{t}-{SUFFIX}") })
+        );
+        assert_eq!(c["volumeBindingMode"], "WaitForFirstConsumer");
+        assert_eq!(c["reclaimPolicy"], "Delete");
+        assert_eq!(c["allowVolumeExpansion"], true);
+    }
+    // The alias is the one the infra root creates.
+    let infra = platform_tests::infra();
+    let aliases: Vec<&str> =
+        resources(&infra, "aws_kms_alias").into_iter().filter_map(|(_, a)| a["name"].as_str()).collect();
+    assert!(aliases.contains(&format!("alias/kms-fintech-payments-{SUFFIX}").as_str()));
+}
+
+#[test]
+fn quotas_and_rbac() {
+    let quota = manifest_kind("ResourceQuota").into_iter().find(|q| q["metadata"]["namespace"] == "api").unwrap();
+    assert_eq!(quota["spec"]["hard"], json!({ "requests.cpu": "16", "requests.memory": "32Gi", "pods": "200" }));
+    assert_eq!(manifest_kind("LimitRange").len(), 3);
+    let subjects: Vec<String> = manifest_kind("RoleBinding")
+        .iter()
+        .chain(&manifest_kind("ClusterRoleBinding"))
+        .map(|b| b["subjects"][0]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(subjects.len(), 9);
+    assert!(subjects.iter().all(|s| s.starts_with("aad:")));
+    let ro = manifest_kind("ClusterRoleBinding").into_iter().find(|b| b["roleRef"]["name"] == "view").unwrap();
+    assert_eq!(ro["subjects"][0]["name"], "aad:5a7c9d1f-3b4e-4f6a-9b8c-0d2e4f6a8b01");
+}
+
+#[test]
+fn chart_versions_are_pinned_and_equal_to_the_terraform_releases() {
+    let doc = cluster();
+    for release in RELEASES {
+        let path = format!("manifests/helm/{release}-values.yaml");
+        let first = text(&path).lines().next().unwrap().to_owned();
+        let words: Vec<&str> = first.split_whitespace().collect();
+        let after = |flag: &str| words[words.iter().position(|w| *w == flag).unwrap() + 1].to_owned();
+        let tf = resource(&doc, "helm_release", &release.replace('-', "_"));
+        assert_eq!(words[..5], ["#", "helm", "upgrade", "--install", release]);
+        assert_eq!(words[5], tf["chart"], "{release}");
+        assert_eq!(after("--version"), tf["version"], "{release}");
+        assert_eq!(after("--repo"), tf["repository"], "{release}");
+        assert_eq!(after("--namespace"), tf["namespace"], "{release}");
+        let version = tf["version"].as_str().unwrap();
+        assert!(!version.contains(['^', '~', '*', '>', 'x']), "{release} is pinned: {version}");
+    }
+}
+
+#[test]
+fn values_files_hold_the_terraform_values() {
+    let doc = cluster();
+    for release in RELEASES {
+        let (mut tf, mut yaml) = release_values(&doc, release);
+        if release == "aws-load-balancer-controller" {
+            // The VPC: by id from Terraform's lookup, by Name tag for GitOps.
+            assert_eq!(tf.as_object_mut().unwrap().remove("vpcId").unwrap(), "${data.aws_vpc.main.id}");
+            let tags = yaml.as_object_mut().unwrap().remove("vpcTags").unwrap();
+            assert_eq!(tags, json!({ "Name": format!("vpc-fintech-{SUFFIX}") }));
+        }
+        assert_eq!(normalized(&tf), normalized(&yaml), "{release}");
+    }
+}
+
+#[test]
+fn service_accounts_carry_the_irsa_roles() {
+    let doc = cluster();
+    for (release, pointer, binding) in [
+        ("cluster-autoscaler", "/rbac/serviceAccount", "cluster-autoscaler"),
+        ("aws-load-balancer-controller", "/serviceAccount", "aws-load-balancer-controller"),
+        ("external-dns", "/serviceAccount", "external-dns"),
+        ("external-secrets", "/serviceAccount", "external-secrets"),
+    ] {
+        let (_, yaml) = release_values(&doc, release);
+        let sa = yaml.pointer(pointer).unwrap();
+        assert_eq!(
+            sa["annotations"]["eks.amazonaws.com/role-arn"],
+            format!("arn:aws:iam::{ACCOUNT_ID}:role/role-fintech-{binding}-{SUFFIX}"),
+            "{release}"
+        );
+        // The role the infra root creates under that name.
+        let infra = platform_tests::infra();
+        let role = resource(&infra, "aws_iam_role", &format!("irsa_{}", binding.replace('-', "_")));
+        assert_eq!(role["name"], format!("role-fintech-{binding}-{SUFFIX}"));
+    }
+    // Every binding's service account comes from a chart or an EKS addon: no plain ServiceAccount objects.
+    assert!(manifest_kind("ServiceAccount").is_empty());
+}
+
+#[test]
+fn controllers_on_the_critical_group_and_spot_first() {
+    let doc = cluster();
+    for release in ["cluster-autoscaler", "aws-load-balancer-controller", "external-dns", "external-secrets"] {
+        let (_, v) = release_values(&doc, release);
+        assert_eq!(v["nodeSelector"], json!({ "workload": "critical" }), "{release}");
+        assert_eq!(v["tolerations"][0]["value"], "critical", "{release}");
+    }
+    let (_, ca) = release_values(&doc, "cluster-autoscaler");
+    let text = ca["expanderPriorities"].as_str().unwrap();
+    let priorities: BTreeMap<u32, Vec<String>> = serde_norway::from_str(text).unwrap();
+    let (top, first) = priorities.iter().next_back().unwrap();
+    assert_eq!(*top, 50);
+    assert!(first.iter().all(|r| r.contains("-spot-")), "{first:?}");
+    assert!(priorities.values().flatten().any(|r| r.contains("critical-ondemand")));
+}
+
+#[test]
+fn host_network_ports_are_distinct() {
+    let doc = cluster();
+    let (_, eso) = release_values(&doc, "external-secrets");
+    let (_, kyverno) = release_values(&doc, "kyverno");
+    let (_, lb) = release_values(&doc, "aws-load-balancer-controller");
+    assert_eq!(lb["hostNetwork"], true);
+    let ports: BTreeSet<u64> = [
+        9443,
+        10250,
+        eso["webhook"]["port"].as_u64().unwrap(),
+        kyverno["admissionController"]["webhookServer"]["port"].as_u64().unwrap(),
+    ]
+    .into();
+    assert_eq!(ports.len(), 4, "webhook ports collide with each other or the kubelet: {ports:?}");
+}
+
+#[test]
+fn secret_stores_and_policies_are_there_for_gitops() {
+    assert_eq!(manifest_kind("SecretStore").len(), 4);
+    let policies = manifest_kind("ClusterPolicy");
+    assert_eq!(policies.len(), 1 + TENANTS.len());
+    let payments = policies.iter().find(|p| p["metadata"]["name"] == "tenant-payments").unwrap();
+    let prefix = payments["spec"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "secrets-under-tenant-prefix")
+        .unwrap();
+    let key = &prefix["validate"]["pattern"]["spec"]["=(data)"][0]["remoteRef"]["key"];
+    assert!(key.as_str().unwrap().starts_with("payments/*"));
+}
+
+#[test]
+fn manifests_are_deterministic_and_need_the_account_id() {
+    let platform = platform_core::sample::customer_platform();
+    let options = |account_id: Option<&str>| platform_core::render::RenderOptions {
+        environment_suffix: SUFFIX.to_owned(),
+        account_id: account_id.map(str::to_owned),
+    };
+    let again = platform_core::render::render(&platform, &options(Some(ACCOUNT_ID))).unwrap();
+    for path in manifest_files() {
+        assert_eq!(again.files[path], artifacts().files[path], "{path}");
+    }
+    let without = platform_core::render::render(&platform, &options(None)).unwrap();
+    assert!(!without.files.keys().any(|p| p.starts_with("manifests/")));
+    assert_eq!(without.files["terraform/cluster/main.tf.json"], artifacts().files["terraform/cluster/main.tf.json"]);
+}
