@@ -14,13 +14,39 @@ pub struct KubernetesRelease {
     pub extended_support_end: &'static str,
 }
 
-/// Every Kubernetes version the renderer carries versions for, oldest first.
-pub const RELEASES: &[KubernetesRelease] =
-    &[KubernetesRelease { version: "1.28", standard_support_end: "2024-11-26", extended_support_end: "2025-11-26" }];
+const fn eks(
+    version: &'static str,
+    standard_support_end: &'static str,
+    extended_support_end: &'static str,
+) -> KubernetesRelease {
+    KubernetesRelease { version, standard_support_end, extended_support_end }
+}
 
-/// Looks a release up by its minor version.
+/// The EKS calendar, oldest first: every version since the one the customer runs, whether or not the renderer
+/// carries pinned versions for it ([`RELEASES`]). Dates as the EKS user guide's release calendar gives them
+/// (cross-checked with endoflife.date/amazon-eks), read 2026-11.
+pub const EKS_CALENDAR: &[KubernetesRelease] = &[
+    eks("1.28", "2024-11-26", "2025-11-26"),
+    eks("1.29", "2025-03-23", "2026-03-23"),
+    eks("1.30", "2025-07-23", "2026-07-23"),
+    eks("1.31", "2025-11-26", "2026-11-26"),
+    eks("1.32", "2026-03-23", "2027-03-23"),
+    eks("1.33", "2026-07-29", "2027-07-29"),
+    eks("1.34", "2026-12-02", "2027-12-02"),
+    eks("1.35", "2027-03-27", "2028-03-27"),
+];
+
+/// The versions the renderer carries addon and chart versions for (a version needs both tables), oldest first.
+pub const RELEASES: &[KubernetesRelease] = &[eks("1.28", "2024-11-26", "2025-11-26")];
+
+/// A version the renderer carries versions for.
 pub fn release(version: &str) -> Option<&'static KubernetesRelease> {
     RELEASES.iter().find(|r| r.version == version)
+}
+
+/// The newest version in EKS standard support on `today` (ISO date), whether or not the renderer carries it.
+pub fn newest_in_standard_support(today: &str) -> Option<&'static KubernetesRelease> {
+    EKS_CALENDAR.iter().rev().find(|r| today <= r.standard_support_end)
 }
 
 /// Pinned EKS managed addon versions for one Kubernetes minor version.
@@ -57,6 +83,15 @@ pub fn addon_versions(kubernetes: &str) -> Option<&'static AddonVersions> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_calendar_holds_every_carried_release_with_the_same_dates() {
+        for r in RELEASES {
+            assert!(EKS_CALENDAR.contains(r), "{} is not in the EKS calendar", r.version);
+        }
+        assert!(EKS_CALENDAR.windows(2).all(|w| w[0].standard_support_end < w[1].standard_support_end));
+        assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.35"));
+    }
 
     #[test]
     fn every_release_has_addon_versions() {

@@ -2,7 +2,7 @@
 
 use super::values::ticks;
 use super::{at, Finding, Findings, Rule};
-use crate::catalog::kubernetes::{release, RELEASES};
+use crate::catalog::kubernetes::{newest_in_standard_support, release, RELEASES};
 use crate::model::{did_you_mean, Platform};
 
 pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
@@ -30,10 +30,15 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     } else {
         return;
     };
-    let newer = RELEASES.iter().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
-    let help = match newer {
-        Some(r) => format!("upgrade one minor version at a time towards `kubernetes: \"{}\"`", r.version),
-        None => "the platform carries no newer version yet: plan the upgrade with the platform team".to_owned(),
+    let carried = RELEASES.iter().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
+    let help = match (carried, newest_in_standard_support(today)) {
+        (Some(r), _) => format!("upgrade one minor version at a time towards `kubernetes: \"{}\"`", r.version),
+        (None, Some(newest)) => format!(
+            "EKS supports up to {} (standard support until {}), but the platform catalog carries no pinned addon and \
+             chart versions for a supported version yet: plan the upgrade with the platform team",
+            newest.version, newest.standard_support_end
+        ),
+        (None, None) => "plan the upgrade with the platform team".to_owned(),
     };
     let consequence = if phase == "extended support" {
         "EKS no longer creates clusters of it and upgrades existing ones automatically"
