@@ -67,4 +67,5 @@ pub fn strs(v: &Value) -> Vec<&str> {
 }
 
 pub mod fake_sts;
+pub mod schema;
 pub mod terraform;
