@@ -4,7 +4,8 @@
 #
 # Usage: scripts/moto-apply.sh [RENDER_DIR]   (default: renders the customer's platform into target/ci/render)
 # Installs the pinned Python tools (scripts/ci/requirements.txt) into .venv-ci/ on first use. Writes, per root,
-# target/ci/<root>/plan.json (the full plan, read by the scanners) and target/ci/counts/moto-<root>.txt.
+# target/ci/<root>/plan.json (the full plan, read by the scanners), target/ci/<root>/state.json (the state after
+# apply) and target/ci/counts/moto-<root>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ci/lib.sh
@@ -81,6 +82,7 @@ for main in "$render"/terraform/*/main.tf.json; do
     exit 1
   fi
   terraform -chdir="$work" show -json >"$work/state.json"
+  cp "$work/state.json" "$CI_OUT/$root/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
   applied=$("$VENV/bin/python" scripts/ci/tfjson.py managed "$work/state.json")
   "$VENV/bin/python" scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
 

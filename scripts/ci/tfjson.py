@@ -5,6 +5,8 @@
   tfjson.py planned PLAN.json               managed resource instances the plan creates
   tfjson.py managed STATE.json              managed resource instances in `terraform show -json` state
   tfjson.py override ENDPOINT               the test-only provider override pointing every service at ENDPOINT
+                                            (the fake keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, so
+                                            that the plan JSON the scanners read holds no credentials)
 """
 import json
 import sys
@@ -46,8 +48,6 @@ def main(argv):
     elif cmd == "override":
         url = args[0]
         print(json.dumps({"provider": {"aws": {
-            "access_key": "AKIAIOSFODNN7EXAMPLE",
-            "secret_key": "moto-fake-secret-key",
             "skip_credentials_validation": True,
             "skip_metadata_api_check": True,
             "skip_requesting_account_id": True,
