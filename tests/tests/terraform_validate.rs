@@ -21,3 +21,24 @@ fn the_infra_root_validates_against_the_real_aws_provider() {
         diagnostics.join("\n")
     );
 }
+
+/// The same harness fails on a broken root: an unknown attribute and a missing required one are both reported.
+#[test]
+fn terraform_validate_catches_a_broken_root() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let broken = serde_json::json!({
+        "terraform": { "required_providers": { "aws": { "source": "hashicorp/aws" } } },
+        "provider": { "aws": [{ "region": "us-east-2" }] },
+        "resource": {
+            "aws_cloudwatch_log_group": { "lg": { "name": "x", "retention_days": 90 } },
+            "aws_kms_alias": { "a": { "name": "alias/x" } }
+        }
+    });
+    let work = Workdir::new("validate-broken", &[("main.tf.json", &serde_json::to_vec(&broken).unwrap())]);
+    work.init();
+    let diagnostics = work.validate().join("\n");
+    assert!(diagnostics.contains("retention_days"), "unknown attribute not reported:\n{diagnostics}");
+    assert!(diagnostics.contains("target_key_id"), "missing required attribute not reported:\n{diagnostics}");
+}
