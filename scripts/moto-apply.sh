@@ -40,12 +40,13 @@ mkdir -p "$CI_OUT/counts"
 # AWS managed policies (AmazonEKSClusterPolicy, …) exist in moto only when it is told to load them.
 MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$CI_OUT/moto_server.log" 2>&1 &
 moto_pid=$!
-for _ in $(seq 1 100); do
-  curl -fs -o /dev/null "$endpoint/moto-api/" 2>/dev/null && break
+up() { "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$endpoint/moto-api/" 2>/dev/null; }
+for _ in $(seq 1 150); do
+  up && break
   kill -0 "$moto_pid" 2>/dev/null || { echo "error: moto_server exited; see $CI_OUT/moto_server.log" >&2; exit 1; }
   sleep 0.2
 done
-curl -fs -o /dev/null "$endpoint/moto-api/" || { echo "error: moto_server did not answer on $endpoint" >&2; exit 1; }
+up || { echo "error: moto_server did not answer on $endpoint" >&2; exit 1; }
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto AWS_DEFAULT_REGION=us-east-2
 
 roots=0

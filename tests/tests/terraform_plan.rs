@@ -58,5 +58,14 @@ fn the_infra_root_plans_every_rendered_resource() {
     planned.sort();
     let rendered = resource_addresses(&infra());
     assert_eq!(planned, rendered, "planned resources differ from the rendered ones");
-    println!("planned {} resource(s) of {} rendered", planned.len(), rendered.len());
+    let summary = format!(
+        "terraform plan (fake credentials): infra planned {} of {} rendered resources\n",
+        planned.len(),
+        rendered.len()
+    );
+    print!("{summary}");
+    let counts = platform_tests::terraform::target_dir().join("ci").join("counts");
+    if std::fs::create_dir_all(&counts).is_ok() {
+        let _ = std::fs::write(counts.join("terraform-plan.txt"), summary);
+    }
 }
