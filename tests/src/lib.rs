@@ -141,3 +141,7 @@ pub fn policy_statements<'a>(doc: &'a Value, reference: &str) -> &'a Vec<Value> 
 pub fn strs(v: &Value) -> Vec<&str> {
     v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
 }
+
+pub mod fake_sts;
+pub mod schema;
+pub mod terraform;

@@ -299,11 +299,9 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
             Statement::allow("WriteFlowLogs")
                 .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
                 .resources(&[group.attr("arn"), format!("{}:*", group.attr("arn"))]),
-            Statement::allow("DescribeLogGroups").actions(&["logs:DescribeLogGroups"]).resources(&[iam::arn(
-                ctx,
-                "logs",
-                "log-group:*",
-            )]),
+            // DescribeLogGroups has no resource-level permissions (IAM matches it against `*` only; a log-group
+            // ARN makes the statement match nothing), so it alone is granted on `*`: it lists names, nothing else.
+            Statement::allow("DescribeLogGroups").actions(&["logs:DescribeLogGroups"]).resources(&["*"]),
         ],
     );
     doc.resource(

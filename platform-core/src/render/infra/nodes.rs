@@ -126,11 +126,9 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
                     refs::session_log_group().attr("arn"),
                     format!("{}:*", refs::session_log_group().attr("arn")),
                 ]),
-            Statement::allow("SessionLogGroupCheck").actions(&["logs:DescribeLogGroups"]).resources(&[iam::arn(
-                ctx,
-                "logs",
-                "log-group:*",
-            )]),
+            // DescribeLogGroups has no resource-level permissions (IAM matches it against `*` only; a log-group
+            // ARN makes the statement match nothing), so it alone is granted on `*`: it lists names, nothing else.
+            Statement::allow("SessionLogGroupCheck").actions(&["logs:DescribeLogGroups"]).resources(&["*"]),
             Statement::allow("SessionEncryption").actions(&["kms:Decrypt"]).resources(&[refs::logs_key().attr("arn")]),
         ],
     );

@@ -1,0 +1,67 @@
+# Shared helpers of the CI validation scripts (sourced, not run). Paths are relative to the repository root.
+# Everything these scripts install or produce lives under gitignored directories: .venv-ci/ and target/ci/.
+
+CI_OUT=${CI_OUT:-target/ci}
+VENV=${VENV:-.venv-ci}
+
+# Creates the pinned Python tool venv once; reinstalls when scripts/ci/requirements.txt changes.
+ensure_venv() {
+  local stamp="$VENV/.requirements.sha256" want
+  want=$(sha256sum scripts/ci/requirements.txt | cut -d' ' -f1)
+  if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  command -v python3 >/dev/null || { echo "error: python3 is not installed (needed for the CI validators)" >&2; return 1; }
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r scripts/ci/requirements.txt
+  echo "$want" >"$stamp"
+}
+
+# The directory holding registry.terraform.io/hashicorp/aws/5.100.0 (same search as tests/src/terraform.rs).
+find_mirror() {
+  local want=registry.terraform.io/hashicorp/aws/5.100.0 d
+  if [[ -n "${TF_PROVIDER_MIRROR:-}" ]]; then
+    [[ -d "$TF_PROVIDER_MIRROR/$want" ]] && { echo "$TF_PROVIDER_MIRROR"; return 0; }
+    echo "error: TF_PROVIDER_MIRROR=$TF_PROVIDER_MIRROR does not hold $want" >&2; return 1
+  fi
+  for d in /usr/share/terraform/plugins /usr/local/share/terraform/plugins "$HOME/.terraform.d/plugins" \
+    "$HOME/.local/share/terraform/plugins"; do
+    [[ -d "$d/$want" ]] && { echo "$d"; return 0; }
+  done
+  d=$(find /opt /usr/local /usr/share /srv "$HOME" -maxdepth 7 -type d -path "*/$want" -not -path '*/.terraform/*' \
+    2>/dev/null | head -n 1)
+  [[ -n "$d" ]] && { echo "${d%/$want}"; return 0; }
+  echo "error: no filesystem mirror of hashicorp/aws 5.100.0 found; set TF_PROVIDER_MIRROR" >&2
+  return 1
+}
+
+# Writes a Terraform CLI config that installs hashicorp/aws from the mirror only; prints its path.
+write_cli_config() {
+  local mirror config
+  mirror=$(find_mirror) || return 1
+  config="$CI_OUT/terraform.rc"
+  mkdir -p "$CI_OUT"
+  cat >"$config" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+RC
+  echo "$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
+}
+
+# Renders the customer's platform afresh into $CI_OUT/render (every validator reads what is there).
+ensure_render() {
+  rm -rf "$CI_OUT/render"
+  mkdir -p "$CI_OUT"
+  cargo run --locked -q -p platform-bin -- render --environment-suffix ci --out "$CI_OUT/render" >/dev/null
+}
+
+free_port() {
+  "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Deploys every rendered aws-only Terraform root against moto_server (the AWS emulator), asserts what was
+# created by querying moto, destroys it and asserts that nothing is left. Offline: moto runs on 127.0.0.1.
+#
+# Usage: scripts/moto-apply.sh [RENDER_DIR]   (default: renders the customer's platform into target/ci/render)
+# Installs the pinned Python tools (scripts/ci/requirements.txt) into .venv-ci/ on first use. Writes, per root,
+# target/ci/<root>/plan.json (the full plan, read by the scanners), target/ci/<root>/state.json (the state after
+# apply) and target/ci/counts/moto-<root>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ci/lib.sh
+
+# Resource types moto_server does not implement (its EKS backend answers 404 to these APIs, checked with
+# moto 5.2.5). They are planned (and so validated and scanned) but left out of apply with -target:
+EXCLUDED_TYPES=(
+  aws_eks_addon                      # CreateAddon: 404
+  aws_eks_identity_provider_config   # AssociateIdentityProviderConfig: 404
+  aws_eks_access_entry               # CreateAccessEntry: 404
+  aws_eks_access_policy_association  # needs the access entry (AssociateAccessPolicy: 404 as well)
+)
+# Deploy-time inputs: one allowed CIDR for the public endpoint and one break-glass role, so that every resource
+# block of the root has exactly one instance.
+TF_VARS=(-var 'public_access_cidrs=["203.0.113.0/24"]'
+  -var 'cluster_admin_role_arns=["arn:aws:iam::123456789012:role/break-glass"]')
+
+ensure_venv
+if [[ $# -ge 1 ]]; then render=$1; else ensure_render; render=$CI_OUT/render; fi
+command -v terraform >/dev/null || { echo "error: terraform is not on PATH" >&2; exit 1; }
+export TF_CLI_CONFIG_FILE
+TF_CLI_CONFIG_FILE=$(write_cli_config)
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 AWS_EC2_METADATA_DISABLED=true
+unset TF_DATA_DIR TF_LOG
+
+port=$(free_port)
+endpoint="http://127.0.0.1:$port"
+moto_pid=
+stop_moto() { if [[ -n "$moto_pid" ]]; then kill "$moto_pid" 2>/dev/null || true; wait "$moto_pid" 2>/dev/null || true; fi; }
+trap stop_moto EXIT
+mkdir -p "$CI_OUT/counts"
+# AWS managed policies (AmazonEKSClusterPolicy, …) exist in moto only when it is told to load them.
+MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$CI_OUT/moto_server.log" 2>&1 &
+moto_pid=$!
+up() { "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$endpoint/moto-api/" 2>/dev/null; }
+for _ in $(seq 1 150); do
+  up && break
+  kill -0 "$moto_pid" 2>/dev/null || { echo "error: moto_server exited; see $CI_OUT/moto_server.log" >&2; exit 1; }
+  sleep 0.2
+done
+up || { echo "error: moto_server did not answer on $endpoint" >&2; exit 1; }
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto AWS_DEFAULT_REGION=us-east-2
+
+roots=0
+for main in "$render"/terraform/*/main.tf.json; do
+  [[ -f "$main" ]] || continue
+  root=$(basename "$(dirname "$main")")
+  providers=$("$VENV/bin/python" scripts/ci/tfjson.py providers "$main")
+  if [[ "$providers" != "aws" ]]; then
+    echo "moto: root '$root' uses providers [$providers]; only aws-only roots are deployed to moto (a Kubernetes API is not emulated)"
+    continue
+  fi
+  roots=$((roots + 1))
+  work="$CI_OUT/moto/$root"
+  rm -rf "$work" && mkdir -p "$work"
+  cp "$main" "$work/main.tf.json"
+  # Test-only provider settings, beside the copy (never in the rendered root).
+  "$VENV/bin/python" scripts/ci/tfjson.py override "$endpoint" >"$work/zz_test_override.tf.json"
+
+  echo "moto: $root: init + plan"
+  terraform -chdir="$work" init -backend=false -input=false -no-color >"$work/init.log"
+  terraform -chdir="$work" plan -input=false -no-color -lock=false "${TF_VARS[@]}" -out=plan.bin >"$work/plan.log"
+  mkdir -p "$CI_OUT/$root"
+  terraform -chdir="$work" show -json plan.bin >"$CI_OUT/$root/plan.json"
+  planned=$("$VENV/bin/python" scripts/ci/tfjson.py planned "$CI_OUT/$root/plan.json")
+
+  targets=()
+  while read -r address; do targets+=("-target=$address"); done \
+    < <("$VENV/bin/python" scripts/ci/tfjson.py targets "$main" "${EXCLUDED_TYPES[@]}")
+  echo "moto: $root: apply ${#targets[@]} resource block(s) of $planned planned (excluded types: ${EXCLUDED_TYPES[*]})"
+  if ! terraform -chdir="$work" apply -auto-approve -input=false -no-color -lock=false "${TF_VARS[@]}" "${targets[@]}" \
+    >"$work/apply.log" 2>&1; then
+    grep -E '^(Error|│ Error)' -A3 "$work/apply.log" >&2 || tail -n 40 "$work/apply.log" >&2
+    echo "error: terraform apply against moto failed (log: $work/apply.log)" >&2
+    exit 1
+  fi
+  terraform -chdir="$work" show -json >"$work/state.json"
+  cp "$work/state.json" "$CI_OUT/$root/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
+  applied=$("$VENV/bin/python" scripts/ci/tfjson.py managed "$work/state.json")
+  "$VENV/bin/python" scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
+
+  echo "moto: $root: destroy"
+  if ! terraform -chdir="$work" destroy -auto-approve -input=false -no-color -lock=false "${TF_VARS[@]}" \
+    >"$work/destroy.log" 2>&1; then
+    tail -n 40 "$work/destroy.log" >&2
+    echo "error: terraform destroy against moto failed (log: $work/destroy.log)" >&2
+    exit 1
+  fi
+  destroyed=$(sed -n 's/.*Destroy complete! Resources: \([0-9]*\) destroyed.*/\1/p' "$work/destroy.log")
+  left=$(terraform -chdir="$work" state list | wc -l)
+  [[ "$left" -eq 0 ]] || { echo "error: $left resource(s) left in the state after destroy" >&2; exit 1; }
+  "$VENV/bin/python" scripts/ci/moto_assert.py destroyed "$endpoint" "$work/state.json"
+  [[ "$destroyed" -eq "$applied" ]] || { echo "error: applied $applied but destroyed $destroyed" >&2; exit 1; }
+  line="moto $root: planned $planned, applied $applied, destroyed $destroyed (not applied: $((planned - applied)) of types moto lacks)"
+  echo "$line" | tee "$CI_OUT/counts/moto-$root.txt"
+done
+[[ $roots -gt 0 ]] || { echo "error: no aws-only Terraform root found under $render/terraform" >&2; exit 1; }

@@ -1,0 +1,65 @@
+//! A loopback HTTP server that answers every request with an STS `GetCallerIdentity` response, so that
+//! `data.aws_caller_identity` resolves during an offline `terraform plan` (the only data source of the infra root
+//! that calls AWS). It serves until the test process exits.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+/// The account id the fake STS answers with.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+fn body() -> String {
+    format!(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT_ID}:user/plan-test</Arn>\
+         <UserId>AIDAPLANTEST</UserId><Account>{ACCOUNT_ID}</Account></GetCallerIdentityResult>\
+         <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>\
+         </GetCallerIdentityResponse>"
+    )
+}
+
+fn serve(stream: TcpStream) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut stream = stream;
+    loop {
+        let mut length = 0usize;
+        let mut first = true;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let trimmed = line.trim_end();
+            if trimmed.is_empty() && !first {
+                break;
+            }
+            first = false;
+            if let Some((name, value)) = trimmed.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut request_body = vec![0u8; length];
+        reader.read_exact(&mut request_body)?;
+        let body = body();
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: 0\r\n\r\n{body}",
+            body.len()
+        )?;
+        stream.flush()?;
+    }
+}
+
+/// Starts the server on a free loopback port; returns its URL.
+pub fn start() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("a local address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    url
+}
