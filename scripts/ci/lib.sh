@@ -59,7 +59,9 @@ RC
 ensure_render() {
   rm -rf "$CI_OUT/render"
   mkdir -p "$CI_OUT"
-  cargo run --locked -q -p platform-bin -- render --environment-suffix ci --out "$CI_OUT/render" >/dev/null
+  # With an account id, so that manifests/ are rendered and validated too (111122223333: the AWS docs account).
+  cargo run --locked -q -p platform-bin -- render --environment-suffix ci --account-id 111122223333 \
+    --out "$CI_OUT/render" >/dev/null
 }
 
 free_port() {

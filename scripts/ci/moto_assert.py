@@ -72,9 +72,22 @@ def applied(endpoint, res):
             iam.get_role(RoleName=role["name"])
         except iam.exceptions.NoSuchEntityException:
             failures.append(f"IAM role {role['name']} missing in moto")
+    s3, firehose = client("s3", endpoint), client("firehose", endpoint)
+    buckets = res.get("aws_s3_bucket", [])
+    check(len(buckets) == 1, f"expected the log-archive bucket in the state, found {len(buckets)}")
+    for b in buckets:
+        sse = s3.get_bucket_encryption(Bucket=b["bucket"])["ServerSideEncryptionConfiguration"]["Rules"][0]
+        check(sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", f"bucket {b['bucket']}: not KMS")
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=b["bucket"])["Rules"]
+        days = [r.get("Expiration", {}).get("Days") for r in rules]
+        check(days and all(d and d >= 365 for d in days), f"bucket {b['bucket']}: expiration {days}, want >= 365")
+    streams = firehose.list_delivery_streams()["DeliveryStreamNames"]
+    want = [s["name"] for s in res.get("aws_kinesis_firehose_delivery_stream", [])]
+    check(want and all(n in streams for n in want), f"delivery streams in moto {streams} != state {want}")
     return (f"cluster 1, node groups {len(res.get('aws_eks_node_group', []))}, subnets {len(subnets)}, "
             f"VPC endpoints {len(endpoints)}, KMS keys {len(keys)} (rotation on), log groups {len(groups)} "
-            f"(90 days, KMS), IAM roles {len(res.get('aws_iam_role', []))}")
+            f"(90 days, KMS), IAM roles {len(res.get('aws_iam_role', []))}, log archive bucket {len(buckets)} "
+            f"(KMS, lifecycle >= 365 days) and delivery stream {len(want)}")
 
 
 def destroyed(endpoint, res):
@@ -96,6 +109,9 @@ def destroyed(endpoint, res):
     names = {g["name"] for g in res.get("aws_cloudwatch_log_group", [])}
     left = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"] if g["logGroupName"] in names]
     check(not left, f"log groups left: {left}")
+    buckets = {b["bucket"] for b in res.get("aws_s3_bucket", [])}
+    left = [b["Name"] for b in client("s3", endpoint).list_buckets()["Buckets"] if b["Name"] in buckets]
+    check(not left, f"buckets left: {left}")
     roles = {r["name"] for r in res.get("aws_iam_role", [])}
     left = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"] in roles]
     check(not left, f"IAM roles left: {left}")

@@ -11,7 +11,7 @@
 import json
 import sys
 
-SERVICES = ["autoscaling", "cloudwatch", "cloudwatchlogs", "ec2", "eks", "iam", "kms", "route53", "s3",
+SERVICES = ["autoscaling", "cloudwatch", "cloudwatchlogs", "ec2", "eks", "firehose", "iam", "kms", "route53", "s3",
             "secretsmanager", "sns", "ssm", "sts"]
 
 
