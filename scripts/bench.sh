@@ -17,9 +17,18 @@ echo
 echo "| what | figure |"
 echo "|---|---|"
 
-cargo bench -q -p platform-core --bench render -- --noplot 2>/dev/null \
-  | awk '/time:/ { gsub(/^ +/, "", name); print "| `" name "` (criterion median) | " $5 " " $6 " |" } { name = $0 }' \
-  | sed 's/ *time:.*//'
+cargo bench -q -p platform-core --bench render -- --noplot 2>/dev/null | python3 -c '
+import re, sys
+name = None
+for line in sys.stdin:
+    head, sep, tail = line.partition("time:")
+    if not sep:
+        name = line.strip() or name
+        continue
+    name = head.strip() or name
+    low, median, high = re.findall(r"([0-9.]+ \S+)", tail)[:3]
+    print(f"| `{name}` (criterion estimate, 95% interval {low} to {high}) | {median} |")
+'
 
 cargo build -q --release -p platform-bin
 /usr/bin/time -f '%e %M' -o "$work/time" target/release/platform render --environment-suffix bench --out "$work/out" >/dev/null

@@ -214,17 +214,23 @@ pub(crate) fn list<T>(
                 continue;
             }
         }
-        if content.is_empty() {
-            break;
-        }
-        if content.peek(Token![,]) {
-            content.parse::<Token![,]>()?;
-        } else {
-            cx.error(Loc::span(content.span()), format!("expected `,` or `]` after an item of `{path}`"));
-            skip_to_comma(&content);
-        }
+        separator(cx, &content, || format!("expected `,` or `]` after an item of `{path}`"));
     }
     Ok(items)
+}
+
+/// After an item of a list or map: the `,` before the next one (nothing at the end); anything else is reported
+/// and skipped up to the next `,`.
+fn separator(cx: &Ctxt, content: ParseStream, expected: impl FnOnce() -> String) {
+    if content.is_empty() {
+        return;
+    }
+    if content.peek(Token![,]) {
+        let _ = content.parse::<Token![,]>();
+    } else {
+        cx.error(Loc::span(content.span()), expected());
+        skip_to_comma(content);
+    }
 }
 
 /// `["a", "b"]`
@@ -305,15 +311,7 @@ pub(crate) fn string_map(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn
                 continue;
             }
         }
-        if content.is_empty() {
-            break;
-        }
-        if content.peek(Token![,]) {
-            content.parse::<Token![,]>()?;
-        } else {
-            cx.error(Loc::span(content.span()), format!("expected `,` or `}}` after an entry of `{path}`"));
-            skip_to_comma(&content);
-        }
+        separator(cx, &content, || format!("expected `,` or `}}` after an entry of `{path}`"));
     }
     Ok(entries)
 }
