@@ -26,7 +26,7 @@ for line in sys.stdin:
         name = line.strip() or name
         continue
     name = head.strip() or name
-    low, median, high = re.findall(r"([0-9.]+ \S+)", tail)[:3]
+    low, median, high = re.findall(r"([0-9.]+ [^\s\]]+)", tail)[:3]
     print(f"| `{name}` (criterion estimate, 95% interval {low} to {high}) | {median} |")
 '
 
