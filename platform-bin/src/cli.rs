@@ -12,9 +12,10 @@ use platform_core::Platform;
 
 use crate::output::write_artifacts;
 
-/// Render the compile-time checked EKS platform into Terraform JSON and Kubernetes manifests.
+/// The compile-time checked EKS platform: render it into Terraform JSON and Kubernetes manifests, check it, draw
+/// it, estimate its cost.
 #[derive(Debug, Parser)]
-#[command(name = "platform", version, about)]
+#[command(name = "platform", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
