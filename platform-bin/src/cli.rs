@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use platform_core::check::{check_platform, today};
-use platform_core::naming::suffix_error;
-use platform_core::render::{account_id_error, render, RenderOptions};
+use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph};
 use platform_core::Platform;
 
@@ -83,12 +82,7 @@ pub fn run(cli: Cli, platform: &Platform) -> ExitCode {
 fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
     match cli.command {
         Command::Render { environment_suffix, account_id, out } => {
-            if let Some(message) = suffix_error(&environment_suffix) {
-                return Err(message);
-            }
-            if let Some(message) = account_id.as_deref().and_then(account_id_error) {
-                return Err(message);
-            }
+            // `render` validates the suffix and the account id before anything else: one line, nothing written.
             let options = RenderOptions { environment_suffix, account_id };
             let artifacts = render(platform, &options).map_err(|e| e.to_string())?;
             write_artifacts(&out, &artifacts).map_err(|e| format!("cannot write to `{}`: {e}", out.display()))?;
@@ -104,7 +98,7 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
                 Format::Text if findings.0.is_empty() => println!("no findings"),
                 Format::Text => {
                     for f in &findings.0 {
-                        println!("{}: {f}\n  at: {}", severity(f.severity), f.path);
+                        println!("{}: {f}\n  at: {}", f.severity, f.path);
                     }
                 }
             }
@@ -126,13 +120,6 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
             }
             Ok(())
         }
-    }
-}
-
-fn severity(s: platform_core::Severity) -> &'static str {
-    match s {
-        platform_core::Severity::Error => "error",
-        platform_core::Severity::Warning => "warning",
     }
 }
 

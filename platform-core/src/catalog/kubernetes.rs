@@ -23,7 +23,7 @@ const fn eks(
 }
 
 /// The EKS calendar, oldest first: every version since the one the customer runs, whether or not the renderer
-/// carries pinned versions for it ([`RELEASES`]). Dates as the EKS user guide's release calendar gives them
+/// carries pinned versions for it ([`carried`]). Dates as the EKS user guide's release calendar gives them
 /// (cross-checked with endoflife.date/amazon-eks), read 2026-11.
 pub const EKS_CALENDAR: &[KubernetesRelease] = &[
     eks("1.28", "2024-11-26", "2025-11-26"),
@@ -36,12 +36,22 @@ pub const EKS_CALENDAR: &[KubernetesRelease] = &[
     eks("1.35", "2027-03-27", "2028-03-27"),
 ];
 
-/// The versions the renderer carries addon and chart versions for (a version needs both tables), oldest first.
-pub const RELEASES: &[KubernetesRelease] = &[eks("1.28", "2024-11-26", "2025-11-26")];
+/// The versions the renderer can render, oldest first: those with pinned addon versions ([`ADDON_VERSIONS`]) and
+/// chart versions ([`crate::catalog::charts::CHART_VERSIONS`]).
+pub fn carried() -> impl DoubleEndedIterator<Item = &'static KubernetesRelease> + Clone {
+    EKS_CALENDAR
+        .iter()
+        .filter(|r| addon_versions(r.version).is_some() && crate::catalog::charts::chart_versions(r.version).is_some())
+}
 
-/// A version the renderer carries versions for.
+/// A version the renderer can render.
 pub fn release(version: &str) -> Option<&'static KubernetesRelease> {
-    RELEASES.iter().find(|r| r.version == version)
+    carried().find(|r| r.version == version)
+}
+
+/// A version of the EKS calendar, carried or not.
+pub fn calendar(version: &str) -> Option<&'static KubernetesRelease> {
+    EKS_CALENDAR.iter().find(|r| r.version == version)
 }
 
 /// The newest version in EKS standard support on `today` (ISO date), whether or not the renderer carries it.
@@ -85,17 +95,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_calendar_holds_every_carried_release_with_the_same_dates() {
-        for r in RELEASES {
-            assert!(EKS_CALENDAR.contains(r), "{} is not in the EKS calendar", r.version);
+    fn carried_versions_have_every_pin_and_the_calendar_is_ordered() {
+        assert_eq!(carried().map(|r| r.version).collect::<Vec<_>>(), ["1.28"]);
+        for a in ADDON_VERSIONS {
+            assert!(calendar(a.kubernetes).is_some(), "addon pins for {} outside the calendar", a.kubernetes);
         }
         assert!(EKS_CALENDAR.windows(2).all(|w| w[0].standard_support_end < w[1].standard_support_end));
         assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.35"));
     }
 
     #[test]
-    fn every_release_has_addon_versions() {
-        for r in RELEASES {
+    fn kube_proxy_follows_the_minor_version() {
+        for r in carried() {
             let a = addon_versions(r.version).unwrap_or_else(|| panic!("no addon versions for {}", r.version));
             assert!(a.kube_proxy.starts_with(&format!("v{}.", r.version)), "kube-proxy follows the minor version");
         }

@@ -12,6 +12,15 @@ pub enum Severity {
     Warning,
 }
 
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
 /// A path to one value of a definition, e.g. `vpc.private_subnets[1]` or `node_groups[0].taints`.
 ///
 /// The macro records the span of every value under the same path, so a finding lands on the token it is about

@@ -1,9 +1,9 @@
 //! IRSA rules: namespaces, service accounts, the platform controllers' roles, and custom policy statements.
 
-use super::values::{is_dns_subdomain, ticks};
+use super::values::{did_you_mean_or, is_dns_subdomain, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::model::{did_you_mean, IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
+use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
 use crate::naming::label;
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
@@ -35,10 +35,9 @@ fn check_namespace(p: &Platform, b: &IrsaBinding, path: &FieldPath, out: &mut Fi
     if known.contains(&b.namespace) {
         return;
     }
-    let help = match did_you_mean(&b.namespace, known.iter().map(String::as_str)) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("use a tenant's namespace or one of {}", ticks(&known)),
-    };
+    let help = did_you_mean_or(&b.namespace, known.iter().map(String::as_str), || {
+        format!("use a tenant's namespace or one of {}", ticks(&known))
+    });
     out.push(Finding::error(
         Rule::UnknownNamespace,
         path.key("namespace"),

@@ -4,10 +4,10 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::values::ticks;
+use super::values::{did_you_mean_or, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::regions::{is_zone_of, REGIONS};
-use crate::model::{did_you_mean, Endpoint, Keyword, Platform};
+use crate::model::{Endpoint, Keyword, Platform};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_cidr_syntax(p, out);
@@ -185,10 +185,9 @@ fn check_region(p: &Platform, out: &mut Findings) {
     if REGIONS.contains(&p.region.as_str()) {
         return;
     }
-    let help = match did_you_mean(&p.region, REGIONS.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("use an AWS region, e.g. `us-east-2`; known: {}", ticks(REGIONS)),
-    };
+    let help = did_you_mean_or(&p.region, REGIONS.iter().copied(), || {
+        format!("use an AWS region, e.g. `us-east-2`; known: {}", ticks(REGIONS))
+    });
     out.push(Finding::error(
         Rule::UnknownRegion,
         at("region"),

@@ -1,9 +1,9 @@
 //! Node-group rules: instance types, sizes, purchase options per workload class, taints, OS, disks, labels.
 
-use super::values::{is_label_key, is_label_value, ticks};
+use super::values::{did_you_mean_or, is_label_key, is_label_value, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::instance_types::{instance_type, INSTANCE_TYPES};
-use crate::model::{did_you_mean, Capacity, Keyword, NodeGroup, NodeOs, Platform, TaintEffect, WorkloadClass};
+use crate::model::{Capacity, Keyword, NodeGroup, NodeOs, Platform, TaintEffect, WorkloadClass};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     for (i, g) in p.node_groups.iter().enumerate() {
@@ -38,10 +38,8 @@ fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         if instance_type(name).is_some() {
             continue;
         }
-        let help = match did_you_mean(name, INSTANCE_TYPES.iter().map(|t| t.name)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("use one of {}", ticks(INSTANCE_TYPES.iter().map(|t| t.name))),
-        };
+        let types = || INSTANCE_TYPES.iter().map(|t| t.name);
+        let help = did_you_mean_or(name, types(), || format!("use one of {}", ticks(types())));
         out.push(Finding::error(
             Rule::UnknownInstanceType,
             path.key("instance_types").index(j),

@@ -1,8 +1,8 @@
 //! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas.
 
-use super::values::{is_positive_quantity, ticks};
+use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
-use crate::model::{did_you_mean, Platform, PodSecurity};
+use crate::model::{Platform, PodSecurity};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     for (i, t) in p.tenants.iter().enumerate() {
@@ -42,10 +42,8 @@ fn check_reference(p: &Platform, who: &str, group: &str, path: FieldPath, out: &
     if p.node_groups.iter().any(|g| g.name == group) {
         return;
     }
-    let help = match did_you_mean(group, p.node_groups.iter().map(|g| g.name.as_str())) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("name one of {}", ticks(p.node_groups.iter().map(|g| &g.name))),
-    };
+    let groups = || p.node_groups.iter().map(|g| g.name.as_str());
+    let help = did_you_mean_or(group, groups(), || format!("name one of {}", ticks(groups())));
     out.push(Finding::error(
         Rule::UnknownNodeGroup,
         path,

@@ -80,6 +80,19 @@ pub(crate) fn suggest_name(s: &str) -> Option<String> {
     is_name(&out).then_some(out)
 }
 
+/// The help for a name that is not one of `candidates`: "did you mean `x`?" when one is close (a typo), else
+/// `otherwise` (usually the list to choose from).
+pub(crate) fn did_you_mean_or<'a>(
+    found: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match crate::model::did_you_mean(found, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => otherwise(),
+    }
+}
+
 /// `` `a`, `b`, `c` ``: a list of values for a message.
 pub(crate) fn ticks<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
     items.into_iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")

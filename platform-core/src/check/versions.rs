@@ -2,13 +2,13 @@
 
 use super::values::ticks;
 use super::{at, Finding, Findings, Rule};
-use crate::catalog::kubernetes::{newest_in_standard_support, release, RELEASES};
+use crate::catalog::kubernetes::{carried, newest_in_standard_support, release};
 use crate::model::{did_you_mean, Platform};
 
 pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     let version = &p.kubernetes;
     let Some(current) = release(version) else {
-        let supported = RELEASES.iter().map(|r| r.version);
+        let supported = carried().map(|r| r.version);
         let help = match did_you_mean(version, supported.clone()) {
             Some(s) => format!("did you mean `{s}`? Supported: {}", ticks(supported)),
             None => format!("write one of {}", ticks(supported)),
@@ -30,8 +30,8 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     } else {
         return;
     };
-    let carried = RELEASES.iter().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
-    let help = match (carried, newest_in_standard_support(today)) {
+    let newer = carried().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
+    let help = match (newer, newest_in_standard_support(today)) {
         (Some(r), _) => format!("upgrade one minor version at a time towards `kubernetes: \"{}\"`", r.version),
         (None, Some(newest)) => format!(
             "EKS supports up to {} (standard support until {}), but the platform catalog carries no pinned addon and \

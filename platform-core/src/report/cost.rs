@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::kubernetes::release;
+use crate::catalog::kubernetes::calendar;
 use crate::catalog::prices::*;
 use crate::model::Platform;
 use crate::render::infra::nodes::{parts, OS_VOLUME_GIB};
@@ -97,7 +97,7 @@ pub fn estimate(p: &Platform, today: &str) -> Estimate {
 
 /// The EKS cluster: standard or extended support, depending on the version's calendar on `today`.
 fn control_plane(p: &Platform, today: &str) -> Line {
-    let extended = release(&p.kubernetes).is_some_and(|r| today > r.standard_support_end);
+    let extended = calendar(&p.kubernetes).is_some_and(|r| today > r.standard_support_end);
     let (support, rate) = if extended {
         ("extended support", EKS_EXTENDED_PER_HOUR)
     } else {

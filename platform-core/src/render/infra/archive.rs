@@ -131,22 +131,16 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 
 /// Firehose's role: write objects to the bucket with the logs key, nothing else.
 fn delivery_role(ctx: &Context, doc: &mut Document, bucket: &Ref) -> Ref {
-    let trust = iam::policy_document(
+    iam::service_role(
+        ctx,
         doc,
-        "log_archive_delivery_trust",
-        &[Statement::allow("FirehoseOfThisAccount")
+        "log_archive_delivery",
+        "log-archive-delivery",
+        "Firehose delivery of the control-plane log archive to S3",
+        Statement::allow("FirehoseOfThisAccount")
             .actions(&["sts:AssumeRole"])
             .principal("Service", &[iam::service("firehose")])
-            .condition("StringEquals", "sts:ExternalId", &[iam::account()])],
-    );
-    let role = doc.resource(
-        "aws_iam_role",
-        "log_archive_delivery",
-        json!({ "name": ctx.names.iam_role("log-archive-delivery"), "assume_role_policy": trust.attr("json") }),
-    );
-    let policy = iam::policy_document(
-        doc,
-        "log_archive_delivery",
+            .condition("StringEquals", "sts:ExternalId", &[iam::account()]),
         &[
             Statement::allow("WriteArchive")
                 .actions(&[
@@ -162,41 +156,23 @@ fn delivery_role(ctx: &Context, doc: &mut Document, bucket: &Ref) -> Ref {
                 .resources(&[refs::logs_key().attr("arn")])
                 .condition("StringEquals", "kms:ViaService", &[format!("s3.{}.amazonaws.com", ctx.platform.region)]),
         ],
-    );
-    doc.resource(
-        "aws_iam_role_policy",
-        "log_archive_delivery",
-        json!({ "name": ctx.names.iam_policy("log-archive-delivery"), "role": role.attr("id"), "policy": policy.attr("json") }),
-    );
-    role
+    )
 }
 
 /// CloudWatch Logs' role: put records into the stream, for this account's log groups only.
 fn subscription_role(ctx: &Context, doc: &mut Document, stream: &Ref) -> Ref {
-    let trust = iam::policy_document(
+    iam::service_role(
+        ctx,
         doc,
-        "log_archive_subscription_trust",
-        &[Statement::allow("CloudWatchLogsOfThisAccount")
+        "log_archive_subscription",
+        "log-archive-subscription",
+        "CloudWatch Logs subscription of the control-plane logs to the archive stream",
+        Statement::allow("CloudWatchLogsOfThisAccount")
             .actions(&["sts:AssumeRole"])
             .principal("Service", &[format!("logs.{}.amazonaws.com", ctx.platform.region)])
-            .condition("ArnLike", "aws:SourceArn", &[iam::arn(ctx, "logs", "*")])],
-    );
-    let role = doc.resource(
-        "aws_iam_role",
-        "log_archive_subscription",
-        json!({ "name": ctx.names.iam_role("log-archive-subscription"), "assume_role_policy": trust.attr("json") }),
-    );
-    let policy = iam::policy_document(
-        doc,
-        "log_archive_subscription",
+            .condition("ArnLike", "aws:SourceArn", &[iam::arn(ctx, "logs", "*")]),
         &[Statement::allow("PutIntoArchiveStream")
             .actions(&["firehose:PutRecord", "firehose:PutRecordBatch"])
             .resources(&[stream.attr("arn")])],
-    );
-    doc.resource(
-        "aws_iam_role_policy",
-        "log_archive_subscription",
-        json!({ "name": ctx.names.iam_policy("log-archive-subscription"), "role": role.attr("id"), "policy": policy.attr("json") }),
-    );
-    role
+    )
 }

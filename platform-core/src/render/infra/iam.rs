@@ -119,6 +119,37 @@ pub(crate) fn service_trust(doc: &mut Document, name: &str, service_name: &str) 
     )
 }
 
+/// A role an AWS service assumes, with one inline policy: `data.aws_iam_policy_document.<key>_trust`,
+/// `aws_iam_role.<key>`, `data.aws_iam_policy_document.<key>` and `aws_iam_role_policy.<key>`. `component` names
+/// the role and its policy (`role-…-<component>-…`, `policy-…-<component>-…`).
+pub(crate) fn service_role(
+    ctx: &Context,
+    doc: &mut Document,
+    key: &str,
+    component: &str,
+    description: &str,
+    trust: Statement,
+    statements: &[Statement],
+) -> Ref {
+    let trust = policy_document(doc, &format!("{key}_trust"), &[trust]);
+    let role = doc.resource(
+        "aws_iam_role",
+        key,
+        json!({
+            "name": ctx.names.iam_role(component),
+            "description": description,
+            "assume_role_policy": trust.attr("json"),
+        }),
+    );
+    let policy = policy_document(doc, key, statements);
+    doc.resource(
+        "aws_iam_role_policy",
+        key,
+        json!({ "name": ctx.names.iam_policy(component), "role": role.attr("id"), "policy": policy.attr("json") }),
+    );
+    role
+}
+
 /// Attaches an AWS managed policy to a role (`aws_iam_role_policy_attachment.<name>`).
 pub(crate) fn attach_managed(doc: &mut Document, name: &str, role: &Ref, policy: &str) -> Ref {
     doc.resource(

@@ -274,27 +274,17 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
             "kms_key_id": refs::logs_key().attr("arn"),
         }),
     );
-    let trust = iam::policy_document(
+    let role = iam::service_role(
+        ctx,
         doc,
-        "flow_logs_trust",
-        &[Statement::allow("TrustVpcFlowLogs")
+        "flow_logs",
+        "flow-logs",
+        "VPC flow logs delivery to their CloudWatch log group",
+        Statement::allow("TrustVpcFlowLogs")
             .actions(&["sts:AssumeRole"])
             .principal("Service", &[iam::service("vpc-flow-logs")])
             .condition("StringEquals", "aws:SourceAccount", &[iam::account()])
-            .condition("ArnLike", "aws:SourceArn", &[iam::arn(ctx, "ec2", "vpc-flow-log/*")])],
-    );
-    let role = doc.resource(
-        "aws_iam_role",
-        "flow_logs",
-        json!({
-            "name": n.iam_role("flow-logs"),
-            "description": "VPC flow logs delivery to their CloudWatch log group",
-            "assume_role_policy": trust.attr("json"),
-        }),
-    );
-    let policy = iam::policy_document(
-        doc,
-        "flow_logs",
+            .condition("ArnLike", "aws:SourceArn", &[iam::arn(ctx, "ec2", "vpc-flow-log/*")]),
         &[
             Statement::allow("WriteFlowLogs")
                 .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
@@ -303,11 +293,6 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
             // ARN makes the statement match nothing), so it alone is granted on `*`: it lists names, nothing else.
             Statement::allow("DescribeLogGroups").actions(&["logs:DescribeLogGroups"]).resources(&["*"]),
         ],
-    );
-    doc.resource(
-        "aws_iam_role_policy",
-        "flow_logs",
-        json!({ "name": n.iam_policy("flow-logs"), "role": role.attr("id"), "policy": policy.attr("json") }),
     );
     doc.resource(
         "aws_flow_log",
