@@ -66,7 +66,7 @@ fn calico_replaces_the_vpc_cni_first() {
     let calico = resource(&doc, "helm_release", "calico");
     assert_eq!(calico["chart"], "tigera-operator");
     assert_eq!(calico["repository"], "https://docs.tigera.io/calico/charts");
-    assert!(calico["version"].as_str().unwrap().starts_with("v3.27."));
+    assert!(calico["version"].as_str().unwrap().starts_with("v3.28."));
     let (values, _) = release_values(&doc, "calico");
     let install = &values["installation"];
     assert_eq!(install["kubernetesProvider"], "EKS");
@@ -228,7 +228,7 @@ fn controller_settings() {
     let (ca, _) = release_values(&doc, "cluster-autoscaler");
     assert_eq!(ca["autoDiscovery"]["clusterName"], format!("eks-fintech-{SUFFIX}"));
     assert_eq!(ca["awsRegion"], "us-east-2");
-    assert_eq!(ca["image"]["tag"], "v1.28.5");
+    assert_eq!(ca["image"]["tag"], "v1.28.7");
     assert_eq!(
         ca["extraArgs"],
         json!({ "expander": "priority", "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false })
@@ -240,7 +240,7 @@ fn controller_settings() {
     assert_eq!(lb["vpcId"], "${data.aws_vpc.main.id}");
     assert_eq!(lb["hostNetwork"], true);
     let (dns, _) = release_values(&doc, "external-dns");
-    assert_eq!(dns["provider"], "aws");
+    assert_eq!(dns["provider"], json!({ "name": "aws" }));
     assert_eq!(dns["domainFilters"], json!(["payments.example.com"]));
     assert_eq!(dns["extraArgs"], json!(["--zone-id-filter=Z0123456789ABCDEFGHIJ"]));
     assert_eq!(dns["policy"], "upsert-only");
@@ -319,8 +319,9 @@ fn admission_policies_guard_pod_security_labels_and_place_tenant_pods() {
     let objects = chart_objects();
     let psa = objects.iter().find(|o| o["metadata"]["name"] == "require-pod-security-labels").unwrap();
     assert_eq!(psa["apiVersion"], "kyverno.io/v1");
-    assert_eq!(psa["spec"]["validationFailureAction"], "Enforce");
+    assert!(psa["spec"].get("validationFailureAction").is_none(), "deprecated in every pinned Kyverno");
     let rules = psa["spec"]["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["validate"]["failureAction"] == "Enforce"), "each rule blocks");
     let rule = |n: &str| rules.iter().find(|r| r["name"] == n).unwrap();
     let label =
         |r: &Value| r["validate"]["pattern"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"].clone();

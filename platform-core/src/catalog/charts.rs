@@ -1,21 +1,23 @@
 //! Helm charts the cluster stage installs, pinned per Kubernetes version.
 //!
-//! Sources (checked 2026-11; facts only, nothing copied):
-//! - Calico: "System requirements" of the 3.27 docs (docs.tigera.io/calico/3.27/getting-started/kubernetes/
-//!   requirements) lists Kubernetes 1.27, 1.28 and 1.29 as tested; chart `tigera-operator` from the Calico chart
-//!   repository, whose versions carry the `v` of the Calico release.
-//! - Kyverno: compatibility matrix (kyverno.io/docs/installation, mirrored by endoflife.date): 1.11 supports
-//!   Kubernetes 1.25–1.28; chart 3.1.x ships Kyverno 1.11.x.
-//! - cluster-autoscaler: the autoscaler README asks for the image minor to match the cluster minor; release
-//!   `cluster-autoscaler-1.28.5` (2024-05-29) publishes `registry.k8s.io/autoscaling/cluster-autoscaler:v1.28.5`.
-//!   Chart 9.x is version-independent; the image tag is set explicitly.
-//! - aws-load-balancer-controller: chart 1.8.x (controller v2.8.x) supports Kubernetes 1.22 and later.
-//! - external-dns: chart 1.14.x (external-dns 0.14.x) uses the `provider: aws` string form of the value.
-//! - external-secrets: "Stability and Support" table: 0.9.x supports Kubernetes 1.19–1.30 and still serves
-//!   `external-secrets.io/v1beta1`.
-//!
-//! Not confirmed here (no network to the chart repositories): that these exact patch versions are published.
-//! `helm search repo <repo>/<chart> --versions` confirms them before the first deployment.
+//! Criteria (facts checked 2026-11 at the tags named; the full table with sources is `docs/versions.md`): the
+//! upstream's documented compatibility covers the Kubernetes minor, the chart version exists at a tag (or an
+//! eks-charts commit) and consumes every value `render::cluster::charts` sets, newest patch of the line, and as few
+//! distinct versions as compatibility allows.
+//! - Calico (tigera-operator chart = Calico release, chart path `charts/tigera-operator` at tag `vX.Y.Z`): tested
+//!   Kubernetes per tigera/docs system requirements: 3.28 → 1.27–1.30, 3.30 → 1.31–1.33, 3.31 → 1.32–1.35. 3.32
+//!   (1.34–1.36) no longer ships the CRDs in this chart (they move to a separate `crd.projectcalico.org.v1`
+//!   chart, see its README at v3.32.1), which the cluster stage does not install: 1.36 stays on 3.31, untested there.
+//! - Kyverno (compatibility matrix, kyverno.io/docs/installation): 1.13 → 1.28–1.31 (chart 3.3.x), 1.17 →
+//!   1.32–1.35 (chart 3.7.x); no release documents 1.36 yet (1.18 and 1.19: 1.33–1.35); 1.36 takes 1.19.0 (chart
+//!   3.9.0), whose CI runs some jobs on Kubernetes 1.36.
+//! - cluster-autoscaler: one chart (9.59.0; no `kubeVersion`, and its AWS arguments are those of 9.37.0) with the
+//!   image of the cluster's minor (the autoscaler README asks for matching minors), newest patch tag
+//!   `cluster-autoscaler-1.M.P` of each minor.
+//! - aws-load-balancer-controller 3.5.0 (eks-charts): "v2.5.0+ requires Kubernetes 1.22+", no upper bound.
+//! - external-dns chart 1.21.1 (external-dns 0.21.0): README compatibility table, ≥ 0.18 for every version ≥ 1.21.
+//! - external-secrets: "Stability and Support" table: 0.13 → 1.19–1.31, 0.16 → 1.32, 0.19 → 1.33, 2.6 →
+//!   1.34–1.35, 2.8 → 1.35–1.36.
 
 /// One pinned chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,33 +42,87 @@ pub struct ChartVersions {
     pub aws_load_balancer_controller: Chart,
     pub external_dns: Chart,
     pub external_secrets: Chart,
+    /// The apiVersion rendered for SecretStores: the newest one the external-secrets chart serves.
+    pub secret_store_api: &'static str,
+    /// Every SecretStore apiVersion the external-secrets chart's CRD serves (`served: true` in
+    /// `config/crds/bases/external-secrets.io_secretstores.yaml` at the chart's tag).
+    pub secret_store_served: &'static [&'static str],
 }
 
 const fn chart(release: &'static str, chart: &'static str, repository: &'static str, version: &'static str) -> Chart {
     Chart { release, chart, repository, version }
 }
 
+const fn calico(version: &'static str) -> Chart {
+    chart("calico", "tigera-operator", "https://docs.tigera.io/calico/charts", version)
+}
+
+const fn kyverno(version: &'static str) -> Chart {
+    chart("kyverno", "kyverno", "https://kyverno.github.io/kyverno/", version)
+}
+
+const fn external_secrets(version: &'static str) -> Chart {
+    chart("external-secrets", "external-secrets", "https://charts.external-secrets.io", version)
+}
+
+const AUTOSCALER: Chart =
+    chart("cluster-autoscaler", "cluster-autoscaler", "https://kubernetes.github.io/autoscaler", "9.59.0");
+const LOAD_BALANCER_CONTROLLER: Chart =
+    chart("aws-load-balancer-controller", "aws-load-balancer-controller", "https://aws.github.io/eks-charts", "3.5.0");
+const EXTERNAL_DNS: Chart =
+    chart("external-dns", "external-dns", "https://kubernetes-sigs.github.io/external-dns/", "1.21.1");
+
+const V1: &str = "external-secrets.io/v1";
+const V1BETA1: &str = "external-secrets.io/v1beta1";
+const V1ALPHA1: &str = "external-secrets.io/v1alpha1";
+
+/// One Kubernetes version's row. `eso` is the external-secrets chart version with the SecretStore versions its CRD
+/// serves, newest first (the first is rendered).
+const fn row(
+    kubernetes: &'static str,
+    calico: Chart,
+    kyverno: Chart,
+    cluster_autoscaler_image: &'static str,
+    eso: (&'static str, &'static [&'static str]),
+) -> ChartVersions {
+    ChartVersions {
+        kubernetes,
+        calico,
+        kyverno,
+        cluster_autoscaler: AUTOSCALER,
+        cluster_autoscaler_image,
+        aws_load_balancer_controller: LOAD_BALANCER_CONTROLLER,
+        external_dns: EXTERNAL_DNS,
+        external_secrets: external_secrets(eso.0),
+        secret_store_api: eso.1[0],
+        secret_store_served: eso.1,
+    }
+}
+
+const CALICO_3_28: Chart = calico("v3.28.5");
+const CALICO_3_30: Chart = calico("v3.30.7");
+const CALICO_3_31: Chart = calico("v3.31.7");
+const KYVERNO_1_13: Chart = kyverno("3.3.9");
+const KYVERNO_1_17: Chart = kyverno("3.7.2");
+const KYVERNO_1_19: Chart = kyverno("3.9.0");
+const ESO_0_13: (&str, &[&str]) = ("0.13.0", &[V1BETA1, V1ALPHA1]);
+const ESO_0_16: (&str, &[&str]) = ("0.16.2", &[V1, V1BETA1]);
+const ESO_0_19: (&str, &[&str]) = ("0.19.2", &[V1]);
+const ESO_2_6: (&str, &[&str]) = ("2.6.0", &[V1]);
+const ESO_2_8: (&str, &[&str]) = ("2.8.0", &[V1]);
+
 /// Chart versions per Kubernetes version.
-pub const CHART_VERSIONS: &[ChartVersions] = &[ChartVersions {
-    kubernetes: "1.28",
-    calico: chart("calico", "tigera-operator", "https://docs.tigera.io/calico/charts", "v3.27.4"),
-    kyverno: chart("kyverno", "kyverno", "https://kyverno.github.io/kyverno/", "3.1.4"),
-    cluster_autoscaler: chart(
-        "cluster-autoscaler",
-        "cluster-autoscaler",
-        "https://kubernetes.github.io/autoscaler",
-        "9.37.0",
-    ),
-    cluster_autoscaler_image: "v1.28.5",
-    aws_load_balancer_controller: chart(
-        "aws-load-balancer-controller",
-        "aws-load-balancer-controller",
-        "https://aws.github.io/eks-charts",
-        "1.8.1",
-    ),
-    external_dns: chart("external-dns", "external-dns", "https://kubernetes-sigs.github.io/external-dns/", "1.14.5"),
-    external_secrets: chart("external-secrets", "external-secrets", "https://charts.external-secrets.io", "0.9.20"),
-}];
+pub const CHART_VERSIONS: &[ChartVersions] = &[
+    row("1.28", CALICO_3_28, KYVERNO_1_13, "v1.28.7", ESO_0_13),
+    row("1.29", CALICO_3_28, KYVERNO_1_13, "v1.29.5", ESO_0_13),
+    row("1.30", CALICO_3_28, KYVERNO_1_13, "v1.30.7", ESO_0_13),
+    row("1.31", CALICO_3_30, KYVERNO_1_13, "v1.31.5", ESO_0_13),
+    row("1.32", CALICO_3_30, KYVERNO_1_17, "v1.32.7", ESO_0_16),
+    row("1.33", CALICO_3_30, KYVERNO_1_17, "v1.33.6", ESO_0_19),
+    row("1.34", CALICO_3_31, KYVERNO_1_17, "v1.34.5", ESO_2_6),
+    row("1.35", CALICO_3_31, KYVERNO_1_17, "v1.35.2", ESO_2_8),
+    row("1.36", CALICO_3_31, KYVERNO_1_19, "v1.36.1", ESO_2_8),
+];
 
 /// The pinned charts of a Kubernetes version.
 pub fn chart_versions(kubernetes: &str) -> Option<&'static ChartVersions> {
@@ -82,8 +138,32 @@ mod tests {
     fn charts_belong_to_calendar_versions_with_a_matching_autoscaler() {
         for c in CHART_VERSIONS {
             assert!(calendar(c.kubernetes).is_some(), "charts for {} outside the calendar", c.kubernetes);
-            assert!(c.cluster_autoscaler_image.starts_with(&format!("v{}.", c.kubernetes)));
+            assert!(
+                c.cluster_autoscaler_image.starts_with(&format!("v{}.", c.kubernetes)),
+                "{}: autoscaler image {} of another minor",
+                c.kubernetes,
+                c.cluster_autoscaler_image
+            );
             assert!(c.calico.version.starts_with('v'), "tigera-operator chart versions carry a `v`");
+        }
+    }
+
+    #[test]
+    fn the_rendered_secret_store_api_is_served() {
+        for c in CHART_VERSIONS {
+            assert!(
+                c.secret_store_served.contains(&c.secret_store_api),
+                "{}: external-secrets {} does not serve {}",
+                c.kubernetes,
+                c.external_secrets.version,
+                c.secret_store_api
+            );
+        }
+        // The same chart version always carries the same served list.
+        for a in CHART_VERSIONS {
+            for b in CHART_VERSIONS.iter().filter(|b| b.external_secrets.version == a.external_secrets.version) {
+                assert_eq!(a.secret_store_served, b.secret_store_served);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! Kubernetes versions the renderer supports, with their Amazon EKS support calendar.
 //!
-//! Source: Amazon EKS User Guide, "Understand the Kubernetes version lifecycle on EKS" (release calendar),
-//! checked 2026-11. After the end of extended support, EKS upgrades a cluster automatically.
+//! After the end of extended support, EKS upgrades a cluster automatically. Every pinned version is listed per
+//! Kubernetes version, with its source, in `docs/versions.md`.
 
 /// One Kubernetes minor version as EKS offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +23,14 @@ const fn eks(
 }
 
 /// The EKS calendar, oldest first: every version since the one the customer runs, whether or not the renderer
-/// carries pinned versions for it ([`carried`]). Dates as the EKS user guide's release calendar gives them
-/// (cross-checked with endoflife.date/amazon-eks), read 2026-11.
+/// carries pinned versions for it ([`carried`]). Read 2026-11 from:
+/// - 1.28–1.31: EKS user guide source, awsdocs/amazon-eks-user-guide `latest/ug/clusters/kubernetes-versions.adoc`
+///   (release calendar table, snapshot 2024-12-18, commit 4d52b4d0);
+/// - 1.29–1.34: the same page as published (latest/ug/versioning/kubernetes-versions.adoc, commit 01385604), and
+///   endoflife-date/endoflife.date `products/amazon-eks.md` (scraped from that page's table);
+/// - 1.35, 1.36: endoflife.date `products/amazon-eks.md` @ a70eca33 (2026-08-22; 1.36 released on EKS 2026-06-02,
+///   1.35 on 2026-01-28); 1.35 also in the aws-samples sample-apex-skills cluster-lifecycle page (verified
+///   2026-04-24). Both are 14 + 12 months after the EKS release, as the guide's policy states.
 pub const EKS_CALENDAR: &[KubernetesRelease] = &[
     eks("1.28", "2024-11-26", "2025-11-26"),
     eks("1.29", "2025-03-23", "2026-03-23"),
@@ -34,6 +40,7 @@ pub const EKS_CALENDAR: &[KubernetesRelease] = &[
     eks("1.33", "2026-07-29", "2027-07-29"),
     eks("1.34", "2026-12-02", "2027-12-02"),
     eks("1.35", "2027-03-27", "2028-03-27"),
+    eks("1.36", "2027-08-02", "2028-08-02"),
 ];
 
 /// The versions the renderer can render, oldest first: those with pinned addon versions ([`ADDON_VERSIONS`]) and
@@ -69,21 +76,50 @@ pub struct AddonVersions {
     pub amazon_cloudwatch_observability: &'static str,
 }
 
+const fn addons(
+    kubernetes: &'static str,
+    coredns: &'static str,
+    kube_proxy: &'static str,
+    aws_ebs_csi_driver: &'static str,
+    amazon_cloudwatch_observability: &'static str,
+) -> AddonVersions {
+    AddonVersions { kubernetes, coredns, kube_proxy, aws_ebs_csi_driver, amazon_cloudwatch_observability }
+}
+
+/// EBS CSI driver add-on build published while 1.28–1.31 were all in EKS support (Sept 2024); pinned for
+/// `aws_eks_addon` by public Terraform (e.g. Kelvinskell/spring-boot-app-eks `terraform/ebs-csi-driver.tf`).
+const EBS_CSI_2024: &str = "v1.35.0-eksbuild.1";
+/// EBS CSI driver add-on build reported as installed on a 1.36 cluster in public lab notes and pinned next to
+/// `cluster_version = "1.36"` in public tfvars (2026); published while 1.32–1.36 were all supported.
+const EBS_CSI_2026: &str = "v1.63.1-eksbuild.1";
+/// CloudWatch observability add-on build of the same period as [`EBS_CSI_2024`].
+const CLOUDWATCH_2024: &str = "v2.1.0-eksbuild.1";
+/// CloudWatch observability add-on build pinned with kube-proxy v1.35.3 / CoreDNS v1.14.2 in public Terraform tests
+/// (2026); published while 1.32–1.36 were all supported.
+const CLOUDWATCH_2026: &str = "v4.5.0-eksbuild.1";
+
 /// Addon versions per Kubernetes version.
 ///
-/// Sources: Amazon EKS User Guide, "Manage CoreDNS" and "Manage kube-proxy" version tables (latest EKS add-on
-/// type per Kubernetes version: coredns v1.10.1-eksbuild.38 and kube-proxy v1.28.15-eksbuild.31 for 1.28),
-/// checked 2026-11. The EBS CSI driver and CloudWatch observability versions are not listed per Kubernetes
-/// version in the guide; the pins below are releases published while 1.28 was in standard support and were
-/// not confirmed against `aws eks describe-addon-versions --kubernetes-version 1.28` (no AWS account here):
-/// confirm before the first deployment.
-pub const ADDON_VERSIONS: &[AddonVersions] = &[AddonVersions {
-    kubernetes: "1.28",
-    coredns: "v1.10.1-eksbuild.38",
-    kube_proxy: "v1.28.15-eksbuild.31",
-    aws_ebs_csi_driver: "v1.35.0-eksbuild.1",
-    amazon_cloudwatch_observability: "v2.1.0-eksbuild.1",
-}];
+/// CoreDNS and kube-proxy: the EKS user guide's "Manage CoreDNS" / "Manage kube-proxy" tables (latest EKS add-on
+/// build per Kubernetes version): 1.28 and 1.29 from the English pages (tables 1.28–1.34, last ones listing them),
+/// 1.30 kube-proxy from the zh_cn page (table 1.30–1.35), the rest from the ja_jp pages (tables 1.30/1.31–1.36,
+/// read 2026-08); the 1.36 and 1.35 pairs are also what public Terraform pins for those clusters.
+///
+/// The EBS CSI driver and CloudWatch observability add-ons are not tabulated per Kubernetes version: EKS marks each
+/// build compatible with the versions it supports when the build is published. The pins are builds seen in
+/// public configurations of the matching period; none was confirmed with `aws eks describe-addon-versions
+/// --kubernetes-version X` (no AWS account here): confirm before the first deployment.
+pub const ADDON_VERSIONS: &[AddonVersions] = &[
+    addons("1.28", "v1.10.1-eksbuild.38", "v1.28.15-eksbuild.31", EBS_CSI_2024, CLOUDWATCH_2024),
+    addons("1.29", "v1.11.4-eksbuild.24", "v1.29.15-eksbuild.16", EBS_CSI_2024, CLOUDWATCH_2024),
+    addons("1.30", "v1.11.4-eksbuild.40", "v1.30.14-eksbuild.28", EBS_CSI_2024, CLOUDWATCH_2024),
+    addons("1.31", "v1.11.4-eksbuild.40", "v1.31.14-eksbuild.20", EBS_CSI_2024, CLOUDWATCH_2024),
+    addons("1.32", "v1.11.4-eksbuild.40", "v1.32.13-eksbuild.16", EBS_CSI_2026, CLOUDWATCH_2026),
+    addons("1.33", "v1.12.4-eksbuild.18", "v1.33.10-eksbuild.13", EBS_CSI_2026, CLOUDWATCH_2026),
+    addons("1.34", "v1.13.2-eksbuild.11", "v1.34.6-eksbuild.13", EBS_CSI_2026, CLOUDWATCH_2026),
+    addons("1.35", "v1.14.3-eksbuild.3", "v1.35.3-eksbuild.13", EBS_CSI_2026, CLOUDWATCH_2026),
+    addons("1.36", "v1.14.3-eksbuild.3", "v1.36.0-eksbuild.14", EBS_CSI_2026, CLOUDWATCH_2026),
+];
 
 /// The pinned addon versions of a Kubernetes version.
 pub fn addon_versions(kubernetes: &str) -> Option<&'static AddonVersions> {
@@ -96,12 +132,18 @@ mod tests {
 
     #[test]
     fn carried_versions_have_every_pin_and_the_calendar_is_ordered() {
-        assert_eq!(carried().map(|r| r.version).collect::<Vec<_>>(), ["1.28"]);
+        let carried: Vec<&str> = carried().map(|r| r.version).collect();
+        let expected: Vec<String> = (28..=36).map(|m| format!("1.{m}")).collect();
+        assert_eq!(carried, expected);
         for a in ADDON_VERSIONS {
             assert!(calendar(a.kubernetes).is_some(), "addon pins for {} outside the calendar", a.kubernetes);
         }
+        let minor = |v: &str| v.split_once('.').and_then(|(_, m)| m.parse::<u32>().ok()).expect("1.M");
+        assert!(EKS_CALENDAR.windows(2).all(|w| minor(w[1].version) == minor(w[0].version) + 1), "no gap");
         assert!(EKS_CALENDAR.windows(2).all(|w| w[0].standard_support_end < w[1].standard_support_end));
-        assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.35"));
+        assert!(EKS_CALENDAR.iter().all(|r| r.standard_support_end < r.extended_support_end));
+        assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.36"));
+        assert_eq!(newest_in_standard_support("2028-08-03"), None);
     }
 
     #[test]

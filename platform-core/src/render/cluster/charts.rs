@@ -110,6 +110,7 @@ fn calico(ctx: &Context, v: &ChartVersions) -> Release {
 }
 
 fn kyverno(ctx: &Context, v: &ChartVersions) -> Release {
+    // `webhookServer.port` becomes `--webhookServerPort` (charts 3.3.9, 3.7.2, 3.9.0; absent before 3.2.0).
     let values = json!({
         "admissionController": placed(ctx, json!({
             "replicas": 3,
@@ -168,7 +169,8 @@ fn external_dns(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBindin
     let values = placed(
         ctx,
         json!({
-            "provider": "aws",
+            // The map form (`provider.name`) the chart documents since 1.15; 1.21.1 still accepts the string.
+            "provider": { "name": "aws" },
             "domainFilters": zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>(),
             "extraArgs": zones.iter().map(|z| format!("--zone-id-filter={}", z.zone_id)).collect::<Vec<_>>(),
             "policy": "upsert-only",

@@ -2,7 +2,9 @@
 //! `SecretStore`s. Their CRDs come from the Kyverno and external-secrets charts, so Terraform installs them through
 //! the local chart `charts/platform-policies` (see `terraform`), `manifests/` lists them after the charts.
 //!
-//! Policies (Kyverno 1.11, `kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`):
+//! Policies (`kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`). Each validate rule enforces with
+//! its own `validate.failureAction`: every pinned Kyverno (1.13, 1.17, 1.19) has it and marks the policy-wide
+//! `spec.validationFailureAction` deprecated (`kyverno.io_clusterpolicies.yaml` of charts 3.3.9, 3.7.2, 3.9.0).
 //! - `require-pod-security-labels`: every namespace carries `pod-security.kubernetes.io/enforce`; every namespace
 //!   outside [`PRIVILEGED_NAMESPACES`] enforces `baseline` or `restricted`; each tenant namespace enforces at least
 //!   its declared level. PSA itself (built into the API server) enforces the labels on pods.
@@ -21,6 +23,7 @@
 
 use serde_json::{json, Value};
 
+use super::charts::versions;
 use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES};
 use super::Context;
 use crate::model::{NodeGroup, PodSecurity, Tenant};
@@ -38,6 +41,12 @@ fn kinds_in(kinds: &[&str], namespace: &str) -> Value {
     json!({ "any": [{ "resources": { "kinds": kinds, "namespaces": [namespace] } }] })
 }
 
+/// A validate rule body that blocks the request on failure.
+fn enforce(mut validate: Value) -> Value {
+    validate["failureAction"] = json!("Enforce");
+    validate
+}
+
 fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], pattern: &str, message: &str) -> Value {
     let mut resources = json!({ "kinds": ["Namespace"] });
     if let Some(names) = names {
@@ -46,7 +55,7 @@ fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], patt
     let mut rule = json!({
         "name": name,
         "match": { "any": [{ "resources": resources }] },
-        "validate": { "message": message, "pattern": { "metadata": { "labels": { ENFORCE: pattern } } } },
+        "validate": enforce(json!({ "message": message, "pattern": { "metadata": { "labels": { ENFORCE: pattern } } } })),
     });
     if !exclude.is_empty() {
         rule["exclude"] = json!({ "any": [{ "resources": { "names": exclude } }] });
@@ -102,7 +111,7 @@ fn psa_policy(ctx: &Context) -> Value {
                 "policies.kyverno.io/description": "Namespaces cannot drop or weaken their Pod Security Admission level.",
             },
         },
-        "spec": { "validationFailureAction": "Enforce", "background": true, "rules": rules },
+        "spec": { "background": true, "rules": rules },
     })
 }
 
@@ -165,29 +174,29 @@ fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
         {
             "name": "secrets-under-tenant-prefix",
             "match": kinds_in(&["ExternalSecret"], &ns),
-            "validate": {
+            "validate": enforce(json!({
                 "message": format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
                 "pattern": { "spec": {
                     "=(data)": [{ "remoteRef": { "key": keys } }],
                     "=(dataFrom)": [{ "X(find)": "null", "=(extract)": { "key": keys } }],
                 } },
-            },
+            })),
         },
         {
             "name": "secret-stores-use-platform-credentials",
             "match": kinds_in(&["SecretStore"], &ns),
-            "validate": {
+            "validate": enforce(json!({
                 "message": format!("SecretStores in {ns} use Secrets Manager in {} with the controller's credentials and only the tenant's declared roles", ctx.platform.region),
                 "pattern": { "spec": { "provider": { "aws": aws } } },
-            },
+            })),
         },
         {
             "name": "volumes-on-tenant-key",
             "match": kinds_in(&["PersistentVolumeClaim"], &ns),
-            "validate": {
+            "validate": enforce(json!({
                 "message": format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(tenant)),
                 "pattern": { "spec": { "storageClassName": storage_class_name(tenant) } },
-            },
+            })),
         },
     ]);
     json!({
@@ -200,7 +209,7 @@ fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
                 "policies.kyverno.io/description": "Node placement, secret prefix, secret stores and volume keys of one tenant.",
             },
         },
-        "spec": { "validationFailureAction": "Enforce", "background": false, "rules": rules },
+        "spec": { "background": false, "rules": rules },
     })
 }
 
@@ -227,7 +236,8 @@ fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
         None => SECRET_STORE.to_owned(),
     };
     json!({
-        "apiVersion": "external-secrets.io/v1beta1",
+        // The newest version the pinned chart's CRD serves (v1beta1 until chart 0.16, v1 only from 0.17).
+        "apiVersion": versions(ctx).secret_store_api,
         "kind": "SecretStore",
         "metadata": {
             "name": name,
@@ -293,6 +303,39 @@ mod tests {
         let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
         for o in objects(&ctx) {
             assert!(!o.value.to_string().contains("{{"), "{}", o.name());
+        }
+    }
+
+    fn objects_at(kubernetes: &str) -> Vec<Value> {
+        let mut p = customer_platform();
+        p.kubernetes = kubernetes.into();
+        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        objects(&ctx).into_iter().map(|o| o.value).collect()
+    }
+
+    #[test]
+    fn secret_stores_follow_the_pinned_external_secrets_crd() {
+        let api = |k: &str| -> Vec<Value> {
+            objects_at(k).into_iter().filter(|o| o["kind"] == "SecretStore").map(|o| o["apiVersion"].clone()).collect()
+        };
+        // Chart 0.13.0 serves v1alpha1 and v1beta1; 0.16.2 adds v1; 2.8.0 serves v1 only.
+        assert!(api("1.28").iter().all(|a| a == "external-secrets.io/v1beta1"));
+        assert!(api("1.32").iter().all(|a| a == "external-secrets.io/v1"));
+        let at_136 = api("1.36");
+        assert!(!at_136.is_empty() && at_136.iter().all(|a| a == "external-secrets.io/v1"));
+    }
+
+    #[test]
+    fn every_validate_rule_enforces_itself() {
+        for r in crate::catalog::kubernetes::carried() {
+            for o in objects_at(r.version).iter().filter(|o| o["kind"] == "ClusterPolicy") {
+                assert!(o["spec"].get("validationFailureAction").is_none(), "{}: deprecated field", r.version);
+                for rule in o["spec"]["rules"].as_array().unwrap() {
+                    if let Some(v) = rule.get("validate") {
+                        assert_eq!(v["failureAction"], "Enforce", "{} {}", r.version, rule["name"]);
+                    }
+                }
+            }
         }
     }
 }

@@ -5,6 +5,13 @@
 //! external-secrets webhook and the Kyverno admission controller run with `hostNetwork: true`. They share the
 //! critical nodes, so each listener (webhook, metrics, health) needs its own port, and none may take a port the
 //! node already serves.
+//!
+//! The listeners are those of every pinned chart version (`catalog::charts`): aws-load-balancer-controller 3.5.0
+//! (`--webhook-bind-port` 9443, `--metrics-bind-addr` :8080, `--health-probe-bind-addr` default :61779 in
+//! controller v3.5.0 `pkg/config/runtime_config.go`); external-secrets 0.13.0–2.8.0 webhook (`--port`,
+//! `--metrics-addr`, `--healthz-addr` from the values set here); Kyverno charts 3.3.9, 3.7.2 and 3.9.0 admission
+//! controller (`--webhookServerPort`, `--metricsPort` from `admissionController.metering.port`, default 8000;
+//! profiling off by default).
 
 /// One listener of a host-network pod.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
