@@ -298,7 +298,7 @@ pub fn host_pods(release: &str, facts: &Value, values: &Value) -> Vec<HostPod> {
         let on = host["always"] == true
             || host["value"]
                 .as_str()
-                .map_or(false, |p| value_at(values, p).map_or(host["default"] == true, |v| v == true || v == "true"));
+                .is_some_and(|p| value_at(values, p).map_or(host["default"] == true, |v| v == true || v == "true"));
         if !on {
             continue;
         }
