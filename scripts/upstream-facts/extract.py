@@ -359,7 +359,6 @@ class Reader:
 
 
 ACTION = re.compile(r"\{\{-?(.*?)-?\}\}", re.S)
-DEFINE = re.compile(r"\{\{-?\s*define\s+\"([^\"]+)\"\s*-?\}\}(.*?)\{\{-?\s*end\s*-?\}\}", re.S)
 
 
 def collect_defines(text, defines):
@@ -644,7 +643,7 @@ def extract(args):
     defines = {}
     for prefix, path in charts:
         for f in tree.under(f"{path}/templates"):
-            if f.endswith((".tpl", ".yaml", ".yml", ".txt")) and (path == args.path or True):
+            if f.endswith((".tpl", ".yaml", ".yml", ".txt")):
                 collect_defines(tree.read(f), defines)
     for prefix, path in charts:
         if f"{path}/values.yaml" in tree.paths:
