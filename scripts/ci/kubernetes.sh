@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Kubernetes manifests, when the render has a manifests/ directory: kubernetes-validate (pinned, bundled OpenAPI
-# schemas, offline) for Kubernetes 1.28 with --strict (unknown fields are errors) on every manifest, then custom
-# resources against the CRDs rendered beside them (scripts/ci/crd_validate.py).
+# schemas of 1.25-1.37, offline) with --strict (unknown fields are errors) on every manifest, for the Kubernetes
+# version the platform was rendered for, then custom resources against the CRDs rendered beside them
+# (scripts/ci/crd_validate.py).
 #
-# Usage: scripts/ci/kubernetes.sh [RENDER_DIR]
+# Usage: scripts/ci/kubernetes.sh [RENDER_DIR [KUBERNETES_MINOR]]
+# KUBERNETES_MINOR (e.g. 1.31; or the KUBERNETES_VERSION environment variable) defaults to the version of the
+# rendered cluster (`aws_eks_cluster.main` in terraform/infra/main.tf.json).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/ci/lib.sh
@@ -19,8 +22,14 @@ fi
 mapfile -t files < <(find "$render/manifests" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) \
   -not -path "$render/manifests/helm/*" -not -name kustomization.yaml | sort)
 [[ ${#files[@]} -gt 0 ]] || { echo "error: $render/manifests holds no manifest" >&2; exit 1; }
+minor=${2:-${KUBERNETES_VERSION:-}}
+if [[ -z $minor ]]; then
+  minor=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
+    "$render/terraform/infra/main.tf.json") || { echo "error: no Kubernetes version given or rendered" >&2; exit 1; }
+fi
+[[ $minor =~ ^1\.[0-9]+$ ]] || { echo "error: Kubernetes version \`$minor\` is not a minor version like 1.31" >&2; exit 1; }
 log="$CI_OUT/kubernetes-validate.log"
-if ! "$VENV/bin/kubernetes-validate" -k 1.28.0 --strict --quiet "${files[@]}" >"$log" 2>&1; then
+if ! "$VENV/bin/kubernetes-validate" -k "$minor.0" --strict --quiet "${files[@]}" >"$log" 2>&1; then
   cat "$log" >&2
   echo "error: kubernetes-validate failed" >&2
   exit 1
@@ -28,4 +37,4 @@ fi
 grep -i "warn" "$log" || true
 "$VENV/bin/python" scripts/ci/crd_validate.py "${files[@]}" | tee "$CI_OUT/crd.log"
 crs=$(tail -n 1 "$CI_OUT/crd.log")
-echo "kubernetes: ${#files[@]} manifest file(s) validated for 1.28.0 --strict; $crs" | tee "$CI_OUT/counts/kubernetes.txt"
+echo "kubernetes: ${#files[@]} manifest file(s) validated for $minor.0 --strict; $crs" | tee "$CI_OUT/counts/kubernetes.txt"

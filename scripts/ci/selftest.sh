@@ -59,7 +59,7 @@ spec:
       containers:
         - { name: web, image: "nginx:1.27", imagePullPolcy: Always }
 YAML
-expect_failure "kubernetes-validate, unknown field" "imagePullPolcy" bash scripts/ci/kubernetes.sh "$broken"
+expect_failure "kubernetes-validate, unknown field" "imagePullPolcy" bash scripts/ci/kubernetes.sh "$broken" 1.28
 
 # A custom resource that breaks its CRD's schema.
 rm "$broken/manifests/deployment.yaml"
@@ -89,7 +89,7 @@ kind: Widget
 metadata: { name: w, namespace: api }
 spec: { size: "large" }
 YAML
-expect_failure "CRD schema, wrong type in a custom resource" "is not of type 'integer'" bash scripts/ci/kubernetes.sh "$broken"
+expect_failure "CRD schema, wrong type in a custom resource" "is not of type 'integer'" bash scripts/ci/kubernetes.sh "$broken" 1.28
 
 echo "selftest: $ok of $total broken artifacts caught"
 [[ $ok -eq $total ]]

@@ -26,7 +26,12 @@ pub fn artifacts() -> &'static Artifacts {
 
 /// A rendered JSON file, parsed.
 pub fn json(path: &str) -> Value {
-    let bytes = artifacts().files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
+    json_in(artifacts(), path)
+}
+
+/// A JSON file of some rendered artifacts, parsed.
+pub fn json_in(artifacts: &Artifacts, path: &str) -> Value {
+    let bytes = artifacts.files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("`{path}` is not JSON: {e}"))
 }
 
@@ -37,13 +42,22 @@ pub fn cluster() -> Value {
 
 /// A rendered text file.
 pub fn text(path: &str) -> String {
-    let bytes = artifacts().files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
+    text_in(artifacts(), path)
+}
+
+fn text_in(artifacts: &Artifacts, path: &str) -> String {
+    let bytes = artifacts.files.get(path).unwrap_or_else(|| panic!("`{path}` was not rendered"));
     String::from_utf8(bytes.clone()).unwrap_or_else(|e| panic!("`{path}` is not UTF-8: {e}"))
 }
 
 /// The YAML documents of a rendered file (`---`-separated, or one document), parsed as JSON values.
 pub fn yaml_documents(path: &str) -> Vec<Value> {
-    let text = text(path);
+    yaml_documents_in(artifacts(), path)
+}
+
+/// The YAML documents of a file of some rendered artifacts, parsed as JSON values.
+pub fn yaml_documents_in(artifacts: &Artifacts, path: &str) -> Vec<Value> {
+    let text = text_in(artifacts, path);
     let docs: Vec<&str> = if text.contains("\n---\n") || text.starts_with("---\n") {
         text.split("---\n").skip(1).collect()
     } else {
@@ -56,13 +70,18 @@ pub fn yaml_documents(path: &str) -> Vec<Value> {
 
 /// Every object under `manifests/` (the files the kustomization lists), parsed.
 pub fn manifest_objects() -> Vec<Value> {
-    artifacts()
+    manifest_objects_in(artifacts())
+}
+
+/// Every object under `manifests/` of some rendered artifacts, parsed.
+pub fn manifest_objects_in(artifacts: &Artifacts) -> Vec<Value> {
+    artifacts
         .files
         .keys()
         .filter(|p| {
             p.starts_with("manifests/") && !p.starts_with("manifests/helm/") && !p.ends_with("kustomization.yaml")
         })
-        .flat_map(|p| yaml_documents(p))
+        .flat_map(|p| yaml_documents_in(artifacts, p))
         .collect()
 }
 
@@ -82,21 +101,31 @@ pub fn terraform_kind(doc: &Value, kind: &str) -> Vec<Value> {
 
 /// The custom resources of the local chart the cluster root installs, parsed.
 pub fn chart_objects() -> Vec<Value> {
-    artifacts()
+    chart_objects_in(artifacts())
+}
+
+/// The custom resources of the local chart in some rendered artifacts, parsed.
+pub fn chart_objects_in(artifacts: &Artifacts) -> Vec<Value> {
+    artifacts
         .files
         .keys()
         .filter(|p| p.starts_with("terraform/cluster/charts/platform-policies/templates/"))
-        .flat_map(|p| yaml_documents(p))
+        .flat_map(|p| yaml_documents_in(artifacts, p))
         .collect()
 }
 
 /// The values a release gets in Terraform (the local its `yamlencode` reads) and in `manifests/helm/`.
 pub fn release_values(doc: &Value, release: &str) -> (Value, Value) {
+    release_values_in(artifacts(), doc, release)
+}
+
+/// [`release_values`] of some rendered artifacts (`doc` is their cluster root).
+pub fn release_values_in(artifacts: &Artifacts, doc: &Value, release: &str) -> (Value, Value) {
     let key = release.replace('-', "_");
     let reference = doc["resource"]["helm_release"][&key]["values"][0].as_str().expect("values");
     assert_eq!(reference, format!("${{yamlencode(local.helm_values_{key})}}"));
     let terraform = doc["locals"][format!("helm_values_{key}")].clone();
-    let manifests = yaml_documents(&format!("manifests/helm/{release}-values.yaml")).remove(0);
+    let manifests = yaml_documents_in(artifacts, &format!("manifests/helm/{release}-values.yaml")).remove(0);
     (terraform, manifests)
 }
 
@@ -142,6 +171,7 @@ pub fn strs(v: &Value) -> Vec<&str> {
     v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
 }
 
+pub mod conformance;
 pub mod fake_sts;
 pub mod schema;
 pub mod terraform;

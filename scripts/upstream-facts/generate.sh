@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates tests/upstream/charts/<release>-<version>.json for every line of tests/upstream/pins.txt.
+#
+# Usage: scripts/upstream-facts/generate.sh MIRRORS_DIR [RELEASE [VERSION]]
+#   (or UPSTREAM_MIRRORS=MIRRORS_DIR scripts/upstream-facts/generate.sh)
+# MIRRORS_DIR holds one git clone (bare or not) per upstream repository, as <owner>+<name>/repo,
+# <owner>+<name> or <owner>/<name>. Nothing is fetched: the clones must already hold the tags and commits.
+# RELEASE / VERSION limit the run to matching lines. Needs git, python3 and PyYAML (`pip install pyyaml`).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mirrors=${1:-${UPSTREAM_MIRRORS:-}}
+[[ -n $mirrors && -d $mirrors ]] || { echo "usage: $0 MIRRORS_DIR [RELEASE [VERSION]] (or set UPSTREAM_MIRRORS)" >&2; exit 2; }
+only_release=${2:-}
+only_version=${3:-}
+out=tests/upstream/charts
+mkdir -p "$out"
+n=0
+while read -r release version repository ref path; do
+  [[ -z $release || $release == \#* ]] && continue
+  [[ -n $only_release && $release != "$only_release" ]] && continue
+  [[ -n $only_version && $version != "$only_version" ]] && continue
+  git_dir=
+  for d in "$mirrors/${repository/\//+}/repo" "$mirrors/${repository/\//+}" "$mirrors/$repository"; do
+    if git -C "$d" rev-parse --git-dir >/dev/null 2>&1; then git_dir=$d; break; fi
+  done
+  [[ -n $git_dir ]] || { echo "error: no clone of $repository under $mirrors" >&2; exit 1; }
+  python3 scripts/upstream-facts/extract.py --git-dir "$git_dir" --repository "$repository" --ref "$ref" \
+    --path "$path" --release "$release" --version "$version" --out "$out/$release-$version.json"
+  echo "$out/$release-$version.json"
+  n=$((n + 1))
+done < tests/upstream/pins.txt
+[[ $n -gt 0 ]] || { echo "error: no line of tests/upstream/pins.txt matches" >&2; exit 1; }
