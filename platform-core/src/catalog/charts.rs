@@ -17,6 +17,8 @@
 //! Not confirmed here (no network to the chart repositories): that these exact patch versions are published.
 //! `helm search repo <repo>/<chart> --versions` confirms them before the first deployment.
 
+use crate::catalog::kubernetes::minor;
+
 /// One pinned chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chart {
@@ -40,6 +42,10 @@ pub struct ChartVersions {
     pub aws_load_balancer_controller: Chart,
     pub external_dns: Chart,
     pub external_secrets: Chart,
+    /// The SecretStore `apiVersion` the renderer emits at this version.
+    pub secret_store_api: &'static str,
+    /// Every SecretStore `apiVersion` the pinned external-secrets chart's CRD serves.
+    pub secret_store_served: &'static [&'static str],
 }
 
 const fn chart(release: &'static str, chart: &'static str, repository: &'static str, version: &'static str) -> Chart {
@@ -66,11 +72,79 @@ pub const CHART_VERSIONS: &[ChartVersions] = &[ChartVersions {
     ),
     external_dns: chart("external-dns", "external-dns", "https://kubernetes-sigs.github.io/external-dns/", "1.14.5"),
     external_secrets: chart("external-secrets", "external-secrets", "https://charts.external-secrets.io", "0.9.20"),
+    // external-secrets helm-chart-0.9.20, config/crds/bases/external-secrets.io_secretstores.yaml: v1alpha1 and
+    // v1beta1 served, v1beta1 stored.
+    secret_store_api: "external-secrets.io/v1beta1",
+    secret_store_served: &["external-secrets.io/v1alpha1", "external-secrets.io/v1beta1"],
 }];
 
 /// The pinned charts of a Kubernetes version.
 pub fn chart_versions(kubernetes: &str) -> Option<&'static ChartVersions> {
     CHART_VERSIONS.iter().find(|c| c.kubernetes == kubernetes)
+}
+
+/// The Kubernetes minor versions one chart version is documented to run on, inclusive; `None` where its project
+/// documents no bound. `platform upgrade-path` reads it to decide whether a chart moves before or after the
+/// control plane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Support {
+    /// Chart name in its repository.
+    pub chart: &'static str,
+    pub version: &'static str,
+    pub oldest: Option<&'static str>,
+    pub newest: Option<&'static str>,
+}
+
+const fn support(
+    chart: &'static str,
+    version: &'static str,
+    oldest: Option<&'static str>,
+    newest: Option<&'static str>,
+) -> Support {
+    Support { chart, version, oldest, newest }
+}
+
+/// The documented Kubernetes range of every pinned chart version (checked 2026-11, facts only):
+/// - tigera-operator v3.27.x: Calico 3.27 "System requirements", tested on 1.27–1.29.
+/// - kyverno 3.1.x (Kyverno 1.11): Kyverno's compatibility matrix, 1.25–1.28 (the chart's own `kubeVersion` at
+///   kyverno-chart-3.1.4 is `>=1.25.0-0`).
+/// - cluster-autoscaler 9.x: the chart has no `kubeVersion` (cluster-autoscaler-chart-9.37.0); the image tag,
+///   which follows the cluster minor, is what depends on the version.
+/// - aws-load-balancer-controller 1.8.x (controller v2.8): "Supported Kubernetes versions" of
+///   docs/deploy/installation.md at v2.8.1, 1.22 and later.
+/// - external-dns 1.14.x (external-dns 0.14): README "Kubernetes version compatibility" (kubernetes-sigs/
+///   external-dns, 2026-08): 0.10–0.17 run on 1.22–1.32, 1.33 needs 0.18.
+/// - external-secrets 0.9.x: docs/introduction/stability-support.md at helm-chart-0.9.20, 1.19–1.30.
+pub const CHART_SUPPORT: &[Support] = &[
+    support("tigera-operator", "v3.27.4", Some("1.27"), Some("1.29")),
+    support("kyverno", "3.1.4", Some("1.25"), Some("1.28")),
+    support("cluster-autoscaler", "9.37.0", None, None),
+    support("aws-load-balancer-controller", "1.8.1", Some("1.22"), None),
+    support("external-dns", "1.14.5", Some("1.22"), Some("1.32")),
+    support("external-secrets", "0.9.20", Some("1.19"), Some("1.30")),
+];
+
+/// Whether `chart` is documented to run on Kubernetes `kubernetes`; `None` when the catalog has no range for it.
+pub fn supports(chart: &Chart, kubernetes: &str) -> Option<bool> {
+    let s = CHART_SUPPORT.iter().find(|s| s.chart == chart.chart && s.version == chart.version)?;
+    let k = minor(kubernetes)?;
+    let after_oldest = s.oldest.and_then(minor).is_none_or(|o| o <= k);
+    let before_newest = s.newest.and_then(minor).is_none_or(|n| k <= n);
+    Some(after_oldest && before_newest)
+}
+
+impl ChartVersions {
+    /// Every chart of the row, in install order.
+    pub fn charts(&self) -> [&Chart; 6] {
+        [
+            &self.calico,
+            &self.kyverno,
+            &self.cluster_autoscaler,
+            &self.aws_load_balancer_controller,
+            &self.external_dns,
+            &self.external_secrets,
+        ]
+    }
 }
 
 #[cfg(test)]
@@ -88,21 +162,38 @@ mod tests {
     }
 
     #[test]
+    fn every_pinned_chart_is_documented_for_the_versions_it_is_pinned_at() {
+        for c in CHART_VERSIONS {
+            for chart in c.charts() {
+                let documented = supports(chart, c.kubernetes);
+                assert_eq!(documented, Some(true), "{} {} at Kubernetes {}", chart.chart, chart.version, c.kubernetes);
+            }
+        }
+    }
+
+    #[test]
+    fn support_ranges_are_inclusive_and_open_where_undocumented() {
+        let kyverno = chart("kyverno", "kyverno", "", "3.1.4");
+        assert_eq!(["1.24", "1.25", "1.28", "1.29"].map(|k| supports(&kyverno, k)), [false, true, true, false].map(Some));
+        let lbc = chart("aws-load-balancer-controller", "aws-load-balancer-controller", "", "1.8.1");
+        assert_eq!(supports(&lbc, "1.99"), Some(true));
+        assert_eq!(supports(&chart("kyverno", "kyverno", "", "9.9.9"), "1.28"), None, "no range recorded");
+    }
+
+    #[test]
+    fn the_secret_store_api_is_served_by_the_pinned_chart() {
+        for c in CHART_VERSIONS {
+            assert!(c.secret_store_served.contains(&c.secret_store_api), "{}: {}", c.kubernetes, c.secret_store_api);
+        }
+    }
+
+    #[test]
     fn release_names_are_distinct() {
         for c in CHART_VERSIONS {
-            let mut names = [
-                c.calico.release,
-                c.kyverno.release,
-                c.cluster_autoscaler.release,
-                c.aws_load_balancer_controller.release,
-                c.external_dns.release,
-                c.external_secrets.release,
-            ];
+            let mut names = c.charts().map(|c| c.release).to_vec();
             names.sort_unstable();
-            let before = names.len();
-            let mut v = names.to_vec();
-            v.dedup();
-            assert_eq!(v.len(), before);
+            names.dedup();
+            assert_eq!(names.len(), c.charts().len());
         }
     }
 }

@@ -59,6 +59,12 @@ pub fn newest_in_standard_support(today: &str) -> Option<&'static KubernetesRele
     EKS_CALENDAR.iter().rev().find(|r| today <= r.standard_support_end)
 }
 
+/// `(major, minor)` of a version such as `1.28` (or `1.28.5`), for ordering: `1.9` comes before `1.28`.
+pub fn minor(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.trim_start_matches('v').split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// Pinned EKS managed addon versions for one Kubernetes minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddonVersions {
@@ -101,7 +107,21 @@ mod tests {
             assert!(calendar(a.kubernetes).is_some(), "addon pins for {} outside the calendar", a.kubernetes);
         }
         assert!(EKS_CALENDAR.windows(2).all(|w| w[0].standard_support_end < w[1].standard_support_end));
+        // One entry per minor: `platform upgrade-path` steps through the calendar one entry at a time.
+        for w in EKS_CALENDAR.windows(2) {
+            let (a, b) = (minor(w[0].version).unwrap(), minor(w[1].version).unwrap());
+            assert_eq!((a.0, a.1 + 1), b, "{} is followed by {}", w[0].version, w[1].version);
+        }
         assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.35"));
+    }
+
+    #[test]
+    fn minors_order_numerically() {
+        assert_eq!(minor("1.28"), Some((1, 28)));
+        assert_eq!(minor("v1.28.5"), Some((1, 28)));
+        assert!(minor("1.9") < minor("1.28"));
+        assert_eq!(minor("1"), None);
+        assert_eq!(minor("one.two"), None);
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
         None => SECRET_STORE.to_owned(),
     };
     json!({
-        "apiVersion": "external-secrets.io/v1beta1",
+        "apiVersion": super::charts::versions(ctx).secret_store_api,
         "kind": "SecretStore",
         "metadata": {
             "name": name,
