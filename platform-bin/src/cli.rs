@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use platform_core::catalog;
 use platform_core::check::{check_platform, today};
 use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph};
@@ -92,7 +93,12 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
             Ok(())
         }
         Command::Check { format } => {
-            let findings = check_platform(platform, &today());
+            let today = today();
+            // On stderr: the JSON on stdout stays a list of findings.
+            if let Some(warning) = catalog::staleness(&today) {
+                eprintln!("warning: {warning}");
+            }
+            let findings = check_platform(platform, &today);
             match format {
                 Format::Json => println!("{}", to_json(&findings)),
                 Format::Text if findings.0.is_empty() => println!("no findings"),
