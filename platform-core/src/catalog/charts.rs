@@ -174,7 +174,10 @@ mod tests {
     #[test]
     fn support_ranges_are_inclusive_and_open_where_undocumented() {
         let kyverno = chart("kyverno", "kyverno", "", "3.1.4");
-        assert_eq!(["1.24", "1.25", "1.28", "1.29"].map(|k| supports(&kyverno, k)), [false, true, true, false].map(Some));
+        assert_eq!(
+            ["1.24", "1.25", "1.28", "1.29"].map(|k| supports(&kyverno, k)),
+            [false, true, true, false].map(Some)
+        );
         let lbc = chart("aws-load-balancer-controller", "aws-load-balancer-controller", "", "1.8.1");
         assert_eq!(supports(&lbc, "1.99"), Some(true));
         assert_eq!(supports(&chart("kyverno", "kyverno", "", "9.9.9"), "1.28"), None, "no range recorded");

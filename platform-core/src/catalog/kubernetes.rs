@@ -3,6 +3,8 @@
 //! Source: Amazon EKS User Guide, "Understand the Kubernetes version lifecycle on EKS" (release calendar),
 //! checked 2026-11. After the end of extended support, EKS upgrades a cluster automatically.
 
+use crate::model::AddonKind;
+
 /// One Kubernetes minor version as EKS offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KubernetesRelease {
@@ -90,6 +92,18 @@ pub const ADDON_VERSIONS: &[AddonVersions] = &[AddonVersions {
     aws_ebs_csi_driver: "v1.35.0-eksbuild.1",
     amazon_cloudwatch_observability: "v2.1.0-eksbuild.1",
 }];
+
+impl AddonVersions {
+    /// The pinned version of one addon.
+    pub fn of(&self, kind: AddonKind) -> &'static str {
+        match kind {
+            AddonKind::Coredns => self.coredns,
+            AddonKind::KubeProxy => self.kube_proxy,
+            AddonKind::AwsEbsCsiDriver => self.aws_ebs_csi_driver,
+            AddonKind::AmazonCloudwatchObservability => self.amazon_cloudwatch_observability,
+        }
+    }
+}
 
 /// The pinned addon versions of a Kubernetes version.
 pub fn addon_versions(kubernetes: &str) -> Option<&'static AddonVersions> {
