@@ -4,15 +4,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use platform_core::catalog;
 use platform_core::check::{check_platform, today};
 use platform_core::render::{render, RenderOptions};
-use platform_core::report::{cost, graph};
+use platform_core::report::{cost, graph, upgrade};
 use platform_core::Platform;
 
 use crate::output::write_artifacts;
 
 /// The compile-time checked EKS platform: render it into Terraform JSON and Kubernetes manifests, check it, draw
-/// it, estimate its cost.
+/// it, estimate its cost, plan its Kubernetes upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "platform", version)]
 pub struct Cli {
@@ -50,9 +51,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the steps from the declared Kubernetes version to a newer one: per minor version, the pins that
+    /// change and the order to apply the two Terraform roots.
+    UpgradePath {
+        /// A Kubernetes version the catalog carries, newer than the declared one.
+        #[arg(long, value_name = "VERSION")]
+        to: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
-/// Output format of `check` and `cost`.
+/// Output format of `check`, `cost` and `upgrade-path`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -92,7 +102,12 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
             Ok(())
         }
         Command::Check { format } => {
-            let findings = check_platform(platform, &today());
+            let today = today();
+            // On stderr: the JSON on stdout stays a list of findings.
+            if let Some(warning) = catalog::staleness(&today) {
+                eprintln!("warning: {warning}");
+            }
+            let findings = check_platform(platform, &today);
             match format {
                 Format::Json => println!("{}", to_json(&findings)),
                 Format::Text if findings.0.is_empty() => println!("no findings"),
@@ -117,6 +132,18 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
             match format {
                 Format::Json => println!("{}", to_json(&estimate)),
                 Format::Text => print!("{}", cost::table(&estimate)),
+            }
+            Ok(())
+        }
+        Command::UpgradePath { to, format } => {
+            let today = today();
+            if let Some(warning) = catalog::staleness(&today) {
+                eprintln!("warning: {warning}");
+            }
+            let path = upgrade::upgrade_path(platform, &to, &today)?;
+            match format {
+                Format::Json => println!("{}", to_json(&path)),
+                Format::Text => print!("{}", upgrade::text(&path)),
             }
             Ok(())
         }

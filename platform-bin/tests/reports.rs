@@ -1,10 +1,13 @@
-//! `platform check`, `platform graph` and `platform cost` as a user runs them.
+//! `platform check`, `platform graph`, `platform cost` and `platform upgrade-path` as a user runs them.
 //!
 //! The graph goldens (`tests/golden/graph.{mmd,dot}`) are the reviewed diagrams of the customer's platform;
 //! after a deliberate change, regenerate them with `platform graph [--format dot] > tests/golden/graph.…` and
 //! review the diff. The README's diagram must be the Mermaid golden.
 
 use std::process::{Command, Output};
+
+use platform_bin::customer_platform;
+use platform_core::catalog::kubernetes::carried;
 
 fn platform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")
@@ -56,4 +59,56 @@ fn cost_is_an_estimate_with_a_spot_saving() {
 fn an_unknown_format_is_a_usage_error() {
     let out = platform(&["graph", "--format", "png"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+fn failure(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8(out.stderr.clone()).expect("UTF-8");
+    let errors: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("warning: ")).collect();
+    assert_eq!(errors.len(), 1, "one line: {stderr}");
+    errors[0].to_owned()
+}
+
+#[test]
+fn upgrade_path_refuses_what_it_cannot_plan_naming_the_carried_versions() {
+    let carried: Vec<String> = carried().map(|r| format!("`{}`", r.version)).collect();
+    let declared = customer_platform().kubernetes;
+    for to in [declared.as_str(), "1.27", "1.99", "next"] {
+        let line = failure(&platform(&["upgrade-path", "--to", to]));
+        assert!(line.starts_with(&format!("error: `--to {to}`: ")), "{line}");
+        assert!(line.ends_with(&carried.join(", ")), "{line}");
+    }
+    assert_eq!(platform(&["upgrade-path"]).status.code(), Some(2), "--to is required");
+}
+
+/// To the newest carried version, when the catalog carries one newer than the declared version.
+#[test]
+fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
+    let (declared, newest) = (customer_platform().kubernetes, carried().last().unwrap().version);
+    if newest == declared {
+        assert!(!platform(&["upgrade-path", "--to", newest]).status.success());
+        return;
+    }
+    let minors = |v: &str| v.split('.').nth(1).unwrap().parse::<usize>().unwrap();
+    let steps = minors(newest) - minors(&declared);
+    let text = stdout(&platform(&["upgrade-path", "--to", newest]));
+    assert!(
+        text.starts_with(&format!("Upgrade path of platform `fintech`: Kubernetes {declared} → {newest}")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("catalog as of {}", platform_core::catalog::AS_OF)), "{text}");
+    assert_eq!(text.matches("\nStep ").count(), steps, "{text}");
+    assert_eq!(text.matches(". infra root: terraform").count(), steps, "one infra apply per step: {text}");
+
+    let out = platform(&["upgrade-path", "--to", newest, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some(declared.as_str()), Some(newest)));
+    let steps_json = json["steps"].as_array().unwrap();
+    assert_eq!(steps_json.len(), steps);
+    assert_eq!(steps_json[0]["from"], declared.as_str());
+    assert_eq!(steps_json[steps - 1]["to"], newest);
+    for s in steps_json {
+        let stages: Vec<&str> = s["order"].as_array().unwrap().iter().map(|p| p["stage"].as_str().unwrap()).collect();
+        assert_eq!(stages.iter().filter(|s| **s == "infra").count(), 1, "{s}");
+    }
 }

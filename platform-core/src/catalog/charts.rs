@@ -19,6 +19,8 @@
 //! - external-secrets: "Stability and Support" table: 0.13 → 1.19–1.31, 0.16 → 1.32, 0.19 → 1.33, 2.6 →
 //!   1.34–1.35, 2.8 → 1.35–1.36.
 
+use crate::catalog::kubernetes::minor;
+
 /// One pinned chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chart {
@@ -129,6 +131,85 @@ pub fn chart_versions(kubernetes: &str) -> Option<&'static ChartVersions> {
     CHART_VERSIONS.iter().find(|c| c.kubernetes == kubernetes)
 }
 
+/// The Kubernetes minor versions one chart version is documented to run on, inclusive; `None` where its project
+/// documents no bound. `platform upgrade-path` reads it to decide whether a chart moves before or after the
+/// control plane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Support {
+    /// Chart name in its repository.
+    pub chart: &'static str,
+    pub version: &'static str,
+    pub oldest: Option<&'static str>,
+    pub newest: Option<&'static str>,
+}
+
+const fn support(
+    chart: &'static str,
+    version: &'static str,
+    oldest: Option<&'static str>,
+    newest: Option<&'static str>,
+) -> Support {
+    Support { chart, version, oldest, newest }
+}
+
+/// The documented Kubernetes range of every pinned chart version (checked 2026-11 at the tags of
+/// `docs/versions.md`, facts only):
+/// - tigera-operator: tigera/docs system requirements, tested 3.28 → 1.27–1.30, 3.30 → 1.31–1.33, 3.31 → 1.32–1.35.
+/// - kyverno: Kyverno's compatibility matrix, 1.13 (chart 3.3.x) → 1.28–1.31, 1.17 (3.7.x) → 1.32–1.35, 1.19
+///   (3.9.x) → 1.33–1.35.
+/// - cluster-autoscaler 9.x: the chart has no `kubeVersion`; the image tag, which follows the cluster minor, is what
+///   depends on the version.
+/// - aws-load-balancer-controller 3.5.0: the controller's installation doc, 1.22 and later.
+/// - external-dns 1.21.1 (external-dns 0.21): README "Kubernetes version compatibility", ≥ 0.18 on 1.21 and later.
+/// - external-secrets: docs/introduction/stability-support.md, 0.13 → 1.19–1.31, 0.16 → 1.32, 0.19 → 1.33, 2.6 →
+///   1.34–1.35, 2.8 → 1.35–1.36.
+pub const CHART_SUPPORT: &[Support] = &[
+    support("tigera-operator", "v3.28.5", Some("1.27"), Some("1.30")),
+    support("tigera-operator", "v3.30.7", Some("1.31"), Some("1.33")),
+    support("tigera-operator", "v3.31.7", Some("1.32"), Some("1.35")),
+    support("kyverno", "3.3.9", Some("1.28"), Some("1.31")),
+    support("kyverno", "3.7.2", Some("1.32"), Some("1.35")),
+    support("kyverno", "3.9.0", Some("1.33"), Some("1.35")),
+    support("cluster-autoscaler", "9.59.0", None, None),
+    support("aws-load-balancer-controller", "3.5.0", Some("1.22"), None),
+    support("external-dns", "1.21.1", Some("1.21"), None),
+    support("external-secrets", "0.13.0", Some("1.19"), Some("1.31")),
+    support("external-secrets", "0.16.2", Some("1.32"), Some("1.32")),
+    support("external-secrets", "0.19.2", Some("1.33"), Some("1.33")),
+    support("external-secrets", "2.6.0", Some("1.34"), Some("1.35")),
+    support("external-secrets", "2.8.0", Some("1.35"), Some("1.36")),
+];
+
+/// Pins outside their project's documented range, each with the reason it is pinned anyway (`platform
+/// upgrade-path` flags them too).
+pub const UNDOCUMENTED_PINS: &[(&str, &str, &str)] = &[
+    ("1.36", "tigera-operator", "Calico 3.32 is the line tested on 1.36, but its chart no longer ships the CRDs"),
+    ("1.36", "kyverno", "no Kyverno release documents 1.36 yet; 1.19 is the newest and its CI runs on 1.36"),
+];
+
+/// Whether `chart` is documented to run on Kubernetes `kubernetes`; `None` when the catalog has no range for it.
+pub fn supports(chart: &Chart, kubernetes: &str) -> Option<bool> {
+    let s = CHART_SUPPORT.iter().find(|s| s.chart == chart.chart && s.version == chart.version)?;
+    let k = minor(kubernetes)?;
+    let after_oldest = s.oldest.and_then(minor).is_none_or(|o| o <= k);
+    let before_newest = s.newest.and_then(minor).is_none_or(|n| k <= n);
+    Some(after_oldest && before_newest)
+}
+
+impl ChartVersions {
+    /// Every chart of the row, in install order.
+    pub fn charts(&self) -> [&Chart; 6] {
+        [
+            &self.calico,
+            &self.kyverno,
+            &self.cluster_autoscaler,
+            &self.aws_load_balancer_controller,
+            &self.external_dns,
+            &self.external_secrets,
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,21 +249,37 @@ mod tests {
     }
 
     #[test]
+    fn every_pinned_chart_is_documented_for_its_versions_or_listed_as_undocumented() {
+        for c in CHART_VERSIONS {
+            for chart in c.charts() {
+                let listed = UNDOCUMENTED_PINS.iter().any(|(k, name, _)| *k == c.kubernetes && *name == chart.chart);
+                let documented = supports(chart, c.kubernetes).unwrap_or_else(|| {
+                    panic!("{} {}: no documented range in CHART_SUPPORT", chart.chart, chart.version)
+                });
+                assert_ne!(documented, listed, "{} {} at Kubernetes {}", chart.chart, chart.version, c.kubernetes);
+            }
+        }
+        for s in CHART_SUPPORT {
+            let pinned = CHART_VERSIONS.iter().flat_map(|c| c.charts()).any(|c| c.chart == s.chart && c.version == s.version);
+            assert!(pinned, "CHART_SUPPORT lists {} {}, which nothing pins", s.chart, s.version);
+        }
+    }
+
+    #[test]
+    fn support_ranges_are_inclusive_and_open_where_undocumented() {
+        let kyverno = chart("kyverno", "kyverno", "", "3.3.9");
+        assert_eq!(["1.27", "1.28", "1.31", "1.32"].map(|k| supports(&kyverno, k)), [false, true, true, false].map(Some));
+        assert_eq!(supports(&LOAD_BALANCER_CONTROLLER, "1.99"), Some(true));
+        assert_eq!(supports(&chart("kyverno", "kyverno", "", "9.9.9"), "1.28"), None, "no range recorded");
+    }
+
+    #[test]
     fn release_names_are_distinct() {
         for c in CHART_VERSIONS {
-            let mut names = [
-                c.calico.release,
-                c.kyverno.release,
-                c.cluster_autoscaler.release,
-                c.aws_load_balancer_controller.release,
-                c.external_dns.release,
-                c.external_secrets.release,
-            ];
+            let mut names = c.charts().map(|c| c.release).to_vec();
             names.sort_unstable();
-            let before = names.len();
-            let mut v = names.to_vec();
-            v.dedup();
-            assert_eq!(v.len(), before);
+            names.dedup();
+            assert_eq!(names.len(), c.charts().len());
         }
     }
 }

@@ -3,6 +3,8 @@
 //! After the end of extended support, EKS upgrades a cluster automatically. Every pinned version is listed per
 //! Kubernetes version, with its source, in `docs/versions.md`.
 
+use crate::model::AddonKind;
+
 /// One Kubernetes minor version as EKS offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KubernetesRelease {
@@ -66,6 +68,12 @@ pub fn newest_in_standard_support(today: &str) -> Option<&'static KubernetesRele
     EKS_CALENDAR.iter().rev().find(|r| today <= r.standard_support_end)
 }
 
+/// `(major, minor)` of a version such as `1.28` (or `1.28.5`), for ordering: `1.9` comes before `1.28`.
+pub fn minor(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.trim_start_matches('v').split('.');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// Pinned EKS managed addon versions for one Kubernetes minor version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddonVersions {
@@ -121,6 +129,18 @@ pub const ADDON_VERSIONS: &[AddonVersions] = &[
     addons("1.36", "v1.14.3-eksbuild.3", "v1.36.0-eksbuild.14", EBS_CSI_2026, CLOUDWATCH_2026),
 ];
 
+impl AddonVersions {
+    /// The pinned version of one addon.
+    pub fn of(&self, kind: AddonKind) -> &'static str {
+        match kind {
+            AddonKind::Coredns => self.coredns,
+            AddonKind::KubeProxy => self.kube_proxy,
+            AddonKind::AwsEbsCsiDriver => self.aws_ebs_csi_driver,
+            AddonKind::AmazonCloudwatchObservability => self.amazon_cloudwatch_observability,
+        }
+    }
+}
+
 /// The pinned addon versions of a Kubernetes version.
 pub fn addon_versions(kubernetes: &str) -> Option<&'static AddonVersions> {
     ADDON_VERSIONS.iter().find(|a| a.kubernetes == kubernetes)
@@ -138,12 +158,22 @@ mod tests {
         for a in ADDON_VERSIONS {
             assert!(calendar(a.kubernetes).is_some(), "addon pins for {} outside the calendar", a.kubernetes);
         }
-        let minor = |v: &str| v.split_once('.').and_then(|(_, m)| m.parse::<u32>().ok()).expect("1.M");
-        assert!(EKS_CALENDAR.windows(2).all(|w| minor(w[1].version) == minor(w[0].version) + 1), "no gap");
+        // One entry per minor: `platform upgrade-path` steps through the calendar one entry at a time.
+        let m = |v: &str| minor(v).expect("1.M");
+        assert!(EKS_CALENDAR.windows(2).all(|w| m(w[1].version) == (m(w[0].version).0, m(w[0].version).1 + 1)));
         assert!(EKS_CALENDAR.windows(2).all(|w| w[0].standard_support_end < w[1].standard_support_end));
         assert!(EKS_CALENDAR.iter().all(|r| r.standard_support_end < r.extended_support_end));
         assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.36"));
         assert_eq!(newest_in_standard_support("2028-08-03"), None);
+    }
+
+    #[test]
+    fn minors_order_numerically() {
+        assert_eq!(minor("1.28"), Some((1, 28)));
+        assert_eq!(minor("v1.28.5"), Some((1, 28)));
+        assert!(minor("1.9") < minor("1.28"));
+        assert_eq!(minor("1"), None);
+        assert_eq!(minor("one.two"), None);
     }
 
     #[test]

@@ -28,13 +28,7 @@ pub(crate) fn needs_pod_network(kind: AddonKind) -> bool {
 
 /// The pinned version of an addon for a Kubernetes version.
 pub(crate) fn version(kind: AddonKind, kubernetes: &str) -> &'static str {
-    let v = addon_versions(kubernetes).expect("the checks accept only Kubernetes versions with addon versions");
-    match kind {
-        AddonKind::Coredns => v.coredns,
-        AddonKind::KubeProxy => v.kube_proxy,
-        AddonKind::AwsEbsCsiDriver => v.aws_ebs_csi_driver,
-        AddonKind::AmazonCloudwatchObservability => v.amazon_cloudwatch_observability,
-    }
+    addon_versions(kubernetes).expect("the checks accept only Kubernetes versions with addon versions").of(kind)
 }
 
 /// Node selector and tolerations that place pods on a node group.
