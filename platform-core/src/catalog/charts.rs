@@ -260,7 +260,8 @@ mod tests {
             }
         }
         for s in CHART_SUPPORT {
-            let pinned = CHART_VERSIONS.iter().flat_map(|c| c.charts()).any(|c| c.chart == s.chart && c.version == s.version);
+            let pinned =
+                CHART_VERSIONS.iter().flat_map(|c| c.charts()).any(|c| c.chart == s.chart && c.version == s.version);
             assert!(pinned, "CHART_SUPPORT lists {} {}, which nothing pins", s.chart, s.version);
         }
     }
@@ -268,7 +269,10 @@ mod tests {
     #[test]
     fn support_ranges_are_inclusive_and_open_where_undocumented() {
         let kyverno = chart("kyverno", "kyverno", "", "3.3.9");
-        assert_eq!(["1.27", "1.28", "1.31", "1.32"].map(|k| supports(&kyverno, k)), [false, true, true, false].map(Some));
+        assert_eq!(
+            ["1.27", "1.28", "1.31", "1.32"].map(|k| supports(&kyverno, k)),
+            [false, true, true, false].map(Some)
+        );
         assert_eq!(supports(&LOAD_BALANCER_CONTROLLER, "1.99"), Some(true));
         assert_eq!(supports(&chart("kyverno", "kyverno", "", "9.9.9"), "1.28"), None, "no range recorded");
     }

@@ -552,30 +552,32 @@ mod tests {
         assert_eq!(stages, [Stage::Cluster, Stage::Infra, Stage::Cluster]);
         let [before, infra, after] = &s.order[..] else { unreachable!() };
         assert!(before.command.ends_with("cluster apply -target=helm_release.kyverno"), "{}", before.command);
-        assert!(before
-            .actions
-            .iter()
-            .any(|a| a.starts_with("kyverno 0.0.1 → 3.1.4: 0.0.1 is not documented for 1.29")));
+        let base = CHART_VERSIONS[0];
+        let documented_kyverno = CHART_SUPPORT.iter().find(|s| s.chart == "kyverno").unwrap().version;
+        let kyverno_move = format!("kyverno 0.0.1 → {documented_kyverno}: 0.0.1 is not documented for 1.29");
+        assert!(before.actions.iter().any(|a| a.starts_with(&kyverno_move)), "{before:?}");
         // kyverno depends on Calico in the cluster root, so `-target` moves Calico early too.
-        assert!(before.actions.iter().any(|a| a.starts_with("calico v3.27.4 → v9.9.9: -target applies it")));
+        let calico_move = format!("calico {} → v9.9.9: -target applies it", base.calico.version);
+        assert!(before.actions.iter().any(|a| a.starts_with(&calico_move)), "{before:?}");
         assert!(!after.actions.iter().any(|a| a.starts_with("calico")));
         assert_eq!(infra.actions[0], "control plane 1.28 → 1.29");
         assert!(infra.actions[1].contains("critical (ondemand), general (spot), general (ondemand), batch (spot)"));
         assert!(infra.actions[2].starts_with("managed addon coredns v1.10.1-eksbuild.38 → v1.11.1-eksbuild.1"));
-        assert_eq!(after.actions[0], "external-secrets 0.9.20 → 0.16.2");
-        assert!(after.actions[1].starts_with("cluster-autoscaler image v1.28.5 → v1.29.0: no pinned version"));
+        assert_eq!(after.actions[0], format!("external-secrets {} → 0.16.2", base.external_secrets.version));
+        let image_move =
+            format!("cluster-autoscaler image {} → v1.29.0: no pinned version", base.cluster_autoscaler_image);
+        assert!(after.actions[1].starts_with(&image_move), "{after:?}");
         assert!(after.actions[2].contains("upgrades external-secrets to 0.16.2, which serves both"), "{after:?}");
     }
 
     #[test]
     fn an_api_move_names_the_chart_serving_both_or_re_creates_the_objects() {
         let s = synthetic_step(BOTH, NEW);
-        assert_eq!(s.api_moves[0].served_by, Some("0.9.20"));
+        let current = CHART_VERSIONS[0].external_secrets.version;
+        assert_eq!(s.api_moves[0].served_by, Some(current));
         let last = s.order.last().unwrap().actions.last().unwrap();
-        assert!(
-            last.contains("before this apply re-apply them at example.io/v1 while external-secrets 0.9.20"),
-            "{last}"
-        );
+        let expected = format!("before this apply re-apply them at example.io/v1 while external-secrets {current}");
+        assert!(last.contains(&expected), "{last}");
 
         let s = synthetic_step(OLD, NEW);
         assert_eq!(s.api_moves[0].served_by, None);
