@@ -51,7 +51,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
-    /// Print an estimate of the monthly cost at minimum and maximum node counts (us-east-2 list prices).
+    /// Print an estimate of the monthly cost at minimum and maximum node counts (list prices of the regions the
+    /// price table carries; other regions are refused).
     Cost {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -148,7 +149,7 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             emit(stdout, &if format == GraphFormat::Dot { graph::dot(&topology) } else { graph::mermaid(&topology) })
         }
         Command::Cost { format } => {
-            let estimate = cost::estimate(platform, &today());
+            let estimate = cost::estimate(platform, &today()).map_err(|e| e.to_string())?;
             emit(
                 stdout,
                 &match format {
