@@ -1,5 +1,6 @@
 //! The `platform` command line.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph, upgrade};
 use platform_core::Platform;
 
-use crate::output::write_artifacts;
+use crate::output::{write_artifacts, OutputError};
 
 /// The compile-time checked EKS platform: render it into Terraform JSON and Kubernetes manifests, check it, draw
 /// it, estimate its cost, plan its Kubernetes upgrades.
@@ -32,9 +33,14 @@ pub enum Command {
         /// Terraform roots are rendered (they look ARNs up by name).
         #[arg(long, value_name = "12 DIGITS")]
         account_id: Option<String>,
-        /// Output directory; only the files the renderer owns are replaced.
+        /// Output directory; only the files the renderer owns are replaced (and everything in `manifests/` and
+        /// `terraform/cluster/charts/`, which it owns whole).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Render even into a directory last rendered for another environment suffix, or holding Terraform
+        /// state without a record of a render.
+        #[arg(long)]
+        force: bool,
     },
     /// Run every rule and print the findings; exit 1 when one is an error.
     Check {
@@ -46,7 +52,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
-    /// Print an estimate of the monthly cost at minimum and maximum node counts (us-east-2 list prices).
+    /// Print an estimate of the monthly cost at minimum and maximum node counts (list prices of the regions the
+    /// price table carries; other regions are refused).
     Cost {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -80,43 +87,73 @@ pub enum GraphFormat {
 
 /// Runs the CLI on `platform`; errors are printed as one line on stderr.
 pub fn run(cli: Cli, platform: &Platform) -> ExitCode {
-    match execute(cli, platform) {
+    finish(execute(cli, platform, &mut io::stdout().lock()))
+}
+
+/// Exits as clap would on a usage error (stderr, exit 2) or `--help`/`--version`, except that the help text goes
+/// through [`emit`], so a write error is reported rather than swallowed.
+pub fn usage(error: clap::Error) -> ExitCode {
+    if error.use_stderr() {
+        let _ = error.print();
+        return ExitCode::from(2);
+    }
+    finish(emit(&mut io::stdout().lock(), &error.render().to_string()))
+}
+
+fn finish(result: Result<(), String>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            // Nothing better to do when stderr itself is gone; `eprintln!` would panic.
+            let _ = writeln!(io::stderr(), "error: {message}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
+/// Writes a command's whole output to `stdout`. A closed pipe ends the output quietly and the command keeps its
+/// own exit status, as if the reader had read everything: `platform graph | head -c1` exits 0 and `platform check
+/// | head` still exits 1 on a broken rule (coreutils die of SIGPIPE instead, which `set -o pipefail` reports as
+/// 141). Any other write error fails the command with one line.
+pub fn emit(stdout: &mut impl Write, text: &str) -> Result<(), String> {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("cannot write to standard output: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// Runs one command, its output on `stdout`; the error is the one line to print.
+pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result<(), String> {
     match cli.command {
-        Command::Render { environment_suffix, account_id, out } => {
+        Command::Render { environment_suffix, account_id, out, force } => {
             // `render` validates the suffix and the account id before anything else: one line, nothing written.
             let options = RenderOptions { environment_suffix, account_id };
             let artifacts = render(platform, &options).map_err(|e| e.to_string())?;
-            write_artifacts(&out, &artifacts).map_err(|e| format!("cannot write to `{}`: {e}", out.display()))?;
-            for path in artifacts.files.keys() {
-                println!("{}", out.join(path).display());
+            let warnings =
+                write_artifacts(&out, &artifacts, &options.environment_suffix, force).map_err(|e| match e {
+                    OutputError::Refused(message) => message,
+                    OutputError::Io(e) => format!("cannot write to `{}`: {e}", out.display()),
+                })?;
+            for warning in warnings {
+                let _ = writeln!(io::stderr(), "warning: {warning}");
             }
-            Ok(())
+            let listing: String =
+                artifacts.files.keys().map(|path| format!("{}\n", out.join(path).display())).collect();
+            emit(stdout, &listing)
         }
         Command::Check { format } => {
             let today = today();
             // On stderr: the JSON on stdout stays a list of findings.
             if let Some(warning) = catalog::staleness(&today) {
-                eprintln!("warning: {warning}");
+                let _ = writeln!(io::stderr(), "warning: {warning}");
             }
             let findings = check_platform(platform, &today);
-            match format {
-                Format::Json => println!("{}", to_json(&findings)),
-                Format::Text if findings.0.is_empty() => println!("no findings"),
-                Format::Text => {
-                    for f in &findings.0 {
-                        println!("{}: {f}\n  at: {}", f.severity, f.path);
-                    }
-                }
-            }
+            let text = match format {
+                Format::Json => to_json(&findings),
+                Format::Text if findings.0.is_empty() => "no findings\n".to_owned(),
+                Format::Text => findings.0.iter().map(|f| format!("{}: {f}\n  at: {}\n", f.severity, f.path)).collect(),
+            };
+            emit(stdout, &text)?;
             match findings.errors().count() {
                 0 => Ok(()),
                 n => Err(format!("{n} rule(s) broken")),
@@ -124,32 +161,36 @@ fn execute(cli: Cli, platform: &Platform) -> Result<(), String> {
         }
         Command::Graph { format } => {
             let topology = graph::topology(platform);
-            print!("{}", if format == GraphFormat::Dot { graph::dot(&topology) } else { graph::mermaid(&topology) });
-            Ok(())
+            emit(stdout, &if format == GraphFormat::Dot { graph::dot(&topology) } else { graph::mermaid(&topology) })
         }
         Command::Cost { format } => {
-            let estimate = cost::estimate(platform, &today());
-            match format {
-                Format::Json => println!("{}", to_json(&estimate)),
-                Format::Text => print!("{}", cost::table(&estimate)),
-            }
-            Ok(())
+            let estimate = cost::estimate(platform, &today()).map_err(|e| e.to_string())?;
+            emit(
+                stdout,
+                &match format {
+                    Format::Json => to_json(&estimate),
+                    Format::Text => cost::table(&estimate),
+                },
+            )
         }
         Command::UpgradePath { to, format } => {
             let today = today();
             if let Some(warning) = catalog::staleness(&today) {
-                eprintln!("warning: {warning}");
+                let _ = writeln!(io::stderr(), "warning: {warning}");
             }
             let path = upgrade::upgrade_path(platform, &to, &today)?;
-            match format {
-                Format::Json => println!("{}", to_json(&path)),
-                Format::Text => print!("{}", upgrade::text(&path)),
-            }
-            Ok(())
+            emit(
+                stdout,
+                &match format {
+                    Format::Json => to_json(&path),
+                    Format::Text => upgrade::text(&path),
+                },
+            )
         }
     }
 }
 
+/// Pretty JSON and a final newline.
 fn to_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).expect("reports serialize")
+    serde_json::to_string_pretty(value).expect("reports serialize") + "\n"
 }

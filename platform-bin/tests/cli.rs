@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn platform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")
@@ -106,4 +106,176 @@ fn a_render_without_the_account_id_removes_the_stale_manifests() {
     assert!(dir.path().join("manifests/00-namespaces.yaml").is_file());
     assert!(render("dev", dir.path()).status.success());
     assert!(!dir.path().join("manifests/00-namespaces.yaml").exists());
+}
+
+fn render_forced(suffix: &str, out: &Path) -> Output {
+    platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap(), "--force"])
+}
+
+fn one_error_line(out: &Output) -> String {
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn another_suffix_is_refused_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(render("dev", dir.path()).status.success());
+    let infra = dir.path().join("terraform/infra/main.tf.json");
+    let dev = fs::read(&infra).unwrap();
+
+    let stderr = one_error_line(&render("prod", dir.path()));
+    for part in [dir.path().to_str().unwrap(), "`dev`", "`prod`", "--force"] {
+        assert!(stderr.contains(part), "`{part}` missing: {stderr}");
+    }
+    assert_eq!(fs::read(&infra).unwrap(), dev, "nothing written");
+
+    let forced = render_forced("prod", dir.path());
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_ne!(fs::read(&infra).unwrap(), dev);
+    // Now recorded for prod: prod renders without the flag, dev is refused.
+    assert!(render("prod", dir.path()).status.success());
+    one_error_line(&render("dev", dir.path()));
+}
+
+#[test]
+fn terraform_state_without_a_record_is_refused_unless_forced() {
+    let states: [(&str, bool); 4] = [
+        ("terraform/infra/terraform.tfstate", false),
+        ("terraform/cluster/.terraform", true),
+        ("terraform/infra/terraform.tfstate.backup", false),
+        ("terraform/cluster/terraform.tfstate.d", true),
+    ];
+    for (state, is_dir) in states {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(state);
+        if is_dir {
+            fs::create_dir_all(&path).unwrap();
+        } else {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "{}").unwrap();
+        }
+        let stderr = one_error_line(&render("prod", dir.path()));
+        let root = Path::new(state).parent().unwrap();
+        for part in [dir.path().join(root).to_str().unwrap(), "`prod`", "--force"] {
+            assert!(stderr.contains(part), "{state}: `{part}` missing: {stderr}");
+        }
+        assert!(!dir.path().join("terraform/infra/main.tf.json").exists(), "{state}: nothing written");
+
+        assert!(render_forced("prod", dir.path()).status.success(), "{state}");
+        assert!(path.exists(), "{state} is kept");
+    }
+}
+
+#[test]
+fn rerendering_the_same_suffix_keeps_terraform_state() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(render("dev", dir.path()).status.success());
+    let infra = dir.path().join("terraform/infra");
+    let kept =
+        ["terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl", ".terraform/modules/modules.json"];
+    for file in kept {
+        fs::create_dir_all(infra.join(file).parent().unwrap()).unwrap();
+        fs::write(infra.join(file), "x").unwrap();
+    }
+    let out = render("dev", dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in kept {
+        assert_eq!(fs::read_to_string(infra.join(file)).unwrap(), "x", "{file}");
+    }
+}
+
+#[test]
+fn unknown_terraform_files_in_a_root_are_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(render("dev", dir.path()).status.success());
+    let unknown = ["terraform/infra/extra.tf", "terraform/cluster/old.tf.json"];
+    let known = ["terraform/infra/backend_override.tf.json", "terraform/infra/notes.txt", "extra.tf"];
+    for file in unknown.iter().chain(&known) {
+        fs::write(dir.path().join(file), "{}").unwrap();
+    }
+    let out = render("dev", dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), unknown.len(), "{stderr}");
+    for file in unknown {
+        let line = stderr.lines().find(|l| l.contains(dir.path().join(file).to_str().unwrap()));
+        assert!(line.is_some_and(|l| l.starts_with("warning: ")), "{file} not reported: {stderr}");
+    }
+    for file in unknown.iter().chain(&known) {
+        assert!(dir.path().join(file).is_file(), "{file} is kept");
+    }
+}
+
+#[test]
+fn without_a_record_stale_manifests_are_still_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(render_with_account("111122223333", dir.path()).status.success());
+    fs::remove_file(dir.path().join(".platform-render")).unwrap();
+    let stale =
+        ["manifests/80-removed-tenant.yaml", "manifests/old/x.yaml", "terraform/cluster/charts/gone/Chart.yaml"];
+    for file in stale {
+        fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
+        fs::write(dir.path().join(file), "x").unwrap();
+    }
+    assert!(render_with_account("111122223333", dir.path()).status.success());
+    for file in stale {
+        assert!(!dir.path().join(file).exists(), "{file} is stale");
+    }
+    assert!(!dir.path().join("manifests/old").exists(), "empty folders are removed");
+    assert!(!dir.path().join("terraform/cluster/charts/gone").exists(), "empty folders are removed");
+    assert!(dir.path().join("manifests/00-namespaces.yaml").is_file());
+
+    // Without the account id nothing of `manifests/` is rendered: the folder goes, record or not.
+    fs::remove_file(dir.path().join(".platform-render")).unwrap();
+    assert!(render("dev", dir.path()).status.success());
+    assert!(!dir.path().join("manifests").exists());
+}
+
+/// Every command, as a user would run it; the output sinks below must not make any of them panic.
+const COMMANDS: &[&[&str]] = &[
+    &["check"],
+    &["check", "--format", "json"],
+    &["cost"],
+    &["cost", "--format", "json"],
+    &["graph"],
+    &["graph", "--format", "dot"],
+    &["--help"],
+    &["--version"],
+];
+
+fn platform_to(args: &[&str], stdout: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_platform")).args(args).stdout(stdout).output().expect("the binary runs")
+}
+
+#[test]
+fn a_full_disk_is_one_line_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().to_str().unwrap().to_owned();
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    for args in COMMANDS.iter().copied().chain([&render[..]]) {
+        let out = platform_to(args, Stdio::from(fs::File::create("/dev/full").unwrap()));
+        let stderr = one_error_line(&out);
+        assert!(stderr.starts_with("error: cannot write to standard output: "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().to_str().unwrap().to_owned();
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    for args in COMMANDS.iter().copied().chain([&render[..]]) {
+        // The reader is gone before the first write, as when `head -c1` has already exited.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = platform_to(args, Stdio::from(writer));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(dir.path().join("terraform/infra/main.tf.json").is_file(), "render still writes its files");
 }

@@ -2,7 +2,7 @@
 //! mutations of the customer's platform (random strings in every string field, random numbers in every number
 //! field, random list lengths) fed to `check_platform` and, when the checks pass, to `render`.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use platform_core::model::{Policy, Statement};
 use platform_core::render::{render, RenderOptions};
@@ -220,6 +220,45 @@ proptest! {
         if extra.is_empty() {
             let valid = platform_core::naming::suffix_error(&suffix).is_none();
             prop_assert_eq!(output.status.success(), valid, "{:?}: {}", args, String::from_utf8_lossy(&output.stderr));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the command, a full disk is one line and exit 1, a closed pipe a quiet exit 0: never a panic.
+    #[test]
+    fn output_errors_never_panic(
+        command in prop::sample::select(vec!["check", "cost", "graph", "render", "--help", "--version"]),
+        format in prop::sample::select(vec![None, Some("json"), Some("text"), Some("dot")]),
+        full in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![command.to_owned()];
+        if command == "render" {
+            args.extend(["--environment-suffix".into(), "dev".into(), "--out".into(), dir.path().display().to_string()]);
+        } else if let (Some(format), false) = (format, command.starts_with('-')) {
+            args.extend(["--format".into(), format.into()]);
+        }
+        let stdout = if full {
+            Stdio::from(std::fs::File::create("/dev/full").unwrap())
+        } else {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            Stdio::from(writer)
+        };
+        let output = Command::new(env!("CARGO_BIN_EXE_platform")).args(&args).stdout(stdout).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stderr.starts_with("error: invalid value") {
+            // `--format dot` is only a graph format: a usage error, exit 2, before anything is written.
+            prop_assert_eq!(output.status.code(), Some(2));
+        } else if full {
+            prop_assert_eq!(output.status.code(), Some(1), "{:?}: {}", args, stderr);
+            prop_assert!(stderr.starts_with("error: cannot write to standard output") && stderr.lines().count() == 1, "{:?}: {}", args, stderr);
+        } else {
+            prop_assert_eq!(output.status.code(), Some(0), "{:?}: {}", args, stderr);
+            prop_assert!(stderr.is_empty(), "{:?}: {}", args, stderr);
         }
     }
 }

@@ -112,3 +112,21 @@ fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
         assert_eq!(stages.iter().filter(|s| **s == "infra").count(), 1, "{s}");
     }
 }
+
+#[test]
+fn cost_refuses_a_region_without_prices() {
+    use clap::Parser;
+    use platform_bin::cli::{execute, Cli};
+
+    let mut p = platform_core::sample::customer_platform();
+    p.region = "eu-west-1".into();
+    p.availability_zones = ["a", "b", "c"].iter().map(|z| format!("eu-west-1{z}")).collect();
+    for format in ["text", "json"] {
+        let cli = Cli::try_parse_from(["platform", "cost", "--format", format]).unwrap();
+        let mut stdout = Vec::new();
+        let error = execute(cli, &p, &mut stdout).expect_err("eu-west-1 has no price table");
+        assert_eq!(error.lines().count(), 1, "{error}");
+        assert!(error.contains("`eu-west-1`") && error.contains("us-east-2"), "{error}");
+        assert!(stdout.is_empty(), "no estimate printed");
+    }
+}

@@ -15,7 +15,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| render(black_box(&platform), &options).expect("renders"))
     });
     c.bench_function("graph (mermaid)", |b| b.iter(|| graph::mermaid(&graph::topology(black_box(&platform)))));
-    c.bench_function("cost estimate", |b| b.iter(|| cost::estimate(black_box(&platform), "2026-11-25")));
+    c.bench_function("cost estimate", |b| b.iter(|| cost::estimate(black_box(&platform), "2026-11-25").unwrap()));
 }
 
 criterion_group!(render_benches, benches);

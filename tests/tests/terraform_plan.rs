@@ -69,3 +69,51 @@ fn the_infra_root_plans_every_rendered_resource() {
         let _ = std::fs::write(counts.join("terraform-plan.txt"), summary);
     }
 }
+
+/// The allowlist of the public API endpoint, as `terraform plan` enforces it: whatever opens the endpoint to
+/// the internet is refused by the variable's validation, a narrow public block plans.
+#[test]
+fn the_public_endpoint_allowlist_refuses_the_internet() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let sts = fake_sts::start();
+    let mut over = fake_aws_override(None);
+    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts }]);
+    let over = serde_json::to_vec_pretty(&over).unwrap();
+    let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
+    let work = Workdir::new("plan-allowlist", &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
+    work.init();
+    let plan = |cidrs: &[String]| {
+        let var = format!("public_access_cidrs={}", serde_json::to_string(cidrs).unwrap());
+        work.run(&["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-var", &var])
+    };
+
+    // Each case with a part of the message of the rule that must refuse it.
+    let forty_one: Vec<String> = (0..41).map(|i| format!("198.51.{i}.0/24")).collect();
+    let refused: [(&str, Vec<String>, &str); 6] = [
+        ("the two halves of the internet", vec!["0.0.0.0/1".into(), "128.0.0.0/1".into()], "/16 or narrower"),
+        ("a /8", vec!["203.0.113.0/24".into(), "52.0.0.0/8".into()], "/16 or narrower"),
+        ("41 entries", forty_one, "more than 40 entries"),
+        ("a private network", vec!["10.20.0.0/16".into()], "never reaches the endpoint"),
+        ("loopback", vec!["127.0.0.1/32".into()], "never reaches the endpoint"),
+        ("host bits set", vec!["203.0.113.7/24".into()], "canonical form"),
+    ];
+    // The refusals run side by side: a plan takes seconds, and none of them writes to the working directory.
+    let outputs: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = refused.iter().map(|(_, cidrs, _)| scope.spawn(|| plan(cidrs))).collect();
+        runs.into_iter().map(|run| run.join().expect("terraform ran")).collect()
+    });
+    for ((case, cidrs, rule), out) in refused.iter().zip(outputs) {
+        // Terraform wraps the message to the terminal width.
+        let stderr = String::from_utf8_lossy(&out.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!out.status.success(), "{case}: {cidrs:?} was accepted");
+        assert!(
+            stderr.contains("Invalid value for variable") && stderr.contains(rule),
+            "{case}: not refused by the rule `{rule}`:\n{stderr}"
+        );
+    }
+
+    let out = plan(&["203.0.113.0/24".into(), "192.0.2.8/29".into()]);
+    assert!(out.status.success(), "a /24 and a /29 are refused:\n{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -5,6 +5,10 @@
 //! in 2025 (these prices had not changed in years); not re-read online from here. Spot has no list price: it is
 //! modelled as a fixed fraction of on-demand, an assumption stated in the report.
 
+/// The regions this table prices. `platform cost` refuses any other: EC2, NAT and endpoint prices differ by
+/// region, and a second region's table is only worth carrying from the same dated sources.
+pub const PRICED_REGIONS: &[&str] = &["us-east-2"];
+
 /// The date the table reflects, printed with every estimate.
 pub const PRICES_AS_OF: &str = "2025 list prices";
 /// Hours in the billing month AWS uses for monthly figures.
@@ -12,7 +16,9 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 
 /// EKS cluster, standard support, per hour.
 pub const EKS_STANDARD_PER_HOUR: f64 = 0.10;
-/// EKS cluster on a version in extended support, per hour.
+/// EKS cluster on a version in extended support, per hour, in total: the standard rate plus a $0.50 surcharge
+/// (AWS Containers Blog, "Amazon EKS extended support for Kubernetes versions pricing", 2024: $0.60 per cluster
+/// per hour from the April 2024 billing cycle; standard support unchanged at $0.10).
 pub const EKS_EXTENDED_PER_HOUR: f64 = 0.60;
 /// NAT gateway, per hour (data processing, $0.045/GB, depends on traffic and is not estimated).
 pub const NAT_GATEWAY_PER_HOUR: f64 = 0.045;

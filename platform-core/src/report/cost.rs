@@ -1,7 +1,10 @@
 //! A monthly cost estimate of a platform at its minimum and maximum node counts, from the price table in
 //! [`crate::catalog::prices`]. Counts of NAT gateways, addresses, endpoints, keys and alarms are read off the
 //! rendered infra root, so the estimate prices what would be deployed. Usage-based charges (data processed,
-//! log volume, requests) are listed as not included rather than guessed.
+//! log volume, requests) are listed as not included rather than guessed. Amounts are US dollars rounded to the
+//! cent, line by line; totals are the sums of the rounded lines, so a report adds up.
+
+use std::fmt;
 
 use serde::Serialize;
 
@@ -40,18 +43,44 @@ pub struct Estimate {
     pub not_included: Vec<&'static str>,
 }
 
+/// The platform's region has no price table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpriced {
+    pub region: String,
+}
+
+impl fmt::Display for Unpriced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no prices for region `{}`: the cost estimate carries price tables for {} only",
+            self.region,
+            PRICED_REGIONS.join(", ")
+        )
+    }
+}
+
 fn line(item: impl Into<String>, detail: impl Into<String>, min: f64, max: f64) -> Line {
     Line { item: item.into(), detail: detail.into(), min, max, on_demand_min: min, on_demand_max: max }
+}
+
+/// US dollars to the cent (two decimals in JSON, no float noise such as 109.50000000000001).
+fn cents(amount: f64) -> f64 {
+    (amount * 100.0).round() / 100.0
 }
 
 fn monthly(per_hour: f64) -> f64 {
     per_hour * HOURS_PER_MONTH
 }
 
-/// Estimates a checked platform's monthly cost on `today` (the EKS rate depends on the version's support).
-pub fn estimate(p: &Platform, today: &str) -> Estimate {
+/// Estimates a checked platform's monthly cost on `today` (the EKS rate depends on the version's support);
+/// refuses a region without a price table rather than price it with another region's.
+pub fn estimate(p: &Platform, today: &str) -> Result<Estimate, Unpriced> {
+    if !PRICED_REGIONS.contains(&p.region.as_str()) {
+        return Err(Unpriced { region: p.region.clone() });
+    }
     let infra = crate::render::infra::render(p, &RenderOptions { environment_suffix: "cost".into(), account_id: None });
-    let mut lines = vec![control_plane(p, today)];
+    let mut lines = control_plane(p, today);
     lines.extend(node_groups(p));
     lines.push(volumes(p));
     lines.extend(network(&infra));
@@ -67,8 +96,13 @@ pub fn estimate(p: &Platform, today: &str) -> Estimate {
     let alarm_cost = alarms * ALARM_PER_MONTH;
     lines.push(line("CloudWatch alarms", format!("{alarms} alarms x ${ALARM_PER_MONTH:.2}"), alarm_cost, alarm_cost));
 
-    let sum = |f: fn(&Line) -> f64| lines.iter().map(f).sum::<f64>();
-    Estimate {
+    for l in &mut lines {
+        for amount in [&mut l.min, &mut l.max, &mut l.on_demand_min, &mut l.on_demand_max] {
+            *amount = cents(*amount);
+        }
+    }
+    let sum = |f: fn(&Line) -> f64| cents(lines.iter().map(f).sum::<f64>());
+    Ok(Estimate {
         platform: p.name.clone(),
         region: p.region.clone(),
         prices: PRICES_AS_OF,
@@ -92,19 +126,33 @@ pub fn estimate(p: &Platform, today: &str) -> Estimate {
             "data transfer out of the region, load balancers created by the controller",
             "Firehose ingestion and S3/Glacier storage of the control-plane log archive (depend on log volume)",
         ],
-    }
+    })
 }
 
-/// The EKS cluster: standard or extended support, depending on the version's calendar on `today`.
-fn control_plane(p: &Platform, today: &str) -> Line {
-    let extended = calendar(&p.kubernetes).is_some_and(|r| today > r.standard_support_end);
-    let (support, rate) = if extended {
-        ("extended support", EKS_EXTENDED_PER_HOUR)
-    } else {
-        ("standard support", EKS_STANDARD_PER_HOUR)
-    };
-    let cost = monthly(rate);
-    line("EKS control plane", format!("Kubernetes {} in {support}, ${rate:.2}/h", p.kubernetes), cost, cost)
+/// The EKS cluster at the standard rate and, on a version past standard support on `today`, the extended-support
+/// surcharge: the part of the extended rate above the standard one, the fee the version's age costs.
+fn control_plane(p: &Platform, today: &str) -> Vec<Line> {
+    let standard = monthly(EKS_STANDARD_PER_HOUR);
+    let mut lines = vec![line(
+        "EKS control plane",
+        format!("Kubernetes {}, ${EKS_STANDARD_PER_HOUR:.2}/h", p.kubernetes),
+        standard,
+        standard,
+    )];
+    if calendar(&p.kubernetes).is_some_and(|r| today > r.standard_support_end) {
+        let surcharge = EKS_EXTENDED_PER_HOUR - EKS_STANDARD_PER_HOUR;
+        lines.push(line(
+            "EKS extended support surcharge",
+            format!(
+                "Kubernetes {} is past standard support: ${EKS_EXTENDED_PER_HOUR:.2}/h in all, ${surcharge:.2}/h above \
+                 standard",
+                p.kubernetes
+            ),
+            monthly(surcharge),
+            monthly(surcharge),
+        ));
+    }
+    lines
 }
 
 /// Every EKS managed node group (a mixed DSL group is a spot and an on-demand one) at min and max size.
@@ -217,16 +265,18 @@ mod tests {
 
     #[test]
     fn figures_follow_the_price_table() {
-        let e = estimate(&customer_platform(), "2024-06-01");
+        let e = estimate(&customer_platform(), "2024-06-01").unwrap();
         // 1.28 was in standard support then.
         assert!(close(item(&e, "EKS control plane").max, 0.10 * 730.0));
+        assert!(!e.lines.iter().any(|l| l.item.contains("extended")));
         // critical: 3..6 m5.large on-demand.
         let critical = item(&e, "node group critical (ondemand)");
         assert!(close(critical.min, 3.0 * 0.096 * 730.0) && close(critical.max, 6.0 * 0.096 * 730.0));
         // batch: 0..20 spot over c5/c5a/c6i.large, averaged, at 35%.
         let batch = item(&e, "node group batch (spot)");
         let avg = (0.085 + 0.077 + 0.085) / 3.0;
-        assert!(close(batch.max, 20.0 * avg * 0.35 * 730.0) && close(batch.on_demand_max, 20.0 * avg * 730.0));
+        assert!((batch.max - 20.0 * avg * 0.35 * 730.0).abs() <= 0.005, "to the cent");
+        assert!((batch.on_demand_max - 20.0 * avg * 730.0).abs() <= 0.005);
         // One NAT gateway and one address per AZ.
         assert!(close(item(&e, "NAT gateways").min, 3.0 * (0.045 + 0.005) * 730.0));
         // 12 interface endpoints in 3 AZs.
@@ -239,15 +289,42 @@ mod tests {
     }
 
     #[test]
-    fn extended_support_costs_six_times_more() {
-        let e = estimate(&customer_platform(), "2026-11-25");
-        let cp = item(&e, "EKS control plane");
-        assert!(close(cp.min, 0.60 * 730.0) && cp.detail.contains("extended support"));
+    fn extended_support_is_a_surcharge_above_the_standard_rate() {
+        let e = estimate(&customer_platform(), "2026-11-25").unwrap();
+        assert!(close(item(&e, "EKS control plane").min, 0.10 * 730.0));
+        let surcharge = item(&e, "EKS extended support surcharge");
+        assert!(close(surcharge.min, 0.50 * 730.0) && close(surcharge.max, 365.0), "{surcharge:?}");
+    }
+
+    #[test]
+    fn amounts_are_cents_and_add_up() {
+        let e = estimate(&customer_platform(), "2026-11-25").unwrap();
+        let whole_cents = |x: f64| (x * 100.0 - (x * 100.0).round()).abs() < 1e-6;
+        for l in &e.lines {
+            for x in [l.min, l.max, l.on_demand_min, l.on_demand_max] {
+                assert!(whole_cents(x), "{} {x}", l.item);
+            }
+        }
+        let sum: f64 = e.lines.iter().map(|l| l.max).sum();
+        assert!(whole_cents(e.total_max) && (sum - e.total_max).abs() < 1e-6, "{sum} {}", e.total_max);
+        // serde_json writes the shortest form that reads back: at most two decimals.
+        let json = serde_json::to_value(&e).unwrap();
+        let text = json["lines"][2]["max"].to_string();
+        assert!(text.split('.').nth(1).is_none_or(|d| d.len() <= 2), "{text}");
+    }
+
+    #[test]
+    fn a_region_without_prices_is_refused() {
+        let mut p = customer_platform();
+        p.region = "eu-west-1".into();
+        p.availability_zones = vec!["eu-west-1a".into(), "eu-west-1b".into(), "eu-west-1c".into()];
+        let message = estimate(&p, "2026-11-25").unwrap_err().to_string();
+        assert!(message.contains("`eu-west-1`") && message.contains("us-east-2"), "{message}");
     }
 
     #[test]
     fn the_table_says_it_is_an_estimate() {
-        let t = table(&estimate(&customer_platform(), "2026-11-25"));
+        let t = table(&estimate(&customer_platform(), "2026-11-25").unwrap());
         assert!(t.starts_with("ESTIMATE"));
         assert!(t.contains("saving from spot") && t.contains("not included:"));
     }

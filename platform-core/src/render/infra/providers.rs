@@ -26,6 +26,70 @@ pub(super) fn cost_tags(ctx: &Context) -> BTreeMap<String, String> {
     tags
 }
 
+/// EKS accepts at most 40 public access CIDR blocks per cluster, a quota AWS does not raise (AWS General
+/// Reference, "Amazon EKS endpoints and quotas": "Public endpoint access CIDR ranges per cluster", 40, not
+/// adjustable).
+pub const MAX_PUBLIC_ACCESS_CIDRS: usize = 40;
+
+/// The widest block the allowlist takes: with [`MAX_PUBLIC_ACCESS_CIDRS`] entries of at most 2^16 addresses, the
+/// union stays below 40 × 65,536 = 2,621,440 addresses, under 0.07% of IPv4, however the entries are chosen
+/// (`0.0.0.0/1` + `128.0.0.0/1` is the whole internet in two entries).
+pub const MIN_PUBLIC_ACCESS_PREFIX: u8 = 16;
+
+/// Ranges that are never the source of a connection from the internet, so an entry there is a mistake (a
+/// private network reaches the API through the private endpoint); the EKS User Guide also says the blocks cannot
+/// include reserved addresses (clusters/cluster-endpoint.adoc). From the IANA IPv4 Special-Purpose Address
+/// Registry (RFC 6890), blocks marked not globally reachable, plus multicast and the reserved 240/4. The
+/// documentation ranges (RFC 5737: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24) stay allowed: they are the
+/// placeholders of examples and tests and are not routed, so they open nothing.
+pub const NEVER_INTERNET_SOURCES: &[&str] = &[
+    "0.0.0.0/8",      // "this network"
+    "10.0.0.0/8",     // private (RFC 1918)
+    "100.64.0.0/10",  // shared address space, carrier-grade NAT (RFC 6598)
+    "127.0.0.0/8",    // loopback
+    "169.254.0.0/16", // link-local
+    "172.16.0.0/12",  // private (RFC 1918)
+    "192.168.0.0/16", // private (RFC 1918)
+    "198.18.0.0/15",  // benchmarking (RFC 2544)
+    "224.0.0.0/4",    // multicast
+    "240.0.0.0/4",    // reserved, with the limited broadcast address
+];
+
+/// The validation rules of `public_access_cidrs`, one message each, naming the rule and the fix. Each rule but
+/// the form check passes an entry it cannot read (`try(…, true)`), so a malformed entry gets one message.
+fn public_access_rules() -> serde_json::Value {
+    let all = |condition: &str| expr(&format!("alltrue([for c in var.public_access_cidrs : {condition}])"));
+    let address = |v: &str| format!("split(\"/\", {v})[0]");
+    let prefix = |v: &str| format!("tonumber(split(\"/\", {v})[1])");
+    // Two blocks overlap when their addresses agree on the shorter of the two prefixes.
+    let shorter = format!("min({}, {})", prefix("c"), prefix("s"));
+    let masked = |v: &str| format!("cidrhost(format(\"%s/%d\", {}, {shorter}), 0)", address(v));
+    let special = NEVER_INTERNET_SOURCES.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ");
+    json!([
+        {
+            "condition": expr("length(var.public_access_cidrs) > 0"),
+            "error_message": "public_access_cidrs is empty: give at least one CIDR block, or declare `endpoint: private` to have no public endpoint."
+        },
+        {
+            "condition": expr(&format!("length(var.public_access_cidrs) <= {MAX_PUBLIC_ACCESS_CIDRS}")),
+            "error_message": format!("public_access_cidrs has more than {MAX_PUBLIC_ACCESS_CIDRS} entries, the EKS limit per cluster (not adjustable): merge neighbouring blocks, or reach the API through the private endpoint.")
+        },
+        {
+            // The canonical form: no host bits, no leading zeros, IPv4 only.
+            "condition": all(&format!("try(format(\"%s/%d\", cidrhost(c, 0), {}) == c && can(cidrnetmask(c)), false)", prefix("c"))),
+            "error_message": "public_access_cidrs: every entry must be an IPv4 network in canonical form, such as 203.0.113.0/24 (network address, no host bits or leading zeros)."
+        },
+        {
+            "condition": all(&format!("try({} >= {MIN_PUBLIC_ACCESS_PREFIX}, true)", prefix("c"))),
+            "error_message": format!("public_access_cidrs: every entry must be a /{MIN_PUBLIC_ACCESS_PREFIX} or narrower, so that {MAX_PUBLIC_ACCESS_CIDRS} entries cover under 0.07% of the internet (0.0.0.0/1 and 128.0.0.0/1 would open it all): list the networks that need the API.")
+        },
+        {
+            "condition": all(&format!("alltrue([for s in [{special}] : try({} != {}, true)])", masked("c"), masked("s"))),
+            "error_message": format!("public_access_cidrs: no entry may overlap a range that never reaches the endpoint from the internet ({}): private networks reach the API through the private endpoint; list public source addresses.", NEVER_INTERNET_SOURCES.join(", "))
+        }
+    ])
+}
+
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     doc.terraform("required_version", json!(TERRAFORM_CONSTRAINT));
     doc.terraform(
@@ -39,23 +103,11 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         doc.variable(
             "public_access_cidrs",
             json!({
-                "description": "CIDR blocks allowed to reach the public Kubernetes API endpoint (never 0.0.0.0/0).",
+                "description": "Public IPv4 networks (each /16 or narrower, at most 40) allowed to reach the public \
+                                Kubernetes API endpoint.",
                 "type": "list(string)",
                 "nullable": false,
-                "validation": [
-                    {
-                        "condition": expr("length(var.public_access_cidrs) > 0"),
-                        "error_message": "Give at least one CIDR block; use `endpoint: private` to have no public endpoint."
-                    },
-                    {
-                        "condition": expr("alltrue([for c in var.public_access_cidrs : can(cidrnetmask(c))])"),
-                        "error_message": "Every entry must be an IPv4 CIDR block such as 203.0.113.0/24."
-                    },
-                    {
-                        "condition": expr("!contains(var.public_access_cidrs, \"0.0.0.0/0\")"),
-                        "error_message": "0.0.0.0/0 would open the API endpoint to the internet; list the allowed networks."
-                    }
-                ]
+                "validation": public_access_rules()
             }),
         );
     }
@@ -109,10 +161,15 @@ mod tests {
     }
 
     #[test]
-    fn public_access_cidrs_reject_the_internet() {
+    fn public_access_cidrs_have_one_message_per_rule() {
         let v = rendered();
         let rules = v["variable"]["public_access_cidrs"]["validation"].as_array().unwrap();
-        assert!(rules.iter().any(|r| r["condition"].as_str().unwrap().contains("0.0.0.0/0")));
+        let messages: std::collections::BTreeSet<&str> =
+            rules.iter().map(|r| r["error_message"].as_str().unwrap()).collect();
+        assert_eq!(messages.len(), rules.len(), "each rule has its own message");
+        assert!(messages.iter().all(|m| m.starts_with("public_access_cidrs")), "{messages:?}");
+        let conditions: Vec<&str> = rules.iter().map(|r| r["condition"].as_str().unwrap()).collect();
+        assert!(conditions.iter().any(|c| c.contains("<= 40")) && conditions.iter().any(|c| c.contains(">= 16")));
         assert!(v["variable"]["public_access_cidrs"].get("default").is_none(), "must be given at deploy time");
     }
 }
