@@ -58,6 +58,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the Kubernetes versions the catalog carries pins for (every one renders with a one-token change of
+    /// `kubernetes:`), with their EKS support phase today; the first column alone is the plain list.
+    Versions {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the steps from the declared Kubernetes version to a newer one: per minor version, the pins that
     /// change and the order to apply the two Terraform roots.
     UpgradePath {
@@ -173,6 +179,23 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
                 },
             )
         }
+        Command::Versions { format } => {
+            let today = today();
+            let rows: Vec<VersionRow> = catalog::kubernetes::carried()
+                .map(|r| VersionRow {
+                    version: r.version,
+                    phase: r.phase(&today),
+                    standard_support_end: r.standard_support_end,
+                    extended_support_end: r.extended_support_end,
+                    declared: r.version == platform.kubernetes,
+                })
+                .collect();
+            let text = match format {
+                Format::Json => to_json(&rows),
+                Format::Text => rows.iter().map(VersionRow::line).collect(),
+            };
+            emit(stdout, &text)
+        }
         Command::UpgradePath { to, format } => {
             let today = today();
             if let Some(warning) = catalog::staleness(&today) {
@@ -187,6 +210,30 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
                 },
             )
         }
+    }
+}
+
+/// One carried version as `platform versions` prints it.
+#[derive(Debug, serde::Serialize)]
+struct VersionRow {
+    version: &'static str,
+    phase: catalog::kubernetes::SupportPhase,
+    standard_support_end: &'static str,
+    extended_support_end: &'static str,
+    /// The version the definition declares.
+    declared: bool,
+}
+
+impl VersionRow {
+    fn line(&self) -> String {
+        use catalog::kubernetes::SupportPhase::*;
+        let phase = match self.phase {
+            Standard => format!("standard support until {}", self.standard_support_end),
+            Extended => format!("extended support until {} (surcharge)", self.extended_support_end),
+            Ended => format!("support ended {}: EKS no longer creates it", self.extended_support_end),
+        };
+        let declared = if self.declared { " (declared)" } else { "" };
+        format!("{}\t{phase}{declared}\n", self.version)
     }
 }
 

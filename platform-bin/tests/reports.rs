@@ -130,3 +130,22 @@ fn cost_refuses_a_region_without_prices() {
         assert!(stdout.is_empty(), "no estimate printed");
     }
 }
+
+#[test]
+fn versions_lists_every_carried_version_with_its_phase_and_the_declared_one() {
+    let declared = customer_platform().kubernetes;
+    let text = stdout(&platform(&["versions"]));
+    let first: Vec<&str> = text.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(first, carried().map(|r| r.version).collect::<Vec<_>>(), "{text}");
+    let marked: Vec<&str> = text.lines().filter(|l| l.ends_with(" (declared)")).collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert!(marked[0].starts_with(&format!("{declared}\t")), "{text}");
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&platform(&["versions", "--format", "json"]))).unwrap();
+    let today = platform_core::check::today();
+    for (row, release) in json.as_array().unwrap().iter().zip(carried()) {
+        assert_eq!(row["version"], release.version);
+        assert_eq!(row["phase"], serde_json::to_value(release.phase(&today)).unwrap());
+        assert_eq!(row["declared"], release.version == declared);
+    }
+}

@@ -87,8 +87,10 @@ PY
     status=1
   fi
 done
+# A skip may suppress nothing on a render of another Kubernetes version (CKV_AWS_339 passes on a supported one):
+# scripts/ci/versions.sh sets CHECKOV_STALE_SKIPS=ignore; the customer's render keeps every skip honest.
 for id in ${skip_ids//,/ }; do
-  if [[ -z "${suppressing[$id]:-}" ]]; then
+  if [[ -z "${suppressing[$id]:-}" && ${CHECKOV_STALE_SKIPS:-} != ignore ]]; then
     echo "error: .checkov.yaml skips $id, which fails nowhere any more: remove the skip" >&2
     status=1
   fi

@@ -2,7 +2,9 @@
 //! provider schema (5.100.0, installed on the test machines as a filesystem mirror; see
 //! `platform_tests::terraform` for how it is found).
 
+use platform_core::catalog::kubernetes::carried;
 use platform_tests::artifacts;
+use platform_tests::conformance::render_for;
 use platform_tests::terraform::{skip_or_require_terraform, Workdir};
 
 #[test]
@@ -20,6 +22,30 @@ fn the_infra_root_validates_against_the_real_aws_provider() {
         diagnostics.len(),
         diagnostics.join("\n")
     );
+}
+
+/// The one-token change: the infra root rendered at every carried Kubernetes version validates (one init, the
+/// root swapped per version).
+#[test]
+fn the_infra_root_validates_at_every_carried_version() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let work = Workdir::new("validate-infra-versions", &[]);
+    let mut failures = Vec::new();
+    for (i, release) in carried().enumerate() {
+        let artifacts = render_for(release.version);
+        let main = artifacts.files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
+        std::fs::write(work.dir.join("main.tf.json"), main).expect("write the root");
+        if i == 0 {
+            work.init();
+        }
+        let diagnostics = work.validate();
+        if !diagnostics.is_empty() {
+            failures.push(format!("{}:\n{}", release.version, diagnostics.join("\n")));
+        }
+    }
+    assert!(failures.is_empty(), "terraform validate failed for:\n{}", failures.join("\n"));
 }
 
 /// The same harness fails on a broken root: an unknown attribute and a missing required one are both reported.

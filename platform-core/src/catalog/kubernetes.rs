@@ -16,6 +16,31 @@ pub struct KubernetesRelease {
     pub extended_support_end: &'static str,
 }
 
+/// Where a version stands in EKS support on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportPhase {
+    /// EKS creates and supports clusters of it at the standard rate.
+    Standard,
+    /// Clusters pay the extended-support surcharge; EKS still creates them.
+    Extended,
+    /// EKS no longer creates clusters of it and upgrades existing ones automatically.
+    Ended,
+}
+
+impl KubernetesRelease {
+    /// The support phase on `today` (ISO dates compare as strings; the end dates are the last days of a phase).
+    pub fn phase(&self, today: &str) -> SupportPhase {
+        if today > self.extended_support_end {
+            SupportPhase::Ended
+        } else if today > self.standard_support_end {
+            SupportPhase::Extended
+        } else {
+            SupportPhase::Standard
+        }
+    }
+}
+
 const fn eks(
     version: &'static str,
     standard_support_end: &'static str,
@@ -165,6 +190,15 @@ mod tests {
         assert!(EKS_CALENDAR.iter().all(|r| r.standard_support_end < r.extended_support_end));
         assert_eq!(newest_in_standard_support("2026-11-25").map(|r| r.version), Some("1.36"));
         assert_eq!(newest_in_standard_support("2028-08-03"), None);
+    }
+
+    #[test]
+    fn the_phase_changes_the_day_after_each_end_date() {
+        let r = calendar("1.31").unwrap();
+        assert_eq!(r.phase("2025-11-26"), SupportPhase::Standard);
+        assert_eq!(r.phase("2025-11-27"), SupportPhase::Extended);
+        assert_eq!(r.phase("2026-11-26"), SupportPhase::Extended);
+        assert_eq!(r.phase("2026-11-27"), SupportPhase::Ended);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::values::ticks;
 use super::{at, Finding, Findings, Rule};
-use crate::catalog::kubernetes::{carried, newest_in_standard_support, release};
+use crate::catalog::kubernetes::{carried, newest_in_standard_support, release, SupportPhase};
 use crate::model::{did_you_mean, Platform};
 
 pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
@@ -22,13 +22,10 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
         ));
         return;
     };
-    // ISO dates compare as strings.
-    let (phase, ended) = if today > current.extended_support_end {
-        ("extended support", current.extended_support_end)
-    } else if today > current.standard_support_end {
-        ("standard support", current.standard_support_end)
-    } else {
-        return;
+    let (phase, ended) = match current.phase(today) {
+        SupportPhase::Ended => ("extended support", current.extended_support_end),
+        SupportPhase::Extended => ("standard support", current.standard_support_end),
+        SupportPhase::Standard => return,
     };
     let newer = carried().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
     let help = match (newer, newest_in_standard_support(today)) {

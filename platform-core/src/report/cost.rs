@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::catalog::kubernetes::calendar;
+use crate::catalog::kubernetes::{calendar, SupportPhase};
 use crate::catalog::prices::*;
 use crate::model::Platform;
 use crate::render::infra::nodes::{parts, OS_VOLUME_GIB};
@@ -139,7 +139,7 @@ fn control_plane(p: &Platform, today: &str) -> Vec<Line> {
         standard,
         standard,
     )];
-    if calendar(&p.kubernetes).is_some_and(|r| today > r.standard_support_end) {
+    if calendar(&p.kubernetes).is_some_and(|r| r.phase(today) != SupportPhase::Standard) {
         let surcharge = EKS_EXTENDED_PER_HOUR - EKS_STANDARD_PER_HOUR;
         lines.push(line(
             "EKS extended support surcharge",

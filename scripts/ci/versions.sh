@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The one-token proof: for every Kubernetes version the catalog carries, change the customer's definition to it
+# (`kubernetes: "1.xx"` in platform-bin/src/platform.rs) on a scratch copy of the workspace, build and render
+# that, and run the validators on the render: kubernetes-validate for that version, checkov, and moto
+# deploy/destroy for the oldest and the newest carried version. (Terraform validate and the upstream conformance
+# tests run for every carried version inside `cargo test`.) Writes target/ci/versions/<v>/ and a counts line.
+#
+# Usage: scripts/ci/versions.sh [VERSION ...]   (default: every carried version, `platform versions`)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/ci/lib.sh
+ensure_venv
+base=$CI_OUT/versions
+scratch=$base/workspace
+mkdir -p "$CI_OUT/counts"
+
+if [[ $# -gt 0 ]]; then versions=("$@"); else
+  mapfile -t versions < <(cargo run --locked -q -p platform-bin -- versions | cut -f1)
+fi
+[[ ${#versions[@]} -gt 0 ]] || { echo "error: no carried Kubernetes version listed" >&2; exit 1; }
+oldest=${versions[0]} newest=${versions[-1]}
+
+# The workspace as committed plus the work tree's edits (tracked files only), outside the repository's own
+# target/ so that the copy builds with its own fingerprints but reuses compiled dependencies.
+rm -rf "$scratch" && mkdir -p "$scratch"
+git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$scratch"
+declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
+[[ $(grep -c "$declared" platform-bin/src/platform.rs) -eq 1 ]] ||
+  { echo "error: platform-bin/src/platform.rs must declare the Kubernetes version exactly once" >&2; exit 1; }
+
+for v in "${versions[@]}"; do
+  out=$base/$v
+  rm -rf "$out" && mkdir -p "$out"
+  sed "s/$declared/kubernetes: \"$v\"/" platform-bin/src/platform.rs >"$scratch/platform-bin/src/platform.rs"
+  echo "versions: $v: build and render the definition with kubernetes: \"$v\""
+  CARGO_TARGET_DIR=$PWD/target/versions cargo run --locked -q --manifest-path "$scratch/Cargo.toml" -p platform-bin -- \
+    render --environment-suffix ci --account-id 111122223333 --out "$out/render" >/dev/null
+  rendered=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
+    "$out/render/terraform/infra/main.tf.json")
+  [[ $rendered == "$v" ]] || { echo "error: the one-token change to $v rendered a $rendered cluster" >&2; exit 1; }
+  if [[ $v == "$oldest" || $v == "$newest" ]]; then
+    CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
+  fi
+  CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
+  CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
+done
+echo "versions: ${#versions[@]} carried version(s) rendered from the one-token change and validated (${versions[*]}); moto deploy/destroy on $oldest and $newest" |
+  tee "$CI_OUT/counts/versions.txt"
