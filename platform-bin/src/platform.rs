@@ -43,6 +43,9 @@ pub fn customer_platform() -> Platform {
             log_retention_days: 90,
             // PCI DSS 10.5.1: 12 months of history; CloudWatch keeps 90 days at hand, S3 the rest.
             log_archive_days: 400,
+            // Non-production environments are torn down whole (the requirements: everything destroyable);
+            // every other environment, production among them, retains its archive (rule logging/archive-retention).
+            log_archive_destroyable_in: ["dev", "ci", "test"],
         }
 
         node_group critical {

@@ -26,6 +26,8 @@ pub enum NameKind {
     SecurityGroup,
     /// S3 bucket name: 3–63 characters.
     S3Bucket,
+    /// Kinesis Data Firehose `DeliveryStreamName`: 1–64 characters.
+    FirehoseStream,
     /// Any other tagged `Name`: 255 characters.
     Tag,
 }
@@ -35,7 +37,7 @@ impl NameKind {
         match self {
             NameKind::EksCluster => 100,
             NameKind::NodeGroup => 63,
-            NameKind::IamRole => 64,
+            NameKind::IamRole | NameKind::FirehoseStream => 64,
             NameKind::S3Bucket => 63,
             NameKind::IamPolicy | NameKind::LaunchTemplate => 128,
             NameKind::KmsAlias => 256,
@@ -52,6 +54,7 @@ impl NameKind {
             NameKind::LaunchTemplate => "launch template name",
             NameKind::KmsAlias => "KMS alias",
             NameKind::S3Bucket => "S3 bucket name",
+            NameKind::FirehoseStream => "Firehose stream name",
             NameKind::SecurityGroup => "security group name",
             NameKind::Tag => "Name tag",
         }

@@ -74,6 +74,7 @@ pub fn customer_platform() -> Platform {
             logs: vec![LogType::Audit, LogType::Authenticator, LogType::Scheduler],
             log_retention_days: 90,
             log_archive_days: 400,
+            log_archive_destroyable_in: strings(&["dev", "ci", "test"]),
         },
         encryption: Encryption::default(),
         node_groups: vec![

@@ -1,7 +1,8 @@
 """Asserts, by querying moto_server with boto3, what `terraform apply` created and `destroy` removed.
 
   moto_assert.py applied   ENDPOINT STATE.json   the cluster, node groups, subnets, VPC endpoints, KMS keys
-                                                 (rotation on), log groups (90 days, KMS) and IAM roles exist
+                                                 (rotation on), log groups (90 days, KMS, each subscribed to an
+                                                 archive stream), IAM roles, the archive bucket and streams exist
   moto_assert.py destroyed ENDPOINT STATE.json   none of them is left (KMS keys: pending deletion)
 
 STATE.json is `terraform show -json` taken after apply; it tells which ids and names to look for.
@@ -84,10 +85,17 @@ def applied(endpoint, res):
     streams = firehose.list_delivery_streams()["DeliveryStreamNames"]
     want = [s["name"] for s in res.get("aws_kinesis_firehose_delivery_stream", [])]
     check(want and all(n in streams for n in want), f"delivery streams in moto {streams} != state {want}")
+    # Every audit log group is archived: exactly one subscription filter, into one of the archive streams.
+    arns = {s["arn"] for s in res.get("aws_kinesis_firehose_delivery_stream", [])}
+    for g in groups:
+        filters = logs.describe_subscription_filters(logGroupName=g["name"])["subscriptionFilters"]
+        check(len(filters) == 1 and filters[0]["destinationArn"] in arns,
+              f"log group {g['name']}: subscription filters {[f['destinationArn'] for f in filters]}, "
+              f"want one into {sorted(arns)}")
     return (f"cluster 1, node groups {len(res.get('aws_eks_node_group', []))}, subnets {len(subnets)}, "
             f"VPC endpoints {len(endpoints)}, KMS keys {len(keys)} (rotation on), log groups {len(groups)} "
             f"(90 days, KMS), IAM roles {len(res.get('aws_iam_role', []))}, log archive bucket {len(buckets)} "
-            f"(KMS, lifecycle >= 365 days) and delivery stream {len(want)}")
+            f"(KMS, lifecycle >= 365 days) and delivery streams {len(want)}, each log group subscribed to one")
 
 
 def destroyed(endpoint, res):

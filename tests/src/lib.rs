@@ -134,6 +134,14 @@ pub fn infra() -> Value {
     json("terraform/infra/main.tf.json")
 }
 
+/// The infra root of the customer's platform rendered for another environment `suffix` (rendered on each call).
+pub fn infra_for(suffix: &str) -> Value {
+    let options = RenderOptions { environment_suffix: suffix.to_owned(), account_id: None };
+    let artifacts =
+        render(&platform_core::sample::customer_platform(), &options).expect("the customer platform renders");
+    serde_json::from_slice(&artifacts.files["terraform/infra/main.tf.json"]).expect("the infra root is JSON")
+}
+
 /// All resources of one type in a Terraform JSON document, by name.
 pub fn resources<'a>(doc: &'a Value, resource_type: &str) -> Vec<(&'a String, &'a Value)> {
     doc["resource"][resource_type].as_object().map(|m| m.iter().collect()).unwrap_or_default()

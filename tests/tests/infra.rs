@@ -188,27 +188,57 @@ fn the_control_plane_log_group_exists_before_the_cluster() {
 }
 
 #[test]
-fn control_plane_logs_are_archived_for_a_year_in_an_encrypted_bucket() {
+fn every_audit_log_group_is_archived_for_a_year_in_an_encrypted_bucket() {
     let doc = infra();
-    let filter = resource(&doc, "aws_cloudwatch_log_subscription_filter", "log_archive");
-    assert_eq!(filter["log_group_name"], format!("/aws/eks/eks-fintech-{SUFFIX}/cluster"));
-    assert_eq!(filter["filter_pattern"], "", "every event");
-    assert_eq!(filter["destination_arn"], "${aws_kinesis_firehose_delivery_stream.log_archive.arn}");
-    let stream = resource(&doc, "aws_kinesis_firehose_delivery_stream", "log_archive");
-    let s3 = &stream["extended_s3_configuration"];
-    assert_eq!(s3["bucket_arn"], "${aws_s3_bucket.log_archive.arn}");
-    assert_eq!(s3["kms_key_arn"], "${aws_kms_key.logs.arn}");
-    assert_eq!(stream["server_side_encryption"]["enabled"], true);
     let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
     assert_eq!(
         bucket["bucket"],
         format!("s3-fintech-log-archive-${{data.aws_caller_identity.current.account_id}}-{SUFFIX}")
     );
+    // PCI DSS 10.5.1 is about every audit log: each log group the platform writes reaches the archive, through a
+    // subscription of every event into a stream of its own that writes under a prefix of its own.
+    let groups = resources(&doc, "aws_cloudwatch_log_group");
+    assert!(groups.len() >= 3, "control plane, flow logs, sessions: {groups:?}");
+    let filters = resources(&doc, "aws_cloudwatch_log_subscription_filter");
+    let role_policy = resource(&doc, "aws_iam_role_policy", "log_archive_subscription");
+    let may_put = policy_statements(&doc, role_policy["policy"].as_str().unwrap());
+    let mut prefixes = Vec::new();
+    for (name, group) in &groups {
+        // The filter names the group by reference or by its literal name.
+        let names = [format!("${{aws_cloudwatch_log_group.{name}.name}}"), group["name"].as_str().unwrap().to_owned()];
+        let subscribed: Vec<&Value> = filters
+            .iter()
+            .map(|(_, f)| *f)
+            .filter(|f| names.iter().any(|n| f["log_group_name"] == n.as_str()))
+            .collect();
+        assert_eq!(subscribed.len(), 1, "log group `{name}` is not archived (exactly one filter)");
+        let filter = subscribed[0];
+        assert_eq!(filter["filter_pattern"], "", "every event of `{name}`");
+        let destination = filter["destination_arn"].as_str().unwrap();
+        let stream_name = destination
+            .strip_prefix("${aws_kinesis_firehose_delivery_stream.")
+            .and_then(|d| d.strip_suffix(".arn}"))
+            .unwrap_or_else(|| panic!("`{name}` is not subscribed to a Firehose stream: {filter}"));
+        let stream = resource(&doc, "aws_kinesis_firehose_delivery_stream", stream_name);
+        let s3 = &stream["extended_s3_configuration"];
+        assert_eq!(s3["bucket_arn"], "${aws_s3_bucket.log_archive.arn}");
+        assert_eq!(s3["kms_key_arn"], "${aws_kms_key.logs.arn}");
+        assert_eq!(stream["server_side_encryption"]["enabled"], true);
+        prefixes.push(s3["prefix"].as_str().expect("a prefix").to_owned());
+        assert!(
+            may_put.iter().any(|s| strs(&s["resources"]).contains(&destination)),
+            "the subscription role may not put into `{stream_name}`"
+        );
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    assert_eq!(prefixes.len(), groups.len(), "one prefix per source: {prefixes:?}");
     let sse = resource(&doc, "aws_s3_bucket_server_side_encryption_configuration", "log_archive");
     let default = &sse["rule"][0]["apply_server_side_encryption_by_default"];
     assert_eq!(default["sse_algorithm"], "aws:kms");
     assert_eq!(default["kms_master_key_id"], "${aws_kms_key.logs.arn}");
     let lifecycle = &resource(&doc, "aws_s3_bucket_lifecycle_configuration", "log_archive")["rule"][0];
+    assert_eq!(lifecycle["filter"], serde_json::json!({}), "every prefix");
     assert_eq!(lifecycle["expiration"]["days"], 400, "PCI DSS 10.5.1: at least 12 months");
     assert_eq!(lifecycle["transition"][0]["storage_class"], "GLACIER");
     let block = resource(&doc, "aws_s3_bucket_public_access_block", "log_archive");
@@ -222,6 +252,53 @@ fn control_plane_logs_are_archived_for_a_year_in_an_encrypted_bucket() {
     let tls = &doc["data"]["aws_iam_policy_document"]["log_archive_bucket"]["statement"][0];
     assert_eq!(tls["effect"], "Deny");
     assert_eq!(tls["condition"][0]["variable"], "aws:SecureTransport");
+}
+
+/// The actions the archive's bucket policy denies every principal unconditionally.
+fn archive_denies(doc: &Value) -> Vec<String> {
+    let policy = resource(doc, "aws_s3_bucket_policy", "log_archive");
+    policy_statements(doc, policy["policy"].as_str().unwrap())
+        .iter()
+        .filter(|s| s["effect"] == "Deny" && s["condition"].is_null())
+        .filter(|s| s["principals"][0]["identifiers"] == serde_json::json!(["*"]))
+        .flat_map(|s| strs(&s["actions"]).into_iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn production_retains_and_protects_its_log_archive() {
+    // `prod` is not a declared non-production environment (rule logging/archive-retention forbids it).
+    let doc = platform_tests::infra_for("prod");
+    let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
+    assert_eq!(bucket["force_destroy"], false, "Terraform may not empty the archive");
+    assert_eq!(bucket["lifecycle"]["prevent_destroy"], true);
+    // Archived objects are readable only while the logs key exists.
+    assert_eq!(resource(&doc, "aws_kms_key", "logs")["lifecycle"]["prevent_destroy"], true);
+    // PCI DSS 10.3.2: no principal deletes an archived log or hides it behind a delete marker.
+    let denies = archive_denies(&doc);
+    for action in ["s3:DeleteObject", "s3:DeleteObjectVersion"] {
+        assert!(denies.iter().any(|d| d == action), "{action} is not denied: {denies:?}");
+    }
+    // Only lifecycle expiry removes logs: no role of the platform is allowed to delete from the archive.
+    for (name, policy) in resources(&doc, "aws_iam_role_policy") {
+        for s in policy_statements(&doc, policy["policy"].as_str().unwrap()) {
+            let deletes = strs(&s["actions"]).iter().any(|a| a.starts_with("s3:Delete") || *a == "s3:*");
+            let archive = strs(&s["resources"]).iter().any(|r| *r == "*" || r.contains("aws_s3_bucket.log_archive"));
+            assert!(!(deletes && archive), "role policy `{name}` may delete archived logs: {s}");
+        }
+    }
+}
+
+#[test]
+fn declared_non_production_environments_destroy_their_archive_whole() {
+    let declared = platform_core::sample::customer_platform().cluster.log_archive_destroyable_in;
+    assert!(declared.iter().any(|e| e == SUFFIX), "the tests render a declared non-production environment");
+    let doc = infra();
+    let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
+    assert_eq!(bucket["force_destroy"], true);
+    assert!(bucket["lifecycle"].is_null() && resource(&doc, "aws_kms_key", "logs")["lifecycle"].is_null());
+    // force_destroy deletes every object version: a Deny on deletion would make `terraform destroy` fail.
+    assert_eq!(archive_denies(&doc), Vec::<String>::new());
 }
 
 #[test]

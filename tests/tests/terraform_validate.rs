@@ -3,9 +3,21 @@
 //! `platform_tests::terraform` for how it is found).
 
 use platform_core::catalog::kubernetes::carried;
-use platform_tests::artifacts;
 use platform_tests::conformance::render_for;
 use platform_tests::terraform::{skip_or_require_terraform, Workdir};
+use platform_tests::{artifacts, infra_for};
+
+fn assert_validates(name: &str, main: &[u8]) {
+    let work = Workdir::new(name, &[("main.tf.json", main)]);
+    work.init();
+    let diagnostics = work.validate();
+    assert!(
+        diagnostics.is_empty(),
+        "terraform validate ({name}): {} diagnostic(s):\n{}",
+        diagnostics.len(),
+        diagnostics.join("\n")
+    );
+}
 
 #[test]
 fn the_infra_root_validates_against_the_real_aws_provider() {
@@ -13,15 +25,16 @@ fn the_infra_root_validates_against_the_real_aws_provider() {
         return;
     }
     let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
-    let work = Workdir::new("validate-infra", &[("main.tf.json", main)]);
-    work.init();
-    let diagnostics = work.validate();
-    assert!(
-        diagnostics.is_empty(),
-        "terraform validate: {} diagnostic(s):\n{}",
-        diagnostics.len(),
-        diagnostics.join("\n")
-    );
+    assert_validates("validate-infra", main);
+}
+
+/// A production environment renders the retained log archive (`prevent_destroy`, the deny statements).
+#[test]
+fn the_retained_archive_of_production_validates_too() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    assert_validates("validate-infra-prod", &serde_json::to_vec(&infra_for("prod")).expect("JSON serializes"));
 }
 
 /// The one-token change: the infra root rendered at every carried Kubernetes version validates (one init, the

@@ -3,11 +3,13 @@
 use super::values::ticks;
 use super::{at, Finding, Findings, Rule};
 use crate::model::{LogType, Platform};
+use crate::naming::suffix_error;
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_encryption(p, out);
     check_log_retention(p, out);
     check_log_archive(p, out);
+    check_archive_retention(p, out);
     check_control_plane_logs(p, out);
 }
 
@@ -70,7 +72,8 @@ fn check_log_retention(p: &Platform, out: &mut Findings) {
 }
 
 /// `logging/archive`: PCI DSS v4.0 10.5.1 keeps audit log history for at least 12 months, the latest three
-/// immediately available: CloudWatch holds the latest `log_retention_days`, the S3 archive the year. Days are
+/// immediately available: CloudWatch holds the latest `log_retention_days`, the S3 archive the year (control
+/// plane, VPC flow logs and Session Manager transcripts alike). Days are
 /// counted by S3 lifecycle, which expires objects after any whole number of days.
 fn check_log_archive(p: &Platform, out: &mut Findings) {
     let days = p.cluster.log_archive_days;
@@ -81,9 +84,45 @@ fn check_log_archive(p: &Platform, out: &mut Findings) {
         Rule::LogArchive,
         at("cluster").key("log_archive_days"),
         days.to_string(),
-        format!("control-plane logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
+        format!("audit logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
         "write `log_archive_days: 400` (or remove the line: 400 is the default)",
     ));
+}
+
+/// Environment suffixes that name production: equal to or starting with one of these.
+const PRODUCTION_PREFIXES: &[&str] = &["prod", "prd", "live"];
+
+/// `logging/archive-retention`: the log archive is retained (its bucket and the logs key are never destroyed by
+/// Terraform, and no one may delete an archived object) unless an environment is listed in
+/// `log_archive_destroyable_in`. The requirements ask that everything be destroyable, which holds for
+/// non-production environments; a production environment holds cardholder data, so PCI DSS 10.5.1 (12 months of
+/// audit log history) wins there. An entry must be an environment suffix the CLI accepts (else it never
+/// matches) and must not name production: `prod`, `prd`, `live`, or a suffix starting with one of them.
+fn check_archive_retention(p: &Platform, out: &mut Findings) {
+    for (i, env) in p.cluster.log_archive_destroyable_in.iter().enumerate() {
+        let path = at("cluster").key("log_archive_destroyable_in").index(i);
+        if let Some(why) = suffix_error(env) {
+            out.push(Finding::error(
+                Rule::ArchiveRetention,
+                path,
+                env,
+                format!("`{env}` can never match an environment: {why}"),
+                "list environment suffixes as `platform render --environment-suffix` takes them, e.g. `\"dev\"`",
+            ));
+        } else if let Some(prefix) = PRODUCTION_PREFIXES.iter().find(|pre| env.starts_with(*pre)) {
+            out.push(Finding::error(
+                Rule::ArchiveRetention,
+                path,
+                env,
+                format!(
+                    "`{env}` names a production environment{}, whose audit logs PCI DSS 10.5.1 keeps for 12 \
+                     months: its log archive may not be destroyable",
+                    if env == prefix { String::new() } else { format!(" (it starts with `{prefix}`)") }
+                ),
+                format!("remove `\"{env}\"` from `log_archive_destroyable_in` (production retains its archive)"),
+            ));
+        }
+    }
 }
 
 /// The control-plane logs the requirements name (requirement 1: audit, authenticator and scheduler).
@@ -163,6 +202,21 @@ mod tests {
         let f = run(&p);
         let e = expect(&f, Rule::LogArchive, "cluster.log_archive_days", "archived 90 days");
         assert!(e.message.contains("10.5.1"));
+    }
+
+    #[test]
+    fn only_non_production_archives_are_destroyable() {
+        let mut p = sample();
+        p.cluster.log_archive_destroyable_in = vec!["dev".into(), "ci".into(), "preprod".into()];
+        assert!(run(&p).of(Rule::ArchiveRetention).is_empty());
+        p.cluster.log_archive_destroyable_in = vec!["dev".into(), "prod".into(), "prd2".into(), "Dev".into()];
+        let f = run(&p);
+        let e =
+            expect(&f, Rule::ArchiveRetention, "cluster.log_archive_destroyable_in[1]", "`prod` names a production");
+        assert!(e.message.contains("10.5.1") && e.help.starts_with("remove `\"prod\"`"), "{e:?}");
+        expect(&f, Rule::ArchiveRetention, "cluster.log_archive_destroyable_in[2]", "starts with `prd`");
+        expect(&f, Rule::ArchiveRetention, "cluster.log_archive_destroyable_in[3]", "can never match");
+        assert_eq!(f.of(Rule::ArchiveRetention).len(), 3, "{f}");
     }
 
     #[test]

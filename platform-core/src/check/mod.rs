@@ -213,6 +213,7 @@ mod tests {
         case(Rule::EncryptionRequired, t, &|p| p.encryption.ebs = false);
         case(Rule::LogRetention, t, &|p| p.cluster.log_retention_days = 30);
         case(Rule::LogArchive, t, &|p| p.cluster.log_archive_days = 0);
+        case(Rule::ArchiveRetention, t, &|p| p.cluster.log_archive_destroyable_in.push("prod".into()));
         case(Rule::ControlPlaneLogs, t, &|p| p.cluster.logs.retain(|l| *l != LogType::Audit));
         case(Rule::UnknownNodeGroup, t, &|p| p.tenants[0].node_groups[0] = "critcal".into());
         case(Rule::TenantPodSecurity, t, &|p| p.tenants[0].pod_security = PodSecurity::Privileged);

@@ -89,8 +89,9 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
         (at("name"), NameKind::EksCluster, names.cluster()),
         (at("name"), NameKind::IamRole, names.iam_role("cluster")),
         (at("name"), NameKind::IamRole, names.iam_role("node")),
-        // The longest role and the bucket of the log archive; an account id is 12 digits.
+        // The longest role, stream and the bucket of the log archive; an account id is 12 digits.
         (at("name"), NameKind::IamRole, names.iam_role("log-archive-subscription")),
+        (at("name"), NameKind::FirehoseStream, names.name("firehose", "log-archive-flow-logs")),
         (at("name"), NameKind::S3Bucket, names.s3_bucket("log-archive", "123456789012")),
     ];
     for (i, g) in p.node_groups.iter().enumerate().filter(|(_, g)| is_name(&g.name)) {

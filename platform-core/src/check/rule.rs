@@ -86,8 +86,10 @@ rules! {
     EncryptionRequired = "encryption/required",
     /// Log retention is at least 90 days and a value CloudWatch Logs accepts.
     LogRetention = "logging/retention",
-    /// Control-plane logs are archived at least 365 days (PCI DSS 10.5.1: 12 months of history).
+    /// Audit logs are archived at least 365 days (PCI DSS 10.5.1: 12 months of history).
     LogArchive = "logging/archive",
+    /// Only non-production environments may declare a destroyable log archive (PCI DSS 10.5.1).
+    ArchiveRetention = "logging/archive-retention",
     /// Control-plane logs include audit, authenticator and scheduler.
     ControlPlaneLogs = "logging/control-plane-logs",
     // --- tenancy ---

@@ -100,7 +100,18 @@ model_struct! {
         /// Control-plane log types sent to CloudWatch Logs.
         pub logs: Vec<LogType>,
         pub log_retention_days: u32,
+        /// Days the S3 log archive keeps every audit log (control plane, VPC flow logs, Session Manager).
         pub log_archive_days: u32,
+        /// Environment suffixes whose log archive `terraform destroy` may empty and delete (non-production only,
+        /// rule `logging/archive-retention`); every other environment retains it.
+        pub log_archive_destroyable_in: Vec<String>,
+    }
+}
+
+impl Cluster {
+    /// Whether environment `suffix` declared its log archive destroyable; every other environment retains it.
+    pub fn archive_destroyable(&self, suffix: &str) -> bool {
+        self.log_archive_destroyable_in.iter().any(|e| e == suffix)
     }
 }
 

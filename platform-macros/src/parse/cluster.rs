@@ -1,4 +1,4 @@
-//! `cluster { endpoint, logs, log_retention_days }`
+//! `cluster { endpoint, logs, log_retention_days, log_archive_days, log_archive_destroyable_in }`
 
 use platform_core::check::FieldPath;
 use platform_core::model::Cluster;
@@ -11,14 +11,15 @@ use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["endpoint", "logs", "log_retention_days", "log_archive_days"];
+const KEYS: &[&str] = &["endpoint", "logs", "log_retention_days", "log_archive_days", "log_archive_destroyable_in"];
 const REQUIRED: &[&str] = &["endpoint", "logs", "log_retention_days"];
 
 /// Control-plane logs are archived this long when `log_archive_days` is not written: PCI DSS 10.5.1 asks for
 /// 12 months of history; 400 days leaves a margin for the yearly audit.
 const DEFAULT_ARCHIVE_DAYS: u32 = 400;
 
-/// After the `cluster` keyword: `{ … }`. `log_archive_days` defaults to 400.
+/// After the `cluster` keyword: `{ … }`. `log_archive_days` defaults to 400; `log_archive_destroyable_in` to no
+/// environment (every environment retains its archive).
 pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Result<Option<Cluster>> {
     let path = FieldPath::root().key("cluster");
     cx.record(&path, Loc::span(keyword.span()));
@@ -27,6 +28,7 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Resu
     let mut keys = Keys::new("`cluster`", KEYS);
     let (mut endpoint, mut logs, mut log_retention_days) = (None, None, None);
     let mut log_archive_days = Some(DEFAULT_ARCHIVE_DAYS);
+    let mut log_archive_destroyable_in = Some(Vec::new());
     fields(cx, &content, &mut keys, |key, input| {
         let p = path.key(key);
         match key {
@@ -34,6 +36,7 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Resu
             "logs" => logs = Some(value::keyword_list(cx, input, &p)?),
             "log_retention_days" => log_retention_days = Some(value::integer(cx, input, &p)?),
             "log_archive_days" => log_archive_days = Some(value::integer(cx, input, &p)?),
+            "log_archive_destroyable_in" => log_archive_destroyable_in = Some(value::string_list(cx, input, &p)?),
             _ => unreachable!("key `{key}` is in KEYS"),
         }
         Ok(())
@@ -45,6 +48,7 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Resu
             logs: logs?,
             log_retention_days: log_retention_days?,
             log_archive_days: log_archive_days?,
+            log_archive_destroyable_in: log_archive_destroyable_in?,
         })
     })())
 }

@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::{archive, refs, Context};
 use crate::naming::label;
 use crate::render::terraform::{Document, Ref};
 
@@ -25,16 +25,18 @@ const USE_KEY: &[&str] = &["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:
 fn key(ctx: &Context, doc: &mut Document, at: &Ref, component: &str, description: &str, statements: Vec<Statement>) {
     let name = at.name();
     let policy = iam::policy_document(doc, &format!("kms_{name}"), &statements);
-    let key = doc.resource_at(
-        at,
-        json!({
-            "description": description,
-            "enable_key_rotation": ctx.platform.encryption.key_rotation,
-            "deletion_window_in_days": DELETION_WINDOW_DAYS,
-            "policy": policy.attr("json"),
-            "tags": { "Name": ctx.names.name("kms", component) },
-        }),
-    );
+    let mut body = json!({
+        "description": description,
+        "enable_key_rotation": ctx.platform.encryption.key_rotation,
+        "deletion_window_in_days": DELETION_WINDOW_DAYS,
+        "policy": policy.attr("json"),
+        "tags": { "Name": ctx.names.name("kms", component) },
+    });
+    if *at == refs::logs_key() {
+        // The log archive is encrypted with it: a retained archive needs the key to outlive the platform.
+        archive::protect(ctx, &mut body);
+    }
+    let key = doc.resource_at(at, body);
     doc.resource(
         "aws_kms_alias",
         name,

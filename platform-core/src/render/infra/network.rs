@@ -265,9 +265,8 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
 
 fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
     let n = &ctx.names;
-    let group = doc.resource(
-        "aws_cloudwatch_log_group",
-        "flow_logs",
+    let group = doc.resource_at(
+        &refs::flow_log_group(),
         json!({
             "name": format!("/aws/vpc/flow-logs/{}", n.name("vpc", "")),
             "retention_in_days": ctx.platform.cluster.log_retention_days,

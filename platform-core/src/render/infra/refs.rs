@@ -110,6 +110,11 @@ pub fn tenant_secrets_policy(tenant: &str) -> Ref {
     Ref::resource("aws_iam_policy", &format!("secrets_{}", ident(&label(tenant))))
 }
 
+/// The KMS-encrypted log group VPC flow logs are delivered to.
+pub fn flow_log_group() -> Ref {
+    Ref::resource("aws_cloudwatch_log_group", "flow_logs")
+}
+
 /// The KMS-encrypted log group SSM Session Manager writes session transcripts to.
 pub fn session_log_group() -> Ref {
     Ref::resource("aws_cloudwatch_log_group", "ssm_sessions")
