@@ -110,12 +110,19 @@ fn calico(ctx: &Context, v: &ChartVersions) -> Release {
 }
 
 fn kyverno(ctx: &Context, v: &ChartVersions) -> Release {
-    // `webhookServer.port` becomes `--webhookServerPort` (charts 3.3.9, 3.7.2, 3.9.0; absent before 3.2.0).
+    // `webhookServer.port` becomes `--webhookServerPort` (charts 3.3.9, 3.7.2, 3.9.0; absent before 3.2.0). The
+    // health endpoints are served on the same port, but the chart's probes default to 9443 in `values.yaml`: on the
+    // host network that is the load balancer controller's webhook, so they follow the port (Helm merges the rest
+    // of each probe from the chart's defaults).
+    let probe = json!({ "httpGet": { "port": ports::KYVERNO_WEBHOOK } });
     let values = json!({
         "admissionController": placed(ctx, json!({
             "replicas": 3,
             "hostNetwork": true,
             "webhookServer": { "port": ports::KYVERNO_WEBHOOK },
+            "startupProbe": probe,
+            "livenessProbe": probe,
+            "readinessProbe": probe,
         })),
         "backgroundController": placed(ctx, json!({})),
         "reportsController": placed(ctx, json!({})),
