@@ -462,6 +462,38 @@ fn azure_ad_is_the_oidc_identity_provider() {
     assert_eq!(idp["username_prefix"], "aad:");
 }
 
+/// Azure AD users get in with the kubeconfig output: its exec plugin asks Entra ID for an ID token of exactly the
+/// issuer and client id the cluster's identity provider config validates.
+#[test]
+fn azure_ad_users_get_a_kubeconfig_for_the_declared_issuer_and_client() {
+    let doc = infra();
+    let idp = &resource(&doc, "aws_eks_identity_provider_config", "azure_ad")["oidc"];
+    assert_eq!(doc["output"]["kubeconfig_azure_ad"]["value"], "${yamlencode(local.kubeconfig_azure_ad)}");
+    let config = &doc["locals"]["kubeconfig_azure_ad"];
+    assert_eq!((config["apiVersion"].as_str(), config["kind"].as_str()), (Some("v1"), Some("Config")));
+    let cluster = &config["clusters"][0];
+    assert_eq!(cluster["cluster"]["server"], "${aws_eks_cluster.main.endpoint}");
+    assert_eq!(
+        cluster["cluster"]["certificate-authority-data"],
+        "${aws_eks_cluster.main.certificate_authority[0].data}"
+    );
+    let user = &config["users"][0];
+    let exec = &user["user"]["exec"];
+    assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert_eq!(exec["command"], "kubectl");
+    let args = strs(&exec["args"]);
+    assert_eq!(args[..2], ["oidc-login", "get-token"]);
+    assert!(args.contains(&format!("--oidc-issuer-url={}", idp["issuer_url"].as_str().unwrap()).as_str()), "{args:?}");
+    assert!(args.contains(&format!("--oidc-client-id={}", idp["client_id"].as_str().unwrap()).as_str()), "{args:?}");
+    assert_eq!(idp["username_claim"], "email");
+    assert!(args.contains(&"--oidc-extra-scope=email"), "Entra ID puts `email` in the ID token only with the scope");
+    assert!(!args.iter().any(|a| a.contains("secret")), "public client: no secret");
+    let context = &config["contexts"][0];
+    assert_eq!(context["context"]["cluster"], cluster["name"]);
+    assert_eq!(context["context"]["user"], user["name"]);
+    assert_eq!(config["current-context"], context["name"]);
+}
+
 #[test]
 fn ssm_sessions_are_logged_encrypted_and_time_out() {
     let doc = infra();

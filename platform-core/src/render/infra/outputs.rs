@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use super::{addons, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
-use crate::render::terraform::{local, Document, Ref};
+use super::{addons, identity, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
+use crate::render::terraform::{expr, local, Document, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
     doc.output(name, json!({ "description": description, "value": value }));
@@ -35,6 +35,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "oidc_issuer_host",
         "OIDC issuer without https:// (IRSA condition key prefix)",
         json!(local(ISSUER_HOST_LOCAL)),
+    );
+    identity::kubeconfig(ctx, doc);
+    output(
+        doc,
+        identity::KUBECONFIG,
+        "kubeconfig for Azure AD users (kubectl oidc-login); no secret in it",
+        json!(expr(&format!("yamlencode(local.{})", identity::KUBECONFIG))),
     );
     output(doc, "node_role_arn", "IAM role of the worker nodes", json!(refs::node_role().attr("arn")));
     let irsa: serde_json::Map<String, serde_json::Value> =
