@@ -395,30 +395,81 @@ fn external_dns_changes_only_declared_zones() {
     }
 }
 
+/// Tenants are kept apart by IAM: each tenant's SecretStores assume a role of its own, trusted only for the
+/// tenant's `secret-store` service account and allowed only the tenant's prefix, key and cross-account roles.
 #[test]
-fn external_secrets_reads_only_tenant_prefixes_and_keys() {
+fn each_tenant_reads_secrets_through_a_role_of_its_own() {
     let doc = infra();
-    let attached: Vec<&str> = resources(&doc, "aws_iam_role_policy_attachment")
-        .into_iter()
-        .filter(|(_, a)| a["role"] == "${aws_iam_role.irsa_external_secrets.name}")
-        .map(|(_, a)| a["policy_arn"].as_str().unwrap())
-        .collect();
-    assert_eq!(attached.len(), 3);
-    for tenant in ["payments", "reconciliation", "api"] {
-        let policy = resource(&doc, "aws_iam_policy", &format!("secrets_{tenant}"));
-        assert_eq!(policy["name"], format!("policy-fintech-secrets-{tenant}-{SUFFIX}"));
+    let platform = platform_core::sample::customer_platform();
+    let key = |t: &platform_core::model::Tenant| format!("secrets_{}", t.name.replace('-', "_"));
+    assert!(platform.tenants.len() >= 2, "isolation needs two tenants to be proved");
+    for t in &platform.tenants {
+        let ns = t.name.replace('_', "-");
+        let role = resource(&doc, "aws_iam_role", &key(t));
+        assert_eq!(role["name"], format!("role-fintech-secrets-{ns}-{SUFFIX}"));
+        let trust_doc = role["assume_role_policy"].as_str().unwrap();
+        let trust = policy_statements(&doc, trust_doc);
+        assert_eq!(trust.len(), 1, "{ns}: one trust statement");
+        assert_eq!(strs(&trust[0]["actions"]), ["sts:AssumeRoleWithWebIdentity"]);
+        assert_eq!(strs(&trust[0]["principals"][0]["identifiers"]), ["${aws_iam_openid_connect_provider.cluster.arn}"]);
+        assert_eq!(conditions(&trust[0], "StringEquals", ":sub"), [format!("system:serviceaccount:{ns}:secret-store")]);
+        assert_eq!(conditions(&trust[0], "StringEquals", ":aud"), ["sts.amazonaws.com"]);
+
+        let policy = resource(&doc, "aws_iam_role_policy", &key(t));
+        assert_eq!(policy["role"], format!("${{aws_iam_role.{}.id}}", key(t)));
         let statements = policy_statements(&doc, policy["policy"].as_str().unwrap());
-        let read = statements.iter().find(|s| s["sid"] == "ReadTenantSecrets").unwrap();
-        let resources = strs(&read["resources"]);
-        assert_eq!(resources.len(), 1);
-        assert!(resources[0].ends_with(&format!(":secret:{tenant}/*")), "{resources:?}");
-        let decrypt = statements.iter().find(|s| s["sid"] == "DecryptWithTenantKey").unwrap();
-        assert_eq!(strs(&decrypt["resources"]), [format!("${{aws_kms_key.tenant_{tenant}.arn}}")]);
+        let mut granted: Vec<&str> = statements.iter().flat_map(|s| strs(&s["resources"])).collect();
+        granted.sort_unstable();
+        let mut own = vec![format!("${{aws_kms_key.tenant_{}.arn}}", key(t).trim_start_matches("secrets_"))];
+        own.extend(t.cross_account_roles.iter().cloned());
+        let prefix = granted.iter().find(|r| r.contains(":secret:")).expect("a secrets statement");
+        assert!(prefix.ends_with(&format!(":secret:{}*", t.secret_prefix)), "{ns}: {prefix}");
+        own.push((*prefix).to_owned());
+        own.sort_unstable();
+        assert_eq!(granted, own, "{ns}: resources beyond its prefix, key and cross-account roles");
+        let read = statements.iter().find(|s| strs(&s["resources"]).contains(prefix)).unwrap();
+        assert_eq!(strs(&read["actions"]), ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+
+        // Nothing of another tenant anywhere in its documents.
+        let text = format!("{}{}", serde_json::to_string(trust).unwrap(), serde_json::to_string(statements).unwrap());
+        for other in platform.tenants.iter().filter(|o| o.name != t.name) {
+            let other_ns = other.name.replace('_', "-");
+            let foreign = [
+                format!(":secret:{}", other.secret_prefix),
+                format!("tenant_{}.", key(other).trim_start_matches("secrets_")),
+                format!("system:serviceaccount:{other_ns}:"),
+            ];
+            for f in foreign.iter().chain(&other.cross_account_roles) {
+                assert!(!text.contains(f.as_str()), "{ns}'s role mentions `{f}` of tenant {other_ns}");
+            }
+        }
     }
-    let payments = resource(&doc, "aws_iam_policy", "secrets_payments");
-    let statements = policy_statements(&doc, payments["policy"].as_str().unwrap());
-    let assume = statements.iter().find(|s| s["sid"] == "AssumeCrossAccountReaders").unwrap();
-    assert_eq!(strs(&assume["resources"]), ["arn:aws:iam::111122223333:role/payments-secrets-reader"]);
+    let payments = platform.tenants.iter().find(|t| !t.cross_account_roles.is_empty()).expect("a cross-account tenant");
+    let statements =
+        policy_statements(&doc, resource(&doc, "aws_iam_role_policy", &key(payments))["policy"].as_str().unwrap());
+    let assume = statements.iter().find(|s| strs(&s["actions"]) == ["sts:AssumeRole"]).unwrap();
+    assert_eq!(strs(&assume["resources"]), payments.cross_account_roles);
+}
+
+/// The controller's own role reads no secret: no policy of any role but the tenants' grants Secrets Manager.
+#[test]
+fn the_external_secrets_controller_role_reads_nothing() {
+    let doc = infra();
+    let controller = "aws_iam_role.irsa_external_secrets";
+    for ty in ["aws_iam_role_policy", "aws_iam_role_policy_attachment"] {
+        for (name, p) in resources(&doc, ty) {
+            assert!(
+                !p["role"].as_str().unwrap().starts_with(&format!("${{{controller}.")),
+                "{ty}.{name} on the controller"
+            );
+        }
+    }
+    for (name, p) in resources(&doc, "aws_iam_role_policy") {
+        let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+        let reads = statements.iter().flat_map(|s| strs(&s["actions"])).any(|a| a.starts_with("secretsmanager:"));
+        assert_eq!(reads, name.starts_with("secrets_"), "{name}: Secrets Manager access outside a tenant role");
+    }
+    assert!(resources(&doc, "aws_iam_policy").is_empty(), "no standalone policy left to attach to the controller");
 }
 
 #[test]
@@ -560,6 +611,8 @@ fn outputs_expose_what_the_cluster_stage_needs() {
     }
     assert_eq!(outputs["irsa_role_arns"]["value"].as_object().unwrap().len(), 6);
     assert_eq!(outputs["tenant_key_arns"]["value"].as_object().unwrap().len(), 3);
+    let roles = outputs["tenant_secret_role_arns"]["value"].as_object().unwrap();
+    assert_eq!(roles["payments"], "${aws_iam_role.secrets_payments.arn}");
 }
 
 #[test]

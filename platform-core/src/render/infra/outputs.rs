@@ -59,6 +59,14 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let prefixes: serde_json::Map<String, serde_json::Value> =
         p.tenants.iter().map(|t| (t.name.clone(), json!(secrets::prefix_arn(ctx, &t.secret_prefix)))).collect();
     output(doc, "tenant_secret_arn_patterns", "Secrets Manager ARN pattern each tenant reads", json!(prefixes));
+    let roles: serde_json::Map<String, serde_json::Value> =
+        p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_secrets_role(&t.name).attr("arn")))).collect();
+    output(
+        doc,
+        "tenant_secret_role_arns",
+        "IAM role of each tenant's SecretStores (cross-account reader roles trust this one)",
+        json!(roles),
+    );
     output(
         doc,
         "alarm_topic_arn",
