@@ -7,6 +7,10 @@
 /// Longest environment suffix the CLI accepts; compile-time name-length checks assume a suffix this long.
 pub const MAX_SUFFIX_LEN: usize = 8;
 
+/// The service account in every tenant namespace that the tenant's SecretStores name (`auth.jwt`): annotated with
+/// the tenant's secrets role, which trusts only `system:serviceaccount:<tenant>:secret-store`.
+pub const TENANT_SECRETS_SERVICE_ACCOUNT: &str = "secret-store";
+
 /// A kind of AWS name, with the service's length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -95,6 +99,12 @@ pub fn suffix_error(suffix: &str) -> Option<String> {
     }
 }
 
+/// The name component of a tenant's secrets role and policy: `secrets-<tenant>`. An IRSA binding named
+/// `secrets_<tenant>` would get the same names (the `naming/duplicate` rule refuses it).
+pub fn tenant_secrets_component(tenant: &str) -> String {
+    format!("secrets-{}", label(tenant))
+}
+
 /// Makes every name of one platform in one environment.
 #[derive(Debug, Clone, Copy)]
 pub struct Names<'a> {
@@ -142,6 +152,16 @@ impl<'a> Names<'a> {
         self.name("policy", component)
     }
 
+    /// The IAM role of one tenant's SecretStores: `role-<platform>-secrets-<tenant>-<suffix>`.
+    pub fn tenant_secrets_role(&self, tenant: &str) -> String {
+        self.iam_role(&tenant_secrets_component(tenant))
+    }
+
+    /// The inline policy of that role.
+    pub fn tenant_secrets_policy(&self, tenant: &str) -> String {
+        self.iam_policy(&tenant_secrets_component(tenant))
+    }
+
     /// An S3 bucket: bucket names are global, so the account id (a Terraform expression at render time) comes
     /// before the suffix: `s3-<platform>-<component>-<account>-<suffix>`.
     pub fn s3_bucket(&self, component: &str, account: &str) -> String {
@@ -165,6 +185,8 @@ mod tests {
         assert_eq!(n.node_group("general", "spot"), "nodegroup-fintech-general-spot-dev");
         assert_eq!(n.iam_role("external_dns"), "role-fintech-external-dns-dev");
         assert_eq!(n.kms_alias("payments"), "alias/kms-fintech-payments-dev");
+        assert_eq!(n.tenant_secrets_role("cards_eu"), "role-fintech-secrets-cards-eu-dev");
+        assert_eq!(n.tenant_secrets_role("cards_eu"), n.iam_role("secrets_cards_eu"), "why naming/duplicate checks it");
     }
 
     #[test]

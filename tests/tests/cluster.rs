@@ -44,7 +44,7 @@ fn aws_objects_are_looked_up_by_their_deterministic_names() {
     assert_eq!(doc["data"]["aws_eks_cluster"]["main"]["name"], format!("eks-fintech-{SUFFIX}"));
     assert_eq!(doc["data"]["aws_vpc"]["main"]["tags"]["Name"], format!("vpc-fintech-{SUFFIX}"));
     let roles = data_sources(&doc, "aws_iam_role");
-    assert_eq!(roles.len(), 6);
+    assert_eq!(roles.len(), 6 + TENANTS.len(), "the IRSA roles and the tenants' secrets roles");
     assert_eq!(doc["data"]["aws_iam_role"]["irsa_external_dns"]["name"], format!("role-fintech-external-dns-{SUFFIX}"));
     for t in TENANTS {
         assert_eq!(
@@ -359,13 +359,66 @@ fn a_secret_store_per_tenant_and_per_cross_account_role() {
         assert_eq!(s["apiVersion"], "external-secrets.io/v1beta1");
         assert_eq!(s["spec"]["provider"]["aws"]["service"], "SecretsManager");
         assert_eq!(s["spec"]["provider"]["aws"]["region"], "us-east-2");
-        assert!(s["spec"]["provider"]["aws"].get("auth").is_none(), "the controller's IRSA credentials");
+        // The tenant's own role, through its service account (external-secrets `auth.jwt`).
+        assert_eq!(
+            s["spec"]["provider"]["aws"]["auth"],
+            json!({ "jwt": { "serviceAccountRef": { "name": "secret-store" } } })
+        );
     }
     let payments: Vec<&Value> = stores.iter().filter(|s| s["metadata"]["namespace"] == "payments").collect();
     assert_eq!(payments.len(), 2);
     assert!(payments
         .iter()
         .any(|s| s["spec"]["provider"]["aws"]["role"] == "arn:aws:iam::111122223333:role/payments-secrets-reader"));
+}
+
+/// Each tenant namespace has the service account its stores name, annotated with the tenant's secrets role (the
+/// role the infra root creates under that name, which trusts exactly this account).
+#[test]
+fn each_tenant_store_account_carries_the_tenant_role() {
+    let doc = cluster();
+    let infra = platform_tests::infra();
+    let accounts = terraform_kind(&doc, "ServiceAccount");
+    for t in TENANTS {
+        let sa = accounts.iter().find(|a| a["metadata"]["namespace"] == t && a["metadata"]["name"] == "secret-store");
+        let sa = sa.unwrap_or_else(|| panic!("no secret-store account in {t}"));
+        assert_eq!(
+            sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+            format!("${{data.aws_iam_role.secrets_{t}.arn}}")
+        );
+        let role = resource(&infra, "aws_iam_role", &format!("secrets_{t}"));
+        assert_eq!(doc["data"]["aws_iam_role"][format!("secrets_{t}")]["name"], role["name"]);
+        let trust = platform_tests::policy_statements(&infra, role["assume_role_policy"].as_str().unwrap());
+        let sub = trust[0]["condition"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["variable"].as_str().unwrap().ends_with(":sub"));
+        assert_eq!(sub.unwrap()["values"], json!([format!("system:serviceaccount:{t}:secret-store")]));
+    }
+}
+
+/// The tenant policy keeps stores on the tenant's account and the account on the tenant's role.
+#[test]
+fn tenant_policies_keep_stores_on_the_tenant_role() {
+    let objects = chart_objects();
+    for t in TENANTS {
+        let policy = objects.iter().find(|o| o["metadata"]["name"] == format!("tenant-{t}")).unwrap();
+        let rules = policy["spec"]["rules"].as_array().unwrap();
+        let rule = |n: &str| rules.iter().find(|r| r["name"] == n).unwrap_or_else(|| panic!("{t}: no rule {n}"));
+        let aws = &rule("secret-stores-use-the-tenant-role")["validate"]["pattern"]["spec"]["provider"]["aws"];
+        assert_eq!(aws["auth"]["jwt"]["serviceAccountRef"]["name"], "secret-store");
+        assert_eq!(aws["auth"]["X(secretRef)"], "null");
+        assert_eq!(aws["auth"]["jwt"]["serviceAccountRef"]["X(namespace)"], "null");
+        let account = rule("secret-store-account-keeps-the-tenant-role");
+        assert_eq!(strs(&account["match"]["any"][0]["resources"]["names"]), ["secret-store"]);
+        assert_eq!(
+            account["validate"]["pattern"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+            format!("arn:*:iam::*:role/role-fintech-secrets-{t}-{SUFFIX}")
+        );
+        let secrets = &rule("secrets-under-tenant-prefix")["validate"]["pattern"]["spec"];
+        assert_eq!(secrets["=(secretStoreRef)"]["=(kind)"], "SecretStore", "{t}: no ClusterSecretStore");
+    }
 }
 
 #[test]

@@ -472,30 +472,81 @@ fn external_dns_changes_only_declared_zones() {
     }
 }
 
+/// Tenants are kept apart by IAM: each tenant's SecretStores assume a role of its own, trusted only for the
+/// tenant's `secret-store` service account and allowed only the tenant's prefix, key and cross-account roles.
 #[test]
-fn external_secrets_reads_only_tenant_prefixes_and_keys() {
+fn each_tenant_reads_secrets_through_a_role_of_its_own() {
     let doc = infra();
-    let attached: Vec<&str> = resources(&doc, "aws_iam_role_policy_attachment")
-        .into_iter()
-        .filter(|(_, a)| a["role"] == "${aws_iam_role.irsa_external_secrets.name}")
-        .map(|(_, a)| a["policy_arn"].as_str().unwrap())
-        .collect();
-    assert_eq!(attached.len(), 3);
-    for tenant in ["payments", "reconciliation", "api"] {
-        let policy = resource(&doc, "aws_iam_policy", &format!("secrets_{tenant}"));
-        assert_eq!(policy["name"], format!("policy-fintech-secrets-{tenant}-{SUFFIX}"));
+    let platform = platform_core::sample::customer_platform();
+    let key = |t: &platform_core::model::Tenant| format!("secrets_{}", t.name.replace('-', "_"));
+    assert!(platform.tenants.len() >= 2, "isolation needs two tenants to be proved");
+    for t in &platform.tenants {
+        let ns = t.name.replace('_', "-");
+        let role = resource(&doc, "aws_iam_role", &key(t));
+        assert_eq!(role["name"], format!("role-fintech-secrets-{ns}-{SUFFIX}"));
+        let trust_doc = role["assume_role_policy"].as_str().unwrap();
+        let trust = policy_statements(&doc, trust_doc);
+        assert_eq!(trust.len(), 1, "{ns}: one trust statement");
+        assert_eq!(strs(&trust[0]["actions"]), ["sts:AssumeRoleWithWebIdentity"]);
+        assert_eq!(strs(&trust[0]["principals"][0]["identifiers"]), ["${aws_iam_openid_connect_provider.cluster.arn}"]);
+        assert_eq!(conditions(&trust[0], "StringEquals", ":sub"), [format!("system:serviceaccount:{ns}:secret-store")]);
+        assert_eq!(conditions(&trust[0], "StringEquals", ":aud"), ["sts.amazonaws.com"]);
+
+        let policy = resource(&doc, "aws_iam_role_policy", &key(t));
+        assert_eq!(policy["role"], format!("${{aws_iam_role.{}.id}}", key(t)));
         let statements = policy_statements(&doc, policy["policy"].as_str().unwrap());
-        let read = statements.iter().find(|s| s["sid"] == "ReadTenantSecrets").unwrap();
-        let resources = strs(&read["resources"]);
-        assert_eq!(resources.len(), 1);
-        assert!(resources[0].ends_with(&format!(":secret:{tenant}/*")), "{resources:?}");
-        let decrypt = statements.iter().find(|s| s["sid"] == "DecryptWithTenantKey").unwrap();
-        assert_eq!(strs(&decrypt["resources"]), [format!("${{aws_kms_key.tenant_{tenant}.arn}}")]);
+        let mut granted: Vec<&str> = statements.iter().flat_map(|s| strs(&s["resources"])).collect();
+        granted.sort_unstable();
+        let mut own = vec![format!("${{aws_kms_key.tenant_{}.arn}}", key(t).trim_start_matches("secrets_"))];
+        own.extend(t.cross_account_roles.iter().cloned());
+        let prefix = granted.iter().find(|r| r.contains(":secret:")).expect("a secrets statement");
+        assert!(prefix.ends_with(&format!(":secret:{}*", t.secret_prefix)), "{ns}: {prefix}");
+        own.push((*prefix).to_owned());
+        own.sort_unstable();
+        assert_eq!(granted, own, "{ns}: resources beyond its prefix, key and cross-account roles");
+        let read = statements.iter().find(|s| strs(&s["resources"]).contains(prefix)).unwrap();
+        assert_eq!(strs(&read["actions"]), ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+
+        // Nothing of another tenant anywhere in its documents.
+        let text = format!("{}{}", serde_json::to_string(trust).unwrap(), serde_json::to_string(statements).unwrap());
+        for other in platform.tenants.iter().filter(|o| o.name != t.name) {
+            let other_ns = other.name.replace('_', "-");
+            let foreign = [
+                format!(":secret:{}", other.secret_prefix),
+                format!("tenant_{}.", key(other).trim_start_matches("secrets_")),
+                format!("system:serviceaccount:{other_ns}:"),
+            ];
+            for f in foreign.iter().chain(&other.cross_account_roles) {
+                assert!(!text.contains(f.as_str()), "{ns}'s role mentions `{f}` of tenant {other_ns}");
+            }
+        }
     }
-    let payments = resource(&doc, "aws_iam_policy", "secrets_payments");
-    let statements = policy_statements(&doc, payments["policy"].as_str().unwrap());
-    let assume = statements.iter().find(|s| s["sid"] == "AssumeCrossAccountReaders").unwrap();
-    assert_eq!(strs(&assume["resources"]), ["arn:aws:iam::111122223333:role/payments-secrets-reader"]);
+    let payments = platform.tenants.iter().find(|t| !t.cross_account_roles.is_empty()).expect("a cross-account tenant");
+    let statements =
+        policy_statements(&doc, resource(&doc, "aws_iam_role_policy", &key(payments))["policy"].as_str().unwrap());
+    let assume = statements.iter().find(|s| strs(&s["actions"]) == ["sts:AssumeRole"]).unwrap();
+    assert_eq!(strs(&assume["resources"]), payments.cross_account_roles);
+}
+
+/// The controller's own role reads no secret: no policy of any role but the tenants' grants Secrets Manager.
+#[test]
+fn the_external_secrets_controller_role_reads_nothing() {
+    let doc = infra();
+    let controller = "aws_iam_role.irsa_external_secrets";
+    for ty in ["aws_iam_role_policy", "aws_iam_role_policy_attachment"] {
+        for (name, p) in resources(&doc, ty) {
+            assert!(
+                !p["role"].as_str().unwrap().starts_with(&format!("${{{controller}.")),
+                "{ty}.{name} on the controller"
+            );
+        }
+    }
+    for (name, p) in resources(&doc, "aws_iam_role_policy") {
+        let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+        let reads = statements.iter().flat_map(|s| strs(&s["actions"])).any(|a| a.starts_with("secretsmanager:"));
+        assert_eq!(reads, name.starts_with("secrets_"), "{name}: Secrets Manager access outside a tenant role");
+    }
+    assert!(resources(&doc, "aws_iam_policy").is_empty(), "no standalone policy left to attach to the controller");
 }
 
 #[test]
@@ -537,6 +588,38 @@ fn azure_ad_is_the_oidc_identity_provider() {
     assert_eq!(idp["client_id"], "3e5a7b9d-1f2c-4d4e-9f6a-8b0c2d4e6f89");
     assert_eq!(idp["groups_claim"], "groups");
     assert_eq!(idp["username_prefix"], "aad:");
+}
+
+/// Azure AD users get in with the kubeconfig output: its exec plugin asks Entra ID for an ID token of exactly the
+/// issuer and client id the cluster's identity provider config validates.
+#[test]
+fn azure_ad_users_get_a_kubeconfig_for_the_declared_issuer_and_client() {
+    let doc = infra();
+    let idp = &resource(&doc, "aws_eks_identity_provider_config", "azure_ad")["oidc"];
+    assert_eq!(doc["output"]["kubeconfig_azure_ad"]["value"], "${yamlencode(local.kubeconfig_azure_ad)}");
+    let config = &doc["locals"]["kubeconfig_azure_ad"];
+    assert_eq!((config["apiVersion"].as_str(), config["kind"].as_str()), (Some("v1"), Some("Config")));
+    let cluster = &config["clusters"][0];
+    assert_eq!(cluster["cluster"]["server"], "${aws_eks_cluster.main.endpoint}");
+    assert_eq!(
+        cluster["cluster"]["certificate-authority-data"],
+        "${aws_eks_cluster.main.certificate_authority[0].data}"
+    );
+    let user = &config["users"][0];
+    let exec = &user["user"]["exec"];
+    assert_eq!(exec["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert_eq!(exec["command"], "kubectl");
+    let args = strs(&exec["args"]);
+    assert_eq!(args[..2], ["oidc-login", "get-token"]);
+    assert!(args.contains(&format!("--oidc-issuer-url={}", idp["issuer_url"].as_str().unwrap()).as_str()), "{args:?}");
+    assert!(args.contains(&format!("--oidc-client-id={}", idp["client_id"].as_str().unwrap()).as_str()), "{args:?}");
+    assert_eq!(idp["username_claim"], "email");
+    assert!(args.contains(&"--oidc-extra-scope=email"), "Entra ID puts `email` in the ID token only with the scope");
+    assert!(!args.iter().any(|a| a.contains("secret")), "public client: no secret");
+    let context = &config["contexts"][0];
+    assert_eq!(context["context"]["cluster"], cluster["name"]);
+    assert_eq!(context["context"]["user"], user["name"]);
+    assert_eq!(config["current-context"], context["name"]);
 }
 
 #[test]
@@ -605,6 +688,8 @@ fn outputs_expose_what_the_cluster_stage_needs() {
     }
     assert_eq!(outputs["irsa_role_arns"]["value"].as_object().unwrap().len(), 6);
     assert_eq!(outputs["tenant_key_arns"]["value"].as_object().unwrap().len(), 3);
+    let roles = outputs["tenant_secret_role_arns"]["value"].as_object().unwrap();
+    assert_eq!(roles["payments"], "${aws_iam_role.secrets_payments.arn}");
 }
 
 #[test]

@@ -242,8 +242,18 @@ fn service_accounts_carry_the_irsa_roles() {
         let role = resource(&infra, "aws_iam_role", &format!("irsa_{}", binding.replace('-', "_")));
         assert_eq!(role["name"], format!("role-fintech-{binding}-{SUFFIX}"));
     }
-    // Every binding's service account comes from a chart or an EKS addon: no plain ServiceAccount objects.
-    assert!(manifest_kind("ServiceAccount").is_empty());
+    // Every binding's service account comes from a chart or an EKS addon; the plain ServiceAccounts are the
+    // tenants' `secret-store` accounts, on their secrets roles.
+    let accounts = manifest_kind("ServiceAccount");
+    assert_eq!(accounts.len(), TENANTS.len());
+    for sa in accounts {
+        assert_eq!(sa["metadata"]["name"], "secret-store");
+        let ns = sa["metadata"]["namespace"].as_str().unwrap();
+        assert_eq!(
+            sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+            format!("arn:aws:iam::{ACCOUNT_ID}:role/role-fintech-secrets-{ns}-{SUFFIX}")
+        );
+    }
 }
 
 #[test]

@@ -12,18 +12,24 @@ use platform_tests::terraform::{
 use platform_tests::{artifacts, fake_sts, infra};
 use serde_json::Value;
 
-#[test]
-fn the_infra_root_plans_every_rendered_resource() {
-    if skip_or_require_terraform() {
-        return;
-    }
+/// A working copy of the infra root with fake credentials and the fake STS, initialised.
+fn infra_workdir(name: &str) -> Workdir {
     let sts = fake_sts::start();
     let mut over = fake_aws_override(None);
     over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts }]);
     let over = serde_json::to_vec_pretty(&over).unwrap();
     let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
-    let work = Workdir::new("plan-infra", &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
+    let work = Workdir::new(name, &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
     work.init();
+    work
+}
+
+#[test]
+fn the_infra_root_plans_every_rendered_resource() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let work = infra_workdir("plan-infra");
     work.run_ok(&[
         "plan",
         "-input=false",
@@ -32,9 +38,10 @@ fn the_infra_root_plans_every_rendered_resource() {
         "-refresh=false",
         "-var",
         "public_access_cidrs=[\"203.0.113.0/24\"]",
-        // One break-glass role, so the `for_each` access entries plan one instance each.
+        // One break-glass role (with a path, which access entries accept), so the `for_each` access entries plan
+        // one instance each.
         "-var",
-        "cluster_admin_role_arns=[\"arn:aws:iam::123456789012:role/break-glass\"]",
+        "cluster_admin_role_arns=[\"arn:aws:iam::123456789012:role/ops/break-glass\"]",
         "-out=plan.bin",
     ]);
     let show = work.run_ok(&["show", "-json", "plan.bin"]);
@@ -77,16 +84,11 @@ fn the_public_endpoint_allowlist_refuses_the_internet() {
     if skip_or_require_terraform() {
         return;
     }
-    let sts = fake_sts::start();
-    let mut over = fake_aws_override(None);
-    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts }]);
-    let over = serde_json::to_vec_pretty(&over).unwrap();
-    let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
-    let work = Workdir::new("plan-allowlist", &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
-    work.init();
+    let work = infra_workdir("plan-allowlist");
     let plan = |cidrs: &[String]| {
         let var = format!("public_access_cidrs={}", serde_json::to_string(cidrs).unwrap());
-        work.run(&["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-var", &var])
+        let admins = "cluster_admin_role_arns=[\"arn:aws:iam::111122223333:role/platform-admin\"]";
+        work.run(&["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-var", &var, "-var", admins])
     };
 
     // Each case with a part of the message of the rule that must refuse it.
@@ -116,4 +118,44 @@ fn the_public_endpoint_allowlist_refuses_the_internet() {
 
     let out = plan(&["203.0.113.0/24".into(), "192.0.2.8/29".into()]);
     assert!(out.status.success(), "a /24 and a /29 are refused:\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Nobody is locked out: the cluster grants its creator nothing, so a plan without admin roles, or with ones EKS
+/// access entries cannot take, stops with one message saying what to pass (a role ARN with a path plans: see
+/// the test above).
+#[test]
+fn the_infra_root_refuses_to_plan_without_usable_admin_roles() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let work = infra_workdir("plan-admin-roles");
+    let plan = |admins: Option<&str>| {
+        let mut args = vec!["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"];
+        args.extend(["-var", "public_access_cidrs=[\"203.0.113.0/24\"]"]);
+        let var = admins.map(|a| format!("cluster_admin_role_arns={a}"));
+        if let Some(var) = &var {
+            args.extend(["-var", var.as_str()]);
+        }
+        let out = work.run(&args);
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let refused = [
+        (None, "No value for required variable"),
+        (Some("[]"), "Give at least one IAM role ARN"),
+        (Some("[\"arn:aws:sts::123456789012:assumed-role/platform-admin/alice\"]"), "pass the role ARN"),
+        (Some("[\"arn:aws:iam::123456789012:user/alice\"]"), "must be an IAM role ARN"),
+        (
+            Some("[\"arn:aws:iam::123456789012:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\"]"),
+            "Service-linked",
+        ),
+    ];
+    for (admins, message) in refused {
+        let (ok, output) = plan(admins);
+        assert!(!ok, "plan with cluster_admin_role_arns = {admins:?} succeeded");
+        assert!(output.contains(message), "plan with {admins:?} does not say `{message}`:\n{output}");
+        assert_eq!(output.matches("Invalid value for variable").count(), usize::from(admins.is_some()), "{output}");
+    }
 }

@@ -4,12 +4,13 @@ use super::values::{is_name, plural, suggest_name};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::Platform;
-use crate::naming::{label, NameKind, Names, MAX_SUFFIX_LEN};
+use crate::naming::{label, tenant_secrets_component, NameKind, Names, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_name_syntax(p, out);
     check_unique_names(p, out);
     check_tenant_namespaces(p, out);
+    check_tenant_secrets_names(p, out);
     check_name_lengths(p, out);
     check_tags(p, out);
 }
@@ -77,6 +78,39 @@ fn check_tenant_namespaces(p: &Platform, out: &mut Findings) {
     }
 }
 
+/// `naming/duplicate`: each tenant owns an IAM role `role-<platform>-secrets-<tenant>-<suffix>` and a service
+/// account `secret-store` in its namespace (its SecretStores' identity). An IRSA binding named `secrets_<tenant>`
+/// would get the same role name (a second `CreateRole` fails), and a binding's service account `secret-store` in
+/// a tenant namespace would be a second object of that name with another role.
+fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
+    for (i, b) in p.irsa.iter().enumerate() {
+        let path = at("irsa").index(i);
+        if let Some(t) = p.tenants.iter().find(|t| tenant_secrets_component(&t.name) == label(&b.name)) {
+            out.push(Finding::error(
+                Rule::DuplicateName,
+                path.clone(),
+                &b.name,
+                format!("IRSA binding `{}` would take the IAM role name of tenant `{}`'s SecretStores", b.name, t.name),
+                format!("rename the binding, e.g. `{}_irsa`", b.name),
+            ));
+        }
+        let tenant_namespace = p.tenants.iter().any(|t| label(&t.name) == b.namespace);
+        if tenant_namespace && b.service_account == TENANT_SECRETS_SERVICE_ACCOUNT {
+            out.push(Finding::error(
+                Rule::DuplicateName,
+                path.key("service_account"),
+                &b.service_account,
+                format!(
+                    "service account `{TENANT_SECRETS_SERVICE_ACCOUNT}` in tenant namespace `{}` is the one the \
+                     tenant's SecretStores use",
+                    b.namespace
+                ),
+                "choose another service account name",
+            ));
+        }
+    }
+}
+
 /// Every AWS name made from a DSL name, with the path of that name, for an environment `suffix`.
 ///
 /// Node groups use their `ondemand` variant, the longest one. Names that fail `naming/syntax` are left out.
@@ -102,6 +136,7 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
     }
     for (i, t) in p.tenants.iter().enumerate().filter(|(_, t)| is_name(&t.name)) {
         all.push((at("tenants").index(i), NameKind::KmsAlias, names.kms_alias(&t.name)));
+        all.push((at("tenants").index(i), NameKind::IamRole, names.tenant_secrets_role(&t.name)));
     }
     all
 }
@@ -167,6 +202,7 @@ fn check_tags(p: &Platform, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
+    use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
     #[test]
     fn syntax() {
@@ -194,6 +230,29 @@ mod tests {
         let mut p = sample();
         p.tenants[2].name = "kube_system".into();
         expect(&run(&p), Rule::DuplicateName, "tenants[2]", "`kube-system`");
+    }
+
+    #[test]
+    fn bindings_cannot_take_a_tenants_secrets_role_or_account() {
+        let mut p = sample();
+        p.irsa[0].name = format!("secrets_{}", p.tenants[1].name);
+        p.irsa[1].namespace = label(&p.tenants[0].name);
+        p.irsa[1].service_account = TENANT_SECRETS_SERVICE_ACCOUNT.into();
+        let f = run(&p);
+        expect(&f, Rule::DuplicateName, "irsa[0]", "SecretStores");
+        expect(&f, Rule::DuplicateName, "irsa[1].service_account", "`secret-store`");
+    }
+
+    #[test]
+    fn a_tenants_secrets_role_fits_with_the_longest_suffix() {
+        let mut p = sample();
+        // role-fintech-secrets-<tenant>-xxxxxxxx: 21 + 1 + 8 characters around the tenant's label.
+        p.tenants[2].name = "a".repeat(64 - 30);
+        assert!(run(&p).of(Rule::NameLength).is_empty());
+        p.tenants[2].name = "a".repeat(64 - 29);
+        let f = run(&p);
+        let long = expect(&f, Rule::NameLength, "tenants[2]", "65 characters");
+        assert!(long.message.contains("IAM role name `role-fintech-secrets-aaa"), "{}", long.message);
     }
 
     #[test]

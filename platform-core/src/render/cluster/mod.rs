@@ -59,6 +59,11 @@ pub(crate) fn tenant_key_data(tenant: &Tenant) -> Ref {
     Ref::data("aws_kms_alias", &format!("tenant_{}", refs::ident(&label(&tenant.name))))
 }
 
+/// The data source of a tenant's secrets role in the cluster root.
+pub(crate) fn tenant_secrets_role_data(tenant: &Tenant) -> Ref {
+    Ref::data("aws_iam_role", refs::tenant_secrets_role(&tenant.name).name())
+}
+
 /// The cluster in the cluster root.
 pub(crate) fn cluster_data() -> Ref {
     Ref::data("aws_eks_cluster", "main")
@@ -76,6 +81,16 @@ impl Target<'_> {
             Target::Terraform => irsa_role_data(binding).attr("arn"),
             Target::Manifests { account_id } => {
                 format!("arn:aws:iam::{account_id}:role/{}", ctx.names.iam_role(&binding.name))
+            }
+        }
+    }
+
+    /// The role of a tenant's SecretStores (the infra stage names it `Names::tenant_secrets_role(<tenant>)`).
+    pub fn tenant_secrets_role_arn(&self, ctx: &Context, tenant: &Tenant) -> String {
+        match self {
+            Target::Terraform => tenant_secrets_role_data(tenant).attr("arn"),
+            Target::Manifests { account_id } => {
+                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.tenant_secrets_role(&tenant.name))
             }
         }
     }

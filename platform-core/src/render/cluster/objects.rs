@@ -6,7 +6,8 @@
 //!   namespace; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
 //!   be admitted under the quota; an encrypted gp3 StorageClass on the tenant's KMS key.
 //! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`).
-//! - ServiceAccounts for IRSA bindings no chart or EKS addon creates (custom policies).
+//! - ServiceAccounts for IRSA bindings no chart or EKS addon creates (custom policies), and each tenant's
+//!   `secret-store` account for its SecretStores.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +29,7 @@ use serde_json::Value;
 use super::{Context, Target};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{ClusterRole, ManagedPolicy, PodSecurity, Policy, Tenant, TenantRole};
-use crate::naming::label;
+use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 /// The Kubernetes version the PSA labels pin their policy version to (`pod-security.kubernetes.io/*-version`).
 pub const PSA_VERSION: &str = "v1.28";
@@ -372,11 +373,22 @@ pub fn service_account_created_elsewhere(policy: &Policy) -> bool {
     }
 }
 
+/// A service account annotated with the IAM role IRSA lets it assume.
+fn irsa_service_account(name: &str, namespace: &str, role_arn: String) -> Object {
+    let mut metadata = meta(name, Some(namespace));
+    metadata.annotations = Some([(ROLE_ARN_ANNOTATION.to_owned(), role_arn)].into());
+    Object::typed(Concern::ServiceAccounts, &ServiceAccount { metadata, ..Default::default() })
+}
+
+/// Service accounts of IRSA bindings no chart or addon creates, and each tenant's `secret-store` account, which
+/// its SecretStores name (`auth.jwt`) and its secrets role trusts.
 fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
     for b in ctx.platform.irsa.iter().filter(|b| !service_account_created_elsewhere(&b.policy)) {
-        let mut metadata = meta(&b.service_account, Some(&b.namespace));
-        metadata.annotations = Some([(ROLE_ARN_ANNOTATION.to_owned(), target.irsa_role_arn(ctx, b))].into());
-        out.push(Object::typed(Concern::ServiceAccounts, &ServiceAccount { metadata, ..Default::default() }));
+        out.push(irsa_service_account(&b.service_account, &b.namespace, target.irsa_role_arn(ctx, b)));
+    }
+    for t in &ctx.platform.tenants {
+        let role = target.tenant_secrets_role_arn(ctx, t);
+        out.push(irsa_service_account(TENANT_SECRETS_SERVICE_ACCOUNT, &label(&t.name), role));
     }
 }
 
@@ -445,8 +457,9 @@ mod tests {
         });
         with(&p, |ctx| {
             let objects = objects(ctx, Target::Manifests { account_id: "111122223333" });
-            let sas: Vec<&Object> = objects.iter().filter(|o| o.kind() == "ServiceAccount").collect();
-            assert_eq!(sas.len(), 1, "only the custom binding's service account");
+            let sas: Vec<&Object> =
+                objects.iter().filter(|o| o.kind() == "ServiceAccount" && o.name() == "reports").collect();
+            assert_eq!(sas.len(), 1, "the custom binding's service account");
             assert_eq!(
                 sas[0].value["metadata"]["annotations"][ROLE_ARN_ANNOTATION],
                 "arn:aws:iam::111122223333:role/role-fintech-reports-dev"

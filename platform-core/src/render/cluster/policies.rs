@@ -12,10 +12,13 @@
 //!   - mutate Pods: `nodeSelector: {workload: <class>}` (or a node affinity when the tenant spans several classes)
 //!     and the tolerations of its node groups' taints. A strategic merge replaces the pod's tolerations, so the
 //!     two default `NoExecute` tolerations (300 s) the API server adds are repeated;
-//!   - ExternalSecrets read only keys under the tenant's Secrets Manager prefix (the external-secrets controller's
-//!     IAM role can read every tenant's prefix: this is what keeps tenants apart);
-//!   - SecretStores in the namespace use Secrets Manager in the platform's region, no credentials of their own,
-//!     and only the tenant's declared cross-account roles;
+//!   - ExternalSecrets read only keys under the tenant's Secrets Manager prefix, through a namespaced
+//!     SecretStore (IAM keeps tenants apart already: each tenant's role reads only its prefix; this rule makes a
+//!     wrong key fail at admission instead of at sync);
+//!   - SecretStores in the namespace use Secrets Manager in the platform's region, authenticate as the tenant's
+//!     `secret-store` service account (`auth.jwt`, no static keys) and assume only the tenant's declared
+//!     cross-account roles;
+//!   - the `secret-store` service account keeps the tenant's secrets role as its IRSA role;
 //!   - PersistentVolumeClaims use the tenant's StorageClass (its KMS key).
 //!
 //! Policies contain no `{{`: they are Helm templates in the local chart, and Helm would try to render Kyverno
@@ -24,10 +27,10 @@
 use serde_json::{json, Value};
 
 use super::charts::versions;
-use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES};
+use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
 use super::Context;
 use crate::model::{NodeGroup, PodSecurity, Tenant};
-use crate::naming::label;
+use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 /// The PSA policy's name.
 pub const PSA_POLICY: &str = "require-pod-security-labels";
@@ -156,10 +159,23 @@ fn secret_key_pattern(prefix: &str) -> String {
     format!("{prefix}* | arn:*:secretsmanager:*:*:secret:{prefix}*")
 }
 
+/// How every tenant SecretStore authenticates: as the tenant's `secret-store` service account. For a namespaced
+/// SecretStore the controller looks the account up in the store's own namespace (external-secrets 0.9.20
+/// `pkg/provider/aws/auth/auth.go`: `serviceAccountRef.namespace` counts only for ClusterSecretStores). The shape
+/// `auth.jwt.serviceAccountRef.name` is the same in `external-secrets.io/v1beta1` (0.9.20) and `v1` (0.16.0 and
+/// later): `apis/externalsecrets/{v1beta1,v1}/secretstore_aws_types.go`, `AWSAuth.JWTAuth`.
+fn store_auth() -> Value {
+    json!({ "jwt": { "serviceAccountRef": { "name": TENANT_SECRETS_SERVICE_ACCOUNT } } })
+}
+
 fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
     let ns = label(&tenant.name);
     let keys = secret_key_pattern(&tenant.secret_prefix);
-    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "X(auth)": "null" });
+    // Exactly `store_auth()`: no `secretRef` (static keys), no other account, no namespace.
+    let auth = json!({ "X(secretRef)": "null", "jwt": { "serviceAccountRef": {
+        "name": TENANT_SECRETS_SERVICE_ACCOUNT, "X(namespace)": "null",
+    } } });
+    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "auth": auth });
     if tenant.cross_account_roles.is_empty() {
         aws["X(role)"] = json!("null");
     } else {
@@ -177,17 +193,30 @@ fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
             "validate": enforce(json!({
                 "message": format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
                 "pattern": { "spec": {
+                    "=(secretStoreRef)": { "=(kind)": "SecretStore" },
                     "=(data)": [{ "remoteRef": { "key": keys } }],
                     "=(dataFrom)": [{ "X(find)": "null", "=(extract)": { "key": keys } }],
                 } },
             })),
         },
         {
-            "name": "secret-stores-use-platform-credentials",
+            "name": "secret-stores-use-the-tenant-role",
             "match": kinds_in(&["SecretStore"], &ns),
             "validate": enforce(json!({
-                "message": format!("SecretStores in {ns} use Secrets Manager in {} with the controller's credentials and only the tenant's declared roles", ctx.platform.region),
+                "message": format!("SecretStores in {ns} use Secrets Manager in {} as the service account {TENANT_SECRETS_SERVICE_ACCOUNT} (auth.jwt.serviceAccountRef) and only the tenant's declared roles", ctx.platform.region),
                 "pattern": { "spec": { "provider": { "aws": aws } } },
+            })),
+        },
+        {
+            "name": "secret-store-account-keeps-the-tenant-role",
+            "match": { "any": [{ "resources": {
+                "kinds": ["ServiceAccount"], "namespaces": [ns], "names": [TENANT_SECRETS_SERVICE_ACCOUNT],
+            } }] },
+            "validate": enforce(json!({
+                "message": format!("the service account {TENANT_SECRETS_SERVICE_ACCOUNT} in {ns} keeps the IRSA role {role}", role = ctx.names.tenant_secrets_role(&tenant.name)),
+                "pattern": { "metadata": { "annotations": {
+                    ROLE_ARN_ANNOTATION: format!("arn:*:iam::*:role/{}", ctx.names.tenant_secrets_role(&tenant.name)),
+                } } },
             })),
         },
         {
@@ -224,10 +253,9 @@ pub fn cross_account_store_name(role_arn: &str) -> String {
 
 fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
     let ns = label(&tenant.name);
-    // No `auth`: the controller's own IRSA credentials (the external-secrets role, which the infra stage scopes
-    // to each tenant's prefix and key). `auth.jwt` would need a service account trusted by the role in every
-    // tenant namespace.
-    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region });
+    // The tenant's own role, never the controller's (which reads nothing); a cross-account `role` is assumed
+    // from that role's session.
+    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "auth": store_auth() });
     let name = match role {
         Some(arn) => {
             aws["role"] = json!(arn);

@@ -3,14 +3,16 @@
 //! Providers: aws (same constraint as infra), kubernetes 2.x (`exec` is a block) and helm 3.x (`kubernetes` and
 //! its `exec` are attribute objects). Both authenticate with `aws eks get-token`, so no token is stored in state.
 //! Everything AWS-side is looked up by the names the infra stage gives it: the cluster, the IRSA roles, the VPC
-//! (`Name` tag), the tenant keys (aliases). The root needs no account id and no copied outputs.
+//! (`Name` tag), the tenant keys (aliases) and the tenants' secrets roles. The root needs no account id and no copied outputs.
 
 use serde_json::{json, Value};
 
 use super::charts::{releases, Release};
 use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
 use super::policies;
-use super::{cluster_data, irsa_role_data, tenant_key_data, vpc_data, vpc_name, yaml, Context, Target};
+use super::{
+    cluster_data, irsa_role_data, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml, Context, Target,
+};
 use crate::naming::label;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::infra::refs::ident;
@@ -66,6 +68,8 @@ fn data_sources(ctx: &Context, doc: &mut Document) {
     for tenant in &ctx.platform.tenants {
         let (t, n) = at(tenant_key_data(tenant));
         doc.data(&t, &n, json!({ "name": ctx.names.kms_alias(&label(&tenant.name)) }));
+        let (t, n) = at(tenant_secrets_role_data(tenant));
+        doc.data(&t, &n, json!({ "name": ctx.names.tenant_secrets_role(&tenant.name) }));
     }
 }
 

@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
+use super::providers::ADMIN_ROLES;
 use super::{refs, Context};
 use crate::model::{EndpointAccess, LogType};
 use crate::render::terraform::{expr, var, Document};
@@ -89,7 +90,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "aws_eks_access_entry",
         "admins",
         json!({
-            "for_each": expr("toset(var.cluster_admin_role_arns)"),
+            "for_each": expr(&format!("toset(var.{ADMIN_ROLES})")),
             "cluster_name": cluster.attr("name"),
             "principal_arn": "${each.value}",
             "type": "STANDARD",
@@ -99,7 +100,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "aws_eks_access_policy_association",
         "admins",
         json!({
-            "for_each": expr("toset(var.cluster_admin_role_arns)"),
+            "for_each": expr(&format!("toset(var.{ADMIN_ROLES})")),
             "cluster_name": cluster.attr("name"),
             "principal_arn": format!("${{{}[each.key].principal_arn}}", admins.address()),
             "policy_arn": format!("arn:{}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", iam::partition()),

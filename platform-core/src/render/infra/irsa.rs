@@ -6,43 +6,52 @@
 //! published `iam_policy.json` (v2.x: every mutating action conditioned on the `elbv2.k8s.aws/cluster` tag where
 //! upstream does so); external-dns's AWS tutorial (ChangeResourceRecordSets on the managed zones only); the EBS
 //! CSI driver guide (AWS managed `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys).
+//! The external-secrets controller's role gets no policy: tenants' SecretStores use their own roles (secrets
+//! module).
 
 use serde_json::json;
 
 use super::iam::{self, Statement};
 use super::{refs, Context};
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
-use crate::render::terraform::{Document, Ref};
+use crate::render::terraform::{local, Document, Ref};
 
 /// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.
 pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
-    let host = doc.local(
+    doc.local(
         ISSUER_HOST_LOCAL,
         json!(format!("${{replace({}.identity[0].oidc[0].issuer, \"https://\", \"\")}}", refs::cluster().address())),
     );
     for binding in &ctx.platform.irsa {
-        render_binding(ctx, doc, binding, &host);
+        render_binding(ctx, doc, binding);
     }
 }
 
-fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding, host: &str) {
-    let n = &ctx.names;
-    let key = refs::ident(&b.name);
-    let trust = iam::policy_document(
+/// A trust policy (`data.aws_iam_policy_document.<name>`) letting exactly one service account assume a role by
+/// web identity through the cluster's OIDC provider: `sub` is that account, `aud` is STS.
+pub(super) fn web_identity_trust(doc: &mut Document, name: &str, namespace: &str, service_account: &str) -> Ref {
+    let host = local(ISSUER_HOST_LOCAL);
+    iam::policy_document(
         doc,
-        &format!("irsa_{key}_trust"),
+        name,
         &[Statement::allow("ServiceAccountWebIdentity")
             .actions(&["sts:AssumeRoleWithWebIdentity"])
             .principal("Federated", &[refs::oidc_provider().attr("arn")])
             .condition(
                 "StringEquals",
                 &format!("{host}:sub"),
-                &[format!("system:serviceaccount:{}:{}", b.namespace, b.service_account)],
+                &[format!("system:serviceaccount:{namespace}:{service_account}")],
             )
             .condition("StringEquals", &format!("{host}:aud"), &["sts.amazonaws.com"])],
-    );
+    )
+}
+
+fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding) {
+    let n = &ctx.names;
+    let key = refs::ident(&b.name);
+    let trust = web_identity_trust(doc, &format!("irsa_{key}_trust"), &b.namespace, &b.service_account);
     let role = doc.resource_at(
         &refs::irsa_role(&b.name),
         json!({
@@ -64,17 +73,9 @@ fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding, host: &str
             ManagedPolicy::ClusterAutoscaler => (vec![], cluster_autoscaler(ctx)),
             ManagedPolicy::AwsLoadBalancerController => (vec![], load_balancer_controller(ctx)),
             ManagedPolicy::ExternalDns => (vec![], external_dns(ctx)),
-            ManagedPolicy::ExternalSecrets => {
-                // The per-tenant read policies (secrets module): one per tenant prefix and key.
-                for tenant in &ctx.platform.tenants {
-                    doc.resource(
-                        "aws_iam_role_policy_attachment",
-                        &format!("irsa_{key}_{}", refs::tenant_secrets_policy(&tenant.name).name()),
-                        json!({ "role": role.attr("name"), "policy_arn": refs::tenant_secrets_policy(&tenant.name).attr("arn") }),
-                    );
-                }
-                (vec![], vec![])
-            }
+            // Nothing: every SecretStore authenticates as its tenant's own role (secrets module), so the
+            // controller's credentials read no secret.
+            ManagedPolicy::ExternalSecrets => (vec![], vec![]),
             ManagedPolicy::EbsCsi => (vec!["service-role/AmazonEBSCSIDriverPolicy"], ebs_csi_keys(ctx)),
             ManagedPolicy::CloudwatchObservability => (vec!["CloudWatchAgentServerPolicy"], vec![]),
         },

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use super::{addons, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
-use crate::render::terraform::{local, Document, Ref};
+use super::{addons, identity, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
+use crate::render::terraform::{expr, local, Document, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
     doc.output(name, json!({ "description": description, "value": value }));
@@ -36,6 +36,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "OIDC issuer without https:// (IRSA condition key prefix)",
         json!(local(ISSUER_HOST_LOCAL)),
     );
+    identity::kubeconfig(ctx, doc);
+    output(
+        doc,
+        identity::KUBECONFIG,
+        "kubeconfig for Azure AD users (kubectl oidc-login); no secret in it",
+        json!(expr(&format!("yamlencode(local.{})", identity::KUBECONFIG))),
+    );
     output(doc, "node_role_arn", "IAM role of the worker nodes", json!(refs::node_role().attr("arn")));
     let irsa: serde_json::Map<String, serde_json::Value> =
         p.irsa.iter().map(|b| (b.name.clone(), json!(refs::irsa_role(&b.name).attr("arn")))).collect();
@@ -52,6 +59,14 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let prefixes: serde_json::Map<String, serde_json::Value> =
         p.tenants.iter().map(|t| (t.name.clone(), json!(secrets::prefix_arn(ctx, &t.secret_prefix)))).collect();
     output(doc, "tenant_secret_arn_patterns", "Secrets Manager ARN pattern each tenant reads", json!(prefixes));
+    let roles: serde_json::Map<String, serde_json::Value> =
+        p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_secrets_role(&t.name).attr("arn")))).collect();
+    output(
+        doc,
+        "tenant_secret_role_arns",
+        "IAM role of each tenant's SecretStores (cross-account reader roles trust this one)",
+        json!(roles),
+    );
     output(
         doc,
         "alarm_topic_arn",

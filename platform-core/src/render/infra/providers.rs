@@ -16,6 +16,55 @@ pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.100, < 7.0";
 /// are not needed).
 pub const TERRAFORM_CONSTRAINT: &str = ">= 1.6";
 
+/// The infra root's variable listing the IAM roles given cluster-admin.
+pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
+
+/// `cluster_admin_role_arns`: the cluster is created with `bootstrap_cluster_creator_admin_permissions = false`
+/// and `authentication_mode = "API"`, so these access entries are the only way in for IAM principals. No default:
+/// an apply that forgets it must stop, not delete every admin entry.
+///
+/// What an access entry accepts (Amazon EKS User Guide, grant-k8s-access.adoc, "Create access entries"): the ARN
+/// of one existing IAM role or user, a role ARN may carry a path, service-linked roles
+/// (`role/aws-service-role/…`) are refused. The `sts::…:assumed-role/<role>/<session>` ARN that
+/// `aws sts get-caller-identity` prints is a session, not a principal; EKS maps a session to the entry of its role.
+fn admin_roles_variable() -> serde_json::Value {
+    let each = |test: &str| expr(&format!("alltrue([for a in var.{ADMIN_ROLES} : {test}])"));
+    json!({
+        "description": "IAM role ARNs given cluster-admin through EKS access entries (the operators running the \
+                        cluster stage, break-glass, CI). Required: the cluster has no other IAM admin.",
+        "type": "list(string)",
+        "nullable": false,
+        "validation": [
+            {
+                "condition": expr(&format!("length(var.{ADMIN_ROLES}) > 0")),
+                "error_message": "Give at least one IAM role ARN: without an access entry nobody can administer \
+                                  the cluster (it grants its creator nothing)."
+            },
+            {
+                "condition": each(&format!("!can(regex(\"{ASSUMED_ROLE}\", a))")),
+                "error_message": "An assumed-role (session) ARN is not an IAM principal: pass the role ARN \
+                                  arn:aws:iam::<account>:role/<name> of the session, not what `aws sts \
+                                  get-caller-identity` prints."
+            },
+            {
+                // Session ARNs get the message above only.
+                "condition": each(&format!("can(regex(\"{ASSUMED_ROLE}\", a)) || can(regex(\"{ROLE_ARN}\", a))")),
+                "error_message": "Every entry must be an IAM role ARN such as \
+                                  arn:aws:iam::111122223333:role/platform-admin (a path is allowed)."
+            },
+            {
+                "condition": each("!can(regex(\":role/aws-service-role/\", a))"),
+                "error_message": "Service-linked roles (role/aws-service-role/...) cannot have EKS access entries."
+            }
+        ]
+    })
+}
+
+/// An IAM role ARN in any partition, with or without a path (Terraform `regex` syntax).
+const ROLE_ARN: &str = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$";
+/// An STS assumed-role session ARN.
+const ASSUMED_ROLE: &str = "^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role/";
+
 /// Cost-allocation tags: every taggable resource gets these through `default_tags`; the few places default tags
 /// do not reach (launch template `tag_specifications`) repeat them.
 pub(super) fn cost_tags(ctx: &Context) -> BTreeMap<String, String> {
@@ -111,21 +160,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             }),
         );
     }
-    doc.variable(
-        "cluster_admin_role_arns",
-        json!({
-            "description": "IAM role ARNs given cluster-admin through EKS access entries (break-glass and CI).",
-            "type": "list(string)",
-            "default": [],
-            "nullable": false,
-            "validation": [{
-                "condition": expr(
-                    "alltrue([for a in var.cluster_admin_role_arns : can(regex(\"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$\", a))])"
-                ),
-                "error_message": "Every entry must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
-            }]
-        }),
-    );
+    doc.variable(ADMIN_ROLES, admin_roles_variable());
 
     doc.data(refs::caller_identity_type(), refs::CURRENT, json!({}));
     doc.data(refs::partition_type(), refs::CURRENT, json!({}));
@@ -171,5 +206,14 @@ mod tests {
         let conditions: Vec<&str> = rules.iter().map(|r| r["condition"].as_str().unwrap()).collect();
         assert!(conditions.iter().any(|c| c.contains("<= 40")) && conditions.iter().any(|c| c.contains(">= 16")));
         assert!(v["variable"]["public_access_cidrs"].get("default").is_none(), "must be given at deploy time");
+    }
+
+    #[test]
+    fn admin_roles_are_required_and_refuse_session_arns() {
+        let v = &rendered()["variable"][ADMIN_ROLES];
+        assert!(v.get("default").is_none(), "forgetting the admin roles must fail, not remove every access entry");
+        let rules = v["validation"].as_array().unwrap();
+        assert!(rules.iter().any(|r| r["condition"].as_str().unwrap().contains("length(")));
+        assert!(rules.iter().any(|r| r["condition"].as_str().unwrap().contains(ASSUMED_ROLE)));
     }
 }

@@ -105,9 +105,9 @@ pub fn node_group(group: &str, purchase: &str) -> Ref {
     Ref::resource("aws_eks_node_group", &format!("{}_{purchase}", ident(group)))
 }
 
-/// The IAM policy granting read of one tenant's secrets (attached to the external-secrets role).
-pub fn tenant_secrets_policy(tenant: &str) -> Ref {
-    Ref::resource("aws_iam_policy", &format!("secrets_{}", ident(&label(tenant))))
+/// The IAM role of one tenant's SecretStores (its inline policy and documents share the name `secrets_<tenant>`).
+pub fn tenant_secrets_role(tenant: &str) -> Ref {
+    Ref::resource("aws_iam_role", &format!("secrets_{}", ident(&label(tenant))))
 }
 
 /// The KMS-encrypted log group VPC flow logs are delivered to.

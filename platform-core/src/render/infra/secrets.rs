@@ -1,25 +1,31 @@
-//! Secrets Manager wiring, per tenant.
+//! Secrets Manager wiring, per tenant: tenants are kept apart by IAM, not only by admission policy.
 //!
 //! Secrets Manager has no namespace object: a tenant's secrets are the secrets whose names start with its
 //! prefix (`payments/…`), created by the tenant's own pipeline with the tenant's KMS key (encryption module).
-//! Nothing is created here that would hold a secret value. What is rendered is the access side:
+//! Nothing is created here that would hold a secret value. What is rendered is the access side, one IAM role per
+//! tenant, `role-<platform>-secrets-<tenant>-<suffix>`:
 //!
-//! - an IAM policy per tenant, `policy-<platform>-secrets-<tenant>-<suffix>`: read (`GetSecretValue`,
-//!   `DescribeSecret`) on `arn:…:secret:<prefix>*` only, `kms:Decrypt` on the tenant key only through Secrets
-//!   Manager, and `sts:AssumeRole` on the tenant's declared cross-account roles (secrets kept in other accounts
-//!   are read by assuming a role there, which trusts the external-secrets role — output `irsa_role_arns`);
-//! - the external-secrets IRSA role gets every tenant policy (irsa module). Per-namespace isolation between
-//!   tenants is the cluster stage's job (one SecretStore per tenant namespace, restricted to its prefix).
+//! - trusted by web identity only for `system:serviceaccount:<tenant>:secret-store` with `aud`
+//!   `sts.amazonaws.com` (the cluster stage creates that service account, annotated with this role, and every
+//!   SecretStore of the tenant names it in `auth.jwt.serviceAccountRef`; the external-secrets controller then
+//!   requests a token for it and calls `AssumeRoleWithWebIdentity`: external-secrets 0.9.20
+//!   `pkg/provider/aws/auth/auth.go`, `credsFromServiceAccount`);
+//! - its inline policy `policy-<platform>-secrets-<tenant>-<suffix>`: read (`GetSecretValue`, `DescribeSecret`)
+//!   on `arn:…:secret:<prefix>*` only, `kms:Decrypt` on the tenant key only through Secrets Manager, and
+//!   `sts:AssumeRole` on the tenant's declared cross-account roles only (a store with `role:` assumes it with the
+//!   tenant role's session, so those roles trust this one — output `tenant_secret_role_arns`).
 //!
-//! Resource policies on secrets (`aws_secretsmanager_secret_policy`) are per secret, so they belong with the
-//! secrets in the tenant's pipeline; the tenant key policy does not name foreign principals either: reading a
-//! secret cross-account happens by assuming a role in the owning account, never by opening this account's key.
+//! The external-secrets controller's own role has no permission (irsa module): a store without `auth` reads
+//! nothing. Resource policies on secrets are per secret, so they belong with the secrets in the tenant's
+//! pipeline; the tenant key policy names no foreign principal: reading cross-account happens by assuming a role
+//! in the owning account.
 
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
-use crate::naming::label;
+use super::{irsa, refs, Context};
+use crate::model::Tenant;
+use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 use crate::render::terraform::Document;
 
 /// `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*`: the tenant's secrets.
@@ -27,36 +33,56 @@ pub(crate) fn prefix_arn(ctx: &Context, prefix: &str) -> String {
     iam::arn(ctx, "secretsmanager", &format!("secret:{prefix}*"))
 }
 
+/// What one tenant's role may do: its prefix, its key, its cross-account roles; nothing of another tenant.
+fn statements(ctx: &Context, tenant: &Tenant) -> Vec<Statement> {
+    let mut statements = vec![
+        Statement::allow("ReadTenantSecrets")
+            .actions(&["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
+            .resources(&[prefix_arn(ctx, &tenant.secret_prefix)]),
+        Statement::allow("DecryptWithTenantKey")
+            .actions(&["kms:Decrypt"])
+            .resources(&[refs::tenant_key(&tenant.name).attr("arn")])
+            .condition(
+                "StringEquals",
+                "kms:ViaService",
+                &[format!("secretsmanager.{}.amazonaws.com", ctx.platform.region)],
+            ),
+    ];
+    if !tenant.cross_account_roles.is_empty() {
+        statements.push(
+            Statement::allow("AssumeCrossAccountReaders")
+                .actions(&["sts:AssumeRole"])
+                .resources(&tenant.cross_account_roles),
+        );
+    }
+    statements
+}
+
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     for tenant in &ctx.platform.tenants {
-        let at = refs::tenant_secrets_policy(&tenant.name);
-        let mut statements = vec![
-            Statement::allow("ReadTenantSecrets")
-                .actions(&["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
-                .resources(&[prefix_arn(ctx, &tenant.secret_prefix)]),
-            Statement::allow("DecryptWithTenantKey")
-                .actions(&["kms:Decrypt"])
-                .resources(&[refs::tenant_key(&tenant.name).attr("arn")])
-                .condition(
-                    "StringEquals",
-                    "kms:ViaService",
-                    &[format!("secretsmanager.{}.amazonaws.com", ctx.platform.region)],
-                ),
-        ];
-        if !tenant.cross_account_roles.is_empty() {
-            statements.push(
-                Statement::allow("AssumeCrossAccountReaders")
-                    .actions(&["sts:AssumeRole"])
-                    .resources(&tenant.cross_account_roles),
-            );
-        }
-        let policy = iam::policy_document(doc, at.name(), &statements);
-        let component = format!("secrets-{}", label(&tenant.name));
+        let role = refs::tenant_secrets_role(&tenant.name);
+        let key = role.name().to_owned();
+        let trust = irsa::web_identity_trust(
+            doc,
+            &format!("{key}_trust"),
+            &label(&tenant.name),
+            TENANT_SECRETS_SERVICE_ACCOUNT,
+        );
         doc.resource_at(
-            &at,
+            &role,
             json!({
-                "name": ctx.names.iam_policy(&component),
-                "description": format!("Read the secrets of tenant {} (prefix {})", tenant.name, tenant.secret_prefix),
+                "name": ctx.names.tenant_secrets_role(&tenant.name),
+                "description": format!("SecretStores of tenant {} (prefix {})", tenant.name, tenant.secret_prefix),
+                "assume_role_policy": trust.attr("json"),
+            }),
+        );
+        let policy = iam::policy_document(doc, &key, &statements(ctx, tenant));
+        doc.resource(
+            "aws_iam_role_policy",
+            &key,
+            json!({
+                "name": ctx.names.tenant_secrets_policy(&tenant.name),
+                "role": role.attr("id"),
                 "policy": policy.attr("json"),
             }),
         );
