@@ -10,15 +10,15 @@
 //! data therefore holds only what EKS does not set: `max-pods` (Calico's overlay does not use ENI addresses, so
 //! the ENI-derived default would waste nodes) and the host containers (admin off — no SSH path; control on — SSM).
 //!
-//! Nodes join NotReady until Calico is installed by the cluster stage; managed node group creation completes on
-//! registration, so this stage does not wait for the pod network.
+//! A managed node group becomes ACTIVE only once its nodes are Ready, which needs Calico (the network root): the
+//! node groups are gated on `var.pod_network_ready` and come after kube-proxy (see [`super::bootstrap`]).
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{providers, refs, Context};
+use super::{addons, bootstrap, providers, refs, Context};
 use crate::model::{Capacity, NodeGroup, TaintEffect};
 use crate::render::terraform::{expr, Document, Ref};
 
@@ -139,12 +139,16 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     attachments.push(inline.address());
 
+    // kube-proxy before any node: Calico's operator reaches the API server through the `kubernetes` Service.
+    let mut depends_on = attachments;
+    let host_network = ctx.platform.addons.iter().filter(|a| !addons::needs_pod_network(a.kind));
+    depends_on.extend(host_network.map(|a| addons::addon_ref(a.kind).address()));
     doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
     let settings = format!("local.{SETTINGS_LOCAL}");
     for group in &ctx.platform.node_groups {
         let lt = launch_template(ctx, doc, group, &settings);
         for (purchase, capacity_type, sizes) in parts(group) {
-            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &attachments);
+            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &depends_on);
         }
     }
 }
@@ -238,6 +242,7 @@ fn node_group(
         "tags": tags,
         // cluster-autoscaler owns the desired size once the group exists.
         "lifecycle": { "ignore_changes": ["scaling_config[0].desired_size"] },
+        "count": bootstrap::count(),
         "depends_on": depends_on,
     });
     if !taints.is_empty() {
