@@ -11,14 +11,15 @@
 //! the ENI-derived default would waste nodes) and the host containers (admin off — no SSH path; control on — SSM).
 //!
 //! A managed node group becomes ACTIVE only once its nodes are Ready, which needs Calico (the network root): the
-//! node groups are gated on `var.pod_network_ready` and come after kube-proxy (see [`super::bootstrap`]).
+//! node groups are gated on `var.pod_network_ready` (see [`super::bootstrap`]). kube-proxy is not gated, so it
+//! exists from the first apply on, before any node.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{addons, bootstrap, providers, refs, Context};
+use super::{bootstrap, providers, refs, Context};
 use crate::model::{Capacity, NodeGroup, TaintEffect};
 use crate::render::terraform::{expr, Document, Ref};
 
@@ -139,16 +140,12 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     attachments.push(inline.address());
 
-    // kube-proxy before any node: Calico's operator reaches the API server through the `kubernetes` Service.
-    let mut depends_on = attachments;
-    let host_network = ctx.platform.addons.iter().filter(|a| !addons::needs_pod_network(a.kind));
-    depends_on.extend(host_network.map(|a| addons::addon_ref(a.kind).address()));
     doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
     let settings = format!("local.{SETTINGS_LOCAL}");
     for group in &ctx.platform.node_groups {
         let lt = launch_template(ctx, doc, group, &settings);
         for (purchase, capacity_type, sizes) in parts(group) {
-            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &depends_on);
+            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &attachments);
         }
     }
 }
