@@ -1,8 +1,8 @@
 //! `terraform plan` of the rendered infra root with fake credentials, offline.
 //!
 //! The harness copies the rendered root into a working directory and writes a test-only
-//! `zz_test_override.tf.json` beside the copy (fake keys, skip flags, and an STS endpoint on a loopback fake so
-//! `data.aws_caller_identity` resolves); the rendered root itself never carries any of it. With one admin role ARN
+//! `zz_test_override.tf.json` beside the copy (fake keys, skip flags, and STS and EKS endpoints on a loopback fake
+//! so `data.aws_caller_identity` and `data.aws_eks_clusters` resolve: a new account); the rendered root itself never carries any of it. With one admin role ARN
 //! given and `pod_network_ready=true`, every resource block of the root has exactly one instance, so the plan must
 //! create exactly the resources the root declares (data sources excluded): no more, no fewer. With
 //! `pod_network_ready=false` (the first apply of a new environment) it must create exactly those not gated on it.
@@ -51,7 +51,7 @@ fn the_infra_root_plans_every_rendered_resource() {
     }
     let sts = fake_sts::start();
     let mut over = fake_aws_override(None);
-    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts }]);
+    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts }]);
     let over = serde_json::to_vec_pretty(&over).unwrap();
     let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
     let work = Workdir::new("plan-infra", &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);

@@ -19,13 +19,15 @@
 //! this does not guarantee the order); separate applies do.
 //!
 //! The variable has no default, so forgetting it fails at once. The opposite mistake, `false` on a cluster that
-//! already has node groups, would destroy them: a postcondition on `data.aws_eks_node_groups` fails that plan.
-//! The data source reads the cluster's `id`, unknown until the cluster exists, so on a first apply it is read
-//! only after the cluster is created (and finds no node groups).
+//! already has node groups, would destroy them: a postcondition on `data.aws_eks_node_groups` fails that plan. The
+//! node groups are read only when `data.aws_eks_clusters` lists the cluster (ListNodegroups fails on a cluster
+//! that does not exist yet), and by the cluster's name, never by an attribute of the resource: an attribute unknown
+//! at plan time (a cluster being replaced, or drifting as under moto) would put the read, and so the check, off
+//! until apply, after the node groups are gone.
 
 use serde_json::{json, Value};
 
-use super::{refs, Context};
+use super::Context;
 use crate::render::terraform::{expr, Document};
 
 /// The variable gating everything that needs running nodes.
@@ -47,11 +49,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         }),
     );
     let cluster = ctx.names.cluster();
+    let clusters = doc.data("aws_eks_clusters", "existing", json!({}));
     doc.data(
         "aws_eks_node_groups",
         "existing",
         json!({
-            "cluster_name": refs::cluster().attr("id"),
+            "count": expr(&format!("contains({}.names, \"{cluster}\") ? 1 : 0", clusters.address())),
+            "cluster_name": cluster,
             "lifecycle": {
                 "postcondition": [{
                     "condition": expr(&format!("var.{POD_NETWORK_READY} || length(self.names) == 0")),
