@@ -18,10 +18,12 @@ EXCLUDED_TYPES=(
   aws_eks_access_entry               # CreateAccessEntry: 404
   aws_eks_access_policy_association  # needs the access entry (AssociateAccessPolicy: 404 as well)
 )
-# Deploy-time inputs: one allowed CIDR for the public endpoint and one break-glass role, so that every resource
-# block of the root has exactly one instance.
+# Deploy-time inputs: one allowed CIDR for the public endpoint, one break-glass role and the pod network in place
+# (moto runs no Kubernetes, so nothing waits for Calico), so that every resource block of the root has exactly one
+# instance.
 TF_VARS=(-var 'public_access_cidrs=["203.0.113.0/24"]'
-  -var 'cluster_admin_role_arns=["arn:aws:iam::123456789012:role/break-glass"]')
+  -var 'cluster_admin_role_arns=["arn:aws:iam::123456789012:role/break-glass"]'
+  -var pod_network_ready=true)
 
 ensure_venv
 if [[ $# -ge 1 ]]; then render=$1; else ensure_render; render=$CI_OUT/render; fi
@@ -86,6 +88,22 @@ for main in "$render"/terraform/*/main.tf.json; do
   cp "$work/state.json" "$CI_OUT/$root/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
   applied=$("$VENV/bin/python" scripts/ci/tfjson.py managed "$work/state.json")
   "$VENV/bin/python" scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
+
+  # The gate of a root with node groups: pod_network_ready=false on a cluster that has them must fail the plan
+  # (data.aws_eks_node_groups, read from moto's ListNodegroups, and its postcondition).
+  if grep -q '"aws_eks_node_groups"' "$main"; then
+    if terraform -chdir="$work" plan -input=false -no-color -lock=false "${TF_VARS[@]}" -var pod_network_ready=false \
+      >"$work/gate.log" 2>&1; then
+      echo "error: pod_network_ready=false planned on a cluster with node groups (log: $work/gate.log)" >&2
+      exit 1
+    fi
+    grep -q 'pod_network_ready is false, but cluster' "$work/gate.log" || {
+      tail -n 20 "$work/gate.log" >&2
+      echo "error: the plan with pod_network_ready=false failed, but not on the gate (log: $work/gate.log)" >&2
+      exit 1
+    }
+    echo "moto: $root: pod_network_ready=false on a cluster with node groups fails the plan, as it must"
+  fi
 
   echo "moto: $root: destroy"
   if ! terraform -chdir="$work" destroy -auto-approve -input=false -no-color -lock=false "${TF_VARS[@]}" \

@@ -1,6 +1,7 @@
-//! A loopback HTTP server that answers every request with an STS `GetCallerIdentity` response, so that
-//! `data.aws_caller_identity` resolves during an offline `terraform plan` (the only data source of the infra root
-//! that calls AWS). It serves until the test process exits.
+//! A loopback HTTP server for an offline `terraform plan` of the infra root, whose data sources call AWS twice: EKS
+//! `ListClusters` (`GET /clusters`, for the `pod_network_ready` gate) is answered with no cluster, a new account;
+//! every other request with an STS `GetCallerIdentity` response (`data.aws_caller_identity`). It serves until the
+//! test process exits.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,6 +25,7 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
     loop {
         let mut length = 0usize;
         let mut first = true;
+        let mut list_clusters = false;
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line)? == 0 {
@@ -32,6 +34,9 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
             let trimmed = line.trim_end();
             if trimmed.is_empty() && !first {
                 break;
+            }
+            if first {
+                list_clusters = trimmed.starts_with("GET /clusters");
             }
             first = false;
             if let Some((name, value)) = trimmed.split_once(':') {
@@ -42,10 +47,11 @@ fn serve(stream: TcpStream) -> std::io::Result<()> {
         }
         let mut request_body = vec![0u8; length];
         reader.read_exact(&mut request_body)?;
-        let body = body();
+        let (kind, body) =
+            if list_clusters { ("application/json", r#"{"clusters":[]}"#.to_owned()) } else { ("text/xml", body()) };
         write!(
             stream,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: 0\r\n\r\n{body}",
+            "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nx-amzn-RequestId: 0\r\n\r\n{body}",
             body.len()
         )?;
         stream.flush()?;

@@ -40,6 +40,11 @@ pub fn cluster() -> Value {
     json("terraform/cluster/main.tf.json")
 }
 
+/// The network root (Calico), parsed.
+pub fn network() -> Value {
+    json("terraform/network/main.tf.json")
+}
+
 /// A rendered text file.
 pub fn text(path: &str) -> String {
     text_in(artifacts(), path)

@@ -2,23 +2,37 @@
 //! the local chart it installs).
 
 use platform_tests::{
-    chart_objects, cluster, data_sources, release_values, resource, resources, strs, terraform_kind, text, SUFFIX,
+    chart_objects, cluster, data_sources, network, release_values, resource, resources, strs, terraform_kind, text,
+    SUFFIX,
 };
 use serde_json::{json, Value};
 
 const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
 
-fn namespace_labels(doc: &Value, ns: &str) -> Value {
-    let key = ns.replace('-', "_");
-    match doc["resource"]["kubernetes_manifest"].get(format!("namespace_{key}")) {
-        Some(r) => r["manifest"]["metadata"]["labels"].clone(),
-        None => resource(doc, "kubernetes_labels", &format!("namespace_{key}"))["labels"].clone(),
-    }
+/// The labels of a namespace, from the one root (network or cluster) that creates or labels it.
+fn namespace_labels(ns: &str) -> Value {
+    let key = format!("namespace_{}", ns.replace('-', "_"));
+    let found: Vec<Value> = [network(), cluster()]
+        .iter()
+        .flat_map(|doc| {
+            let created =
+                doc["resource"]["kubernetes_manifest"].get(&key).map(|r| r["manifest"]["metadata"]["labels"].clone());
+            let labelled = doc["resource"]["kubernetes_labels"].get(&key).map(|r| r["labels"].clone());
+            created.into_iter().chain(labelled)
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "namespace {ns} must be created or labelled by exactly one root: {found:?}");
+    found.into_iter().next().unwrap()
 }
 
 #[test]
 fn providers_are_pinned_and_authenticate_with_exec() {
     let doc = cluster();
+    // The network root talks to the same cluster the same way.
+    let net = network();
+    assert_eq!(net["terraform"], doc["terraform"]);
+    assert_eq!(net["provider"], doc["provider"]);
+    assert_eq!(net["data"]["aws_eks_cluster"], doc["data"]["aws_eks_cluster"]);
     let required = &doc["terraform"]["required_providers"];
     assert_eq!(required["aws"]["version"], ">= 5.100, < 7.0");
     assert_eq!(required["kubernetes"]["version"], "~> 2.38");
@@ -61,13 +75,17 @@ fn aws_objects_are_looked_up_by_their_deterministic_names() {
 }
 
 #[test]
-fn calico_replaces_the_vpc_cni_first() {
-    let doc = cluster();
-    let calico = resource(&doc, "helm_release", "calico");
+fn calico_is_the_network_root_and_does_not_wait_for_nodes() {
+    let net = network();
+    let calico = resource(&net, "helm_release", "calico");
     assert_eq!(calico["chart"], "tigera-operator");
     assert_eq!(calico["repository"], "https://docs.tigera.io/calico/charts");
     assert!(calico["version"].as_str().unwrap().starts_with("v3.28."));
-    let (values, _) = release_values(&doc, "calico");
+    // No nodes exist when it is applied: waiting (or `atomic`, which implies waiting) would time out.
+    assert_eq!(calico["wait"], false);
+    assert!(calico.get("atomic").is_none(), "{calico}");
+    assert_eq!(strs(&calico["depends_on"]), ["kubernetes_manifest.namespace_tigera_operator"]);
+    let (values, _) = release_values(&net, "calico");
     let install = &values["installation"];
     assert_eq!(install["kubernetesProvider"], "EKS");
     assert_eq!(install["cni"]["type"], "Calico");
@@ -77,11 +95,15 @@ fn calico_replaces_the_vpc_cni_first() {
         json!([{ "cidr": "100.64.0.0/16", "encapsulation": "VXLAN", "natOutgoing": "Enabled",
                  "nodeSelector": "all()", "blockSize": 26 }])
     );
-    for (name, release) in resources(&doc, "helm_release").into_iter().filter(|(n, _)| *n != "calico") {
-        let deps = strs(&release["depends_on"]);
-        let after_calico = deps.contains(&"helm_release.calico")
-            || deps.iter().any(|d| d.starts_with("helm_release.") && *d != "helm_release.platform_policies");
-        assert!(after_calico, "{name} must install after Calico: {deps:?}");
+    // Nothing else: the controllers need running nodes and cluster DNS, which come after this root.
+    let kinds: Vec<&String> = net["resource"].as_object().unwrap().keys().collect();
+    assert_eq!(kinds, ["helm_release", "kubernetes_manifest"]);
+    assert_eq!(resources(&net, "helm_release").len(), 1);
+
+    let doc = cluster();
+    assert!(doc["resource"]["helm_release"].get("calico").is_none(), "Calico is installed by the network root only");
+    for (name, release) in resources(&doc, "helm_release") {
+        assert_eq!(release["atomic"], true, "{name} waits for its pods (nodes and DNS exist when it is applied)");
     }
 }
 
@@ -89,17 +111,22 @@ fn calico_replaces_the_vpc_cni_first() {
 fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline() {
     let doc = cluster();
     for t in TENANTS {
-        let labels = namespace_labels(&doc, t);
+        let labels = namespace_labels(t);
         for mode in ["enforce", "audit", "warn"] {
             assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], "restricted", "{t} {mode}");
             assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], "v1.28");
         }
     }
     for ns in ["external-dns", "default", "kube-public", "kube-node-lease"] {
-        assert_eq!(namespace_labels(&doc, ns)["pod-security.kubernetes.io/enforce"], "baseline", "{ns}");
+        assert_eq!(namespace_labels(ns)["pod-security.kubernetes.io/enforce"], "baseline", "{ns}");
     }
     for ns in ["kube-system", "tigera-operator", "amazon-cloudwatch", "external-secrets", "kyverno"] {
-        assert_eq!(namespace_labels(&doc, ns)["pod-security.kubernetes.io/enforce"], "privileged", "{ns}");
+        assert_eq!(namespace_labels(ns)["pod-security.kubernetes.io/enforce"], "privileged", "{ns}");
+    }
+    // Calico's namespace and the CloudWatch addon's exist before the cluster root: the network root creates them.
+    let net = network();
+    for ns in ["tigera_operator", "amazon_cloudwatch"] {
+        assert!(net["resource"]["kubernetes_manifest"].get(format!("namespace_{ns}")).is_some(), "{ns}");
     }
     // Namespaces EKS creates are labelled, not created.
     assert_eq!(resource(&doc, "kubernetes_labels", "namespace_kube_system")["force"], true);

@@ -581,6 +581,52 @@ fn addons_are_pinned_and_configured() {
 }
 
 #[test]
+fn nodes_and_the_addons_that_run_pods_wait_for_the_pod_network() {
+    let doc = infra();
+    // Required: forgetting it on the command line fails the plan instead of picking a side.
+    let variable = &doc["variable"]["pod_network_ready"];
+    assert_eq!(variable["type"], "bool");
+    assert!(variable.get("default").is_none(), "pod_network_ready must have no default: {variable}");
+    let gated = "${var.pod_network_ready ? 1 : 0}";
+    let groups: Vec<String> =
+        resources(&doc, "aws_eks_node_group").iter().map(|(n, _)| format!("aws_eks_node_group.{n}")).collect();
+    for (name, g) in resources(&doc, "aws_eks_node_group") {
+        assert_eq!(g["count"], gated, "{name}");
+    }
+    // kube-proxy comes with the cluster, before any node (Calico's operator reaches the API server through the
+    // `kubernetes` Service, which kube-proxy routes): not gated, not waiting for nodes.
+    let kube_proxy = resource(&doc, "aws_eks_addon", "kube_proxy");
+    assert!(kube_proxy.get("count").is_none() && kube_proxy.get("depends_on").is_none(), "{kube_proxy}");
+    for (name, a) in resources(&doc, "aws_eks_addon").into_iter().filter(|(n, _)| *n != "kube_proxy") {
+        assert_eq!(a["count"], gated, "{name}");
+        let deps = strs(&a["depends_on"]);
+        for g in &groups {
+            assert!(deps.contains(&g.as_str()), "{name} must come after {g}");
+        }
+        // Addons that call AWS (an IRSA role) resolve its endpoints through cluster DNS.
+        if a.get("service_account_role_arn").is_some() {
+            assert!(deps.contains(&"aws_eks_addon.coredns"), "{name} must come after coredns");
+        }
+    }
+    // The gate against `false` on a cluster that has node groups: read, at plan time, only if the cluster exists,
+    // by its name (not by an attribute of the resource, which may be unknown until apply).
+    let gate = &doc["data"]["aws_eks_node_groups"]["existing"];
+    assert_eq!(gate["cluster_name"], format!("eks-fintech-{SUFFIX}"));
+    assert_eq!(
+        gate["count"],
+        format!("${{contains(data.aws_eks_clusters.existing.names, \"eks-fintech-{SUFFIX}\") ? 1 : 0}}")
+    );
+    let check = &gate["lifecycle"]["postcondition"][0];
+    assert_eq!(check["condition"], "${var.pod_network_ready || length(self.names) == 0}");
+    let message = check["error_message"].as_str().unwrap();
+    assert!(
+        message.contains("pod_network_ready is false") && message.contains("-var pod_network_ready=true"),
+        "{message}"
+    );
+    assert_eq!(doc["output"]["pod_network_ready"]["value"], "${var.pod_network_ready}");
+}
+
+#[test]
 fn azure_ad_is_the_oidc_identity_provider() {
     let doc = infra();
     let idp = &resource(&doc, "aws_eks_identity_provider_config", "azure_ad")["oidc"];

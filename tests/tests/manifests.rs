@@ -1,17 +1,34 @@
 //! `manifests/` of the customer's platform (rendered with the documentation account id): the same objects as the
-//! cluster root, as YAML, with a kustomization and the charts' values files.
+//! network and cluster roots, as YAML, with a kustomization and the charts' values files.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use platform_tests::{
-    artifacts, chart_objects, cluster, manifest_kind, manifest_objects, release_values, resource, resources, strs,
-    terraform_kind, text, yaml_documents, ACCOUNT_ID, SUFFIX,
+    artifacts, chart_objects, cluster, manifest_kind, manifest_objects, network, release_values, resource, resources,
+    strs, terraform_kind, text, yaml_documents, ACCOUNT_ID, SUFFIX,
 };
 use serde_json::{json, Value};
 
 const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
 const RELEASES: [&str; 6] =
     ["calico", "kyverno", "cluster-autoscaler", "aws-load-balancer-controller", "external-dns", "external-secrets"];
+
+/// The network and cluster roots as one document (their resources and locals; no name is in both).
+fn roots() -> Value {
+    let mut doc = cluster();
+    let net = network();
+    for (name, value) in net["locals"].as_object().unwrap() {
+        assert!(doc["locals"].get(name).is_none(), "local {name} is in both roots");
+        doc["locals"][name] = value.clone();
+    }
+    for (ty, named) in net["resource"].as_object().unwrap() {
+        for (name, body) in named.as_object().unwrap() {
+            assert!(doc["resource"][ty].get(name).is_none(), "{ty}.{name} is in both roots");
+            doc["resource"][ty][name] = body.clone();
+        }
+    }
+    doc
+}
 
 fn manifest_files() -> Vec<&'static String> {
     artifacts().files.keys().filter(|p| p.starts_with("manifests/")).collect()
@@ -83,8 +100,8 @@ fn no_placeholders_anywhere() {
 }
 
 #[test]
-fn the_same_plain_objects_as_the_cluster_root() {
-    let doc = cluster();
+fn the_same_plain_objects_as_the_terraform_roots() {
+    let doc = roots();
     for kind in ["Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "ClusterRoleBinding", "RoleBinding"] {
         let mut yaml = manifest_kind(kind);
         let mut tf = terraform_kind(&doc, kind);
@@ -189,7 +206,7 @@ fn quotas_and_rbac() {
 
 #[test]
 fn chart_versions_are_pinned_and_equal_to_the_terraform_releases() {
-    let doc = cluster();
+    let doc = roots();
     for release in RELEASES {
         let path = format!("manifests/helm/{release}-values.yaml");
         let first = text(&path).lines().next().unwrap().to_owned();
@@ -208,7 +225,7 @@ fn chart_versions_are_pinned_and_equal_to_the_terraform_releases() {
 
 #[test]
 fn values_files_hold_the_terraform_values() {
-    let doc = cluster();
+    let doc = roots();
     for release in RELEASES {
         let (mut tf, mut yaml) = release_values(&doc, release);
         if release == "aws-load-balancer-controller" {

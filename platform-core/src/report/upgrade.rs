@@ -1,6 +1,6 @@
 //! The upgrade path of a platform from its declared Kubernetes version to a newer one the catalog carries: one
 //! step per minor version, each derived from the catalog rows of its two versions (addon pins, chart pins and
-//! their documented Kubernetes ranges, the SecretStore API) and the platform's rendered cluster root.
+//! their documented Kubernetes ranges, the SecretStore API) and the platform's rendered network and cluster roots.
 //!
 //! The order of a step follows the Amazon EKS User Guide, "Update existing cluster to new Kubernetes version"
 //! (awsdocs/amazon-eks-user-guide, latest/ug/clusters/update-cluster.adoc): the control plane moves one minor
@@ -9,7 +9,8 @@
 //! example); after it come the nodes, the Cluster Autoscaler image of the new minor and the add-ons (step 4).
 //! On this platform the infra root holds the control plane, the managed node groups (their `version` is the
 //! cluster's, so they roll to the new Bottlerocket AMI in the same apply, after it) and the managed addons (which
-//! depend on the node groups); the cluster root holds the charts and, after them, the custom resources.
+//! depend on the node groups); the network root holds Calico alone (applied whole, before or after the control
+//! plane); the cluster root holds the other charts and, after them, the custom resources.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -106,6 +107,8 @@ pub struct ApiMove {
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Infra,
+    /// The network root: Calico alone.
+    Network,
     Cluster,
 }
 
@@ -125,6 +128,8 @@ pub struct Installed {
     pub node_groups: Vec<String>,
     /// Helm release name → the Helm releases it depends on in the cluster root (what `-target` also applies).
     pub helm_dependencies: BTreeMap<String, Vec<String>>,
+    /// Helm releases of the network root (applied on their own, before the node groups exist).
+    pub network_releases: BTreeSet<String>,
 }
 
 /// The catalog rows of one version.
@@ -136,9 +141,17 @@ pub struct Pins<'a> {
 
 /// What the platform installs, read off its definition and its rendered cluster root.
 pub fn installed(p: &Platform) -> Installed {
-    let root = crate::render::cluster::render(p, "upgrade", None);
-    let main = root.files.iter().find(|(path, _)| path.ends_with("/main.tf.json")).expect("the cluster root");
-    let doc: serde_json::Value = serde_json::from_slice(&main.1).expect("the renderer writes JSON");
+    let roots = crate::render::cluster::render(p, "upgrade", None);
+    let root = |name: &str| -> serde_json::Value {
+        let path = format!("terraform/{name}/main.tf.json");
+        let main = roots.files.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("the {name} root"));
+        serde_json::from_slice(&main.1).expect("the renderer writes JSON")
+    };
+    let release_names = |doc: &serde_json::Value| -> Vec<String> {
+        let releases = doc["resource"]["helm_release"].as_object().cloned().unwrap_or_default();
+        releases.values().filter_map(|r| r["name"].as_str().map(str::to_owned)).collect()
+    };
+    let doc = root("cluster");
     let releases = doc["resource"]["helm_release"].as_object().cloned().unwrap_or_default();
     let name_at = |address: &str| {
         let key = address.strip_prefix("helm_release.")?;
@@ -159,6 +172,7 @@ pub fn installed(p: &Platform) -> Installed {
             .flat_map(|g| parts(g).into_iter().map(|(purchase, _, _)| format!("{} ({purchase})", g.name)))
             .collect(),
         helm_dependencies,
+        network_releases: release_names(&root("network")).into_iter().collect(),
     }
 }
 
@@ -284,6 +298,19 @@ fn order(
     installed: &Installed,
 ) -> Vec<Phase> {
     let mut phases = Vec::new();
+    // The network root holds Calico alone: it is applied whole, before or after the control plane.
+    let (network, charts): (Vec<&ChartChange>, Vec<&ChartChange>) =
+        charts.iter().partition(|c| installed.network_releases.contains(c.release));
+    let network_phase = |changes: Vec<&ChartChange>| Phase {
+        stage: Stage::Network,
+        command: format!("terraform -chdir={OUT}/terraform/network apply"),
+        actions: changes.iter().map(|c| chart_action(c, k0, k1)).collect(),
+    };
+    let (network_before, network_after): (Vec<&ChartChange>, Vec<&ChartChange>) =
+        network.into_iter().partition(|c| c.timing == Timing::BeforeControlPlane);
+    if !network_before.is_empty() {
+        phases.push(network_phase(network_before));
+    }
     let before: BTreeSet<&str> =
         charts.iter().filter(|c| c.timing == Timing::BeforeControlPlane).map(|c| c.release).collect();
     // `-target` also applies what the targets depend on.
@@ -294,16 +321,13 @@ fn order(
         .filter(|d| !before.contains(d))
         .collect();
     let (early, after): (Vec<&ChartChange>, Vec<&ChartChange>) =
-        charts.iter().partition(|c| before.contains(c.release) || pulled.contains(c.release));
+        charts.into_iter().partition(|c| before.contains(c.release) || pulled.contains(c.release));
     if !before.is_empty() {
         let actions = early
             .iter()
             .map(|c| {
                 if c.timing == Timing::BeforeControlPlane {
-                    format!(
-                        "{} {} → {}: {} is not documented for {k1}, {} is for {k0}",
-                        c.name, c.from, c.to, c.from, c.to
-                    )
+                    chart_action(c, k0, k1)
                 } else if runs_on_old(c, to, k0) {
                     format!("{} {} → {}: -target applies it too (a dependency)", c.name, c.from, c.to)
                 } else {
@@ -335,21 +359,15 @@ fn order(
     );
     phases.push(Phase {
         stage: Stage::Infra,
-        command: format!("terraform -chdir={OUT}/terraform/infra apply"),
+        command: format!("terraform -chdir={OUT}/terraform/infra apply -var pod_network_ready=true"),
         actions: infra,
     });
 
-    let mut cluster: Vec<String> = after
-        .iter()
-        .map(|c| match c.timing {
-            Timing::AfterControlPlaneNoOverlap => format!(
-                "{} {} → {}: no pinned version is documented for both {k0} and {k1}; keep the time since the infra \
-                 apply short",
-                c.name, c.from, c.to
-            ),
-            _ => format!("{} {} → {}", c.name, c.from, c.to),
-        })
-        .collect();
+    if !network_after.is_empty() {
+        phases.push(network_phase(network_after));
+    }
+
+    let mut cluster: Vec<String> = after.iter().map(|c| chart_action(c, k0, k1)).collect();
     for m in api_moves {
         cluster.push(match m.served_by {
             Some(v) if v == to.external_secrets.version => format!(
@@ -380,6 +398,21 @@ fn order(
     phases
 }
 
+/// What a phase says of one chart change, by its timing.
+fn chart_action(c: &ChartChange, k0: &str, k1: &str) -> String {
+    match c.timing {
+        Timing::BeforeControlPlane => {
+            format!("{} {} → {}: {} is not documented for {k1}, {} is for {k0}", c.name, c.from, c.to, c.from, c.to)
+        }
+        Timing::AfterControlPlaneNoOverlap => format!(
+            "{} {} → {}: no pinned version is documented for both {k0} and {k1}; keep the time since the infra apply \
+             short",
+            c.name, c.from, c.to
+        ),
+        Timing::AfterControlPlane => format!("{} {} → {}", c.name, c.from, c.to),
+    }
+}
+
 /// Whether a chart's new pin is documented for the old minor (for a chart pulled in by `-target`).
 fn runs_on_old(c: &ChartChange, to: &ChartVersions, k0: &str) -> bool {
     to.charts().into_iter().find(|ch| ch.release == c.release && ch.version == c.to).is_some_and(|ch| runs_on(ch, k0))
@@ -397,8 +430,9 @@ pub fn text(u: &UpgradePath) -> String {
         None => out += "; its calendar has no version in EKS standard support today.\n",
     }
     out += "Each step: set `kubernetes` to the step's version in the definition, build, render into out/, then apply \
-            in the order given. Start a step only once the previous one is applied (the nodes run the control \
-            plane's version).\n";
+            in the order given (the infra applies also take the deployment's `public_access_cidrs` and \
+            `cluster_admin_role_arns`). Start a step only once the previous one is applied (the nodes run the \
+            control plane's version).\n";
     for (i, s) in u.steps.iter().enumerate() {
         out += &format!("\nStep {}: {} → {}\n", i + 1, s.from, s.to);
         let changes = |items: Vec<String>| if items.is_empty() { "none".to_owned() } else { items.join(", ") };
@@ -417,6 +451,7 @@ pub fn text(u: &UpgradePath) -> String {
         for (j, phase) in s.order.iter().enumerate() {
             let root = match phase.stage {
                 Stage::Infra => "infra root",
+                Stage::Network => "network root",
                 Stage::Cluster => "cluster root",
             };
             let infra = s.order.iter().position(|p| p.stage == Stage::Infra);
@@ -549,17 +584,18 @@ mod tests {
         assert_eq!(s.api_moves, [ApiMove { kind: "SecretStore", from: OLD[0], to: NEW[0], served_by: Some("0.16.2") }]);
 
         let stages: Vec<Stage> = s.order.iter().map(|p| p.stage).collect();
-        assert_eq!(stages, [Stage::Cluster, Stage::Infra, Stage::Cluster]);
-        let [before, infra, after] = &s.order[..] else { unreachable!() };
+        assert_eq!(stages, [Stage::Cluster, Stage::Infra, Stage::Network, Stage::Cluster]);
+        let [before, infra, network, after] = &s.order[..] else { unreachable!() };
         assert!(before.command.ends_with("cluster apply -target=helm_release.kyverno"), "{}", before.command);
         let base = CHART_VERSIONS[0];
         let documented_kyverno = CHART_SUPPORT.iter().find(|s| s.chart == "kyverno").unwrap().version;
         let kyverno_move = format!("kyverno 0.0.1 → {documented_kyverno}: 0.0.1 is not documented for 1.29");
         assert!(before.actions.iter().any(|a| a.starts_with(&kyverno_move)), "{before:?}");
-        // kyverno depends on Calico in the cluster root, so `-target` moves Calico early too.
-        let calico_move = format!("calico {} → v9.9.9: -target applies it", base.calico.version);
-        assert!(before.actions.iter().any(|a| a.starts_with(&calico_move)), "{before:?}");
-        assert!(!after.actions.iter().any(|a| a.starts_with("calico")));
+        // Calico is the network root's: applied on its own after the control plane (its current pin is documented
+        // for 1.29), not pulled in by the cluster root's `-target`.
+        assert!(!before.actions.iter().chain(&after.actions).any(|a| a.starts_with("calico")), "{s:?}");
+        assert_eq!(network.command, "terraform -chdir=out/terraform/network apply");
+        assert_eq!(network.actions, [format!("calico {} → v9.9.9", base.calico.version)]);
         assert_eq!(infra.actions[0], "control plane 1.28 → 1.29");
         assert!(infra.actions[1].contains("critical (ondemand), general (spot), general (ondemand), batch (spot)"));
         assert!(infra.actions[2].starts_with("managed addon coredns v1.10.1-eksbuild.38 → v1.11.1-eksbuild.1"));
@@ -603,8 +639,9 @@ mod tests {
         let before =
             at("1. cluster root, before the control plane: terraform -chdir=out/terraform/cluster apply -target");
         let infra = at("2. infra root: terraform -chdir=out/terraform/infra apply");
-        let after = at("3. cluster root: terraform -chdir=out/terraform/cluster apply\n");
-        assert!(before < infra && infra < after, "{t}");
+        let network = at("3. network root: terraform -chdir=out/terraform/network apply\n");
+        let after = at("4. cluster root: terraform -chdir=out/terraform/cluster apply\n");
+        assert!(before < infra && infra < network && network < after, "{t}");
         assert!(t.contains("  API versions: SecretStore example.io/v1beta1 → example.io/v1\n"), "{t}");
     }
 }

@@ -1,9 +1,10 @@
 //! `manifests/`: the platform's objects as YAML for GitOps, one file per concern plus `kustomization.yaml`, and
 //! `manifests/helm/<release>-values.yaml` with the exact chart, version and values the Terraform root installs.
 //!
-//! Apply order for GitOps: the namespaces file, then the charts (Calico first; their install commands are the
-//! first line of each values file), then `kubectl apply -k manifests/` (the custom resources need the Kyverno and
-//! external-secrets CRDs). Objects the charts create (the Calico `Installation`, the controllers' service accounts,
+//! Apply order for GitOps, the Terraform roots' order: after the first infra apply (no nodes), the namespaces file
+//! and Calico (the network root's part); after the second (nodes, coredns), the other charts, then
+//! `kubectl apply -k manifests/` (the custom resources need the Kyverno and external-secrets CRDs). Each chart's
+//! install command is the first line of its values file. Objects the charts create (the Calico `Installation`, the controllers' service accounts,
 //! the autoscaler's priority-expander ConfigMap) are in the values, never duplicated here: a second owner would
 //! make `helm install` fail on an existing object.
 

@@ -1,6 +1,7 @@
 //! The cluster stage: what runs inside the cluster the infra stage created.
 //!
 //! The same Rust data is rendered twice:
+//! - `terraform/network/`: Calico alone, applied before the node groups exist ([`network`]);
 //! - `terraform/cluster/`: a second Terraform root on the aws, kubernetes and helm providers. It reads the cluster,
 //!   the IRSA roles, the VPC and the tenant keys by their deterministic names (no outputs to copy, no account id).
 //!   Plain objects are `kubernetes_manifest` resources (or `kubernetes_labels` on namespaces EKS creates);
@@ -10,10 +11,11 @@
 //!   a `kustomization.yaml`, plus each chart's values in `manifests/helm/` for GitOps users.
 //!
 //! Modules: [`objects`] (typed Kubernetes objects), [`policies`] (custom resources), [`charts`] (Helm values),
-//! [`ports`] (host-network ports), [`terraform`] (the root), [`manifests`] (the YAML tree).
+//! [`ports`] (host-network ports), [`network`] and [`terraform`] (the roots), [`manifests`] (the YAML tree).
 
 pub mod charts;
 pub mod manifests;
+pub mod network;
 pub mod objects;
 pub mod policies;
 pub mod ports;
@@ -114,7 +116,7 @@ pub(crate) fn vpc_name(ctx: &Context) -> String {
     ctx.names.name("vpc", "")
 }
 
-/// The rendered cluster stage: the Terraform root's files and, with an account id, the manifests tree.
+/// The rendered cluster stage: the network and cluster roots' files and, with an account id, the manifests tree.
 pub struct ClusterStage {
     /// Files by path relative to the output directory.
     pub files: Vec<(String, Vec<u8>)>,
@@ -123,7 +125,8 @@ pub struct ClusterStage {
 /// Renders the cluster stage of a checked platform.
 pub fn render(platform: &Platform, suffix: &str, account_id: Option<&str>) -> ClusterStage {
     let ctx = Context { platform, names: Names::new(&platform.name, suffix) };
-    let mut files = terraform::render(&ctx);
+    let mut files = network::render(&ctx);
+    files.extend(terraform::render(&ctx));
     if let Some(account_id) = account_id {
         files.extend(manifests::render(&ctx, account_id));
     }

@@ -1,4 +1,6 @@
-//! The cluster root `terraform/cluster/`: `main.tf.json` and the local chart `charts/platform-policies/`.
+//! The cluster root `terraform/cluster/`: `main.tf.json` and the local chart `charts/platform-policies/`. It is
+//! applied last, on Ready nodes with cluster DNS: Calico comes before it (the network root, [`super::network`]),
+//! and so do the node groups and coredns (the infra root's second apply).
 //!
 //! Providers: aws (same constraint as infra), kubernetes 2.x (`exec` is a block) and helm 3.x (`kubernetes` and
 //! its `exec` are attribute objects). Both authenticate with `aws eks get-token`, so no token is stored in state.
@@ -11,7 +13,8 @@ use super::charts::{releases, Release};
 use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
 use super::policies;
 use super::{
-    cluster_data, irsa_role_data, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml, Context, Target,
+    cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml,
+    Context, Target,
 };
 use crate::naming::label;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
@@ -35,7 +38,8 @@ fn token_args(ctx: &Context) -> Value {
     json!(["eks", "get-token", "--cluster-name", ctx.names.cluster(), "--region", ctx.platform.region])
 }
 
-fn providers(ctx: &Context, doc: &mut Document) {
+/// The providers of a root inside the cluster (this one and the network root), and the cluster they talk to.
+pub(super) fn providers(ctx: &Context, doc: &mut Document) {
     doc.terraform("required_version", json!(TERRAFORM_CONSTRAINT));
     doc.terraform(
         "required_providers",
@@ -53,12 +57,17 @@ fn providers(ctx: &Context, doc: &mut Document) {
         json!({ "api_version": "client.authentication.k8s.io/v1beta1", "command": "aws", "args": token_args(ctx) });
     doc.provider("kubernetes", json!({ "host": host, "cluster_ca_certificate": ca, "exec": [exec] }));
     doc.provider("helm", json!({ "kubernetes": { "host": host, "cluster_ca_certificate": ca, "exec": exec } }));
+    let (t, n) = data_at(&cluster);
+    doc.data(&t, &n, json!({ "name": ctx.names.cluster() }));
+}
+
+/// (type, name) of a data source reference.
+fn data_at(r: &Ref) -> (String, String) {
+    (r.address().split('.').nth(1).expect("data.<type>.<name>").to_owned(), r.name().to_owned())
 }
 
 fn data_sources(ctx: &Context, doc: &mut Document) {
-    let at = |r: Ref| (r.address().split('.').nth(1).unwrap().to_owned(), r.name().to_owned());
-    let (t, n) = at(cluster_data());
-    doc.data(&t, &n, json!({ "name": ctx.names.cluster() }));
+    let at = |r: Ref| data_at(&r);
     let (t, n) = at(vpc_data());
     doc.data(&t, &n, json!({ "tags": { "Name": vpc_name(ctx) } }));
     for b in &ctx.platform.irsa {
@@ -85,7 +94,7 @@ pub fn object_resource_name(o: &Object) -> String {
 }
 
 /// The namespace resource of a namespace the platform creates or labels.
-fn namespace_ref(ns: &str) -> Ref {
+pub(super) fn namespace_ref(ns: &str) -> Ref {
     if EXISTING_NAMESPACES.contains(&ns) {
         Ref::resource("kubernetes_labels", &format!("namespace_{}", ident(ns)))
     } else {
@@ -93,8 +102,8 @@ fn namespace_ref(ns: &str) -> Ref {
     }
 }
 
-/// Plain objects: namespaces first; everything else after them.
-fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
+/// Plain objects: namespaces first; everything else after them. Returns the namespace resources.
+pub(super) fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
     let mut namespaces = Vec::new();
     for o in objects.iter().filter(|o| o.concern == Concern::Namespaces) {
         let ns = o.name();
@@ -128,26 +137,37 @@ fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
     namespaces
 }
 
-fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<String>) -> Ref {
+/// Whether Terraform waits for a release's pods to be ready (and rolls the release back if they are not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wait {
+    /// `atomic`, 900 s: the pods must run.
+    Ready,
+    /// The objects are created; their pods may wait for nodes.
+    No,
+}
+
+pub(super) fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<String>, wait: Wait) -> Ref {
     let key = ident(r.chart.release);
     let values = doc.local(&format!("helm_values_{key}"), r.values.clone());
     let values = values.trim_start_matches("${").trim_end_matches('}').to_owned();
-    doc.resource(
-        "helm_release",
-        &key,
-        json!({
-            "name": r.chart.release,
-            "repository": r.chart.repository,
-            "chart": r.chart.chart,
-            "version": r.chart.version,
-            "namespace": r.namespace,
-            "create_namespace": false,
-            "values": [expr(&format!("yamlencode({values})"))],
-            "atomic": true,
-            "timeout": 900,
-            "depends_on": depends_on,
-        }),
-    )
+    let mut body = json!({
+        "name": r.chart.release,
+        "repository": r.chart.repository,
+        "chart": r.chart.chart,
+        "version": r.chart.version,
+        "namespace": r.namespace,
+        "create_namespace": false,
+        "values": [expr(&format!("yamlencode({values})"))],
+        "depends_on": depends_on,
+    });
+    match wait {
+        Wait::Ready => {
+            body["atomic"] = json!(true);
+            body["timeout"] = json!(900);
+        }
+        Wait::No => body["wait"] = json!(false),
+    }
+    doc.resource("helm_release", &key, body)
 }
 
 fn fnv64(bytes: &[u8]) -> u64 {
@@ -183,24 +203,20 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     let mut doc = Document::default();
     providers(ctx, &mut doc);
     data_sources(ctx, &mut doc);
-    let plain = objects::objects(ctx, Target::Terraform);
+    let network = network::namespaces(ctx);
+    let plain: Vec<Object> = objects::objects(ctx, Target::Terraform)
+        .into_iter()
+        .filter(|o| !(o.concern == Concern::Namespaces && network.iter().any(|n| n == o.name())))
+        .collect();
     let namespaces = plain_objects(&mut doc, &plain);
 
+    // Calico (the first release) is the network root's.
     let releases = releases(ctx, Target::Terraform);
-    let ns_of = |r: &Release| -> Vec<String> {
-        if EXISTING_NAMESPACES.contains(&r.namespace.as_str()) {
-            vec![]
-        } else {
-            vec![namespace_ref(&r.namespace).address()]
-        }
-    };
-    let (first, rest) = releases.split_first().expect("Calico is always installed");
-    let calico = helm_release(&mut doc, first, ns_of(first));
     let mut operators = Vec::new();
-    for r in rest {
-        let mut deps = vec![calico.address()];
-        deps.extend(ns_of(r));
-        operators.push(helm_release(&mut doc, r, deps).address());
+    for r in releases.iter().skip(1) {
+        let at = namespace_ref(&r.namespace).address();
+        let deps = if namespaces.contains(&at) { vec![at] } else { vec![] };
+        operators.push(helm_release(&mut doc, r, deps, Wait::Ready).address());
     }
 
     let custom = policies::objects(ctx);

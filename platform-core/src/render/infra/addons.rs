@@ -3,27 +3,38 @@
 //! `configuration_values`: replicas, resources, and placement (node selector and tolerations of the named node
 //! group).
 //!
-//! Bootstrap order: coredns, the EBS CSI controller and the CloudWatch agent run pods on the pod network, which
-//! exists only once the cluster stage has installed Calico; until then EKS reports those addons DEGRADED and
-//! Terraform would wait for them. They are therefore gated on `var.pod_network_ready` (default `true`): the
-//! first apply of a new environment passes `-var pod_network_ready=false`, the cluster stage installs Calico,
-//! and a second infra apply (default) installs them. kube-proxy runs on the host network and is always rendered.
+//! Order (see [`super::bootstrap`]): kube-proxy runs on the host network and comes with the cluster, before any
+//! node group (Calico's operator reaches the API server through the `kubernetes` Service, which kube-proxy
+//! routes). The others run pods: they are gated on `var.pod_network_ready` and installed after the node groups;
+//! those that call AWS (an IRSA role) also after coredns, since they resolve AWS endpoints through cluster DNS.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{irsa, nodes, refs, Context};
+use super::{bootstrap, irsa, nodes, refs, Context};
 use crate::catalog::kubernetes::addon_versions;
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
-use crate::render::terraform::{expr, Document};
-
-/// The variable gating the addons that need the pod network.
-pub(crate) const POD_NETWORK_READY: &str = "pod_network_ready";
+use crate::render::terraform::{Document, Ref};
 
 /// Whether the addon's pods need the pod network (see the module docs).
 pub(crate) fn needs_pod_network(kind: AddonKind) -> bool {
     !matches!(kind, AddonKind::KubeProxy)
+}
+
+/// The namespace an addon installs its pods into: `amazon-cloudwatch` for the CloudWatch agent (its service
+/// account `amazon-cloudwatch/cloudwatch-agent`, awsdocs/amazon-eks-user-guide
+/// `latest/ug/workloads/eks-add-ons.adoc`), `kube-system` for the others.
+pub(crate) fn namespace(kind: AddonKind) -> &'static str {
+    match kind {
+        AddonKind::AmazonCloudwatchObservability => "amazon-cloudwatch",
+        _ => "kube-system",
+    }
+}
+
+/// The addon's resource.
+pub(crate) fn addon_ref(kind: AddonKind) -> Ref {
+    Ref::resource("aws_eks_addon", &refs::ident(kind.eks_name()))
 }
 
 /// The pinned version of an addon for a Kubernetes version.
@@ -72,23 +83,12 @@ pub(crate) fn configuration(addon: &Addon, groups: &[NodeGroup]) -> Option<Value
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let p = ctx.platform;
-    if p.addons.iter().any(|a| needs_pod_network(a.kind)) {
-        doc.variable(
-            POD_NETWORK_READY,
-            json!({
-                "description": "Whether Calico (cluster stage) is installed. Pass false on the first apply of a new \
-                                environment: coredns, the EBS CSI controller and the CloudWatch agent need the pod network.",
-                "type": "bool",
-                "default": true,
-                "nullable": false,
-            }),
-        );
-    }
     let node_groups: Vec<String> = p
         .node_groups
         .iter()
         .flat_map(|g| nodes::parts(g).into_iter().map(|(purchase, _, _)| refs::node_group(&g.name, purchase).address()))
         .collect();
+    let dns = p.addons.iter().find(|a| a.kind == AddonKind::Coredns).map(|a| addon_ref(a.kind).address());
     for addon in &p.addons {
         let mut body = json!({
             "cluster_name": refs::cluster().attr("name"),
@@ -96,7 +96,6 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "addon_version": version(addon.kind, &p.kubernetes),
             "resolve_conflicts_on_create": "OVERWRITE",
             "resolve_conflicts_on_update": "OVERWRITE",
-            "depends_on": node_groups,
         });
         if let Some(config) = configuration(addon, &p.node_groups) {
             body["configuration_values"] = json!(serde_json::to_string(&config).expect("JSON values serialize"));
@@ -106,13 +105,18 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             AddonKind::AmazonCloudwatchObservability => irsa::role_for(ctx, ManagedPolicy::CloudwatchObservability),
             _ => None,
         };
+        if needs_pod_network(addon.kind) {
+            body["count"] = bootstrap::count();
+            let mut depends_on = node_groups.clone();
+            if role.is_some() {
+                depends_on.extend(dns.clone());
+            }
+            body["depends_on"] = json!(depends_on);
+        }
         if let Some(role) = role {
             body["service_account_role_arn"] = json!(role.attr("arn"));
         }
-        if needs_pod_network(addon.kind) {
-            body["count"] = json!(expr(&format!("var.{POD_NETWORK_READY} ? 1 : 0")));
-        }
-        doc.resource("aws_eks_addon", &refs::ident(addon.kind.eks_name()), body);
+        doc.resource_at(&addon_ref(addon.kind), body);
     }
 }
 

@@ -3,8 +3,9 @@
 //! Modules render in dependency order into one [`Document`]; they refer to each other's resources through the
 //! well-known addresses in [`refs`], never through formatted strings.
 
-mod addons;
+pub(crate) mod addons;
 mod archive;
+mod bootstrap;
 mod cluster;
 mod encryption;
 mod iam;
@@ -41,6 +42,7 @@ pub fn render(platform: &Platform, options: &RenderOptions) -> Document {
     logs::render(&ctx, &mut doc);
     archive::render(&ctx, &mut doc);
     cluster::render(&ctx, &mut doc);
+    bootstrap::render(&ctx, &mut doc);
     nodes::render(&ctx, &mut doc);
     irsa::render(&ctx, &mut doc);
     addons::render(&ctx, &mut doc);

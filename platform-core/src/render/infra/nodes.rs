@@ -10,15 +10,16 @@
 //! data therefore holds only what EKS does not set: `max-pods` (Calico's overlay does not use ENI addresses, so
 //! the ENI-derived default would waste nodes) and the host containers (admin off — no SSH path; control on — SSM).
 //!
-//! Nodes join NotReady until Calico is installed by the cluster stage; managed node group creation completes on
-//! registration, so this stage does not wait for the pod network.
+//! A managed node group becomes ACTIVE only once its nodes are Ready, which needs Calico (the network root): the
+//! node groups are gated on `var.pod_network_ready` (see [`super::bootstrap`]). kube-proxy is not gated, so it
+//! exists from the first apply on, before any node.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{providers, refs, Context};
+use super::{bootstrap, providers, refs, Context};
 use crate::model::{Capacity, NodeGroup, TaintEffect};
 use crate::render::terraform::{expr, Document, Ref};
 
@@ -238,6 +239,7 @@ fn node_group(
         "tags": tags,
         // cluster-autoscaler owns the desired size once the group exists.
         "lifecycle": { "ignore_changes": ["scaling_config[0].desired_size"] },
+        "count": bootstrap::count(),
         "depends_on": depends_on,
     });
     if !taints.is_empty() {

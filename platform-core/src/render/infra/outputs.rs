@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{addons, identity, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
+use super::{bootstrap, identity, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
 use crate::render::terraform::{expr, local, Document, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
@@ -79,12 +79,10 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "Session Manager document to start node sessions with",
         json!("${aws_ssm_document.sessions.name}"),
     );
-    if p.addons.iter().any(|a| addons::needs_pod_network(a.kind)) {
-        output(
-            doc,
-            "pod_network_ready",
-            "Whether the pod-network addons are installed",
-            json!(format!("${{var.{}}}", addons::POD_NETWORK_READY)),
-        );
-    }
+    output(
+        doc,
+        "pod_network_ready",
+        "Whether the node groups and the addons that run pods are installed",
+        json!(format!("${{var.{}}}", bootstrap::POD_NETWORK_READY)),
+    );
 }

@@ -1,0 +1,64 @@
+//! The network root `terraform/network/`: Calico, applied between the infra root's two applies of a first
+//! deployment (the order and its sources: `render::infra::bootstrap`).
+//!
+//! It holds the Tigera operator's release (the first of [`super::charts::releases`]) and the namespaces that
+//! something installs into before the cluster root runs: the operator's, and those of the EKS addons the second
+//! infra apply installs (`amazon-cloudwatch`), with their Pod Security Admission labels, so that the cluster root
+//! never meets a namespace it did not create. The operator creates and labels `calico-system` itself.
+//!
+//! Providers and cluster look-up are the cluster root's ([`super::terraform::providers`]).
+
+use super::charts::releases;
+use super::objects::{self, Concern, EXISTING_NAMESPACES};
+use super::terraform::{helm_release, namespace_ref, plain_objects, providers, Wait};
+use super::{Context, Target};
+use crate::render::infra::addons;
+use crate::render::terraform::Document;
+
+const ROOT: &str = "terraform/network";
+
+/// The namespaces this root creates: Calico's and those of the addons that run pods (EKS creates the others).
+pub(crate) fn namespaces(ctx: &Context) -> Vec<String> {
+    let calico = releases(ctx, Target::Terraform).into_iter().next().expect("Calico is always installed").namespace;
+    let addons =
+        ctx.platform.addons.iter().filter(|a| addons::needs_pod_network(a.kind)).map(|a| addons::namespace(a.kind));
+    let mut out = vec![calico];
+    for ns in addons {
+        if !EXISTING_NAMESPACES.contains(&ns) && !out.iter().any(|n| n == ns) {
+            out.push(ns.to_owned());
+        }
+    }
+    out
+}
+
+/// The network root's files.
+pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
+    let mut doc = Document::default();
+    providers(ctx, &mut doc);
+    let wanted = namespaces(ctx);
+    let plain: Vec<_> = objects::objects(ctx, Target::Terraform)
+        .into_iter()
+        .filter(|o| o.concern == Concern::Namespaces && wanted.iter().any(|n| n == o.name()))
+        .collect();
+    plain_objects(&mut doc, &plain);
+    let calico = releases(ctx, Target::Terraform).into_iter().next().expect("Calico is always installed");
+    let namespace = namespace_ref(&calico.namespace).address();
+    // On a first deployment there are no nodes yet: waiting for the operator's pod would time out. The proof that
+    // Calico works comes next: the infra root's node groups only become ACTIVE once calico-node runs on them.
+    helm_release(&mut doc, &calico, vec![namespace], Wait::No);
+    vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::Names;
+    use crate::sample::customer_platform;
+
+    #[test]
+    fn calico_and_the_cloudwatch_agent_get_their_namespaces_here() {
+        let p = customer_platform();
+        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        assert_eq!(namespaces(&ctx), ["tigera-operator", "amazon-cloudwatch"]);
+    }
+}

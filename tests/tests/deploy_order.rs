@@ -1,0 +1,326 @@
+//! The README's first deployment, step by step: every apply may only install what earlier applies made ready.
+//!
+//! The steps are parsed from the README's deploy commands (root and `-var`s of each `apply`). What each step
+//! creates is read from the rendered root, with its `count`s evaluated for the step's variables. What each resource
+//! needs at run time, and what it provides, is encoded below; a need is met by an earlier step, or within the step
+//! by a resource it depends on (`depends_on` or a reference, transitively), since Terraform orders those.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use platform_tests::artifacts;
+use serde_json::Value;
+
+const README: &str = include_str!("../../README.md");
+
+/// What a component needs before it can become healthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Need {
+    /// A CNI on the nodes: without it they stay NotReady.
+    Cni,
+    /// Ready nodes to run pods on.
+    Nodes,
+    /// Cluster DNS: pods calling AWS resolve its endpoints (and STS for IRSA) through coredns.
+    Dns,
+    /// Running admission webhooks (and CRDs) of the controllers that validate custom resources.
+    Webhooks,
+}
+
+/// One `terraform apply` of the README: the root and the variables it is given.
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    root: String,
+    vars: BTreeMap<String, String>,
+}
+
+/// Splits a shell command into words (single and double quotes; no expansions).
+fn words(line: &str) -> Vec<String> {
+    let (mut out, mut word, mut quote, mut in_word) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => (quote, in_word) = (Some(c), true),
+            (Some(q), _) if c == q => quote = None,
+            (None, '#') if !in_word => break,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                }
+                in_word = false;
+            }
+            _ => (word, in_word) = (word + &c.to_string(), true),
+        }
+    }
+    if in_word {
+        out.push(word);
+    }
+    out
+}
+
+/// The `apply` steps of the first `sh` block of a README section: a `plan -out=<file>` followed by
+/// `apply <file>` is one step with the plan's variables.
+fn steps(readme: &str, section: &str) -> Vec<Step> {
+    let text = &readme[readme.find(section).unwrap_or_else(|| panic!("README has no `{section}`"))..];
+    let block = text.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block");
+    let commands = block.replace("\\\n", " ");
+    let mut planned: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for command in commands.lines().map(words).filter(|w| w.first().map(String::as_str) == Some("terraform")) {
+        let Some(root) = command.iter().find_map(|w| w.strip_prefix("-chdir=out/")) else { continue };
+        let mut vars = BTreeMap::new();
+        let mut args = command.iter().skip(2);
+        let sub = command.get(2).map(String::as_str);
+        while let Some(a) = args.next() {
+            if a == "-var" {
+                let (k, v) = args.next().and_then(|kv| kv.split_once('=')).expect("-var name=value");
+                vars.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        match sub {
+            Some("plan") => {
+                planned.insert(root.to_owned(), vars);
+            }
+            Some("apply") => {
+                let from_plan = command.len() > 3 && !command[3].starts_with('-');
+                let vars = if from_plan { planned.remove(root).expect("apply of a saved plan") } else { vars };
+                out.push(Step { root: root.to_owned(), vars });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A rendered root, parsed.
+fn root(path: &str) -> Value {
+    let bytes = artifacts().files.get(&format!("{path}/main.tf.json")).unwrap_or_else(|| panic!("{path} not rendered"));
+    serde_json::from_slice(bytes).expect("JSON")
+}
+
+/// Every resource of a root: address → body.
+fn resources(doc: &Value) -> BTreeMap<String, &Value> {
+    let mut out = BTreeMap::new();
+    for (ty, named) in doc["resource"].as_object().into_iter().flatten() {
+        for (name, body) in named.as_object().into_iter().flatten() {
+            out.insert(format!("{ty}.{name}"), body);
+        }
+    }
+    out
+}
+
+/// Whether a resource has instances for the given variables (`count` of the form `${var.X ? 1 : 0}`).
+fn exists(body: &Value, vars: &BTreeMap<String, String>, defaults: &BTreeMap<String, String>) -> bool {
+    let Some(count) = body.get("count") else { return true };
+    let count = count.as_str().expect("a count expression");
+    let var = count
+        .strip_prefix("${var.")
+        .and_then(|c| c.strip_suffix(" ? 1 : 0}"))
+        .unwrap_or_else(|| panic!("unmodelled count `{count}`"));
+    let value = vars.get(var).or_else(|| defaults.get(var)).unwrap_or_else(|| panic!("no value for `{var}`"));
+    value == "true"
+}
+
+/// The strings of a JSON value, recursively.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// The resources of the same root a resource depends on, directly (`depends_on` or an interpolated reference).
+fn direct_dependencies(body: &Value, addresses: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut texts = Vec::new();
+    strings(body, &mut texts);
+    let mut out = BTreeSet::new();
+    for text in &texts {
+        for a in addresses {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(a.as_str()) {
+                let before = rest[..i].chars().next_back();
+                let after = rest[i + a.len()..].chars().next();
+                let ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if !ident(before) && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    out.insert(a.clone());
+                }
+                rest = &rest[i + a.len()..];
+            }
+        }
+    }
+    out
+}
+
+/// Whether a value holds the IRSA annotation anywhere (a pod that calls AWS).
+fn calls_aws(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, x)| k == "eks.amazonaws.com/role-arn" || calls_aws(x)),
+        Value::Array(a) => a.iter().any(calls_aws),
+        _ => false,
+    }
+}
+
+/// What a resource needs at run time (runtime knowledge, not read from the code under test).
+fn needs(doc: &Value, address: &str, body: &Value) -> BTreeSet<Need> {
+    let ty = address.split('.').next().unwrap();
+    let mut out = BTreeSet::new();
+    match ty {
+        // A node reports Ready only once a CNI runs on it; EKS fails a node group whose nodes stay NotReady.
+        "aws_eks_node_group" => {
+            out.insert(Need::Cni);
+        }
+        // kube-proxy is a host-network DaemonSet (healthy with nothing to schedule); the other addons run
+        // Deployments on the pod network, and those with an IRSA role call AWS.
+        "aws_eks_addon" if body["addon_name"] != "kube-proxy" => {
+            out.extend([Need::Nodes, Need::Cni]);
+            if body.get("service_account_role_arn").is_some() {
+                out.insert(Need::Dns);
+            }
+        }
+        "helm_release" => {
+            let waits = body.get("wait") != Some(&Value::Bool(false));
+            if waits {
+                out.extend([Need::Nodes, Need::Cni]);
+                let values = body["values"][0].as_str().unwrap_or_default();
+                let local = values.strip_prefix("${yamlencode(local.").and_then(|v| v.strip_suffix(")}"));
+                if local.is_some_and(|l| calls_aws(&doc["locals"][l])) {
+                    out.insert(Need::Dns);
+                }
+            }
+            // A local chart holds custom resources: the controllers' CRDs and webhooks must be up.
+            if body["chart"].as_str().is_some_and(|c| c.starts_with("${path.module}")) {
+                out.insert(Need::Webhooks);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// What a resource provides once it is healthy.
+fn provides(address: &str, body: &Value) -> BTreeSet<Need> {
+    let ty = address.split('.').next().unwrap();
+    let chart = body["chart"].as_str().unwrap_or_default();
+    match ty {
+        "helm_release" if chart == "tigera-operator" => [Need::Cni].into(),
+        "helm_release" if chart == "kyverno" || chart == "external-secrets" => [Need::Webhooks].into(),
+        "aws_eks_node_group" => [Need::Nodes].into(),
+        "aws_eks_addon" if body["addon_name"] == "coredns" => [Need::Dns].into(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// How a data source or resource is found by name: its `name`, else its `Name` tag.
+fn lookup_name(body: &Value) -> Option<String> {
+    body["name"].as_str().or_else(|| body["tags"]["Name"].as_str()).map(str::to_owned)
+}
+
+/// Checks a deployment sequence; returns every unmet need, one line each.
+fn violations(sequence: &[Step]) -> Vec<String> {
+    let mut problems = Vec::new();
+    // What exists after each root's last apply: address → body.
+    let mut state: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+    let rendered: BTreeSet<String> = artifacts()
+        .files
+        .keys()
+        .filter_map(|p| p.strip_suffix("/main.tf.json").filter(|r| r.starts_with("terraform/")).map(str::to_owned))
+        .collect();
+    let applied: BTreeSet<String> = sequence.iter().map(|s| s.root.clone()).collect();
+    for missing in rendered.difference(&applied) {
+        problems.push(format!("{missing} is rendered but never applied"));
+    }
+    for (i, step) in sequence.iter().enumerate() {
+        let label = format!("step {} ({} {:?})", i + 1, step.root, step.vars);
+        let doc = root(&step.root);
+        let mut defaults = BTreeMap::new();
+        for (name, v) in doc["variable"].as_object().into_iter().flatten() {
+            match v.get("default") {
+                Some(d) => {
+                    defaults.insert(name.clone(), d.to_string());
+                }
+                None if !step.vars.contains_key(name) => problems.push(format!("{label}: required `{name}` not given")),
+                None => {}
+            }
+        }
+        let before: Vec<(String, Value)> =
+            state.values().flat_map(|r| r.iter().map(|(a, b)| (a.clone(), b.clone()))).collect();
+        let ready: BTreeSet<Need> = before.iter().flat_map(|(a, b)| provides(a, b)).collect();
+
+        // Look-ups by name read at plan time: what they find must exist before this step.
+        for (ty, named) in doc["data"].as_object().into_iter().flatten() {
+            let creatable = rendered.iter().any(|r| root(r)["resource"].get(ty).is_some());
+            for (name, body) in named.as_object().into_iter().flatten().filter(|_| creatable) {
+                let wanted = lookup_name(body);
+                let found = before.iter().any(|(a, b)| a.split('.').next() == Some(ty) && lookup_name(b) == wanted);
+                if !found {
+                    problems
+                        .push(format!("{label}: data.{ty}.{name} looks up {wanted:?}, which no earlier step created"));
+                }
+            }
+        }
+
+        let all = resources(&doc);
+        let created: BTreeMap<String, &Value> =
+            all.into_iter().filter(|(_, b)| exists(b, &step.vars, &defaults)).collect();
+        let addresses: BTreeSet<String> = created.keys().cloned().collect();
+        let direct: BTreeMap<&String, BTreeSet<String>> =
+            created.iter().map(|(a, b)| (a, direct_dependencies(b, &addresses))).collect();
+        for (address, body) in &created {
+            // Everything this resource waits for within the step, transitively.
+            let mut upstream = BTreeSet::new();
+            let mut queue: Vec<String> = direct[address].iter().cloned().collect();
+            while let Some(a) = queue.pop() {
+                if upstream.insert(a.clone()) {
+                    queue.extend(direct[&a].iter().cloned());
+                }
+            }
+            let here: BTreeSet<Need> = upstream.iter().flat_map(|a| provides(a, created[a])).collect();
+            for need in needs(&doc, address, body) {
+                if !ready.contains(&need) && !here.contains(&need) {
+                    problems.push(format!("{label}: {address} needs {need:?}, which nothing before it provides"));
+                }
+            }
+        }
+        state.insert(step.root.clone(), created.into_iter().map(|(a, b)| (a, b.clone())).collect());
+    }
+    problems
+}
+
+#[test]
+fn the_readme_first_deployment_installs_each_thing_after_what_it_needs() {
+    let sequence = steps(README, "## Deploying");
+    let roots: Vec<&str> = sequence.iter().map(|s| s.root.as_str()).collect();
+    assert_eq!(roots, ["terraform/infra", "terraform/network", "terraform/infra", "terraform/cluster"]);
+    let problems = violations(&sequence);
+    assert!(problems.is_empty(), "the README's deploy sequence does not converge:\n{}", problems.join("\n"));
+}
+
+/// The order before the network root existed (infra without nodes' pod network, cluster, infra again) is caught:
+/// the cluster root's controllers would wait for nodes, and with them for a CNI and DNS that are not there.
+#[test]
+fn the_old_order_is_rejected() {
+    let infra = |ready: &str| Step {
+        root: "terraform/infra".into(),
+        vars: [("pod_network_ready".to_owned(), ready.to_owned()), ("public_access_cidrs".into(), "[]".into())]
+            .into_iter()
+            .chain([("cluster_admin_role_arns".to_owned(), "[]".to_owned())])
+            .collect(),
+    };
+    let cluster = Step { root: "terraform/cluster".into(), vars: BTreeMap::new() };
+    let problems = violations(&[infra("false"), cluster, infra("true")]);
+    let text = problems.join("\n");
+    assert!(text.contains("terraform/network is rendered but never applied"), "{text}");
+    assert!(text.contains("helm_release.kyverno needs Nodes"), "{text}");
+    assert!(text.contains("helm_release.external_dns needs Dns"), "{text}");
+}
+
+#[test]
+fn commands_are_parsed_with_their_quotes_and_saved_plans() {
+    let readme = "## Deploying\n```sh\nterraform -chdir=out/terraform/infra plan -out=tfplan \\\n  \
+                  -var 'a=[\"x y\"]' -var b=false   # comment\nterraform -chdir=out/terraform/infra apply tfplan\n\
+                  terraform -chdir=out/terraform/cluster apply -var c=1\n```\n";
+    let s = steps(readme, "## Deploying");
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].vars["a"], "[\"x y\"]");
+    assert_eq!(s[0].vars["b"], "false");
+    assert_eq!(s[1], Step { root: "terraform/cluster".into(), vars: [("c".to_owned(), "1".to_owned())].into() });
+}
