@@ -3,6 +3,8 @@
 # created by querying moto, destroys it and asserts that nothing is left. Offline: moto runs on 127.0.0.1.
 #
 # Usage: scripts/moto-apply.sh [RENDER_DIR]   (default: renders the customer's platform into target/ci/render)
+# With MOTO_PLAN_ONLY=1 it stops after the plan (plan.json for the scanners, a counts line): the version matrix
+# (scripts/ci/versions.sh) deploys only its oldest and newest version.
 # Installs the pinned Python tools (scripts/ci/requirements.txt) into .venv-ci/ on first use. Writes, per root,
 # target/ci/<root>/plan.json (the full plan, read by the scanners), target/ci/<root>/state.json (the state after
 # apply) and target/ci/counts/moto-<root>.txt.
@@ -73,6 +75,10 @@ for main in "$render"/terraform/*/main.tf.json; do
   mkdir -p "$CI_OUT/$root"
   terraform -chdir="$work" show -json plan.bin >"$CI_OUT/$root/plan.json"
   planned=$("$VENV/bin/python" scripts/ci/tfjson.py planned "$CI_OUT/$root/plan.json")
+  if [[ ${MOTO_PLAN_ONLY:-} == 1 ]]; then
+    echo "moto $root: planned $planned (plan only)" | tee "$CI_OUT/counts/moto-$root.txt"
+    continue
+  fi
 
   targets=()
   while read -r address; do targets+=("-target=$address"); done \
