@@ -50,7 +50,8 @@ fn graph_draws_the_declared_platform() {
     let text = stdout(&platform(&["graph"]));
     assert_eq!(text, run_on(&declared, &["graph"]).unwrap());
     for t in &declared.tenants {
-        assert!(text.contains(&format!("  tenant_{}[\"tenant {}<br/>", t.name, t.name)), "{t:?} in\n{text}");
+        let namespace = platform_core::naming::label(&t.name);
+        assert!(text.contains(&format!("  tenant_{}[\"tenant {namespace}<br/>", t.name)), "{t:?} in\n{text}");
     }
     assert_eq!(text.matches("  irsa_").count(), declared.irsa.len(), "{text}");
 }

@@ -351,11 +351,11 @@ fn manifests_are_deterministic_and_need_the_account_id() {
         environment_suffix: SUFFIX.to_owned(),
         account_id: account_id.map(str::to_owned),
     };
-    let again = platform_core::render::render(&platform, &options(Some(ACCOUNT_ID))).unwrap();
+    let again = platform_core::render::render(platform, &options(Some(ACCOUNT_ID))).unwrap();
     for path in manifest_files() {
         assert_eq!(again.files[path], artifacts().files[path], "{path}");
     }
-    let without = platform_core::render::render(&platform, &options(None)).unwrap();
+    let without = platform_core::render::render(platform, &options(None)).unwrap();
     assert!(!without.files.keys().any(|p| p.starts_with("manifests/")));
     assert_eq!(without.files["terraform/cluster/main.tf.json"], artifacts().files["terraform/cluster/main.tf.json"]);
 }

@@ -1,4 +1,4 @@
-//! A payments sandbox declared in its own crate: one tenant, a single NAT gateway, private API endpoint, in
+//! A payments sandbox declared in its own crate: one tenant, a single NAT gateway, in
 //! eu-west-1. `cargo run -p payments-sandbox -- render --environment-suffix dev --out out/` renders it; every other
 //! `platform` command works the same.
 
@@ -26,10 +26,11 @@ fn main() -> ExitCode {
         }
 
         cluster {
-            endpoint: private,
+            // The public endpoint is limited to the `public_access_cidrs` Terraform variable.
+            endpoint: private_and_public,
             logs: [audit, authenticator, scheduler],
             log_retention_days: 90,
-            log_archive_destroyable_in: ["dev"],
+            log_archive_destroyable_in: ["dev", "ci"],
         }
 
         node_group critical {
