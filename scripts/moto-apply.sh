@@ -51,7 +51,7 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 up || { echo "error: moto_server did not answer on $endpoint" >&2; exit 1; }
-export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto AWS_DEFAULT_REGION=us-east-2
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto
 
 roots=0
 for main in "$render"/terraform/*/main.tf.json; do
@@ -63,6 +63,9 @@ for main in "$render"/terraform/*/main.tf.json; do
     continue
   fi
   roots=$((roots + 1))
+  # The region the root deploys to, where scripts/ci/moto_assert.py looks for what it created.
+  AWS_DEFAULT_REGION=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["provider"]["aws"][0]["region"])' "$main")
+  export AWS_DEFAULT_REGION
   work="$CI_OUT/moto/$root"
   rm -rf "$work" && mkdir -p "$work"
   cp "$main" "$work/main.tf.json"
