@@ -1,10 +1,10 @@
 //! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
 
 use platform_core::check::{check_platform, today, Finding, Severity};
-use platform_core::model::Bake;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::bake::Bake;
 use crate::parse::{parse, Parsed};
 use crate::spans::SpanMap;
 

@@ -31,6 +31,7 @@ pub use finding::{FieldPath, Finding, Findings, Severity};
 pub use naming::checked_names;
 pub use network::parse_cidr;
 pub use rule::Rule;
+#[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
 
 use crate::model::Platform;
