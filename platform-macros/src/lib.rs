@@ -17,6 +17,9 @@ mod spans;
 /// Syntax errors (unknown or duplicate keys, missing keys, values of the wrong kind) and every error finding of
 /// `platform_core::check::check_platform` become compile errors on the offending token; warning findings
 /// (e.g. a Kubernetes version past its support window) become `#[deprecated]` warnings on the token.
+///
+/// The expansion depends on the definition and the crates' versions only, never on the clock: the support window
+/// is judged on the catalog's date, `platform_core::catalog::AS_OF` (`platform check` judges it on the day it runs).
 #[proc_macro]
 pub fn platform(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand::expand(input.into()).into()
