@@ -1,9 +1,9 @@
 //! Turning a checked model value back into the Rust code that builds it: the value `platform!` expands to.
 //!
-//! The expansion is shaped as data, so that it compiles in time linear in the size of the definition: every list
-//! of model structs (node groups, tenants, bindings, …) becomes a `static` table of small functions, one per item,
-//! and a loop that calls them. No function grows with the definition; one expression holding every tenant took
-//! LLVM minutes to optimize at 1000 tenants. Paths are absolute (`::platform_core::…`), so the code compiles
+//! The expansion is shaped as data, so that it compiles in time linear in the size of the definition: each list
+//! of the platform (node groups, tenants, addons, IRSA bindings, DNS zones) becomes a `static` table of small
+//! functions, one per item, and a loop that calls them. No function grows with the definition; one expression
+//! holding every tenant took LLVM minutes to optimize at 1000 tenants. Paths are absolute (`::platform_core::…`), so the code compiles
 //! wherever the macro is used.
 //!
 //! The impls for the model are declared from a list of each struct's fields and each keyword enum's variants,
@@ -95,9 +95,10 @@ impl<K: Bake, V: Bake> Bake for BTreeMap<K, V> {
     }
 }
 
-/// `impl Bake` for model structs, from their field lists: a struct literal; lists of them bake to a [`table`].
+/// `impl Bake` for model structs, from their field lists: a struct literal. Lists of the structs marked `table`
+/// bake to a [`table`].
 macro_rules! bake_structs {
-    ($($name:ident { $($field:ident),+ $(,)? })+) => {$(
+    ($($(#[$table:ident])? $name:ident { $($field:ident),+ $(,)? })+) => {$(
         impl Bake for model::$name {
             fn bake(&self) -> TokenStream {
                 let model::$name { $($field),+ } = self;
@@ -105,11 +106,14 @@ macro_rules! bake_structs {
                 quote!(::platform_core::model::$name { $($field: #$field),+ })
             }
 
-            fn bake_list(items: &[Self]) -> TokenStream {
-                table(quote!(::platform_core::model::$name), items)
-            }
+            $(bake_structs!(@$table $name);)?
         }
     )+};
+    (@table $name:ident) => {
+        fn bake_list(items: &[Self]) -> TokenStream {
+            table(quote!(::platform_core::model::$name), items)
+        }
+    };
 }
 
 /// `impl Bake` for keyword enums, from their variant lists: the variant's path.
@@ -125,6 +129,9 @@ macro_rules! bake_keywords {
     )+};
 }
 
+// The platform's own lists, which grow with the definition, are tables; the short lists inside one of their
+// items (a tenant's group bindings, a node group's taints, …) stay `vec![…]`: a table per tenant doubled the
+// release build time at 1000 tenants.
 bake_structs! {
     Platform {
         name, region, kubernetes, availability_zones, tags, vpc, cluster, encryption, node_groups, tenants, addons,
@@ -133,19 +140,24 @@ bake_structs! {
     Vpc { cidr, private_subnets, public_subnets, pod_cidr, nat_gateways, endpoints, flow_logs }
     Cluster { endpoint, logs, log_retention_days, log_archive_days, log_archive_destroyable_in }
     Encryption { secrets, ebs, logs, tenant_keys, key_rotation }
+    #[table]
     NodeGroup {
         name, workload, instance_types, capacity, min_size, desired_size, max_size, os, disk_gib, labels, taints,
     }
     Taint { key, value, effect }
+    #[table]
     Tenant { name, node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota }
     GroupBinding { role, group_id }
     Quota { cpu, memory, pods }
+    #[table]
     Addon { kind, replicas, node_group, resources }
     Resources { cpu, memory }
+    #[table]
     IrsaBinding { name, namespace, service_account, policy }
     Statement { actions, resources }
     Identity { tenant_id, client_id, username_claim, groups_claim, username_prefix, groups_prefix, cluster_roles }
     ClusterGroupBinding { role, group_id }
+    #[table]
     DnsZone { name, zone_id }
 }
 
