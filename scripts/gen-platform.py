@@ -9,7 +9,7 @@ customer's own: N_TENANTS tenants in all (at least the customer's 3), and N_EXTR
 (default N_TENANTS // 50: 20 at 1000 tenants). The copies repeat the customer's critical / general / batch node
 groups and its payments / reconciliation / api tenants in turn, so the definition passes every check: names,
 secret prefixes and Azure AD group ids are distinct, every tenant names a declared node group of its kind, and
-the longest name (`role-fintech-secrets-reconciliation-9999-<8-char suffix>`, 52 characters) stays within IAM's
+the longest name (`role-fintech-secrets-reconciliation-9999-<8-char suffix>`, 49 characters) stays within IAM's
 64 (naming/length).
 """
 import re
