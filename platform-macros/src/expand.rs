@@ -1,21 +1,28 @@
 //! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
 
-use platform_core::check::{check_platform, today, Finding, Severity};
-use platform_core::model::Bake;
+use platform_core::catalog::AS_OF;
+use platform_core::check::{check_platform, Finding, Severity};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::bake::Bake;
 use crate::parse::{parse, Parsed};
 use crate::spans::SpanMap;
 
 /// Expands `platform! { … }`: every syntax error, or else every error finding, as compile errors; otherwise the
 /// baked `Platform` value, preceded by one `#[deprecated]` item per warning finding.
+///
+/// The checks run as of the catalog's date ([`AS_OF`]), not the wall clock, so that the same definition always
+/// expands to the same code (reproducible builds, stable ui-test expectations, no rebuild that changes with the
+/// day). The support-window warning therefore says what the catalog knows: a version past its window on `AS_OF`
+/// warns; one that leaves it later warns once the catalog is reviewed (`AS_OF` moved), and `platform check`
+/// judges it on the day it runs.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let Parsed { platform, spans } = match parse(input) {
         Ok(parsed) => parsed,
         Err(errors) => return compile_errors(errors),
     };
-    let findings = check_platform(&platform, &today());
+    let findings = check_platform(&platform, AS_OF);
     let mut errors: Option<syn::Error> = None;
     for finding in findings.errors() {
         let error = spans.resolve(&finding.path).error(finding);

@@ -2,8 +2,11 @@
 //! compile time, reports every finding on the token it is about, and expands to the checked value.
 //!
 //! The logic lives in ordinary modules that are unit-tested on `proc_macro2` tokens: [`parse`] (one function per
-//! DSL block, errors collected in a [`ctxt::Ctxt`]), [`spans`] (field path → token) and [`expand`].
+//! DSL block, errors collected in a [`ctxt::Ctxt`]), [`spans`] (field path → token), [`expand`] and [`bake`] (the
+//! checked value as the code that builds it). platform-core comes without its renderers (feature `render`), so
+//! neither they nor their dependencies are built for the macro.
 
+mod bake;
 mod ctxt;
 mod expand;
 mod parse;
@@ -14,6 +17,9 @@ mod spans;
 /// Syntax errors (unknown or duplicate keys, missing keys, values of the wrong kind) and every error finding of
 /// `platform_core::check::check_platform` become compile errors on the offending token; warning findings
 /// (e.g. a Kubernetes version past its support window) become `#[deprecated]` warnings on the token.
+///
+/// The expansion depends on the definition and the crates' versions only, never on the clock: the support window
+/// is judged on the catalog's date, `platform_core::catalog::AS_OF` (`platform check` judges it on the day it runs).
 #[proc_macro]
 pub fn platform(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand::expand(input.into()).into()

@@ -2,9 +2,10 @@
 //! next to it), and complete platforms that must compile. `TRYBUILD=overwrite cargo test -p ui-tests` refreshes
 //! the `.stderr` files after a deliberate message change; review the diff.
 //!
-//! `versions_support_window.stderr` names the newest version in EKS standard support on the day it compiles, from
-//! `catalog::kubernetes::EKS_CALENDAR`: when that version leaves standard support (1.35: 2027-03-27) the test
-//! fails until the calendar is brought up to date, which is the point.
+//! `versions_support_window.stderr` names the newest carried version in EKS standard support on the catalog's date,
+//! `catalog::AS_OF`, which is the day the macro judges the support window on (never the clock, so this expectation
+//! does not change from one day to the next). It changes with a review of the catalog, which moves that date:
+//! refresh the file then.
 
 #[test]
 fn ui() {

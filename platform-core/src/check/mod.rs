@@ -31,13 +31,15 @@ pub use finding::{FieldPath, Finding, Findings, Severity};
 pub use naming::checked_names;
 pub use network::parse_cidr;
 pub use rule::Rule;
+#[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
 
 use crate::model::Platform;
 
 /// Runs every check on `platform` and returns all findings, errors and warnings.
 ///
-/// `today` (ISO date) decides the support-window warning; pass the build or render date.
+/// `today` (ISO date) decides the support-window warning: the CLI and the renderers pass the day they run, the
+/// macro the catalog's date ([`crate::catalog::AS_OF`]) so that its expansion never depends on the clock.
 pub fn check_platform(platform: &Platform, today: &str) -> Findings {
     let mut findings = Findings::default();
     let out = &mut findings;

@@ -79,12 +79,6 @@ macro_rules! keyword_enum {
             }
         }
 
-        impl $crate::model::Bake for $name {
-            fn bake(&self) -> proc_macro2::TokenStream {
-                match self { $($name::$variant => quote::quote!(::platform_core::model::$name::$variant)),+ }
-            }
-        }
-
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str($crate::model::Keyword::keyword(*self))

@@ -1,64 +1,57 @@
 //! The plain data a `platform!` definition declares.
 //!
 //! Values are kept as the user wrote them (CIDRs and versions as strings) so that a definition built without the
-//! macro can still be represented and then rejected by [`crate::check`] with a precise finding. Every type implements
-//! [`Bake`], which is how the macro turns a checked definition back into Rust code that builds the same value.
+//! macro can still be represented and then rejected by [`crate::check`] with a precise finding. Plain data only:
+//! turning a checked value back into the Rust code that builds it is the macro's business (`platform-macros`).
 
-mod bake;
 mod keyword;
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use serde::Serialize;
 
-pub(crate) use bake::model_struct;
-pub use bake::Bake;
 pub(crate) use keyword::keyword_enum;
 pub use keyword::{did_you_mean, Keyword, UnknownKeyword};
 
-model_struct! {
-    /// A whole platform: one EKS cluster, its network, node groups, tenants and platform services.
-    pub struct Platform {
-        /// Short platform name, part of every AWS name (`<type>-<name>-…-<suffix>`).
-        pub name: String,
-        /// AWS region, e.g. `us-east-2`.
-        pub region: String,
-        /// Kubernetes minor version, e.g. `1.28`.
-        pub kubernetes: String,
-        /// Exactly three availability zones of `region`.
-        pub availability_zones: Vec<String>,
-        /// Cost-allocation tags put on every AWS resource (besides the ones the renderer adds).
-        pub tags: BTreeMap<String, String>,
-        pub vpc: Vpc,
-        pub cluster: Cluster,
-        pub encryption: Encryption,
-        pub node_groups: Vec<NodeGroup>,
-        pub tenants: Vec<Tenant>,
-        pub addons: Vec<Addon>,
-        pub irsa: Vec<IrsaBinding>,
-        pub identity: Identity,
-        /// Route 53 hosted zones external-dns may change.
-        pub dns_zones: Vec<DnsZone>,
-    }
+/// A whole platform: one EKS cluster, its network, node groups, tenants and platform services.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Platform {
+    /// Short platform name, part of every AWS name (`<type>-<name>-…-<suffix>`).
+    pub name: String,
+    /// AWS region, e.g. `us-east-2`.
+    pub region: String,
+    /// Kubernetes minor version, e.g. `1.28`.
+    pub kubernetes: String,
+    /// Exactly three availability zones of `region`.
+    pub availability_zones: Vec<String>,
+    /// Cost-allocation tags put on every AWS resource (besides the ones the renderer adds).
+    pub tags: BTreeMap<String, String>,
+    pub vpc: Vpc,
+    pub cluster: Cluster,
+    pub encryption: Encryption,
+    pub node_groups: Vec<NodeGroup>,
+    pub tenants: Vec<Tenant>,
+    pub addons: Vec<Addon>,
+    pub irsa: Vec<IrsaBinding>,
+    pub identity: Identity,
+    /// Route 53 hosted zones external-dns may change.
+    pub dns_zones: Vec<DnsZone>,
 }
 
-model_struct! {
-    /// The VPC: node subnets per AZ, a secondary CIDR for pods, NAT and VPC endpoints.
-    pub struct Vpc {
-        pub cidr: String,
-        /// One private (node) subnet per AZ, in the order of `availability_zones`.
-        pub private_subnets: Vec<String>,
-        /// One public subnet per AZ (load balancers, NAT gateways).
-        pub public_subnets: Vec<String>,
-        /// Secondary VPC CIDR dedicated to pods (Calico IP pool), split per AZ.
-        pub pod_cidr: String,
-        pub nat_gateways: NatGateways,
-        pub endpoints: Vec<Endpoint>,
-        /// VPC flow logs to an encrypted log group; required for PCI DSS 10.
-        pub flow_logs: bool,
-    }
+/// The VPC: node subnets per AZ, a secondary CIDR for pods, NAT and VPC endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vpc {
+    pub cidr: String,
+    /// One private (node) subnet per AZ, in the order of `availability_zones`.
+    pub private_subnets: Vec<String>,
+    /// One public subnet per AZ (load balancers, NAT gateways).
+    pub public_subnets: Vec<String>,
+    /// Secondary VPC CIDR dedicated to pods (Calico IP pool), split per AZ.
+    pub pod_cidr: String,
+    pub nat_gateways: NatGateways,
+    pub endpoints: Vec<Endpoint>,
+    /// VPC flow logs to an encrypted log group; required for PCI DSS 10.
+    pub flow_logs: bool,
 }
 
 keyword_enum! {
@@ -93,19 +86,18 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// The EKS control plane.
-    pub struct Cluster {
-        pub endpoint: EndpointAccess,
-        /// Control-plane log types sent to CloudWatch Logs.
-        pub logs: Vec<LogType>,
-        pub log_retention_days: u32,
-        /// Days the S3 log archive keeps every audit log (control plane, VPC flow logs, Session Manager).
-        pub log_archive_days: u32,
-        /// Environment suffixes whose log archive `terraform destroy` may empty and delete (non-production only,
-        /// rule `logging/archive-retention`); every other environment retains it.
-        pub log_archive_destroyable_in: Vec<String>,
-    }
+/// The EKS control plane.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cluster {
+    pub endpoint: EndpointAccess,
+    /// Control-plane log types sent to CloudWatch Logs.
+    pub logs: Vec<LogType>,
+    pub log_retention_days: u32,
+    /// Days the S3 log archive keeps every audit log (control plane, VPC flow logs, Session Manager).
+    pub log_archive_days: u32,
+    /// Environment suffixes whose log archive `terraform destroy` may empty and delete (non-production only,
+    /// rule `logging/archive-retention`); every other environment retains it.
+    pub log_archive_destroyable_in: Vec<String>,
 }
 
 impl Cluster {
@@ -138,20 +130,19 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5).
-    pub struct Encryption {
-        /// Envelope encryption of Kubernetes secrets with a KMS key.
-        pub secrets: bool,
-        /// KMS-encrypted EBS volumes on every node.
-        pub ebs: bool,
-        /// KMS-encrypted CloudWatch log groups.
-        pub logs: bool,
-        /// One KMS key per tenant namespace.
-        pub tenant_keys: bool,
-        /// Automatic yearly rotation of every KMS key.
-        pub key_rotation: bool,
-    }
+/// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Encryption {
+    /// Envelope encryption of Kubernetes secrets with a KMS key.
+    pub secrets: bool,
+    /// KMS-encrypted EBS volumes on every node.
+    pub ebs: bool,
+    /// KMS-encrypted CloudWatch log groups.
+    pub logs: bool,
+    /// One KMS key per tenant namespace.
+    pub tenant_keys: bool,
+    /// Automatic yearly rotation of every KMS key.
+    pub key_rotation: bool,
 }
 
 impl Default for Encryption {
@@ -160,23 +151,22 @@ impl Default for Encryption {
     }
 }
 
-model_struct! {
-    /// A managed node group (rendered as one or more EKS managed node groups on a launch template).
-    pub struct NodeGroup {
-        pub name: String,
-        pub workload: WorkloadClass,
-        /// Instance types; all of one size so that cluster-autoscaler can predict a new node.
-        pub instance_types: Vec<String>,
-        pub capacity: Capacity,
-        pub min_size: u32,
-        pub desired_size: u32,
-        pub max_size: u32,
-        pub os: NodeOs,
-        /// Size of the data volume (container images and ephemeral storage), GiB.
-        pub disk_gib: u32,
-        pub labels: BTreeMap<String, String>,
-        pub taints: Vec<Taint>,
-    }
+/// A managed node group (rendered as one or more EKS managed node groups on a launch template).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeGroup {
+    pub name: String,
+    pub workload: WorkloadClass,
+    /// Instance types; all of one size so that cluster-autoscaler can predict a new node.
+    pub instance_types: Vec<String>,
+    pub capacity: Capacity,
+    pub min_size: u32,
+    pub desired_size: u32,
+    pub max_size: u32,
+    pub os: NodeOs,
+    /// Size of the data volume (container images and ephemeral storage), GiB.
+    pub disk_gib: u32,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
 }
 
 keyword_enum! {
@@ -215,18 +205,6 @@ impl Capacity {
     }
 }
 
-impl Bake for Capacity {
-    fn bake(&self) -> TokenStream {
-        match self {
-            Capacity::OnDemand => quote!(::platform_core::model::Capacity::OnDemand),
-            Capacity::Spot => quote!(::platform_core::model::Capacity::Spot),
-            Capacity::Mixed { spot_percent } => {
-                quote!(::platform_core::model::Capacity::Mixed { spot_percent: #spot_percent })
-            }
-        }
-    }
-}
-
 impl std::fmt::Display for Capacity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -249,13 +227,12 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// A Kubernetes node taint.
-    pub struct Taint {
-        pub key: String,
-        pub value: String,
-        pub effect: TaintEffect,
-    }
+/// A Kubernetes node taint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Taint {
+    pub key: String,
+    pub value: String,
+    pub effect: TaintEffect,
 }
 
 keyword_enum! {
@@ -268,22 +245,21 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// A team sharing the cluster: a namespace, its KMS key, its secrets, its access.
-    pub struct Tenant {
-        /// Tenant name, also its namespace.
-        pub name: String,
-        /// Node groups the tenant's pods are steered to.
-        pub node_groups: Vec<String>,
-        pub pod_security: PodSecurity,
-        /// Azure AD groups (object ids) bound to the tenant's roles.
-        pub groups: Vec<GroupBinding>,
-        /// Secrets Manager name prefix the tenant reads from, e.g. `payments/`.
-        pub secret_prefix: String,
-        /// IAM role ARNs in other accounts the tenant's secret store may assume.
-        pub cross_account_roles: Vec<String>,
-        pub quota: Quota,
-    }
+/// A team sharing the cluster: a namespace, its KMS key, its secrets, its access.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tenant {
+    /// Tenant name, also its namespace.
+    pub name: String,
+    /// Node groups the tenant's pods are steered to.
+    pub node_groups: Vec<String>,
+    pub pod_security: PodSecurity,
+    /// Azure AD groups (object ids) bound to the tenant's roles.
+    pub groups: Vec<GroupBinding>,
+    /// Secrets Manager name prefix the tenant reads from, e.g. `payments/`.
+    pub secret_prefix: String,
+    /// IAM role ARNs in other accounts the tenant's secret store may assume.
+    pub cross_account_roles: Vec<String>,
+    pub quota: Quota,
 }
 
 keyword_enum! {
@@ -296,13 +272,12 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// An Azure AD group bound to a tenant role.
-    pub struct GroupBinding {
-        pub role: TenantRole,
-        /// Azure AD group object id (a GUID).
-        pub group_id: String,
-    }
+/// An Azure AD group bound to a tenant role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupBinding {
+    pub role: TenantRole,
+    /// Azure AD group object id (a GUID).
+    pub group_id: String,
 }
 
 keyword_enum! {
@@ -315,27 +290,25 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// A tenant's ResourceQuota.
-    pub struct Quota {
-        /// CPU requests limit, a Kubernetes quantity (`"32"`, `"500m"`).
-        pub cpu: String,
-        /// Memory requests limit, a Kubernetes quantity (`"64Gi"`).
-        pub memory: String,
-        pub pods: u32,
-    }
+/// A tenant's ResourceQuota.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quota {
+    /// CPU requests limit, a Kubernetes quantity (`"32"`, `"500m"`).
+    pub cpu: String,
+    /// Memory requests limit, a Kubernetes quantity (`"64Gi"`).
+    pub memory: String,
+    pub pods: u32,
 }
 
-model_struct! {
-    /// An EKS managed addon with its configuration overrides.
-    pub struct Addon {
-        pub kind: AddonKind,
-        /// Replica count (Deployments only).
-        pub replicas: Option<u32>,
-        /// Node group the addon's controller pods are placed on (node selector and tolerations).
-        pub node_group: Option<String>,
-        pub resources: Option<Resources>,
-    }
+/// An EKS managed addon with its configuration overrides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Addon {
+    pub kind: AddonKind,
+    /// Replica count (Deployments only).
+    pub replicas: Option<u32>,
+    /// Node group the addon's controller pods are placed on (node selector and tolerations).
+    pub node_group: Option<String>,
+    pub resources: Option<Resources>,
 }
 
 keyword_enum! {
@@ -361,22 +334,20 @@ impl AddonKind {
     }
 }
 
-model_struct! {
-    /// Container resource requests (and memory limit) for an addon.
-    pub struct Resources {
-        pub cpu: String,
-        pub memory: String,
-    }
+/// Container resource requests (and memory limit) for an addon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resources {
+    pub cpu: String,
+    pub memory: String,
 }
 
-model_struct! {
-    /// IAM Roles for Service Accounts: one IAM role trusted by one service account.
-    pub struct IrsaBinding {
-        pub name: String,
-        pub namespace: String,
-        pub service_account: String,
-        pub policy: Policy,
-    }
+/// IAM Roles for Service Accounts: one IAM role trusted by one service account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IrsaBinding {
+    pub name: String,
+    pub namespace: String,
+    pub service_account: String,
+    pub policy: Policy,
 }
 
 /// The permissions of an IRSA role.
@@ -387,21 +358,6 @@ pub enum Policy {
     Managed(ManagedPolicy),
     /// Statements written in the DSL.
     Custom(Vec<Statement>),
-}
-
-impl Bake for Policy {
-    fn bake(&self) -> TokenStream {
-        match self {
-            Policy::Managed(p) => {
-                let p = p.bake();
-                quote!(::platform_core::model::Policy::Managed(#p))
-            }
-            Policy::Custom(statements) => {
-                let statements = statements.bake();
-                quote!(::platform_core::model::Policy::Custom(#statements))
-            }
-        }
-    }
 }
 
 keyword_enum! {
@@ -417,37 +373,34 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// One `Allow` statement of a custom IRSA policy.
-    pub struct Statement {
-        pub actions: Vec<String>,
-        pub resources: Vec<String>,
-    }
+/// One `Allow` statement of a custom IRSA policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
 }
 
-model_struct! {
-    /// Developer authentication through an OIDC identity provider (Azure AD / Entra ID).
-    pub struct Identity {
-        /// Azure AD (Entra ID) tenant id, a GUID.
-        pub tenant_id: String,
-        /// Application (client) id registered for the cluster, a GUID.
-        pub client_id: String,
-        pub username_claim: String,
-        pub groups_claim: String,
-        /// Prefix EKS puts before usernames and groups from this provider (kept apart from IAM identities).
-        pub username_prefix: String,
-        pub groups_prefix: String,
-        /// Azure AD groups bound to cluster-wide roles.
-        pub cluster_roles: Vec<ClusterGroupBinding>,
-    }
+/// Developer authentication through an OIDC identity provider (Azure AD / Entra ID).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Identity {
+    /// Azure AD (Entra ID) tenant id, a GUID.
+    pub tenant_id: String,
+    /// Application (client) id registered for the cluster, a GUID.
+    pub client_id: String,
+    pub username_claim: String,
+    pub groups_claim: String,
+    /// Prefix EKS puts before usernames and groups from this provider (kept apart from IAM identities).
+    pub username_prefix: String,
+    pub groups_prefix: String,
+    /// Azure AD groups bound to cluster-wide roles.
+    pub cluster_roles: Vec<ClusterGroupBinding>,
 }
 
-model_struct! {
-    /// An Azure AD group bound to a cluster-wide role.
-    pub struct ClusterGroupBinding {
-        pub role: ClusterRole,
-        pub group_id: String,
-    }
+/// An Azure AD group bound to a cluster-wide role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterGroupBinding {
+    pub role: ClusterRole,
+    pub group_id: String,
 }
 
 keyword_enum! {
@@ -461,12 +414,11 @@ keyword_enum! {
     }
 }
 
-model_struct! {
-    /// A Route 53 hosted zone external-dns manages records in.
-    pub struct DnsZone {
-        /// The zone's domain name, e.g. `payments.example.com`.
-        pub name: String,
-        /// The hosted zone id, e.g. `Z0123456789ABCDEFGHIJ`.
-        pub zone_id: String,
-    }
+/// A Route 53 hosted zone external-dns manages records in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DnsZone {
+    /// The zone's domain name, e.g. `payments.example.com`.
+    pub name: String,
+    /// The hosted zone id, e.g. `Z0123456789ABCDEFGHIJ`.
+    pub zone_id: String,
 }
