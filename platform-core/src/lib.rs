@@ -12,6 +12,8 @@ pub mod render;
 pub mod report;
 #[doc(hidden)]
 pub mod sample;
+#[doc(hidden)]
+pub mod scaled;
 
 pub use check::{check_platform, Finding, Findings, Rule, Severity};
 pub use model::Platform;
