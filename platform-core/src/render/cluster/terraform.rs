@@ -7,6 +7,8 @@
 //! Everything AWS-side is looked up by the names the infra stage gives it: the cluster, the IRSA roles, the VPC
 //! (`Name` tag), the tenant keys (aliases) and the tenants' secrets roles. The root needs no account id and no copied outputs.
 
+use std::collections::BTreeSet;
+
 use serde_json::{json, Value};
 
 use super::charts::{releases, Release};
@@ -102,7 +104,10 @@ pub(super) fn namespace_ref(ns: &str) -> Ref {
     }
 }
 
-/// Plain objects: namespaces first; everything else after them. Returns the namespace resources.
+/// Plain objects: namespaces first; every namespaced object after the namespace that holds it (when this root
+/// creates or labels it; the network root's namespaces exist before this root is applied). Cluster-scoped objects
+/// (ClusterRoleBindings, StorageClasses) need no namespace. One `depends_on` per object keeps the root linear in
+/// the number of tenants. Returns the namespace resources.
 pub(super) fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
     let mut namespaces = Vec::new();
     for o in objects.iter().filter(|o| o.concern == Concern::Namespaces) {
@@ -127,12 +132,13 @@ pub(super) fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<Strin
         }
         namespaces.push(at.address());
     }
+    let here: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
     for o in objects.iter().filter(|o| o.concern != Concern::Namespaces) {
-        doc.resource(
-            "kubernetes_manifest",
-            &object_resource_name(o),
-            json!({ "manifest": o.value, "depends_on": namespaces }),
-        );
+        let mut body = json!({ "manifest": o.value });
+        if let Some(at) = o.namespace().map(|ns| namespace_ref(ns).address()).filter(|a| here.contains(a.as_str())) {
+            body["depends_on"] = json!([at]);
+        }
+        doc.resource("kubernetes_manifest", &object_resource_name(o), body);
     }
     namespaces
 }
@@ -213,9 +219,10 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     // Calico (the first release) is the network root's.
     let releases = releases(ctx, Target::Terraform);
     let mut operators = Vec::new();
+    let here: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
     for r in releases.iter().skip(1) {
         let at = namespace_ref(&r.namespace).address();
-        let deps = if namespaces.contains(&at) { vec![at] } else { vec![] };
+        let deps = if here.contains(at.as_str()) { vec![at] } else { vec![] };
         operators.push(helm_release(&mut doc, r, deps, Wait::Ready).address());
     }
 
