@@ -186,15 +186,14 @@ pub fn psa_labels(namespace: &str, level: PodSecurity) -> BTreeMap<String, Strin
     out
 }
 
-fn namespaces(ctx: &Context, out: &mut Vec<Object>) {
-    for ns in managed_namespaces(ctx) {
-        let mut metadata = meta(&ns.name, None);
-        metadata.labels = Some(psa_labels(&ns.name, ns.level));
-        if ns.tenant {
-            metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.name.clone());
-        }
-        out.push(Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() }));
+/// A namespace with its PSA labels (and the `platform/tenant` label on a tenant's).
+pub(crate) fn namespace_object(ns: &ManagedNamespace) -> Object {
+    let mut metadata = meta(&ns.name, None);
+    metadata.labels = Some(psa_labels(&ns.name, ns.level));
+    if ns.tenant {
+        metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.name.clone());
     }
+    Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() })
 }
 
 fn group_subject(ctx: &Context, group_id: &str) -> Subject {
@@ -401,7 +400,7 @@ fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
 /// Every plain object, in file order then build order.
 pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
     let mut out = Vec::new();
-    namespaces(ctx, &mut out);
+    out.extend(managed_namespaces(ctx).iter().map(namespace_object));
     rbac(ctx, &mut out);
     for t in &ctx.platform.tenants {
         network_policies(t, &mut out);

@@ -16,7 +16,7 @@ pub fn to_yaml_file(header: &[&str], value: &Value) -> String {
 }
 
 /// Several documents, each introduced by `---`, after an optional `#` comment header.
-pub fn to_yaml_documents(header: &[&str], values: &[Value]) -> String {
+pub fn to_yaml_documents<'a>(header: &[&str], values: impl IntoIterator<Item = &'a Value>) -> String {
     let mut out = String::new();
     for line in header {
         out.push_str("# ");
