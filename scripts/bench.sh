@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks for the README: render time (criterion), peak memory of a render, clean build time, the
 # edit-build-render loop after a one-line change to the DSL, and the customer's platform grown to 10, 100 and 1000
-# tenants (platform-core/benches/scale.rs). Prints Markdown; takes a few minutes.
+# tenants (platform-bin/benches/scale.rs). Prints Markdown; takes a few minutes.
 #   bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ echo "(checks, three Terraform roots, local chart, manifests) by a release build
 echo
 echo "| tenants | render (median of 3) | infra root | network root | cluster root | manifests | cluster root \`depends_on\` entries | peak memory |"
 echo "|---|---|---|---|---|---|---|---|"
-scale=$(cargo bench -q -p platform-core --bench scale --no-run --message-format=json | python3 -c '
+scale=$(cargo bench -q -p platform-bin --bench scale --no-run --message-format=json | python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)

@@ -3,6 +3,8 @@
 # created by querying moto, destroys it and asserts that nothing is left. Offline: moto runs on 127.0.0.1.
 #
 # Usage: scripts/moto-apply.sh [RENDER_DIR]   (default: renders the customer's platform into target/ci/render)
+# With MOTO_PLAN_ONLY=1 it stops after the plan (plan.json for the scanners, a counts line): the version matrix
+# (scripts/ci/versions.sh) deploys only its oldest and newest version.
 # Installs the pinned Python tools (scripts/ci/requirements.txt) into .venv-ci/ on first use. Writes, per root,
 # target/ci/<root>/plan.json (the full plan, read by the scanners), target/ci/<root>/state.json (the state after
 # apply) and target/ci/counts/moto-<root>.txt.
@@ -49,7 +51,7 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 up || { echo "error: moto_server did not answer on $endpoint" >&2; exit 1; }
-export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto AWS_DEFAULT_REGION=us-east-2
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto
 
 roots=0
 for main in "$render"/terraform/*/main.tf.json; do
@@ -61,6 +63,9 @@ for main in "$render"/terraform/*/main.tf.json; do
     continue
   fi
   roots=$((roots + 1))
+  # The region the root deploys to, where scripts/ci/moto_assert.py looks for what it created.
+  AWS_DEFAULT_REGION=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["provider"]["aws"][0]["region"])' "$main")
+  export AWS_DEFAULT_REGION
   work="$CI_OUT/moto/$root"
   rm -rf "$work" && mkdir -p "$work"
   cp "$main" "$work/main.tf.json"
@@ -73,6 +78,10 @@ for main in "$render"/terraform/*/main.tf.json; do
   mkdir -p "$CI_OUT/$root"
   terraform -chdir="$work" show -json plan.bin >"$CI_OUT/$root/plan.json"
   planned=$("$VENV/bin/python" scripts/ci/tfjson.py planned "$CI_OUT/$root/plan.json")
+  if [[ ${MOTO_PLAN_ONLY:-} == 1 ]]; then
+    echo "moto $root: planned $planned (plan only)" | tee "$CI_OUT/counts/moto-$root.txt"
+    continue
+  fi
 
   targets=()
   while read -r address; do targets+=("-target=$address"); done \

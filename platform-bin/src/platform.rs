@@ -135,12 +135,3 @@ pub fn customer_platform() -> Platform {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    /// The hand-built sample the unit tests start from is exactly this definition.
-    #[test]
-    fn the_definition_is_the_sample() {
-        assert_eq!(super::customer_platform(), platform_core::sample::customer_platform());
-    }
-}

@@ -176,7 +176,7 @@ proptest! {
         numbers in prop::collection::vec(prop_oneof![any::<u32>(), 0u32..10, Just(u32::MAX)], 1..8),
         suffix in prop_oneof!["[a-z0-9]{1,8}", any::<String>()],
     ) {
-        let mut p = platform_core::sample::customer_platform();
+        let mut p = platform_bin::customer_platform();
         Mutator { state: seed, strings, numbers }.platform(&mut p);
         let findings = check_platform(&p, "2026-01-01");
         let result = render(&p, &RenderOptions { environment_suffix: suffix, account_id: Some("111122223333".into()) });

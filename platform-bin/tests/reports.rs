@@ -1,11 +1,16 @@
-//! `platform check`, `platform graph`, `platform cost` and `platform upgrade-path` as a user runs them.
+//! `platform check`, `platform graph`, `platform cost` and `platform upgrade-path` as a user runs them, on the
+//! platform the binary declares (`src/platform.rs`, which users edit: expectations are derived from it).
 //!
-//! The graph goldens (`tests/golden/graph.{mmd,dot}`) are the reviewed diagrams of the customer's platform;
-//! after a deliberate change, regenerate them with `platform graph [--format dot] > tests/golden/graph.…` and
-//! review the diff. The README's diagram must be the Mermaid golden.
+//! The graph goldens (`tests/golden/graph.{mmd,dot}`) are the reviewed diagrams of the tests' own platform
+//! (`tests/fixture/mod.rs`); after a deliberate change, regenerate them with
+//! `PLATFORM_GOLDEN=overwrite cargo test -p platform-bin --test reports` and review the diff.
+
+mod fixture;
 
 use std::process::{Command, Output};
 
+use clap::Parser;
+use platform_bin::cli::{execute, Cli};
 use platform_bin::customer_platform;
 use platform_core::catalog::kubernetes::carried;
 
@@ -18,35 +23,64 @@ fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8")
 }
 
+/// `platform <args>` run in-process on `p`: its standard output, or its one error line.
+fn run_on(p: &platform_core::Platform, args: &[&str]) -> Result<String, String> {
+    let cli = Cli::try_parse_from(std::iter::once("platform").chain(args.iter().copied())).expect("valid arguments");
+    let mut out = Vec::new();
+    execute(cli, p, &mut out).map(|()| String::from_utf8(out).expect("UTF-8"))
+}
+
 #[test]
 fn graph_matches_the_goldens() {
-    assert_eq!(stdout(&platform(&["graph"])), include_str!("golden/graph.mmd"));
-    assert_eq!(stdout(&platform(&["graph", "--format", "dot"])), include_str!("golden/graph.dot"));
+    let p = fixture::platform();
+    for (args, golden) in [(&["graph"][..], "graph.mmd"), (&["graph", "--format", "dot"][..], "graph.dot")] {
+        let drawn = run_on(&p, args).expect("graph draws");
+        let path = format!("{}/tests/golden/{golden}", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("PLATFORM_GOLDEN").is_some_and(|v| v == "overwrite") {
+            std::fs::write(&path, &drawn).unwrap();
+        }
+        assert_eq!(drawn, std::fs::read_to_string(&path).unwrap(), "{golden} differs from `platform {args:?}`");
+    }
+}
+
+/// The binary draws the platform it declares: one box per declared tenant and IRSA binding.
+#[test]
+fn graph_draws_the_declared_platform() {
+    let declared = customer_platform();
+    let text = stdout(&platform(&["graph"]));
+    assert_eq!(text, run_on(&declared, &["graph"]).unwrap());
+    for t in &declared.tenants {
+        let namespace = platform_core::naming::label(&t.name);
+        assert!(text.contains(&format!("  tenant_{}[\"tenant {namespace}<br/>", t.name)), "{t:?} in\n{text}");
+    }
+    assert_eq!(text.matches("  irsa_").count(), declared.irsa.len(), "{text}");
 }
 
 #[test]
-fn the_readme_diagram_is_the_graph() {
-    let readme = include_str!("../../README.md");
-    let diagram = format!("```mermaid\n{}```", include_str!("golden/graph.mmd"));
-    assert!(readme.contains(&diagram), "README's diagram differs from `platform graph`");
-}
-
-#[test]
-fn check_reports_the_support_window_warning_and_exits_0() {
+fn check_prints_what_the_rules_find_and_exits_0_on_warnings() {
+    let today = platform_core::check::today();
+    let findings = platform_core::check_platform(&customer_platform(), &today);
+    assert!(!findings.has_errors(), "the declared platform compiles, so it breaks no rule: {findings}");
     let text = stdout(&platform(&["check"]));
-    assert!(text.starts_with("warning: versions/support-window: Kubernetes `1.28` left EKS"), "{text}");
+    for f in &findings.0 {
+        assert!(text.contains(&format!("{}: {f}\n  at: {}\n", f.severity, f.path)), "{f} in\n{text}");
+    }
+    assert_eq!(text == "no findings\n", findings.0.is_empty(), "{text}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&platform(&["check", "--format", "json"]))).unwrap();
-    let findings = json.as_array().expect("a list of findings");
-    assert_eq!(findings.len(), 1, "{json}");
-    assert_eq!(findings[0]["rule"], "versions/support-window");
-    assert_eq!(findings[0]["severity"], "warning");
-    assert_eq!(findings[0]["path"], "kubernetes");
+    assert_eq!(json, serde_json::to_value(&findings).unwrap());
+    // A platform of the tests' own past EKS standard support: the warning names the rule and the version.
+    let mut old = fixture::platform();
+    old.kubernetes = carried().next().unwrap().version.to_owned();
+    let text = run_on(&old, &["check"]).expect("warnings exit 0");
+    assert!(text.starts_with(&format!("warning: versions/support-window: Kubernetes `{}` left EKS", old.kubernetes)));
 }
 
 #[test]
 fn cost_is_an_estimate_with_a_spot_saving() {
+    let p = customer_platform();
     let text = stdout(&platform(&["cost"]));
-    assert!(text.starts_with("ESTIMATE of the monthly cost of platform `fintech` in us-east-2"), "{text}");
+    let head = format!("ESTIMATE of the monthly cost of platform `{}` in {}", p.name, p.region);
+    assert!(text.starts_with(&head), "{text}");
     let json: serde_json::Value = serde_json::from_str(&stdout(&platform(&["cost", "--format", "json"]))).unwrap();
     let (total, baseline) = (json["total_max"].as_f64().unwrap(), json["on_demand_baseline_max"].as_f64().unwrap());
     assert!(total > 0.0 && baseline > total, "{json}");
@@ -93,7 +127,10 @@ fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
     let steps = minors(newest) - minors(&declared);
     let text = stdout(&platform(&["upgrade-path", "--to", newest]));
     assert!(
-        text.starts_with(&format!("Upgrade path of platform `fintech`: Kubernetes {declared} → {newest}")),
+        text.starts_with(&format!(
+            "Upgrade path of platform `{}`: Kubernetes {declared} → {newest}",
+            customer_platform().name
+        )),
         "{text}"
     );
     assert!(text.contains(&format!("catalog as of {}", platform_core::catalog::AS_OF)), "{text}");
@@ -115,19 +152,12 @@ fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
 
 #[test]
 fn cost_refuses_a_region_without_prices() {
-    use clap::Parser;
-    use platform_bin::cli::{execute, Cli};
-
-    let mut p = platform_core::sample::customer_platform();
-    p.region = "eu-west-1".into();
-    p.availability_zones = ["a", "b", "c"].iter().map(|z| format!("eu-west-1{z}")).collect();
+    let p = fixture::platform();
+    assert!(!platform_core::catalog::prices::PRICED_REGIONS.contains(&p.region.as_str()));
     for format in ["text", "json"] {
-        let cli = Cli::try_parse_from(["platform", "cost", "--format", format]).unwrap();
-        let mut stdout = Vec::new();
-        let error = execute(cli, &p, &mut stdout).expect_err("eu-west-1 has no price table");
+        let error = run_on(&p, &["cost", "--format", format]).expect_err("the fixture's region has no price table");
         assert_eq!(error.lines().count(), 1, "{error}");
-        assert!(error.contains("`eu-west-1`") && error.contains("us-east-2"), "{error}");
-        assert!(stdout.is_empty(), "no estimate printed");
+        assert!(error.contains(&format!("`{}`", p.region)) && error.contains("us-east-2"), "{error}");
     }
 }
 

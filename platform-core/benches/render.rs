@@ -1,14 +1,20 @@
-//! `cargo bench -p platform-core`: the checks, the full render, and the reports of the customer's platform.
+//! `cargo bench -p platform-core`: the checks, the full render and the reports of the unit tests' platform.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use platform_core::check::check_platform;
 use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph};
-use platform_core::sample::customer_platform;
 use std::hint::black_box;
 
+// The unit tests' own platform (its `crate::model` paths resolve through this re-export).
+mod model {
+    pub use platform_core::model::*;
+}
+#[path = "../src/fixture.rs"]
+mod fixture;
+
 fn benches(c: &mut Criterion) {
-    let platform = customer_platform();
+    let platform = fixture::platform();
     let options = RenderOptions { environment_suffix: "bench".into(), account_id: Some("111122223333".into()) };
     c.bench_function("check_platform", |b| b.iter(|| check_platform(black_box(&platform), "2026-11-25")));
     c.bench_function("render (checks + every artifact, serialized)", |b| {

@@ -6,12 +6,12 @@
 
 pub mod catalog;
 pub mod check;
+#[cfg(test)]
+mod fixture;
 pub mod model;
 pub mod naming;
 pub mod render;
 pub mod report;
-#[doc(hidden)]
-pub mod sample;
 #[doc(hidden)]
 pub mod scaled;
 

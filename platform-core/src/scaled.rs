@@ -1,12 +1,12 @@
-//! The customer's platform grown to many tenants, for the scale benchmark and the linear-size tests.
+//! A platform grown to many tenants, for the scale benchmark (the customer's definition grown, in platform-bin)
+//! and the linear-size tests.
 //!
-//! It is [`crate::sample::customer_platform`] with [`EXTRA_NODE_GROUPS`] more general node groups (mixed
-//! capacity, so the spot share stays above the rule's floor) and tenants added until there are `tenants`, each
-//! with its own namespace, secret prefix, Azure AD groups and quota, spread over the node groups. The result
-//! passes every check.
+//! [`scaled_platform`] adds [`EXTRA_NODE_GROUPS`] general node groups (mixed capacity, so the spot share stays
+//! above the rule's floor) to a valid platform, and tenants until there are `tenants`, each with its own
+//! namespace, secret prefix, Azure AD groups and quota, spread over the node groups. The result passes every
+//! check when the base does.
 
 use crate::model::{Capacity, GroupBinding, NodeGroup, PodSecurity, Quota, Tenant, TenantRole, WorkloadClass};
-use crate::sample::customer_platform;
 use crate::Platform;
 
 /// Node groups added to the customer's three.
@@ -17,10 +17,10 @@ fn guid(kind: u16, n: usize) -> String {
     format!("{:08x}-{kind:04x}-4000-8000-{n:012x}", 0x5ca1_ab1e_u32)
 }
 
-/// The customer's platform with [`EXTRA_NODE_GROUPS`] more node groups and `tenants` tenants in all (the
-/// customer's own first; fewer than three keeps that many of them).
-pub fn scaled_platform(tenants: usize) -> Platform {
-    let mut p = customer_platform();
+/// `base` with [`EXTRA_NODE_GROUPS`] more node groups and `tenants` tenants in all (the base's own first; fewer
+/// than it declares keeps that many of them).
+pub fn scaled_platform(base: &Platform, tenants: usize) -> Platform {
+    let mut p = base.clone();
     let general = p.node_groups.iter().find(|g| g.workload == WorkloadClass::General).expect("a general group").clone();
     for i in 0..EXTRA_NODE_GROUPS {
         let name = format!("pool{i:02}");
@@ -63,9 +63,10 @@ mod tests {
     #[test]
     fn a_scaled_platform_passes_every_check() {
         for n in [0, 2, 3, 50] {
-            let p = scaled_platform(n);
+            let base = crate::fixture::platform();
+            let p = scaled_platform(&base, n);
             assert_eq!(p.tenants.len(), n);
-            assert_eq!(p.node_groups.len(), 3 + EXTRA_NODE_GROUPS);
+            assert_eq!(p.node_groups.len(), base.node_groups.len() + EXTRA_NODE_GROUPS);
             let f = check_platform(&p, "2024-06-01");
             assert!(f.0.is_empty(), "{n} tenants:\n{f}");
         }

@@ -1,11 +1,15 @@
 """Validates custom resources against the openAPIV3Schema of their CustomResourceDefinition, offline.
 
-  crd_validate.py MANIFEST...
+  crd_validate.py [--facts FACTS.json ...] MANIFEST...
 
-CRDs are taken from the given manifests themselves (only what was rendered; nothing is fetched). Built-in kinds
-are left to kubernetes-validate. A custom resource whose CRD is not among the manifests cannot be validated
-offline: it is listed as such (and counted), never reported as valid.
+CRD schemas come from the given manifests themselves and from upstream facts files (tests/upstream/charts/: the
+structural schemas of the pinned charts' CRDs, extracted at their tags by scripts/upstream-facts/). Unknown fields
+are rejected, as kube-apiserver's strict field validation does: an object schema with `properties` and neither
+`additionalProperties` nor `x-kubernetes-preserve-unknown-fields` gets `additionalProperties: false`. Built-in
+kinds are left to kubernetes-validate. A custom resource whose CRD is not known cannot be validated offline: it
+is listed as such (and counted), never reported as valid.
 """
+import json
 import sys
 
 import jsonschema
@@ -26,9 +30,32 @@ def docs(paths):
                     yield f"{path}#{i}", doc
 
 
+def strict(schema):
+    """The schema with unknown fields rejected wherever the structural schema does not preserve them."""
+    if isinstance(schema, list):
+        return [strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: strict(v) for k, v in schema.items()}
+    if ("properties" in out and "additionalProperties" not in out
+            and not out.get("x-kubernetes-preserve-unknown-fields")):
+        out["additionalProperties"] = False
+    return out
+
+
 def main():
-    paths = sys.argv[1:]
+    args = sys.argv[1:]
+    facts = []
+    while args and args[0] == "--facts":
+        facts.append(args[1])
+        args = args[2:]
+    paths = args
     schemas = {}
+    for path in facts:
+        with open(path) as f:
+            for kind, crd in json.load(f).get("crds", {}).items():
+                for version, schema in crd["schemas"].items():
+                    schemas[(crd["group"], version, kind)] = schema
     for _, d in docs(paths):
         if d.get("kind") == "CustomResourceDefinition":
             spec = d.get("spec", {})
@@ -46,13 +73,13 @@ def main():
         if schema is None:
             unvalidated.append(f"{where}: {api} {d.get('kind')}")
             continue
-        validator = jsonschema.Draft7Validator(schema)
+        validator = jsonschema.Draft7Validator(strict(schema))
         for e in validator.iter_errors(d):
             errors.append(f"{where}: {d.get('kind')} {'/'.join(map(str, e.path))}: {e.message}")
         validated += 1
     for u in unvalidated:
         print(f"  not validated (no CRD schema available offline): {u}")
-    print(f"custom resources: {validated} validated against rendered CRDs, {len(unvalidated)} without a CRD offline")
+    print(f"custom resources: {validated} validated against their CRD (strict), {len(unvalidated)} without a CRD offline")
     for e in errors:
         print(f"  FAIL: {e}", file=sys.stderr)
     sys.exit(1 if errors else 0)

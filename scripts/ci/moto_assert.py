@@ -5,14 +5,16 @@
                                                  archive stream), IAM roles, the archive bucket and streams exist
   moto_assert.py destroyed ENDPOINT STATE.json   none of them is left (KMS keys: pending deletion)
 
-STATE.json is `terraform show -json` taken after apply; it tells which ids and names to look for.
+STATE.json is `terraform show -json` taken after apply; it tells which ids and names to look for. The region is
+AWS_DEFAULT_REGION (scripts/moto-apply.sh sets it to the root's).
 """
 import json
+import os
 import sys
 
 import boto3
 
-REGION = "us-east-2"
+REGION = os.environ["AWS_DEFAULT_REGION"]
 
 
 def client(service, endpoint):

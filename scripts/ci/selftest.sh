@@ -91,5 +91,24 @@ spec: { size: "large" }
 YAML
 expect_failure "CRD schema, wrong type in a custom resource" "is not of type 'integer'" bash scripts/ci/kubernetes.sh "$broken" 1.28
 
+# A pinned chart's custom resource with a field its CRD does not have (strict field validation), checked against
+# the upstream facts of the chart version its values file names.
+rm "$broken/manifests/crd.yaml"
+mkdir -p "$broken/manifests/helm"
+version=$(ls tests/upstream/charts/ | sed -n 's/^external-secrets-\(.*\)\.json$/\1/p' | head -n 1)
+echo "# helm upgrade --install external-secrets external-secrets --version $version" \
+  >"$broken/manifests/helm/external-secrets-values.yaml"
+api=$("$VENV/bin/python" -c 'import json, sys; print(next(iter(json.load(open(sys.argv[1]))["crds"]["SecretStore"]["schemas"])))' \
+  "tests/upstream/charts/external-secrets-$version.json")
+cat >"$broken/manifests/store.yaml" <<YAML
+apiVersion: external-secrets.io/$api
+kind: SecretStore
+metadata: { name: s, namespace: api }
+spec:
+  provider: { aws: { service: SecretsManager, region: us-east-2 } }
+  refreshIntervall: 60
+YAML
+expect_failure "CRD schema from upstream facts, unknown field" "refreshIntervall" bash scripts/ci/kubernetes.sh "$broken" 1.28
+
 echo "selftest: $ok of $total broken artifacts caught"
 [[ $ok -eq $total ]]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one-token proof: for every Kubernetes version the catalog carries, change the customer's definition to it
 # (`kubernetes: "1.xx"` in platform-bin/src/platform.rs) on a scratch copy of the workspace, build and render
-# that, and run the validators on the render: kubernetes-validate for that version, checkov, and moto
-# deploy/destroy for the oldest and the newest carried version. (Terraform validate and the upstream conformance
-# tests run for every carried version inside `cargo test`.) Writes target/ci/versions/<v>/ and a counts line.
+# that, and run the validators on the render: terraform plan against moto (deploy/destroy for the oldest and the
+# newest carried version), checkov on the plan and kubernetes-validate for that version. (Terraform validate, the
+# provider schemas and the upstream conformance tests run for every carried version inside `cargo test`.) Writes
+# target/ci/versions/<v>/ and a counts line.
 #
 # Usage: scripts/ci/versions.sh [VERSION ...]   (default: every carried version, `platform versions`)
 set -euo pipefail
@@ -38,11 +39,14 @@ for v in "${versions[@]}"; do
   rendered=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
     "$out/render/terraform/infra/main.tf.json")
   [[ $rendered == "$v" ]] || { echo "error: the one-token change to $v rendered a $rendered cluster" >&2; exit 1; }
+  # Deploy and destroy the oldest and the newest; plan the others (the plan JSON is what checkov scans).
   if [[ $v == "$oldest" || $v == "$newest" ]]; then
     CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
+  else
+    CI_OUT=$out MOTO_PLAN_ONLY=1 bash scripts/moto-apply.sh "$out/render"
   fi
   CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
   CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
 done
-echo "versions: ${#versions[@]} carried version(s) rendered from the one-token change and validated (${versions[*]}); moto deploy/destroy on $oldest and $newest" |
+echo "versions: ${#versions[@]} carried version(s) rendered from the one-token change and validated (${versions[*]}); moto deploy/destroy on $oldest and $newest, plan on the others" |
   tee "$CI_OUT/counts/versions.txt"

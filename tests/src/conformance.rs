@@ -50,15 +50,15 @@ pub fn facts_of(v: &ChartVersions) -> Result<BTreeMap<&'static str, Value>, Stri
     }
 }
 
-/// The customer's platform rendered for another carried Kubernetes version, with manifests.
+/// The declared platform rendered for another carried Kubernetes version, with manifests.
 pub fn render_for(kubernetes: &str) -> Artifacts {
-    let mut platform = platform_core::sample::customer_platform();
+    let mut platform = crate::platform().clone();
     platform.kubernetes = kubernetes.to_owned();
     render(
         &platform,
         &RenderOptions { environment_suffix: crate::SUFFIX.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) },
     )
-    .unwrap_or_else(|e| panic!("the customer platform does not render for {kubernetes}: {e}"))
+    .unwrap_or_else(|e| panic!("the declared platform does not render for {kubernetes}: {e}"))
 }
 
 fn strings(v: &Value) -> impl Iterator<Item = &str> {

@@ -1,8 +1,15 @@
-//! Shared helpers of the integration tests: render the customer's platform once and look into the output.
+//! Shared helpers of the integration tests: render the platform `platform-bin` declares once and look into the
+//! output.
+//!
+//! The declared platform is the user's definition (`platform-bin/src/platform.rs`): the tests derive every name,
+//! count and value they expect from it ([`platform`]), so that adding a tenant or a node group keeps them green.
 
 use std::sync::OnceLock;
 
+use platform_core::model::{NodeGroup, Tenant, WorkloadClass};
+use platform_core::naming::{label, Names};
 use platform_core::render::{render, Artifacts, RenderOptions};
+use platform_core::Platform;
 use serde_json::Value;
 
 /// The environment suffix every integration test renders with.
@@ -11,16 +18,41 @@ pub const SUFFIX: &str = "test";
 /// The AWS account id the integration tests render manifests for (the AWS documentation account).
 pub const ACCOUNT_ID: &str = "111122223333";
 
-/// The customer's platform rendered with [`SUFFIX`] (rendered once per test binary).
+/// The platform `platform-bin` declares (built once per test binary).
+pub fn platform() -> &'static Platform {
+    static PLATFORM: OnceLock<Platform> = OnceLock::new();
+    PLATFORM.get_or_init(platform_bin::customer_platform)
+}
+
+/// The AWS names of the declared platform with [`SUFFIX`].
+pub fn names() -> Names<'static> {
+    Names::new(&platform().name, SUFFIX)
+}
+
+/// The namespaces of the declared tenants.
+pub fn tenant_namespaces() -> Vec<String> {
+    platform().tenants.iter().map(|t| label(&t.name)).collect()
+}
+
+/// The declared tenant whose namespace is `namespace`.
+pub fn tenant(namespace: &str) -> &'static Tenant {
+    platform().tenants.iter().find(|t| label(&t.name) == namespace).unwrap_or_else(|| panic!("no tenant {namespace}"))
+}
+
+/// The first declared node group of workload `class` (every platform has one of each class).
+pub fn node_group_of(class: WorkloadClass) -> &'static NodeGroup {
+    platform().node_groups.iter().find(|g| g.workload == class).expect("a node group of every class")
+}
+
+/// The declared platform rendered with [`SUFFIX`] (rendered once per test binary).
 pub fn artifacts() -> &'static Artifacts {
     static ARTIFACTS: OnceLock<Artifacts> = OnceLock::new();
     ARTIFACTS.get_or_init(|| {
-        let platform = platform_core::sample::customer_platform();
         render(
-            &platform,
+            platform(),
             &RenderOptions { environment_suffix: SUFFIX.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) },
         )
-        .expect("the customer platform renders")
+        .expect("the declared platform renders")
     })
 }
 
@@ -139,11 +171,10 @@ pub fn infra() -> Value {
     json("terraform/infra/main.tf.json")
 }
 
-/// The infra root of the customer's platform rendered for another environment `suffix` (rendered on each call).
+/// The infra root of the declared platform rendered for another environment `suffix` (rendered on each call).
 pub fn infra_for(suffix: &str) -> Value {
     let options = RenderOptions { environment_suffix: suffix.to_owned(), account_id: None };
-    let artifacts =
-        render(&platform_core::sample::customer_platform(), &options).expect("the customer platform renders");
+    let artifacts = render(platform(), &options).expect("the declared platform renders");
     serde_json::from_slice(&artifacts.files["terraform/infra/main.tf.json"]).expect("the infra root is JSON")
 }
 

@@ -1,13 +1,18 @@
-//! The cluster root of the customer's platform, one test per requirement, asserting on the rendered JSON (and on
-//! the local chart it installs).
+//! The cluster root of the declared platform, one test per requirement, asserting on the rendered JSON (and on
+//! the local chart it installs). Names and values expected are derived from the declared platform.
 
+use platform_core::catalog::charts::chart_versions;
+use platform_core::model::{TenantRole, WorkloadClass};
 use platform_tests::{
-    chart_objects, cluster, data_sources, network, release_values, resource, resources, strs, terraform_kind, text,
-    SUFFIX,
+    chart_objects, cluster, data_sources, names, network, node_group_of, platform, release_values, resource, resources,
+    strs, tenant, tenant_namespaces, terraform_kind, text, SUFFIX,
 };
 use serde_json::{json, Value};
 
-const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
+/// The Terraform key of a tenant namespace (the tenant's name).
+fn key(namespace: &str) -> String {
+    namespace.replace('-', "_")
+}
 
 /// The labels of a namespace, from the one root (network or cluster) that creates or labels it.
 fn namespace_labels(ns: &str) -> Value {
@@ -37,7 +42,7 @@ fn providers_are_pinned_and_authenticate_with_exec() {
     assert_eq!(required["aws"]["version"], ">= 5.100, < 7.0");
     assert_eq!(required["kubernetes"]["version"], "~> 2.38");
     assert_eq!(required["helm"]["version"], "~> 3.1");
-    let args = json!(["eks", "get-token", "--cluster-name", format!("eks-fintech-{SUFFIX}"), "--region", "us-east-2"]);
+    let args = json!(["eks", "get-token", "--cluster-name", names().cluster(), "--region", platform().region]);
     // kubernetes 2.x: `exec` is a block (a list in JSON); helm 3.x: `kubernetes` and `exec` are attribute objects.
     let k8s = &doc["provider"]["kubernetes"][0];
     assert_eq!(k8s["host"], "${data.aws_eks_cluster.main.endpoint}");
@@ -55,16 +60,16 @@ fn providers_are_pinned_and_authenticate_with_exec() {
 #[test]
 fn aws_objects_are_looked_up_by_their_deterministic_names() {
     let doc = cluster();
-    assert_eq!(doc["data"]["aws_eks_cluster"]["main"]["name"], format!("eks-fintech-{SUFFIX}"));
-    assert_eq!(doc["data"]["aws_vpc"]["main"]["tags"]["Name"], format!("vpc-fintech-{SUFFIX}"));
+    let (p, n) = (platform(), names());
+    assert_eq!(doc["data"]["aws_eks_cluster"]["main"]["name"], n.cluster());
+    assert_eq!(doc["data"]["aws_vpc"]["main"]["tags"]["Name"], format!("vpc-{}-{SUFFIX}", p.name));
     let roles = data_sources(&doc, "aws_iam_role");
-    assert_eq!(roles.len(), 6 + TENANTS.len(), "the IRSA roles and the tenants' secrets roles");
-    assert_eq!(doc["data"]["aws_iam_role"]["irsa_external_dns"]["name"], format!("role-fintech-external-dns-{SUFFIX}"));
-    for t in TENANTS {
-        assert_eq!(
-            doc["data"]["aws_kms_alias"][format!("tenant_{t}")]["name"],
-            format!("alias/kms-fintech-{t}-{SUFFIX}")
-        );
+    assert_eq!(roles.len(), p.irsa.len() + p.tenants.len(), "the IRSA roles and the tenants' secrets roles");
+    for b in &p.irsa {
+        assert_eq!(doc["data"]["aws_iam_role"][format!("irsa_{}", b.name)]["name"], n.iam_role(&b.name));
+    }
+    for t in &p.tenants {
+        assert_eq!(doc["data"]["aws_kms_alias"][format!("tenant_{}", t.name)]["name"], n.kms_alias(&t.name));
     }
     // The same names the infra root gives them.
     let infra = platform_tests::infra();
@@ -92,7 +97,7 @@ fn calico_is_the_network_root_and_does_not_wait_for_nodes() {
     assert_eq!(install["calicoNetwork"]["bgp"], "Disabled");
     assert_eq!(
         install["calicoNetwork"]["ipPools"],
-        json!([{ "cidr": "100.64.0.0/16", "encapsulation": "VXLAN", "natOutgoing": "Enabled",
+        json!([{ "cidr": platform().vpc.pod_cidr, "encapsulation": "VXLAN", "natOutgoing": "Enabled",
                  "nodeSelector": "all()", "blockSize": 26 }])
     );
     // Nothing else: the controllers need running nodes and cluster DNS, which come after this root.
@@ -110,11 +115,13 @@ fn calico_is_the_network_root_and_does_not_wait_for_nodes() {
 #[test]
 fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline() {
     let doc = cluster();
-    for t in TENANTS {
+    let version = format!("v{}", platform().kubernetes);
+    for t in &tenant_namespaces() {
         let labels = namespace_labels(t);
+        let level = tenant(t).pod_security.to_string();
         for mode in ["enforce", "audit", "warn"] {
-            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], "restricted", "{t} {mode}");
-            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], "v1.28");
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], level.as_str(), "{t} {mode}");
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], version.as_str());
         }
     }
     for ns in ["external-dns", "default", "kube-public", "kube-node-lease"] {
@@ -137,10 +144,10 @@ fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline()
 fn default_deny_and_dns_egress_per_tenant() {
     let doc = cluster();
     let policies = terraform_kind(&doc, "NetworkPolicy");
-    assert_eq!(policies.len(), 3 * TENANTS.len());
-    for t in TENANTS {
+    assert_eq!(policies.len(), 3 * platform().tenants.len());
+    for t in &tenant_namespaces() {
         let of = |name: &str| {
-            policies.iter().find(|p| p["metadata"]["namespace"] == t && p["metadata"]["name"] == name).unwrap()
+            policies.iter().find(|p| p["metadata"]["namespace"] == t.as_str() && p["metadata"]["name"] == name).unwrap()
         };
         let deny = of("default-deny-all");
         assert_eq!(deny["spec"]["podSelector"], json!({}));
@@ -155,21 +162,23 @@ fn default_deny_and_dns_egress_per_tenant() {
         assert_eq!(same["egress"][0]["to"][0]["podSelector"], json!({}));
     }
     // Namespaced objects wait for their namespaces.
-    let np = resource(&doc, "kubernetes_manifest", "networkpolicy_payments_default_deny_all");
-    assert!(strs(&np["depends_on"]).contains(&"kubernetes_manifest.namespace_payments"));
+    for t in &tenant_namespaces() {
+        let np = resource(&doc, "kubernetes_manifest", &format!("networkpolicy_{}_default_deny_all", key(t)));
+        assert!(strs(&np["depends_on"]).contains(&format!("kubernetes_manifest.namespace_{}", key(t)).as_str()));
+    }
 }
 
 #[test]
 fn an_encrypted_storage_class_per_tenant_on_its_key() {
     let doc = cluster();
     let classes = terraform_kind(&doc, "StorageClass");
-    assert_eq!(classes.len(), TENANTS.len());
-    for t in TENANTS {
+    assert_eq!(classes.len(), platform().tenants.len());
+    for t in &tenant_namespaces() {
         let c = classes.iter().find(|c| c["metadata"]["name"] == format!("gp3-{t}")).unwrap();
         assert_eq!(c["provisioner"], "ebs.csi.aws.com");
         assert_eq!(c["parameters"]["type"], "gp3");
         assert_eq!(c["parameters"]["encrypted"], "true");
-        assert_eq!(c["parameters"]["kmsKeyId"], format!("${{data.aws_kms_alias.tenant_{t}.target_key_arn}}"));
+        assert_eq!(c["parameters"]["kmsKeyId"], format!("${{data.aws_kms_alias.tenant_{}.target_key_arn}}", key(t)));
         assert_eq!(c["volumeBindingMode"], "WaitForFirstConsumer");
         assert_eq!(c["allowVolumeExpansion"], true);
         assert_eq!(c["reclaimPolicy"], "Delete");
@@ -181,10 +190,14 @@ fn quotas_and_default_requests_per_tenant() {
     let doc = cluster();
     let quotas = terraform_kind(&doc, "ResourceQuota");
     let q = |t: &str| quotas.iter().find(|q| q["metadata"]["namespace"] == t).unwrap()["spec"]["hard"].clone();
-    assert_eq!(q("payments"), json!({ "requests.cpu": "16", "requests.memory": "32Gi", "pods": "200" }));
-    assert_eq!(q("reconciliation"), json!({ "requests.cpu": "40", "requests.memory": "80Gi", "pods": "300" }));
+    for t in &tenant_namespaces() {
+        let quota = &tenant(t).quota;
+        let hard =
+            json!({ "requests.cpu": quota.cpu, "requests.memory": quota.memory, "pods": quota.pods.to_string() });
+        assert_eq!(q(t), hard, "{t}");
+    }
     let ranges = terraform_kind(&doc, "LimitRange");
-    assert_eq!(ranges.len(), TENANTS.len());
+    assert_eq!(ranges.len(), platform().tenants.len());
     for r in ranges {
         let item = &r["spec"]["limits"][0];
         assert_eq!(item["type"], "Container");
@@ -197,22 +210,36 @@ fn rbac_binds_prefixed_azure_ad_groups() {
     let doc = cluster();
     let crbs = terraform_kind(&doc, "ClusterRoleBinding");
     let role_of = |b: &Value| b["roleRef"]["name"].as_str().unwrap().to_owned();
-    let admin = crbs.iter().find(|b| role_of(b) == "cluster-admin").unwrap();
-    assert_eq!(
-        admin["subjects"],
-        json!([{ "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "aad:4f6b8c0e-2a3d-4e5f-8a7b-9c1d3e5f7a90" }])
-    );
-    assert!(crbs.iter().any(|b| role_of(b) == "view"));
+    let identity = &platform().identity;
+    for binding in &identity.cluster_roles {
+        let group = format!("{}{}", identity.groups_prefix, binding.group_id);
+        assert!(crbs
+            .iter()
+            .any(|b| b["subjects"]
+                == json!([{ "apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group }])));
+    }
+    if let Some(admin) = crbs.iter().find(|b| role_of(b) == "cluster-admin") {
+        assert_eq!(admin["subjects"].as_array().unwrap().len(), 1, "one group per binding");
+    }
     let rbs = terraform_kind(&doc, "RoleBinding");
-    assert_eq!(rbs.len(), 7);
-    let payments: Vec<(String, String)> = rbs
-        .iter()
-        .filter(|b| b["metadata"]["namespace"] == "payments")
-        .map(|b| (role_of(b), b["subjects"][0]["name"].as_str().unwrap().to_owned()))
-        .collect();
-    assert!(payments.contains(&("admin".into(), "aad:6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80".into())));
-    assert!(payments.contains(&("edit".into(), "aad:a3d5e7f9-1b2c-4d6e-8f0a-2b4c6d8e0f12".into())));
-    assert!(payments.contains(&("view".into(), "aad:c4e6a8b0-2d3f-4e5a-9b1c-3d5e7f9a1b23".into())));
+    assert_eq!(rbs.len(), platform().tenants.iter().map(|t| t.groups.len()).sum::<usize>());
+    for ns in &tenant_namespaces() {
+        let bound: Vec<(String, String)> = rbs
+            .iter()
+            .filter(|b| b["metadata"]["namespace"] == ns.as_str())
+            .map(|b| (role_of(b), b["subjects"][0]["name"].as_str().unwrap().to_owned()))
+            .collect();
+        for g in &tenant(ns).groups {
+            // Kubernetes' user-facing roles: admin, edit, view.
+            let role = match g.role {
+                TenantRole::Admin => "admin",
+                TenantRole::Developer => "edit",
+                TenantRole::ReadOnly => "view",
+            };
+            let group = format!("{}{}", identity.groups_prefix, g.group_id);
+            assert!(bound.contains(&(role.into(), group)), "{ns}: {g:?} in {bound:?}");
+        }
+    }
     for b in crbs.iter().chain(&rbs) {
         assert_eq!(b["subjects"][0]["kind"], "Group");
         assert!(b["subjects"][0]["name"].as_str().unwrap().starts_with("aad:"));
@@ -222,8 +249,10 @@ fn rbac_binds_prefixed_azure_ad_groups() {
 #[test]
 fn controllers_run_on_the_critical_group_with_irsa() {
     let doc = cluster();
-    let toleration = json!([{ "key": "workload", "operator": "Equal", "value": "critical", "effect": "NoSchedule" }]);
-    let selector = json!({ "workload": "critical" });
+    let critical = node_group_of(WorkloadClass::Critical);
+    let taint = &critical.taints[0];
+    let toleration = json!([{ "key": taint.key, "operator": "Equal", "value": taint.value, "effect": "NoSchedule" }]);
+    let selector = json!(critical.labels);
     for (release, sa_path, binding) in [
         ("cluster-autoscaler", "/rbac/serviceAccount", "cluster_autoscaler"),
         ("aws-load-balancer-controller", "/serviceAccount", "aws_load_balancer_controller"),
@@ -253,26 +282,30 @@ fn controllers_run_on_the_critical_group_with_irsa() {
 fn controller_settings() {
     let doc = cluster();
     let (ca, _) = release_values(&doc, "cluster-autoscaler");
-    assert_eq!(ca["autoDiscovery"]["clusterName"], format!("eks-fintech-{SUFFIX}"));
-    assert_eq!(ca["awsRegion"], "us-east-2");
-    assert_eq!(ca["image"]["tag"], "v1.28.7");
+    let (p, cluster_name) = (platform(), names().cluster());
+    assert_eq!(ca["autoDiscovery"]["clusterName"], cluster_name);
+    assert_eq!(ca["awsRegion"], p.region);
+    let pins = chart_versions(&p.kubernetes).expect("a carried version");
+    assert_eq!(ca["image"]["tag"], pins.cluster_autoscaler_image);
     assert_eq!(
         ca["extraArgs"],
         json!({ "expander": "priority", "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false })
     );
     assert_eq!(ca["rbac"]["serviceAccount"]["name"], "cluster-autoscaler");
     let (lb, _) = release_values(&doc, "aws-load-balancer-controller");
-    assert_eq!(lb["clusterName"], format!("eks-fintech-{SUFFIX}"));
-    assert_eq!(lb["region"], "us-east-2");
+    assert_eq!(lb["clusterName"], cluster_name);
+    assert_eq!(lb["region"], p.region);
     assert_eq!(lb["vpcId"], "${data.aws_vpc.main.id}");
     assert_eq!(lb["hostNetwork"], true);
     let (dns, _) = release_values(&doc, "external-dns");
     assert_eq!(dns["provider"], json!({ "name": "aws" }));
-    assert_eq!(dns["domainFilters"], json!(["payments.example.com"]));
-    assert_eq!(dns["extraArgs"], json!(["--zone-id-filter=Z0123456789ABCDEFGHIJ"]));
+    let zones: Vec<&str> = p.dns_zones.iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(dns["domainFilters"], json!(zones));
+    let filters: Vec<String> = p.dns_zones.iter().map(|z| format!("--zone-id-filter={}", z.zone_id)).collect();
+    assert_eq!(dns["extraArgs"], json!(filters));
     assert_eq!(dns["policy"], "upsert-only");
-    assert_eq!(dns["txtOwnerId"], format!("eks-fintech-{SUFFIX}"));
-    assert_eq!(dns["env"], json!([{ "name": "AWS_DEFAULT_REGION", "value": "us-east-2" }]));
+    assert_eq!(dns["txtOwnerId"], cluster_name);
+    assert_eq!(dns["env"], json!([{ "name": "AWS_DEFAULT_REGION", "value": p.region }]));
     let (eso, _) = release_values(&doc, "external-secrets");
     assert_eq!(eso["installCRDs"], true);
 }
@@ -326,8 +359,10 @@ fn custom_resources_go_through_the_local_chart_after_the_operators() {
     let chart = resource(&doc, "helm_release", "platform_policies");
     assert_eq!(chart["chart"], "${path.module}/charts/platform-policies");
     let deps = strs(&chart["depends_on"]);
-    for d in ["helm_release.kyverno", "helm_release.external_secrets", "kubernetes_manifest.namespace_payments"] {
-        assert!(deps.contains(&d), "{d} missing from {deps:?}");
+    let namespaces = tenant_namespaces().iter().map(|t| format!("kubernetes_manifest.namespace_{}", key(t))).collect();
+    for d in [vec!["helm_release.kyverno".to_owned(), "helm_release.external_secrets".to_owned()], namespaces].concat()
+    {
+        assert!(deps.contains(&d.as_str()), "{d} missing from {deps:?}");
     }
     let chart_yaml: Value =
         serde_norway::from_str(&text("terraform/cluster/charts/platform-policies/Chart.yaml")).unwrap();
@@ -362,16 +397,22 @@ fn admission_policies_guard_pod_security_labels_and_place_tenant_pods() {
     );
     let restricted = rule("restricted-tenants");
     assert_eq!(label(restricted), "restricted");
-    assert_eq!(strs(&restricted["match"]["any"][0]["resources"]["names"]), TENANTS);
+    assert_eq!(strs(&restricted["match"]["any"][0]["resources"]["names"]), tenant_namespaces());
 
-    for (tenant, class) in [("payments", "critical"), ("reconciliation", "batch"), ("api", "general")] {
+    // Tenants on one node group: a node selector on its label, and a toleration of its taint when it has one.
+    let one_group = platform().tenants.iter().filter(|t| t.node_groups.len() == 1);
+    for (tenant, group) in one_group.map(|t| {
+        let group = platform().node_groups.iter().find(|g| g.name == t.node_groups[0]).unwrap();
+        (platform_core::naming::label(&t.name), group)
+    }) {
+        let class = group.labels["workload"].as_str();
         let policy = objects.iter().find(|o| o["metadata"]["name"] == format!("tenant-{tenant}")).unwrap();
         let placement = &policy["spec"]["rules"][0];
         assert_eq!(placement["match"]["any"][0]["resources"]["namespaces"], json!([tenant]));
         let spec = &placement["mutate"]["patchStrategicMerge"]["spec"];
         assert_eq!(spec["nodeSelector"]["workload"], class);
         let tolerates_own_taint = spec["tolerations"].as_array().unwrap().iter().any(|t| t["value"] == class);
-        assert_eq!(tolerates_own_taint, class != "general", "{tenant}: general is not tainted");
+        assert_eq!(tolerates_own_taint, !group.taints.is_empty(), "{tenant}: tolerates its group's taint");
         let pvc =
             policy["spec"]["rules"].as_array().unwrap().iter().find(|r| r["name"] == "volumes-on-tenant-key").unwrap();
         assert_eq!(pvc["validate"]["pattern"]["spec"]["storageClassName"], format!("gp3-{tenant}"));
@@ -381,22 +422,26 @@ fn admission_policies_guard_pod_security_labels_and_place_tenant_pods() {
 #[test]
 fn a_secret_store_per_tenant_and_per_cross_account_role() {
     let stores: Vec<Value> = chart_objects().into_iter().filter(|o| o["kind"] == "SecretStore").collect();
-    assert_eq!(stores.len(), 4);
+    let p = platform();
+    assert_eq!(stores.len(), p.tenants.iter().map(|t| 1 + t.cross_account_roles.len()).sum::<usize>());
     for s in &stores {
-        assert_eq!(s["apiVersion"], "external-secrets.io/v1beta1");
+        assert_eq!(s["apiVersion"], chart_versions(&p.kubernetes).unwrap().secret_store_api);
         assert_eq!(s["spec"]["provider"]["aws"]["service"], "SecretsManager");
-        assert_eq!(s["spec"]["provider"]["aws"]["region"], "us-east-2");
+        assert_eq!(s["spec"]["provider"]["aws"]["region"], p.region);
         // The tenant's own role, through its service account (external-secrets `auth.jwt`).
         assert_eq!(
             s["spec"]["provider"]["aws"]["auth"],
             json!({ "jwt": { "serviceAccountRef": { "name": "secret-store" } } })
         );
     }
-    let payments: Vec<&Value> = stores.iter().filter(|s| s["metadata"]["namespace"] == "payments").collect();
-    assert_eq!(payments.len(), 2);
-    assert!(payments
-        .iter()
-        .any(|s| s["spec"]["provider"]["aws"]["role"] == "arn:aws:iam::111122223333:role/payments-secrets-reader"));
+    for t in &p.tenants {
+        let ns = platform_core::naming::label(&t.name);
+        let own: Vec<&Value> = stores.iter().filter(|s| s["metadata"]["namespace"] == ns.as_str()).collect();
+        assert_eq!(own.len(), 1 + t.cross_account_roles.len(), "{ns}");
+        for role in &t.cross_account_roles {
+            assert!(own.iter().any(|s| s["spec"]["provider"]["aws"]["role"] == role.as_str()), "{ns}: {role}");
+        }
+    }
 }
 
 /// Each tenant namespace has the service account its stores name, annotated with the tenant's secrets role (the
@@ -406,15 +451,17 @@ fn each_tenant_store_account_carries_the_tenant_role() {
     let doc = cluster();
     let infra = platform_tests::infra();
     let accounts = terraform_kind(&doc, "ServiceAccount");
-    for t in TENANTS {
-        let sa = accounts.iter().find(|a| a["metadata"]["namespace"] == t && a["metadata"]["name"] == "secret-store");
+    for t in &tenant_namespaces() {
+        let sa = accounts
+            .iter()
+            .find(|a| a["metadata"]["namespace"] == t.as_str() && a["metadata"]["name"] == "secret-store");
         let sa = sa.unwrap_or_else(|| panic!("no secret-store account in {t}"));
         assert_eq!(
             sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
-            format!("${{data.aws_iam_role.secrets_{t}.arn}}")
+            format!("${{data.aws_iam_role.secrets_{}.arn}}", key(t))
         );
-        let role = resource(&infra, "aws_iam_role", &format!("secrets_{t}"));
-        assert_eq!(doc["data"]["aws_iam_role"][format!("secrets_{t}")]["name"], role["name"]);
+        let role = resource(&infra, "aws_iam_role", &format!("secrets_{}", key(t)));
+        assert_eq!(doc["data"]["aws_iam_role"][format!("secrets_{}", key(t))]["name"], role["name"]);
         let trust = platform_tests::policy_statements(&infra, role["assume_role_policy"].as_str().unwrap());
         let sub = trust[0]["condition"]
             .as_array()
@@ -429,7 +476,7 @@ fn each_tenant_store_account_carries_the_tenant_role() {
 #[test]
 fn tenant_policies_keep_stores_on_the_tenant_role() {
     let objects = chart_objects();
-    for t in TENANTS {
+    for t in &tenant_namespaces() {
         let policy = objects.iter().find(|o| o["metadata"]["name"] == format!("tenant-{t}")).unwrap();
         let rules = policy["spec"]["rules"].as_array().unwrap();
         let rule = |n: &str| rules.iter().find(|r| r["name"] == n).unwrap_or_else(|| panic!("{t}: no rule {n}"));
@@ -441,7 +488,7 @@ fn tenant_policies_keep_stores_on_the_tenant_role() {
         assert_eq!(strs(&account["match"]["any"][0]["resources"]["names"]), ["secret-store"]);
         assert_eq!(
             account["validate"]["pattern"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
-            format!("arn:*:iam::*:role/role-fintech-secrets-{t}-{SUFFIX}")
+            format!("arn:*:iam::*:role/{}", names().tenant_secrets_role(&key(t)))
         );
         let secrets = &rule("secrets-under-tenant-prefix")["validate"]["pattern"]["spec"];
         assert_eq!(secrets["=(secretStoreRef)"]["=(kind)"], "SecretStore", "{t}: no ClusterSecretStore");
@@ -451,7 +498,7 @@ fn tenant_policies_keep_stores_on_the_tenant_role() {
 #[test]
 fn the_cluster_root_is_deterministic() {
     let again = platform_core::render::render(
-        &platform_core::sample::customer_platform(),
+        platform(),
         &platform_core::render::RenderOptions {
             environment_suffix: SUFFIX.to_owned(),
             account_id: Some(platform_tests::ACCOUNT_ID.to_owned()),
@@ -491,7 +538,10 @@ fn namespaced_objects_wait_for_their_own_namespace_only() {
             None => assert!(deps.is_empty(), "cluster-scoped {name} waits for {deps:?}"),
         }
     }
-    assert!(checked >= 3 * TENANTS.len(), "only {checked} objects in namespaces of this root");
+    assert!(
+        checked >= 3 * platform_tests::tenant_namespaces().len(),
+        "only {checked} objects in namespaces of this root"
+    );
 }
 
 /// The cluster root grows linearly with the tenants: doubling the tenants added doubles what they add, in
@@ -504,7 +554,7 @@ fn the_cluster_root_grows_linearly_with_the_tenants() {
             environment_suffix: SUFFIX.to_owned(),
             account_id: Some(platform_tests::ACCOUNT_ID.to_owned()),
         };
-        let platform = platform_core::scaled::scaled_platform(tenants);
+        let platform = platform_core::scaled::scaled_platform(platform_tests::platform(), tenants);
         let artifacts = platform_core::render::render(&platform, &options).expect("renders");
         let bytes = artifacts.files["terraform/cluster/main.tf.json"].len();
         let doc = platform_tests::json_in(&artifacts, "terraform/cluster/main.tf.json");

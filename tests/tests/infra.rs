@@ -1,6 +1,10 @@
-//! The infra root of the customer's platform, one test per requirement, asserting on the rendered JSON.
+//! The infra root of the declared platform, one test per requirement, asserting on the rendered JSON. Names and
+//! values expected are derived from the declared platform.
 
-use platform_tests::{data_sources, infra, policy_statements, resource, resources, strs, SUFFIX};
+use platform_core::model::{Capacity, Keyword, WorkloadClass};
+use platform_tests::{
+    data_sources, infra, names, node_group_of, platform, policy_statements, resource, resources, strs, SUFFIX,
+};
 use serde_json::Value;
 
 fn conditions<'a>(statement: &'a Value, test: &str, variable_suffix: &str) -> Vec<&'a str> {
@@ -16,10 +20,11 @@ fn conditions<'a>(statement: &'a Value, test: &str, variable_suffix: &str) -> Ve
 #[test]
 fn three_azs_of_private_public_and_pod_subnets() {
     let doc = infra();
-    assert_eq!(resources(&doc, "aws_subnet").len(), 9);
-    for (i, az) in ["us-east-2a", "us-east-2b", "us-east-2c"].iter().enumerate() {
+    let zones = &platform().availability_zones;
+    assert_eq!(resources(&doc, "aws_subnet").len(), 3 * zones.len());
+    for (i, az) in zones.iter().enumerate() {
         let private = resource(&doc, "aws_subnet", &format!("private_{i}"));
-        assert_eq!(private["availability_zone"], *az);
+        assert_eq!(private["availability_zone"], az.as_str());
         assert_eq!(private["tags"]["kubernetes.io/role/internal-elb"], "1");
         let public = resource(&doc, "aws_subnet", &format!("public_{i}"));
         assert_eq!(public["map_public_ip_on_launch"], false);
@@ -33,10 +38,13 @@ fn three_azs_of_private_public_and_pod_subnets() {
 #[test]
 fn pod_subnets_split_the_secondary_cidr() {
     let doc = infra();
-    assert_eq!(resource(&doc, "aws_vpc_ipv4_cidr_block_association", "pods")["cidr_block"], "100.64.0.0/16");
+    let pods = platform_core::check::parse_cidr(&platform().vpc.pod_cidr).expect("a checked CIDR");
+    assert_eq!(resource(&doc, "aws_vpc_ipv4_cidr_block_association", "pods")["cidr_block"], pods.to_string());
     let cidrs: Vec<&str> =
         (0..3).map(|i| resource(&doc, "aws_subnet", &format!("pods_{i}"))["cidr_block"].as_str().unwrap()).collect();
-    assert_eq!(cidrs, ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
+    // The first three quarters, one per AZ.
+    let quarters: Vec<String> = pods.subnets(pods.prefix_len() + 2).unwrap().take(3).map(|n| n.to_string()).collect();
+    assert_eq!(cidrs, quarters);
     // Pod subnets route through their AZ's private route table.
     for i in 0..3 {
         let assoc = resource(&doc, "aws_route_table_association", &format!("pods_{i}"));
@@ -66,7 +74,8 @@ fn s3_gateway_and_interface_endpoints() {
     let doc = infra();
     let s3 = resource(&doc, "aws_vpc_endpoint", "s3");
     assert_eq!(s3["vpc_endpoint_type"], "Gateway");
-    assert_eq!(s3["service_name"], "com.amazonaws.us-east-2.s3");
+    let service = format!("com.amazonaws.{}.", platform().region);
+    assert_eq!(s3["service_name"], format!("{service}s3"));
     assert_eq!(s3["route_table_ids"].as_array().unwrap().len(), 3);
     let mut services: Vec<&str> = resources(&doc, "aws_vpc_endpoint")
         .into_iter()
@@ -75,7 +84,7 @@ fn s3_gateway_and_interface_endpoints() {
             assert_eq!(e["private_dns_enabled"], true);
             assert_eq!(e["security_group_ids"][0], "${aws_security_group.endpoints.id}");
             assert_eq!(e["subnet_ids"].as_array().unwrap().len(), 3);
-            e["service_name"].as_str().unwrap().trim_start_matches("com.amazonaws.us-east-2.")
+            e["service_name"].as_str().unwrap().trim_start_matches(service.as_str())
         })
         .collect();
     services.sort_unstable();
@@ -114,7 +123,9 @@ fn endpoint_security_group_allows_only_https_from_the_vpc_and_pods() {
         })
         .collect();
     cidrs.sort_unstable();
-    assert_eq!(cidrs, ["10.0.0.0/16", "100.64.0.0/16"]);
+    let mut declared = [platform().vpc.cidr.as_str(), platform().vpc.pod_cidr.as_str()];
+    declared.sort_unstable();
+    assert_eq!(cidrs, declared);
     assert!(resources(&doc, "aws_vpc_security_group_egress_rule").is_empty());
     let default_sg = resource(&doc, "aws_default_security_group", "main");
     assert!(default_sg.get("ingress").is_none() && default_sg.get("egress").is_none());
@@ -143,12 +154,15 @@ fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
     let keys = resources(&doc, "aws_kms_key");
     let mut names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["ebs", "logs", "secrets", "tenant_api", "tenant_payments", "tenant_reconciliation"]);
+    let mut declared: Vec<String> = ["ebs", "logs", "secrets"].map(String::from).into();
+    declared.extend(platform().tenants.iter().map(|t| format!("tenant_{}", t.name)));
+    declared.sort_unstable();
+    assert_eq!(names, declared);
     for (name, key) in &keys {
         assert_eq!(key["enable_key_rotation"], true, "{name}");
         assert_eq!(key["deletion_window_in_days"], 7, "{name}");
         let alias = resource(&doc, "aws_kms_alias", name);
-        assert!(alias["name"].as_str().unwrap().starts_with("alias/kms-fintech-"));
+        assert!(alias["name"].as_str().unwrap().starts_with(&format!("alias/kms-{}-", platform().name)));
         assert!(alias["name"].as_str().unwrap().ends_with(&format!("-{SUFFIX}")));
     }
 }
@@ -159,9 +173,10 @@ fn the_logs_key_serves_cloudwatch_logs_in_this_account_and_alarms() {
     let key = resource(&doc, "aws_kms_key", "logs");
     let statements = policy_statements(&doc, key["policy"].as_str().unwrap());
     let logs = statements.iter().find(|s| s["sid"] == "CloudWatchLogsUse").unwrap();
-    assert_eq!(strs(&logs["principals"][0]["identifiers"]), ["logs.us-east-2.amazonaws.com"]);
+    let region = &platform().region;
+    assert_eq!(strs(&logs["principals"][0]["identifiers"]), [format!("logs.{region}.amazonaws.com")]);
     let arns = conditions(logs, "ArnLike", "kms:EncryptionContext:aws:logs:arn");
-    assert!(arns[0].contains(":logs:us-east-2:") && arns[0].ends_with(":*"));
+    assert!(arns[0].contains(&format!(":logs:{region}:")) && arns[0].ends_with(":*"));
     let alarms = statements.iter().find(|s| s["sid"] == "CloudWatchAlarmsPublishToEncryptedTopic").unwrap();
     assert_eq!(strs(&alarms["principals"][0]["identifiers"]), ["cloudwatch.amazonaws.com"]);
 }
@@ -180,7 +195,7 @@ fn the_ebs_key_lets_auto_scaling_launch_encrypted_nodes() {
 fn the_control_plane_log_group_exists_before_the_cluster() {
     let doc = infra();
     let group = resource(&doc, "aws_cloudwatch_log_group", "cluster");
-    assert_eq!(group["name"], format!("/aws/eks/eks-fintech-{SUFFIX}/cluster"));
+    assert_eq!(group["name"], format!("/aws/eks/{}/cluster", names().cluster()));
     assert_eq!(group["retention_in_days"], 90);
     assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
     let cluster = resource(&doc, "aws_eks_cluster", "main");
@@ -193,7 +208,7 @@ fn every_audit_log_group_is_archived_for_a_year_in_an_encrypted_bucket() {
     let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
     assert_eq!(
         bucket["bucket"],
-        format!("s3-fintech-log-archive-${{data.aws_caller_identity.current.account_id}}-{SUFFIX}")
+        format!("s3-{}-log-archive-${{data.aws_caller_identity.current.account_id}}-{SUFFIX}", platform().name)
     );
     // PCI DSS 10.5.1 is about every audit log: each log group the platform writes reaches the archive, through a
     // subscription of every event into a stream of its own that writes under a prefix of its own.
@@ -291,7 +306,7 @@ fn production_retains_and_protects_its_log_archive() {
 
 #[test]
 fn declared_non_production_environments_destroy_their_archive_whole() {
-    let declared = platform_core::sample::customer_platform().cluster.log_archive_destroyable_in;
+    let declared = &platform().cluster.log_archive_destroyable_in;
     assert!(declared.iter().any(|e| e == SUFFIX), "the tests render a declared non-production environment");
     let doc = infra();
     let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
@@ -305,13 +320,14 @@ fn declared_non_production_environments_destroy_their_archive_whole() {
 fn the_cluster_is_private_encrypted_audited_and_api_authenticated() {
     let doc = infra();
     let c = resource(&doc, "aws_eks_cluster", "main");
-    assert_eq!(c["name"], format!("eks-fintech-{SUFFIX}"));
-    assert_eq!(c["version"], "1.28");
+    assert_eq!(c["name"], names().cluster());
+    assert_eq!(c["version"], platform().kubernetes);
     assert_eq!(c["vpc_config"]["endpoint_private_access"], true);
     assert_eq!(c["vpc_config"]["endpoint_public_access"], true);
     assert_eq!(c["vpc_config"]["public_access_cidrs"], "${var.public_access_cidrs}");
     assert_eq!(c["vpc_config"]["subnet_ids"].as_array().unwrap().len(), 3);
-    assert_eq!(strs(&c["enabled_cluster_log_types"]), ["audit", "authenticator", "scheduler"]);
+    let logs: Vec<&str> = platform().cluster.logs.iter().map(|l| l.keyword()).collect();
+    assert_eq!(strs(&c["enabled_cluster_log_types"]), logs);
     assert_eq!(c["encryption_config"]["resources"][0], "secrets");
     assert_eq!(c["encryption_config"]["provider"]["key_arn"], "${aws_kms_key.secrets.arn}");
     assert_eq!(c["access_config"]["authentication_mode"], "API");
@@ -334,7 +350,7 @@ fn the_cluster_is_private_encrypted_audited_and_api_authenticated() {
 fn node_launch_templates_are_bottlerocket_imdsv2_and_encrypted() {
     let doc = infra();
     let templates = resources(&doc, "aws_launch_template");
-    assert_eq!(templates.len(), 3);
+    assert_eq!(templates.len(), platform().node_groups.len());
     for (name, lt) in templates {
         let md = &lt["metadata_options"];
         assert_eq!(md["http_tokens"], "required", "{name}");
@@ -361,37 +377,54 @@ fn node_groups_match_their_workload_class() {
     let groups = resources(&doc, "aws_eks_node_group");
     let mut names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["batch_spot", "critical_ondemand", "general_ondemand", "general_spot"]);
+    // One managed node group per purchase option of each declared group (a mixed group has both).
+    let mut declared: Vec<String> = platform()
+        .node_groups
+        .iter()
+        .flat_map(|g| match g.capacity {
+            Capacity::OnDemand => vec![format!("{}_ondemand", g.name)],
+            Capacity::Spot => vec![format!("{}_spot", g.name)],
+            Capacity::Mixed { .. } => vec![format!("{}_ondemand", g.name), format!("{}_spot", g.name)],
+        })
+        .collect();
+    declared.sort_unstable();
+    assert_eq!(names, declared);
     for (name, g) in &groups {
         assert_eq!(g["ami_type"], "BOTTLEROCKET_x86_64", "{name}");
         assert_eq!(strs(&g["lifecycle"]["ignore_changes"]), ["scaling_config[0].desired_size"]);
         assert_eq!(g["tags"]["k8s.io/cluster-autoscaler/enabled"], "true");
-        assert_eq!(g["tags"][format!("k8s.io/cluster-autoscaler/eks-fintech-{SUFFIX}")], "owned");
+        assert_eq!(g["tags"][format!("k8s.io/cluster-autoscaler/{}", platform_tests::names().cluster())], "owned");
         assert_eq!(g["update_config"]["max_unavailable_percentage"], 33);
     }
-    let critical = resource(&doc, "aws_eks_node_group", "critical_ondemand");
+    let critical_group = node_group_of(WorkloadClass::Critical);
+    let critical = resource(&doc, "aws_eks_node_group", &format!("{}_ondemand", critical_group.name));
     assert_eq!(critical["capacity_type"], "ON_DEMAND");
-    assert_eq!(critical["labels"]["workload"], "critical");
+    assert_eq!(critical["labels"], serde_json::json!(critical_group.labels));
     assert_eq!(critical["taint"][0]["effect"], "NO_SCHEDULE");
-    assert_eq!(critical["taint"][0]["value"], "critical");
-    assert_eq!(critical["node_group_name"], format!("nodegroup-fintech-critical-ondemand-{SUFFIX}"));
-    let batch = resource(&doc, "aws_eks_node_group", "batch_spot");
+    assert_eq!(critical["taint"][0]["value"], critical_group.taints[0].value);
+    assert_eq!(critical["node_group_name"], platform_tests::names().node_group(&critical_group.name, "ondemand"));
+    let batch_group = node_group_of(WorkloadClass::Batch);
+    let batch = resource(&doc, "aws_eks_node_group", &format!("{}_spot", batch_group.name));
     assert_eq!(batch["capacity_type"], "SPOT");
-    assert_eq!(batch["taint"][0]["value"], "batch");
-    assert_eq!(batch["tags"]["k8s.io/cluster-autoscaler/node-template/taint/workload"], "batch:NoSchedule");
-    assert_eq!(batch["scaling_config"]["min_size"], 0);
-    // general: mixed(spot: 60%) over 2..=12, desired 3 → spot 2/2/8, on-demand 0/1/4.
-    let spot = &resource(&doc, "aws_eks_node_group", "general_spot")["scaling_config"];
-    let od = &resource(&doc, "aws_eks_node_group", "general_ondemand")["scaling_config"];
-    assert_eq!(
-        (spot["min_size"].as_u64(), spot["desired_size"].as_u64(), spot["max_size"].as_u64()),
-        (Some(2), Some(2), Some(8))
-    );
-    assert_eq!(
-        (od["min_size"].as_u64(), od["desired_size"].as_u64(), od["max_size"].as_u64()),
-        (Some(0), Some(1), Some(4))
-    );
-    assert_eq!(resource(&doc, "aws_eks_node_group", "general_spot")["capacity_type"], "SPOT");
+    let taint = &batch_group.taints[0];
+    assert_eq!(batch["taint"][0]["value"], taint.value);
+    let template_tag = format!("k8s.io/cluster-autoscaler/node-template/taint/{}", taint.key);
+    assert_eq!(batch["tags"][template_tag], format!("{}:NoSchedule", taint.value));
+    assert_eq!(batch["scaling_config"]["min_size"], batch_group.min_size);
+    // A mixed group is split into a spot and an on-demand group whose sizes add up to the declared ones, the spot
+    // share of the maximum rounded to a whole node.
+    for g in platform().node_groups.iter().filter(|g| matches!(g.capacity, Capacity::Mixed { .. })) {
+        let size = |purchase: &str| {
+            let c = &resource(&doc, "aws_eks_node_group", &format!("{}_{purchase}", g.name))["scaling_config"];
+            ["min_size", "desired_size", "max_size"].map(|k| c[k].as_u64().unwrap())
+        };
+        let (spot, od) = (size("spot"), size("ondemand"));
+        let declared = [g.min_size, g.desired_size, g.max_size].map(u64::from);
+        assert_eq!([0, 1, 2].map(|i| spot[i] + od[i]), declared, "{}", g.name);
+        let share = u64::from(g.capacity.spot_percent()) * declared[2];
+        assert!(spot[2] * 100 >= share.saturating_sub(99) && spot[2] * 100 <= share + 99, "{}: {spot:?}", g.name);
+        assert_eq!(resource(&doc, "aws_eks_node_group", &format!("{}_spot", g.name))["capacity_type"], "SPOT");
+    }
 }
 
 #[test]
@@ -410,15 +443,8 @@ fn the_node_role_has_no_vpc_cni_policy() {
 #[test]
 fn irsa_roles_trust_exactly_their_service_account() {
     let doc = infra();
-    let expected = [
-        ("cluster_autoscaler", "kube-system", "cluster-autoscaler"),
-        ("aws_load_balancer_controller", "kube-system", "aws-load-balancer-controller"),
-        ("external_dns", "external-dns", "external-dns"),
-        ("external_secrets", "external-secrets", "external-secrets"),
-        ("ebs_csi", "kube-system", "ebs-csi-controller-sa"),
-        ("cloudwatch_observability", "amazon-cloudwatch", "cloudwatch-agent"),
-    ];
-    for (name, ns, sa) in expected {
+    for b in &platform().irsa {
+        let (name, ns, sa) = (&b.name, &b.namespace, &b.service_account);
         let role = resource(&doc, "aws_iam_role", &format!("irsa_{name}"));
         let trust = &policy_statements(&doc, role["assume_role_policy"].as_str().unwrap())[0];
         assert_eq!(strs(&trust["actions"]), ["sts:AssumeRoleWithWebIdentity"]);
@@ -454,7 +480,7 @@ fn cluster_autoscaler_scales_only_owned_groups() {
     let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
     let scale = statements.iter().find(|s| strs(&s["actions"]).contains(&"autoscaling:SetDesiredCapacity")).unwrap();
     assert_eq!(
-        conditions(scale, "StringEquals", &format!("k8s.io/cluster-autoscaler/eks-fintech-{SUFFIX}")),
+        conditions(scale, "StringEquals", &format!("k8s.io/cluster-autoscaler/{}", names().cluster())),
         ["owned"]
     );
 }
@@ -477,13 +503,13 @@ fn external_dns_changes_only_declared_zones() {
 #[test]
 fn each_tenant_reads_secrets_through_a_role_of_its_own() {
     let doc = infra();
-    let platform = platform_core::sample::customer_platform();
+    let platform = platform();
     let key = |t: &platform_core::model::Tenant| format!("secrets_{}", t.name.replace('-', "_"));
     assert!(platform.tenants.len() >= 2, "isolation needs two tenants to be proved");
     for t in &platform.tenants {
         let ns = t.name.replace('_', "-");
         let role = resource(&doc, "aws_iam_role", &key(t));
-        assert_eq!(role["name"], format!("role-fintech-secrets-{ns}-{SUFFIX}"));
+        assert_eq!(role["name"], names().tenant_secrets_role(&t.name));
         let trust_doc = role["assume_role_policy"].as_str().unwrap();
         let trust = policy_statements(&doc, trust_doc);
         assert_eq!(trust.len(), 1, "{ns}: one trust statement");
@@ -553,7 +579,7 @@ fn the_external_secrets_controller_role_reads_nothing() {
 fn addons_are_pinned_and_configured() {
     let doc = infra();
     let addons = resources(&doc, "aws_eks_addon");
-    assert_eq!(addons.len(), 4);
+    assert_eq!(addons.len(), platform().addons.len());
     for (name, a) in &addons {
         assert!(a["addon_version"].as_str().unwrap().contains("-eksbuild."), "{name}");
         assert_eq!(a["resolve_conflicts_on_create"], "OVERWRITE");
@@ -561,12 +587,23 @@ fn addons_are_pinned_and_configured() {
         assert!(a.get("resolve_conflicts").is_none(), "removed in aws 6");
     }
     let coredns = resource(&doc, "aws_eks_addon", "coredns");
-    assert_eq!(coredns["addon_version"], "v1.10.1-eksbuild.38");
+    let pins = platform_core::catalog::kubernetes::addon_versions(&platform().kubernetes).expect("carried");
+    assert_eq!(coredns["addon_version"], pins.coredns);
+    let declared = platform().addons.iter().find(|a| a.kind == platform_core::model::AddonKind::Coredns).unwrap();
     let config: Value = serde_json::from_str(coredns["configuration_values"].as_str().unwrap()).unwrap();
-    assert_eq!(config["replicaCount"], 3);
-    assert_eq!(config["nodeSelector"]["workload"], "critical");
-    assert_eq!(config["tolerations"][0]["key"], "workload");
-    assert_eq!(config["resources"]["requests"]["cpu"], "100m");
+    if let Some(replicas) = declared.replicas {
+        assert_eq!(config["replicaCount"], replicas);
+    }
+    if let Some(group) = &declared.node_group {
+        let group = platform().node_groups.iter().find(|g| &g.name == group).unwrap();
+        assert_eq!(config["nodeSelector"], serde_json::json!(group.labels));
+        if let Some(taint) = group.taints.first() {
+            assert_eq!(config["tolerations"][0]["key"], taint.key);
+        }
+    }
+    if let Some(resources) = &declared.resources {
+        assert_eq!(config["resources"]["requests"]["cpu"], resources.cpu);
+    }
     assert_eq!(coredns["count"], "${var.pod_network_ready ? 1 : 0}");
     let kube_proxy = resource(&doc, "aws_eks_addon", "kube_proxy");
     assert!(kube_proxy.get("count").is_none(), "kube-proxy runs on the host network");
@@ -611,10 +648,11 @@ fn nodes_and_the_addons_that_run_pods_wait_for_the_pod_network() {
     // The gate against `false` on a cluster that has node groups: read, at plan time, only if the cluster exists,
     // by its name (not by an attribute of the resource, which may be unknown until apply).
     let gate = &doc["data"]["aws_eks_node_groups"]["existing"];
-    assert_eq!(gate["cluster_name"], format!("eks-fintech-{SUFFIX}"));
+    let cluster_name = names().cluster();
+    assert_eq!(gate["cluster_name"], cluster_name);
     assert_eq!(
         gate["count"],
-        format!("${{contains(data.aws_eks_clusters.existing.names, \"eks-fintech-{SUFFIX}\") ? 1 : 0}}")
+        format!("${{contains(data.aws_eks_clusters.existing.names, \"{cluster_name}\") ? 1 : 0}}")
     );
     let check = &gate["lifecycle"]["postcondition"][0];
     assert_eq!(check["condition"], "${var.pod_network_ready || length(self.names) == 0}");
@@ -732,10 +770,12 @@ fn outputs_expose_what_the_cluster_stage_needs() {
     ] {
         assert!(outputs.contains_key(name), "missing output `{name}`");
     }
-    assert_eq!(outputs["irsa_role_arns"]["value"].as_object().unwrap().len(), 6);
-    assert_eq!(outputs["tenant_key_arns"]["value"].as_object().unwrap().len(), 3);
+    assert_eq!(outputs["irsa_role_arns"]["value"].as_object().unwrap().len(), platform().irsa.len());
+    assert_eq!(outputs["tenant_key_arns"]["value"].as_object().unwrap().len(), platform().tenants.len());
     let roles = outputs["tenant_secret_role_arns"]["value"].as_object().unwrap();
-    assert_eq!(roles["payments"], "${aws_iam_role.secrets_payments.arn}");
+    for t in &platform().tenants {
+        assert_eq!(roles[&t.name], format!("${{aws_iam_role.secrets_{}.arn}}", t.name));
+    }
 }
 
 #[test]

@@ -1,15 +1,16 @@
-//! `manifests/` of the customer's platform (rendered with the documentation account id): the same objects as the
-//! network and cluster roots, as YAML, with a kustomization and the charts' values files.
+//! `manifests/` of the declared platform (rendered with the documentation account id): the same objects as the
+//! network and cluster roots, as YAML, with a kustomization and the charts' values files. Names and values
+//! expected are derived from the declared platform.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use platform_tests::{
-    artifacts, chart_objects, cluster, manifest_kind, manifest_objects, network, release_values, resource, resources,
-    strs, terraform_kind, text, yaml_documents, ACCOUNT_ID, SUFFIX,
+    artifacts, chart_objects, cluster, manifest_kind, manifest_objects, names, network, node_group_of, platform,
+    release_values, resource, resources, strs, tenant, tenant_namespaces, terraform_kind, text, yaml_documents,
+    ACCOUNT_ID, SUFFIX,
 };
 use serde_json::{json, Value};
 
-const TENANTS: [&str; 3] = ["payments", "reconciliation", "api"];
 const RELEASES: [&str; 6] =
     ["calico", "kyverno", "cluster-autoscaler", "aws-load-balancer-controller", "external-dns", "external-secrets"];
 
@@ -131,11 +132,13 @@ fn the_same_plain_objects_as_the_terraform_roots() {
 
 #[test]
 fn namespaces_carry_pod_security_labels() {
-    for t in TENANTS {
+    let version = format!("v{}", platform().kubernetes);
+    for t in &tenant_namespaces() {
         let labels = &namespace(t)["metadata"]["labels"];
+        let level = tenant(t).pod_security.to_string();
         for mode in ["enforce", "audit", "warn"] {
-            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], "restricted");
-            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], "v1.28");
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}")], level.as_str());
+            assert_eq!(labels[format!("pod-security.kubernetes.io/{mode}-version")], version.as_str());
         }
     }
     for ns in ["external-dns", "default", "kube-public", "kube-node-lease"] {
@@ -152,10 +155,10 @@ fn namespaces_carry_pod_security_labels() {
 #[test]
 fn default_deny_and_dns_egress() {
     let policies = manifest_kind("NetworkPolicy");
-    for t in TENANTS {
+    for t in &tenant_namespaces() {
         let names: BTreeSet<&str> = policies
             .iter()
-            .filter(|p| p["metadata"]["namespace"] == t)
+            .filter(|p| p["metadata"]["namespace"] == t.as_str())
             .map(|p| p["metadata"]["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["allow-dns-egress", "allow-same-namespace", "default-deny-all"].into());
@@ -169,13 +172,15 @@ fn default_deny_and_dns_egress() {
 
 #[test]
 fn storage_classes_use_the_tenant_key_by_alias_arn() {
-    for t in TENANTS {
+    let region = &platform().region;
+    for t in &platform().tenants {
+        let ns = platform_core::naming::label(&t.name);
         let c =
-            manifest_kind("StorageClass").into_iter().find(|c| c["metadata"]["name"] == format!("gp3-{t}")).unwrap();
+            manifest_kind("StorageClass").into_iter().find(|c| c["metadata"]["name"] == format!("gp3-{ns}")).unwrap();
+        let alias = names().kms_alias(&t.name);
         assert_eq!(
             c["parameters"],
-            json!({ "type": "gp3", "encrypted": "true",
-                    "kmsKeyId": format!("arn:aws:kms:us-east-2:{ACCOUNT_ID}:alias/kms-fintech-{t}-{SUFFIX}") })
+            json!({ "type": "gp3", "encrypted": "true", "kmsKeyId": format!("arn:aws:kms:{region}:{ACCOUNT_ID}:{alias}") })
         );
         assert_eq!(c["volumeBindingMode"], "WaitForFirstConsumer");
         assert_eq!(c["reclaimPolicy"], "Delete");
@@ -185,23 +190,32 @@ fn storage_classes_use_the_tenant_key_by_alias_arn() {
     let infra = platform_tests::infra();
     let aliases: Vec<&str> =
         resources(&infra, "aws_kms_alias").into_iter().filter_map(|(_, a)| a["name"].as_str()).collect();
-    assert!(aliases.contains(&format!("alias/kms-fintech-payments-{SUFFIX}").as_str()));
+    for t in &platform().tenants {
+        assert!(aliases.contains(&names().kms_alias(&t.name).as_str()), "{}", t.name);
+    }
 }
 
 #[test]
 fn quotas_and_rbac() {
-    let quota = manifest_kind("ResourceQuota").into_iter().find(|q| q["metadata"]["namespace"] == "api").unwrap();
-    assert_eq!(quota["spec"]["hard"], json!({ "requests.cpu": "16", "requests.memory": "32Gi", "pods": "200" }));
-    assert_eq!(manifest_kind("LimitRange").len(), 3);
+    for ns in tenant_namespaces() {
+        let quota = manifest_kind("ResourceQuota").into_iter().find(|q| q["metadata"]["namespace"] == ns.as_str());
+        let q = &tenant(&ns).quota;
+        let hard = json!({ "requests.cpu": q.cpu, "requests.memory": q.memory, "pods": q.pods.to_string() });
+        assert_eq!(quota.unwrap()["spec"]["hard"], hard, "{ns}");
+    }
+    assert_eq!(manifest_kind("LimitRange").len(), platform().tenants.len());
     let subjects: Vec<String> = manifest_kind("RoleBinding")
         .iter()
         .chain(&manifest_kind("ClusterRoleBinding"))
         .map(|b| b["subjects"][0]["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(subjects.len(), 9);
-    assert!(subjects.iter().all(|s| s.starts_with("aad:")));
-    let ro = manifest_kind("ClusterRoleBinding").into_iter().find(|b| b["roleRef"]["name"] == "view").unwrap();
-    assert_eq!(ro["subjects"][0]["name"], "aad:5a7c9d1f-3b4e-4f6a-9b8c-0d2e4f6a8b01");
+    let p = platform();
+    let groups = p.tenants.iter().map(|t| t.groups.len()).sum::<usize>() + p.identity.cluster_roles.len();
+    assert_eq!(subjects.len(), groups);
+    assert!(subjects.iter().all(|s| s.starts_with(&p.identity.groups_prefix)));
+    for binding in &p.identity.cluster_roles {
+        assert!(subjects.contains(&format!("{}{}", p.identity.groups_prefix, binding.group_id)), "{binding:?}");
+    }
 }
 
 #[test]
@@ -232,7 +246,7 @@ fn values_files_hold_the_terraform_values() {
             // The VPC: by id from Terraform's lookup, by Name tag for GitOps.
             assert_eq!(tf.as_object_mut().unwrap().remove("vpcId").unwrap(), "${data.aws_vpc.main.id}");
             let tags = yaml.as_object_mut().unwrap().remove("vpcTags").unwrap();
-            assert_eq!(tags, json!({ "Name": format!("vpc-fintech-{SUFFIX}") }));
+            assert_eq!(tags, json!({ "Name": format!("vpc-{}-{SUFFIX}", platform().name) }));
         }
         assert_eq!(normalized(&tf), normalized(&yaml), "{release}");
     }
@@ -251,24 +265,24 @@ fn service_accounts_carry_the_irsa_roles() {
         let sa = yaml.pointer(pointer).unwrap();
         assert_eq!(
             sa["annotations"]["eks.amazonaws.com/role-arn"],
-            format!("arn:aws:iam::{ACCOUNT_ID}:role/role-fintech-{binding}-{SUFFIX}"),
+            format!("arn:aws:iam::{ACCOUNT_ID}:role/{}", names().iam_role(binding)),
             "{release}"
         );
         // The role the infra root creates under that name.
         let infra = platform_tests::infra();
         let role = resource(&infra, "aws_iam_role", &format!("irsa_{}", binding.replace('-', "_")));
-        assert_eq!(role["name"], format!("role-fintech-{binding}-{SUFFIX}"));
+        assert_eq!(role["name"], names().iam_role(binding));
     }
     // Every binding's service account comes from a chart or an EKS addon; the plain ServiceAccounts are the
     // tenants' `secret-store` accounts, on their secrets roles.
     let accounts = manifest_kind("ServiceAccount");
-    assert_eq!(accounts.len(), TENANTS.len());
+    assert_eq!(accounts.len(), platform().tenants.len());
     for sa in accounts {
         assert_eq!(sa["metadata"]["name"], "secret-store");
         let ns = sa["metadata"]["namespace"].as_str().unwrap();
         assert_eq!(
             sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
-            format!("arn:aws:iam::{ACCOUNT_ID}:role/role-fintech-secrets-{ns}-{SUFFIX}")
+            format!("arn:aws:iam::{ACCOUNT_ID}:role/{}", names().tenant_secrets_role(&ns.replace('-', "_")))
         );
     }
 }
@@ -278,8 +292,9 @@ fn controllers_on_the_critical_group_and_spot_first() {
     let doc = cluster();
     for release in ["cluster-autoscaler", "aws-load-balancer-controller", "external-dns", "external-secrets"] {
         let (_, v) = release_values(&doc, release);
-        assert_eq!(v["nodeSelector"], json!({ "workload": "critical" }), "{release}");
-        assert_eq!(v["tolerations"][0]["value"], "critical", "{release}");
+        let critical = node_group_of(platform_core::model::WorkloadClass::Critical);
+        assert_eq!(v["nodeSelector"], json!(critical.labels), "{release}");
+        assert_eq!(v["tolerations"][0]["value"], critical.taints[0].value, "{release}");
     }
     let (_, ca) = release_values(&doc, "cluster-autoscaler");
     let text = ca["expanderPriorities"].as_str().unwrap();
@@ -287,7 +302,8 @@ fn controllers_on_the_critical_group_and_spot_first() {
     let (top, first) = priorities.iter().next_back().unwrap();
     assert_eq!(*top, 50);
     assert!(first.iter().all(|r| r.contains("-spot-")), "{first:?}");
-    assert!(priorities.values().flatten().any(|r| r.contains("critical-ondemand")));
+    let critical = &node_group_of(platform_core::model::WorkloadClass::Critical).name;
+    assert!(priorities.values().flatten().any(|r| r.contains(&names().node_group(critical, "ondemand"))));
 }
 
 #[test]
@@ -309,32 +325,37 @@ fn host_network_ports_are_distinct() {
 
 #[test]
 fn secret_stores_and_policies_are_there_for_gitops() {
-    assert_eq!(manifest_kind("SecretStore").len(), 4);
+    let p = platform();
+    let stores = p.tenants.iter().map(|t| 1 + t.cross_account_roles.len()).sum::<usize>();
+    assert_eq!(manifest_kind("SecretStore").len(), stores);
     let policies = manifest_kind("ClusterPolicy");
-    assert_eq!(policies.len(), 1 + TENANTS.len());
-    let payments = policies.iter().find(|p| p["metadata"]["name"] == "tenant-payments").unwrap();
-    let prefix = payments["spec"]["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "secrets-under-tenant-prefix")
-        .unwrap();
-    let key = &prefix["validate"]["pattern"]["spec"]["=(data)"][0]["remoteRef"]["key"];
-    assert!(key.as_str().unwrap().starts_with("payments/*"));
+    assert_eq!(policies.len(), 1 + p.tenants.len());
+    for t in &p.tenants {
+        let name = format!("tenant-{}", platform_core::naming::label(&t.name));
+        let policy = policies.iter().find(|p| p["metadata"]["name"] == name.as_str()).unwrap();
+        let prefix = policy["spec"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "secrets-under-tenant-prefix")
+            .unwrap();
+        let key = &prefix["validate"]["pattern"]["spec"]["=(data)"][0]["remoteRef"]["key"];
+        assert!(key.as_str().unwrap().starts_with(&format!("{}*", t.secret_prefix)), "{name}: {key}");
+    }
 }
 
 #[test]
 fn manifests_are_deterministic_and_need_the_account_id() {
-    let platform = platform_core::sample::customer_platform();
+    let platform = platform();
     let options = |account_id: Option<&str>| platform_core::render::RenderOptions {
         environment_suffix: SUFFIX.to_owned(),
         account_id: account_id.map(str::to_owned),
     };
-    let again = platform_core::render::render(&platform, &options(Some(ACCOUNT_ID))).unwrap();
+    let again = platform_core::render::render(platform, &options(Some(ACCOUNT_ID))).unwrap();
     for path in manifest_files() {
         assert_eq!(again.files[path], artifacts().files[path], "{path}");
     }
-    let without = platform_core::render::render(&platform, &options(None)).unwrap();
+    let without = platform_core::render::render(platform, &options(None)).unwrap();
     assert!(!without.files.keys().any(|p| p.starts_with("manifests/")));
     assert_eq!(without.files["terraform/cluster/main.tf.json"], artifacts().files["terraform/cluster/main.tf.json"]);
 }

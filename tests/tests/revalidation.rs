@@ -1,8 +1,9 @@
 //! A platform built without the macro goes through the same checks before anything is rendered.
 
+use platform_core::model::{Capacity, WorkloadClass};
 use platform_core::render::{render, RenderError, RenderOptions};
-use platform_core::sample::customer_platform;
 use platform_core::Rule;
+use platform_tests::platform;
 
 fn options() -> RenderOptions {
     RenderOptions { environment_suffix: "dev".to_owned(), account_id: None }
@@ -10,10 +11,11 @@ fn options() -> RenderOptions {
 
 #[test]
 fn a_broken_platform_is_refused_with_every_error() {
-    let mut platform = customer_platform();
+    let mut platform = platform().clone();
     platform.vpc.cidr = "10.0.0.1/16".into();
     platform.encryption.secrets = false;
-    platform.node_groups[0].capacity = platform_core::model::Capacity::Spot;
+    let critical = platform.node_groups.iter_mut().find(|g| g.workload == WorkloadClass::Critical).unwrap();
+    critical.capacity = Capacity::Spot;
     let Err(RenderError::Invalid(findings)) = render(&platform, &options()) else {
         panic!("a platform with broken rules must not render")
     };
@@ -25,6 +27,6 @@ fn a_broken_platform_is_refused_with_every_error() {
 
 #[test]
 fn warnings_do_not_stop_a_render() {
-    // 1.28 is past EKS extended support today: a warning, so the customer's platform still renders.
-    assert!(render(&customer_platform(), &options()).is_ok());
+    // 1.28 is past EKS extended support today: a warning, so the declared platform still renders.
+    assert!(render(platform(), &options()).is_ok());
 }

@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn zones() {
         let mut p = sample();
-        p.dns_zones.push(DnsZone { name: "payments.example.com".into(), zone_id: "z123".into() });
+        p.dns_zones.push(DnsZone { name: p.dns_zones[0].name.clone(), zone_id: "z123".into() });
         let f = run(&p);
         expect(&f, Rule::DnsZone, "dns_zones[1].zone_id", "`z123`");
         expect(&f, Rule::DnsZone, "dns_zones[1]", "declared twice");

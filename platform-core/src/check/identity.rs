@@ -101,7 +101,7 @@ mod tests {
         let f = run(&p);
         expect(&f, Rule::AzureAdId, "identity.tenant_id", "tenant id `contoso.onmicrosoft.com`");
         expect(&f, Rule::AzureAdId, "identity.cluster_roles[1]", "cluster role `read_only`");
-        expect(&f, Rule::AzureAdId, "tenants[1].groups[0]", "`admin` in tenant `reconciliation`");
+        expect(&f, Rule::AzureAdId, "tenants[1].groups[0]", "`admin` in tenant `settlement`");
         assert_eq!(f.errors().count(), 3, "{f}");
     }
 

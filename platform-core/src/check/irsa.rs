@@ -201,7 +201,7 @@ mod tests {
     fn custom(actions: &[&str], resources: &[&str]) -> IrsaBinding {
         IrsaBinding {
             name: "app".into(),
-            namespace: "payments".into(),
+            namespace: "cards".into(),
             service_account: "app".into(),
             policy: Policy::Custom(vec![Statement {
                 actions: actions.iter().map(|s| (*s).into()).collect(),
@@ -215,7 +215,7 @@ mod tests {
         let mut p = sample();
         p.irsa[3].namespace = "externalsecrets".into();
         p.irsa.push(custom(&["s3:GetObject"], &["arn:aws:s3:::b/*"]));
-        p.irsa[6].namespace = "api".into();
+        p.irsa[6].namespace = "web".into();
         let f = run(&p);
         let typo = expect(&f, Rule::UnknownNamespace, "irsa[3].namespace", "`externalsecrets`");
         assert_eq!(typo.help, "did you mean `external-secrets`?");

@@ -102,11 +102,12 @@ mod testing {
     pub(crate) use super::{Finding, Findings, Rule, Severity};
     pub(crate) use crate::model::*;
 
-    /// A date inside 1.28's standard support, so that the sample has no finding at all.
+    /// A date inside 1.28's standard support, so that the fixture has no finding at all.
     pub(crate) const BEFORE_EOL: &str = "2024-06-01";
 
+    /// The tests' own platform ([`crate::fixture`]), valid under every rule.
     pub(crate) fn sample() -> Platform {
-        crate::sample::customer_platform()
+        crate::fixture::platform()
     }
 
     pub(crate) fn run(p: &Platform) -> Findings {
@@ -157,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn the_customer_platform_has_no_errors() {
+    fn the_fixture_has_no_errors() {
         let f = check_platform(&sample(), "2030-01-01");
         assert!(!f.has_errors(), "{f}");
         assert!(f.0.iter().all(|f| f.rule == Rule::SupportWindow), "{f}");
@@ -186,7 +187,7 @@ mod tests {
         case(Rule::RequiredEndpoints, t, &|p| p.vpc.endpoints.clear());
         case(Rule::FlowLogs, t, &|p| p.vpc.flow_logs = false);
         case(Rule::NameSyntax, t, &|p| p.name = "FinTech".into());
-        case(Rule::DuplicateName, t, &|p| p.tenants[1].name = "payments".into());
+        case(Rule::DuplicateName, t, &|p| p.tenants[1].name = "cards".into());
         case(Rule::NameLength, t, &|p| p.irsa[0].name = "cluster_autoscaler_for_the_payments_platform_x".into());
         case(Rule::TagSyntax, t, &|p| {
             p.tags.insert("aws:owner".into(), "x".into());
@@ -217,7 +218,7 @@ mod tests {
         case(Rule::ControlPlaneLogs, t, &|p| p.cluster.logs.retain(|l| *l != LogType::Audit));
         case(Rule::UnknownNodeGroup, t, &|p| p.tenants[0].node_groups[0] = "critcal".into());
         case(Rule::TenantPodSecurity, t, &|p| p.tenants[0].pod_security = PodSecurity::Privileged);
-        case(Rule::SecretPrefix, t, &|p| p.tenants[0].secret_prefix = "payments".into());
+        case(Rule::SecretPrefix, t, &|p| p.tenants[0].secret_prefix = "cards".into());
         case(Rule::CrossAccountRole, t, &|p| p.tenants[0].cross_account_roles[0] = "arn:aws:iam::1:role/x".into());
         case(Rule::Quota, t, &|p| p.tenants[0].quota.memory = "32GB".into());
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
@@ -226,7 +227,7 @@ mod tests {
         case(Rule::WildcardPolicy, t, &|p| {
             p.irsa.push(IrsaBinding {
                 name: "app".into(),
-                namespace: "payments".into(),
+                namespace: "cards".into(),
                 service_account: "app".into(),
                 policy: Policy::Custom(vec![Statement { actions: vec!["*".into()], resources: vec!["*".into()] }]),
             });
@@ -238,7 +239,7 @@ mod tests {
         case(Rule::PolicySyntax, t, &|p| {
             p.irsa.push(IrsaBinding {
                 name: "app".into(),
-                namespace: "payments".into(),
+                namespace: "cards".into(),
                 service_account: "app".into(),
                 policy: Policy::Custom(vec![Statement {
                     actions: vec!["GetObject".into()],

@@ -211,17 +211,17 @@ fn check_tags(p: &Platform, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+    use crate::naming::{label, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
 
     #[test]
     fn syntax() {
         let mut p = sample();
         p.node_groups[1].name = "General-Purpose".into();
-        p.tenants[2].name = "api_".into();
+        p.tenants[2].name = "web_".into();
         let f = run(&p);
         let g = expect(&f, Rule::NameSyntax, "node_groups[1]", "`General-Purpose`");
         assert!(g.help.contains("`general_purpose`"), "{}", g.help);
-        expect(&f, Rule::NameSyntax, "tenants[2]", "`api_`");
+        expect(&f, Rule::NameSyntax, "tenants[2]", "`web_`");
     }
 
     #[test]
@@ -255,25 +255,27 @@ mod tests {
     #[test]
     fn a_tenants_secrets_role_fits_with_the_longest_suffix() {
         let mut p = sample();
-        // role-fintech-secrets-<tenant>-xxxxxxxx: 21 + 1 + 8 characters around the tenant's label.
-        p.tenants[2].name = "a".repeat(64 - 30);
+        // role-<platform>-secrets-<tenant>-xxxxxxxx: the characters around the tenant's label.
+        let around = format!("role-{}-secrets--", p.name).len() + MAX_SUFFIX_LEN;
+        p.tenants[2].name = "a".repeat(64 - around);
         assert!(run(&p).of(Rule::NameLength).is_empty());
-        p.tenants[2].name = "a".repeat(64 - 29);
+        p.tenants[2].name = "a".repeat(64 - around + 1);
         let f = run(&p);
         let long = expect(&f, Rule::NameLength, "tenants[2]", "65 characters");
-        assert!(long.message.contains("IAM role name `role-fintech-secrets-aaa"), "{}", long.message);
+        assert!(long.message.contains(&format!("IAM role name `role-{}-secrets-aaa", p.name)), "{}", long.message);
     }
 
     #[test]
     fn lengths_use_the_longest_suffix() {
         let mut p = sample();
-        // role-fintech-<binding>-xxxxxxxx: 13 + 1 + 8 characters around the binding's label.
-        p.irsa[0].name = "a".repeat(64 - 22);
+        // role-<platform>-<binding>-xxxxxxxx: the characters around the binding's label.
+        let around = format!("role-{}--", p.name).len() + MAX_SUFFIX_LEN;
+        p.irsa[0].name = "a".repeat(64 - around);
         assert!(run(&p).of(Rule::NameLength).is_empty());
-        p.irsa[0].name = "a".repeat(64 - 21);
+        p.irsa[0].name = "a".repeat(64 - around + 1);
         let f = run(&p);
         let long = expect(&f, Rule::NameLength, "irsa[0]", "65 characters");
-        assert!(long.message.contains("IAM role name `role-fintech-aaa"), "{}", long.message);
+        assert!(long.message.contains(&format!("IAM role name `role-{}-aaa", p.name)), "{}", long.message);
         assert!(long.message.contains("limit of 64"));
         assert_eq!(long.help, "shorten this name by at least 1 character");
 

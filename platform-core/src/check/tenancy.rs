@@ -242,20 +242,20 @@ mod tests {
     #[test]
     fn secret_prefixes() {
         let mut p = sample();
-        p.tenants[0].secret_prefix = "payments".into();
+        p.tenants[0].secret_prefix = "cards".into();
         p.tenants[1].secret_prefix = "".into();
-        p.tenants[2].secret_prefix = "api key/".into();
+        p.tenants[2].secret_prefix = "web key/".into();
         let f = run(&p);
         let slash = expect(&f, Rule::SecretPrefix, "tenants[0].secret_prefix", "does not end with `/`");
-        assert_eq!(slash.help, "write `secret_prefix: \"payments/\"`");
+        assert_eq!(slash.help, "write `secret_prefix: \"cards/\"`");
         let empty = expect(&f, Rule::SecretPrefix, "tenants[1].secret_prefix", "empty");
-        assert_eq!(empty.help, "write `secret_prefix: \"reconciliation/\"`");
+        assert_eq!(empty.help, "write `secret_prefix: \"settlement/\"`");
         expect(&f, Rule::SecretPrefix, "tenants[2].secret_prefix", "characters");
 
         let mut p = sample();
-        p.tenants[2].secret_prefix = "payments/api/".into();
+        p.tenants[2].secret_prefix = "cards/web/".into();
         let f = run(&p);
-        expect(&f, Rule::SecretPrefix, "tenants[0].secret_prefix", "also covers `payments/api/`");
+        expect(&f, Rule::SecretPrefix, "tenants[0].secret_prefix", "also covers `cards/web/`");
         assert_eq!(f.errors().count(), 1, "{f}");
     }
 
@@ -274,7 +274,7 @@ mod tests {
             assert!(!is_role_arn(bad), "{bad}");
         }
         let mut p = sample();
-        p.tenants[0].cross_account_roles.push("arn:aws:iam::111122223333:role/payments-secrets-reader".into());
+        p.tenants[0].cross_account_roles.push("arn:aws:iam::111122223333:role/cards-secrets-reader".into());
         p.tenants[1].cross_account_roles.push("arn:aws:iam::111122223333:user/bob".into());
         let f = run(&p);
         expect(&f, Rule::CrossAccountRole, "tenants[0].cross_account_roles[1]", "listed twice");

@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn manifests_only_with_an_account_id() {
-        let p = crate::sample::customer_platform();
+        let p = crate::fixture::platform();
         let without = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: None }).unwrap();
         assert!(without.files.contains_key("terraform/cluster/main.tf.json"));
         assert!(!without.files.keys().any(|k| k.starts_with("manifests/")));

@@ -253,7 +253,7 @@ pub fn table(e: &Estimate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::customer_platform;
+    use crate::fixture::platform as fixture;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6
@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn figures_follow_the_price_table() {
-        let e = estimate(&customer_platform(), "2024-06-01").unwrap();
+        let e = estimate(&fixture(), "2024-06-01").unwrap();
         // 1.28 was in standard support then.
         assert!(close(item(&e, "EKS control plane").max, 0.10 * 730.0));
         assert!(!e.lines.iter().any(|l| l.item.contains("extended")));
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn extended_support_is_a_surcharge_above_the_standard_rate() {
-        let e = estimate(&customer_platform(), "2026-11-25").unwrap();
+        let e = estimate(&fixture(), "2026-11-25").unwrap();
         assert!(close(item(&e, "EKS control plane").min, 0.10 * 730.0));
         let surcharge = item(&e, "EKS extended support surcharge");
         assert!(close(surcharge.min, 0.50 * 730.0) && close(surcharge.max, 365.0), "{surcharge:?}");
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn amounts_are_cents_and_add_up() {
-        let e = estimate(&customer_platform(), "2026-11-25").unwrap();
+        let e = estimate(&fixture(), "2026-11-25").unwrap();
         let whole_cents = |x: f64| (x * 100.0 - (x * 100.0).round()).abs() < 1e-6;
         for l in &e.lines {
             for x in [l.min, l.max, l.on_demand_min, l.on_demand_max] {
@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn a_region_without_prices_is_refused() {
-        let mut p = customer_platform();
+        let mut p = fixture();
         p.region = "eu-west-1".into();
         p.availability_zones = vec!["eu-west-1a".into(), "eu-west-1b".into(), "eu-west-1c".into()];
         let message = estimate(&p, "2026-11-25").unwrap_err().to_string();
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_table_says_it_is_an_estimate() {
-        let t = table(&estimate(&customer_platform(), "2026-11-25").unwrap());
+        let t = table(&estimate(&fixture(), "2026-11-25").unwrap());
         assert!(t.starts_with("ESTIMATE"));
         assert!(t.contains("saving from spot") && t.contains("not included:"));
     }

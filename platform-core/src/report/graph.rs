@@ -175,11 +175,11 @@ pub fn dot(t: &Topology) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::customer_platform;
+    use crate::fixture::platform as fixture;
 
     #[test]
     fn every_declared_thing_is_in_the_topology() {
-        let p = customer_platform();
+        let p = fixture();
         let t = topology(&p);
         let ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
         // The general group is mixed: one spot and one on-demand managed node group.
@@ -191,13 +191,13 @@ mod tests {
         let zones = &t.groups[0].children;
         assert_eq!(zones.len(), 3);
         assert_eq!(zones[1].nodes[2].label, ["pods", "100.64.64.0/18"]);
-        let runs_on: Vec<_> = t.edges.iter().filter(|e| e.0 == "tenant_api").map(|e| e.1.as_str()).collect();
+        let runs_on: Vec<_> = t.edges.iter().filter(|e| e.0 == "tenant_web").map(|e| e.1.as_str()).collect();
         assert_eq!(runs_on, ["ng_general_spot", "ng_general_ondemand"]);
     }
 
     #[test]
     fn every_edge_joins_declared_boxes() {
-        let t = topology(&customer_platform());
+        let t = topology(&fixture());
         let mut ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
         ids.extend(t.groups[0].children.iter().flat_map(|z| z.nodes.iter().map(|n| n.id.as_str())));
         for (from, to, _) in &t.edges {
@@ -207,12 +207,12 @@ mod tests {
 
     #[test]
     fn printers_agree_on_boxes_and_edges() {
-        let t = topology(&customer_platform());
+        let t = topology(&fixture());
         let (m, d) = (mermaid(&t), dot(&t));
         assert!(m.starts_with("flowchart LR\n") && d.starts_with("digraph platform {"));
         assert_eq!(m.matches("-->").count(), t.edges.len());
         assert_eq!(d.matches(" -> ").count(), t.edges.len());
-        assert!(m.contains("tenant_payments -->|runs on| ng_critical_ondemand"));
-        assert!(d.contains("tenant_payments -> ng_critical_ondemand [label=\"runs on\"];"));
+        assert!(m.contains("tenant_cards -->|runs on| ng_critical_ondemand"));
+        assert!(d.contains("tenant_cards -> ng_critical_ondemand [label=\"runs on\"];"));
     }
 }

@@ -471,13 +471,13 @@ mod tests {
     use super::*;
     use crate::catalog::charts::CHART_SUPPORT;
     use crate::catalog::kubernetes::ADDON_VERSIONS;
-    use crate::sample::customer_platform;
+    use crate::fixture::platform as fixture;
 
     const TODAY: &str = "2026-11-25";
 
     #[test]
     fn refuses_versions_it_cannot_plan_naming_the_carried_ones() {
-        let p = customer_platform();
+        let p = fixture();
         let carried = ticks(carried().map(|r| r.version));
         for to in [p.kubernetes.as_str(), "1.27", "1.99", "latest", ""] {
             let e = upgrade_path(&p, to, TODAY).expect_err(to);
@@ -490,7 +490,7 @@ mod tests {
     /// exactly one phase of its order. On a catalog that carries only the declared version, the refusal.
     #[test]
     fn the_path_to_the_newest_carried_version_covers_every_changed_pin() {
-        let p = customer_platform();
+        let p = fixture();
         let newest = carried().last().expect("a carried version").version;
         let Ok(path) = upgrade_path(&p, newest, TODAY) else {
             assert_eq!(newest, p.kubernetes, "only the declared version may be refused");
@@ -563,7 +563,7 @@ mod tests {
         let a0 = ADDON_VERSIONS[0];
         let a1 =
             AddonVersions { kubernetes: "1.29", coredns: "v1.11.1-eksbuild.1", kube_proxy: "v1.29.0-eksbuild.1", ..a0 };
-        step(Pins { addons: &a0, charts: &c0 }, Pins { addons: &a1, charts: &c1 }, &installed(&customer_platform()))
+        step(Pins { addons: &a0, charts: &c0 }, Pins { addons: &a1, charts: &c1 }, &installed(&fixture()))
     }
 
     const BOTH: &[&str] = &["example.io/v1beta1", "example.io/v1"];

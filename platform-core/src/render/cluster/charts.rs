@@ -229,21 +229,21 @@ pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::platform as fixture;
     use crate::naming::Names;
-    use crate::sample::customer_platform;
 
     #[test]
     fn spot_groups_come_first() {
-        let p = customer_platform();
+        let p = fixture();
         let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
         let priorities = expander_priorities(&ctx);
-        assert_eq!(priorities[&50], [".*nodegroup-fintech-general-spot-dev.*", ".*nodegroup-fintech-batch-spot-dev.*"]);
+        assert_eq!(priorities[&50], [".*nodegroup-ledger-general-spot-dev.*", ".*nodegroup-ledger-batch-spot-dev.*"]);
         assert_eq!(
             priorities[&10],
-            [".*nodegroup-fintech-critical-ondemand-dev.*", ".*nodegroup-fintech-general-ondemand-dev.*"]
+            [".*nodegroup-ledger-critical-ondemand-dev.*", ".*nodegroup-ledger-general-ondemand-dev.*"]
         );
         let text = expander_priorities_text(&priorities);
-        assert!(text.starts_with("50:\n  - '.*nodegroup-fintech-general-spot-dev.*'\n"), "{text}");
+        assert!(text.starts_with("50:\n  - '.*nodegroup-ledger-general-spot-dev.*'\n"), "{text}");
         let parsed: BTreeMap<u32, Vec<String>> = serde_norway::from_str(&text).unwrap();
         assert_eq!(parsed, priorities);
     }

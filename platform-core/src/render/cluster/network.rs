@@ -53,12 +53,12 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::platform as fixture;
     use crate::naming::Names;
-    use crate::sample::customer_platform;
 
     #[test]
     fn calico_and_the_cloudwatch_agent_get_their_namespaces_here() {
-        let p = customer_platform();
+        let p = fixture();
         let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
         assert_eq!(namespaces(&ctx), ["tigera-operator", "amazon-cloudwatch"]);
     }

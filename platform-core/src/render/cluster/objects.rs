@@ -418,9 +418,9 @@ pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::platform as fixture;
     use crate::model::{IrsaBinding, Statement};
     use crate::naming::Names;
-    use crate::sample::customer_platform;
 
     fn with<R>(platform: &crate::model::Platform, f: impl FnOnce(&Context) -> R) -> R {
         f(&Context { platform, names: Names::new(&platform.name, "dev") })
@@ -428,11 +428,11 @@ mod tests {
 
     #[test]
     fn levels_follow_the_exception_list() {
-        let p = customer_platform();
+        let p = fixture();
         with(&p, |ctx| {
             let managed = managed_namespaces(ctx);
             let level = |name: &str| managed.iter().find(|n| n.name == name).map(|n| n.level);
-            assert_eq!(level("payments"), Some(PodSecurity::Restricted));
+            assert_eq!(level("cards"), Some(PodSecurity::Restricted));
             assert_eq!(level("external-dns"), Some(PodSecurity::Baseline));
             assert_eq!(level("default"), Some(PodSecurity::Baseline));
             assert_eq!(level("kyverno"), Some(PodSecurity::Privileged));
@@ -451,10 +451,10 @@ mod tests {
 
     #[test]
     fn custom_bindings_get_an_annotated_service_account() {
-        let mut p = customer_platform();
+        let mut p = fixture();
         p.irsa.push(IrsaBinding {
             name: "reports".into(),
-            namespace: "payments".into(),
+            namespace: "cards".into(),
             service_account: "reports".into(),
             policy: Policy::Custom(vec![Statement {
                 actions: vec!["s3:GetObject".into()],
@@ -468,20 +468,20 @@ mod tests {
             assert_eq!(sas.len(), 1, "the custom binding's service account");
             assert_eq!(
                 sas[0].value["metadata"]["annotations"][ROLE_ARN_ANNOTATION],
-                "arn:aws:iam::111122223333:role/role-fintech-reports-dev"
+                "arn:aws:iam::111122223333:role/role-ledger-reports-dev"
             );
-            assert_eq!(sas[0].namespace(), Some("payments"));
+            assert_eq!(sas[0].namespace(), Some("cards"));
         });
     }
 
     #[test]
     fn quotas_and_defaults() {
-        let p = customer_platform();
+        let p = fixture();
         with(&p, |ctx| {
             let objects = objects(ctx, Target::Terraform);
             let quota = objects.iter().find(|o| o.kind() == "ResourceQuota").unwrap();
-            assert_eq!(quota.value["spec"]["hard"]["requests.cpu"], "16");
-            assert_eq!(quota.value["spec"]["hard"]["pods"], "200");
+            assert_eq!(quota.value["spec"]["hard"]["requests.cpu"], "8");
+            assert_eq!(quota.value["spec"]["hard"]["pods"], "100");
             let lr = objects.iter().find(|o| o.kind() == "LimitRange").unwrap();
             assert!(lr.value["spec"]["limits"][0].get("default").is_none());
         });

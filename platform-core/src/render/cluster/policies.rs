@@ -303,8 +303,8 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::platform as fixture;
     use crate::naming::Names;
-    use crate::sample::customer_platform;
 
     #[test]
     fn cross_account_store_names_are_dns_names() {
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn placement_uses_a_selector_for_one_class_and_affinity_for_several() {
-        let p = customer_platform();
+        let p = fixture();
         let critical: Vec<&NodeGroup> = p.node_groups.iter().filter(|g| g.name == "critical").collect();
         let one = placement_patch(&critical);
         assert_eq!(one["spec"]["nodeSelector"]["workload"], "critical");
@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn no_helm_template_markers() {
-        let p = customer_platform();
+        let p = fixture();
         let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
         for o in objects(&ctx) {
             assert!(!o.value.to_string().contains("{{"), "{}", o.name());
@@ -344,7 +344,7 @@ mod tests {
     }
 
     fn objects_at(kubernetes: &str) -> Vec<Value> {
-        let mut p = customer_platform();
+        let mut p = fixture();
         p.kubernetes = kubernetes.into();
         let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
         objects(&ctx).into_iter().map(|o| o.value).collect()

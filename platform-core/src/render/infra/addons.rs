@@ -123,11 +123,11 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::customer_platform;
+    use crate::fixture::platform as fixture;
 
     #[test]
     fn coredns_runs_on_critical_nodes() {
-        let p = customer_platform();
+        let p = fixture();
         let coredns = p.addons.iter().find(|a| a.kind == AddonKind::Coredns).unwrap();
         let c = configuration(coredns, &p.node_groups).unwrap();
         assert_eq!(c["replicaCount"], 3);
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn ebs_csi_settings_nest_under_controller() {
-        let p = customer_platform();
+        let p = fixture();
         let ebs = p.addons.iter().find(|a| a.kind == AddonKind::AwsEbsCsiDriver).unwrap();
         let c = configuration(ebs, &p.node_groups).unwrap();
         assert_eq!(c["controller"]["replicaCount"], 2);

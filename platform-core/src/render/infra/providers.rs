@@ -169,11 +169,11 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::platform as fixture;
     use crate::naming::Names;
-    use crate::sample::customer_platform;
 
     fn rendered() -> serde_json::Value {
-        let platform = customer_platform();
+        let platform = fixture();
         let ctx = Context { platform: &platform, names: Names::new(&platform.name, "dev") };
         let mut doc = Document::default();
         render(&ctx, &mut doc);
@@ -190,9 +190,9 @@ mod tests {
     #[test]
     fn default_tags_carry_cost_allocation_tags() {
         let tags = &rendered()["provider"]["aws"][0]["default_tags"]["tags"];
-        assert_eq!(tags["cost-center"], "platform-engineering");
+        assert_eq!(tags["cost-center"], "ledger-tests");
         assert_eq!(tags["environment"], "dev");
-        assert_eq!(tags["platform"], "fintech");
+        assert_eq!(tags["platform"], "ledger");
     }
 
     #[test]

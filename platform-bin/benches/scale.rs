@@ -1,5 +1,5 @@
-//! `cargo bench -p platform-core --bench scale [-- N…]`: the customer's platform grown to N tenants (and 20 more
-//! node groups, see `platform_core::scaled`), rendered whole. Prints one Markdown row per N: the median render
+//! `cargo bench -p platform-bin --bench scale [-- N…]`: the customer's platform (as declared in this crate) grown
+//! to N tenants and 20 more node groups (`platform_core::scaled`), rendered whole. Prints one Markdown row per N: the median render
 //! time of three runs, the size of each rendered root and of the manifests, and the cluster root's `depends_on`
 //! entries. `scripts/bench.sh` runs it once per N under `/usr/bin/time` and appends the peak memory.
 
@@ -40,7 +40,7 @@ fn main() {
     let counts = if counts.is_empty() { vec![10, 100, 1000] } else { counts };
     let options = RenderOptions { environment_suffix: "bench".into(), account_id: Some("111122223333".into()) };
     for n in counts {
-        let platform = scaled_platform(n);
+        let platform = scaled_platform(&platform_bin::customer_platform(), n);
         let mut times: Vec<Duration> = Vec::new();
         let mut artifacts = Artifacts::default();
         for _ in 0..3 {
