@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks for the README: render time (criterion), peak memory of a render, clean build time, and the
-# edit-build-render loop after a one-line change to the DSL. Prints Markdown; takes a few minutes.
+# Benchmarks for the README: render time (criterion), peak memory of a render, clean build time, the
+# edit-build-render loop after a one-line change to the DSL, and the customer's platform grown to 10, 100 and 1000
+# tenants (platform-bin/benches/scale.rs). Prints Markdown; takes a few minutes.
 #   bash scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,3 +47,21 @@ start=$(date +%s%N)
 cargo build -q -p platform-bin
 target/debug/platform render --environment-suffix bench --out "$work/out2" >/dev/null
 echo "| edit one DSL line, \`cargo build\` + \`platform render\` (dev profile) | $(seconds "$start") s |"
+
+echo
+echo "The customer's platform grown to N tenants and 20 more node groups (\`platform_core::scaled\`), rendered whole"
+echo "(checks, three Terraform roots, local chart, manifests) by a release build; peak memory of that process:"
+echo
+echo "| tenants | render (median of 3) | infra root | network root | cluster root | manifests | cluster root \`depends_on\` entries | peak memory |"
+echo "|---|---|---|---|---|---|---|---|"
+scale=$(cargo bench -q -p platform-bin --bench scale --no-run --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("target", {}).get("name") == "scale" and m.get("executable"):
+        print(m["executable"])
+')
+for tenants in 10 100 1000; do
+  /usr/bin/time -f '%M' -o "$work/time" "$scale" "$tenants" > "$work/row"
+  echo "$(cat "$work/row") $(($(cat "$work/time") / 1024)) MiB |"
+done

@@ -17,6 +17,8 @@ pub mod naming;
 pub mod render;
 #[cfg(feature = "render")]
 pub mod report;
+#[doc(hidden)]
+pub mod scaled;
 
 pub use check::{check_platform, Finding, Findings, Rule, Severity};
 pub use model::Platform;

@@ -507,3 +507,66 @@ fn the_cluster_root_is_deterministic() {
     .unwrap();
     assert_eq!(&again, platform_tests::artifacts());
 }
+
+/// Each plain object waits for the namespace that holds it when this root creates or labels that namespace, and
+/// for nothing else: ordering through the one namespace, not through every namespace.
+#[test]
+fn namespaced_objects_wait_for_their_own_namespace_only() {
+    let doc = cluster();
+    let namespaces: Vec<&String> = resources(&doc, "kubernetes_manifest")
+        .into_iter()
+        .chain(resources(&doc, "kubernetes_labels"))
+        .map(|(n, _)| n)
+        .collect();
+    let mut checked = 0;
+    for (name, body) in resources(&doc, "kubernetes_manifest").into_iter().filter(|(n, _)| !n.starts_with("namespace_"))
+    {
+        let deps = strs(&body["depends_on"]);
+        match body["manifest"]["metadata"]["namespace"].as_str() {
+            Some(ns) => {
+                let key = format!("namespace_{}", ns.replace('-', "_"));
+                let created_here = namespaces.iter().any(|n| **n == key);
+                let ty = if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&ns) {
+                    "kubernetes_labels"
+                } else {
+                    "kubernetes_manifest"
+                };
+                let expected = if created_here { vec![format!("{ty}.{key}")] } else { vec![] };
+                assert_eq!(deps, expected, "{name}");
+                checked += usize::from(created_here);
+            }
+            None => assert!(deps.is_empty(), "cluster-scoped {name} waits for {deps:?}"),
+        }
+    }
+    assert!(
+        checked >= 3 * platform_tests::tenant_namespaces().len(),
+        "only {checked} objects in namespaces of this root"
+    );
+}
+
+/// The cluster root grows linearly with the tenants: doubling the tenants added doubles what they add, in
+/// `depends_on` entries and in bytes, and each added resource brings at most one `depends_on` entry. (Every
+/// object waiting for every namespace would grow with tenants × namespaces.)
+#[test]
+fn the_cluster_root_grows_linearly_with_the_tenants() {
+    let measure = |tenants: usize| {
+        let options = platform_core::render::RenderOptions {
+            environment_suffix: SUFFIX.to_owned(),
+            account_id: Some(platform_tests::ACCOUNT_ID.to_owned()),
+        };
+        let platform = platform_core::scaled::scaled_platform(platform_tests::platform(), tenants);
+        let artifacts = platform_core::render::render(&platform, &options).expect("renders");
+        let bytes = artifacts.files["terraform/cluster/main.tf.json"].len();
+        let doc = platform_tests::json_in(&artifacts, "terraform/cluster/main.tf.json");
+        let bodies: Vec<&Value> =
+            doc["resource"].as_object().unwrap().values().flat_map(|r| r.as_object().unwrap().values()).collect();
+        let entries: usize = bodies.iter().map(|b| strs(&b["depends_on"]).len()).sum();
+        (entries as f64, bytes as f64, bodies.len() as f64)
+    };
+    let (e10, b10, r10) = measure(10);
+    let (e20, b20, r20) = measure(20);
+    let (e40, b40, _) = measure(40);
+    assert!(e40 - e20 <= 2.0 * (e20 - e10), "depends_on entries at 10, 20, 40 tenants: {e10}, {e20}, {e40}");
+    assert!(b40 - b20 <= 2.02 * (b20 - b10), "bytes at 10, 20, 40 tenants: {b10}, {b20}, {b40}");
+    assert!(e20 - e10 <= r20 - r10, "10 more tenants add {} resources and {} depends_on entries", r20 - r10, e20 - e10);
+}

@@ -1,5 +1,7 @@
 //! IRSA rules: namespaces, service accounts, the platform controllers' roles, and custom policy statements.
 
+use std::collections::BTreeSet;
+
 use super::values::{did_you_mean_or, is_dns_subdomain, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
@@ -7,9 +9,10 @@ use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statem
 use crate::naming::label;
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
+    let known: BTreeSet<String> = namespaces(p).into_iter().collect();
     for (i, b) in p.irsa.iter().enumerate() {
         let path = at("irsa").index(i);
-        check_namespace(p, b, &path, out);
+        check_namespace(p, &known, b, &path, out);
         check_service_account(b, &path, out);
         if let Policy::Custom(statements) = &b.policy {
             for (j, s) in statements.iter().enumerate() {
@@ -29,12 +32,12 @@ fn namespaces(p: &Platform) -> Vec<String> {
 }
 
 /// `irsa/unknown-namespace`: the role's trust policy is pinned to `system:serviceaccount:<ns>:<sa>`; a namespace
-/// nobody creates makes a role that nothing can assume.
-fn check_namespace(p: &Platform, b: &IrsaBinding, path: &FieldPath, out: &mut Findings) {
-    let known = namespaces(p);
+/// nobody creates makes a role that nothing can assume (`known`: [`namespaces`], looked up once per platform).
+fn check_namespace(p: &Platform, known: &BTreeSet<String>, b: &IrsaBinding, path: &FieldPath, out: &mut Findings) {
     if known.contains(&b.namespace) {
         return;
     }
+    let known = namespaces(p);
     let help = did_you_mean_or(&b.namespace, known.iter().map(String::as_str), || {
         format!("use a tenant's namespace or one of {}", ticks(&known))
     });

@@ -1,5 +1,7 @@
 //! Naming rules: identifier syntax, uniqueness, AWS length limits once the suffix is added, and tags.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::values::{is_name, plural, suggest_name};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
@@ -46,17 +48,19 @@ fn check_name_syntax(p: &Platform, out: &mut Findings) {
 /// `CreateNodegroup` or `CreateRole` with the same name fails). Reported on every occurrence.
 fn check_unique_names(p: &Platform, out: &mut Findings) {
     let all = named(p);
+    let mut by_name: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (_, what, name)) in all.iter().enumerate() {
+        by_name.entry((what, name)).or_default().push(i);
+    }
     for (i, (path, what, name)) in all.iter().enumerate() {
-        for (j, (other_path, other_what, other)) in all.iter().enumerate() {
-            if i != j && what == other_what && name == other {
-                out.push(Finding::error(
-                    Rule::DuplicateName,
-                    path.clone(),
-                    *name,
-                    format!("{what} name `{name}` is also used by `{other_path}`"),
-                    format!("rename one of the two {what}s"),
-                ));
-            }
+        for &j in by_name[&(*what, *name)].iter().filter(|j| **j != i) {
+            out.push(Finding::error(
+                Rule::DuplicateName,
+                path.clone(),
+                *name,
+                format!("{what} name `{name}` is also used by `{}`", all[j].0),
+                format!("rename one of the two {what}s"),
+            ));
         }
     }
 }
@@ -83,18 +87,23 @@ fn check_tenant_namespaces(p: &Platform, out: &mut Findings) {
 /// would get the same role name (a second `CreateRole` fails), and a binding's service account `secret-store` in
 /// a tenant namespace would be a second object of that name with another role.
 fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
+    let mut roles: BTreeMap<String, &str> = BTreeMap::new();
+    for t in &p.tenants {
+        roles.entry(tenant_secrets_component(&t.name)).or_insert(&t.name);
+    }
+    let namespaces: BTreeSet<String> = p.tenants.iter().map(|t| label(&t.name)).collect();
     for (i, b) in p.irsa.iter().enumerate() {
         let path = at("irsa").index(i);
-        if let Some(t) = p.tenants.iter().find(|t| tenant_secrets_component(&t.name) == label(&b.name)) {
+        if let Some(tenant) = roles.get(&label(&b.name)) {
             out.push(Finding::error(
                 Rule::DuplicateName,
                 path.clone(),
                 &b.name,
-                format!("IRSA binding `{}` would take the IAM role name of tenant `{}`'s SecretStores", b.name, t.name),
+                format!("IRSA binding `{}` would take the IAM role name of tenant `{tenant}`'s SecretStores", b.name),
                 format!("rename the binding, e.g. `{}_irsa`", b.name),
             ));
         }
-        let tenant_namespace = p.tenants.iter().any(|t| label(&t.name) == b.namespace);
+        let tenant_namespace = namespaces.contains(&b.namespace);
         if tenant_namespace && b.service_account == TENANT_SECRETS_SERVICE_ACCOUNT {
             out.push(Finding::error(
                 Rule::DuplicateName,

@@ -1,13 +1,16 @@
 //! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas.
 
+use std::collections::BTreeSet;
+
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::model::{Platform, PodSecurity};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
+    let groups: BTreeSet<&str> = p.node_groups.iter().map(|g| g.name.as_str()).collect();
     for (i, t) in p.tenants.iter().enumerate() {
         let path = at("tenants").index(i);
-        check_node_groups(p, &t.name, &t.node_groups, &path, out);
+        check_node_groups(p, &groups, &t.name, &t.node_groups, &path, out);
         check_pod_security(&t.name, t.pod_security, &path, out);
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
@@ -15,14 +18,22 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_secret_prefixes(p, out);
     for (i, addon) in p.addons.iter().enumerate() {
         if let Some(group) = &addon.node_group {
-            check_reference(p, &format!("addon `{}`", addon.kind), group, at("addons").index(i).key("node_group"), out);
+            let path = at("addons").index(i).key("node_group");
+            check_reference(p, &groups, &format!("addon `{}`", addon.kind), group, path, out);
         }
     }
 }
 
 /// `tenancy/unknown-node-group`: a tenant's workloads are steered (node selector and toleration) onto the node
 /// groups it names, so each must exist, and a tenant needs at least one.
-fn check_node_groups(p: &Platform, tenant: &str, groups: &[String], path: &FieldPath, out: &mut Findings) {
+fn check_node_groups(
+    p: &Platform,
+    declared: &BTreeSet<&str>,
+    tenant: &str,
+    groups: &[String],
+    path: &FieldPath,
+    out: &mut Findings,
+) {
     if groups.is_empty() {
         out.push(Finding::error(
             Rule::UnknownNodeGroup,
@@ -33,13 +44,20 @@ fn check_node_groups(p: &Platform, tenant: &str, groups: &[String], path: &Field
         ));
     }
     for (j, group) in groups.iter().enumerate() {
-        check_reference(p, &format!("tenant `{tenant}`"), group, path.key("node_groups").index(j), out);
+        check_reference(p, declared, &format!("tenant `{tenant}`"), group, path.key("node_groups").index(j), out);
     }
 }
 
-/// One reference to a node group by name, from `who`.
-fn check_reference(p: &Platform, who: &str, group: &str, path: FieldPath, out: &mut Findings) {
-    if p.node_groups.iter().any(|g| g.name == group) {
+/// One reference to a node group by name, from `who` (`declared`: the node groups' names).
+fn check_reference(
+    p: &Platform,
+    declared: &BTreeSet<&str>,
+    who: &str,
+    group: &str,
+    path: FieldPath,
+    out: &mut Findings,
+) {
+    if declared.contains(group) {
         return;
     }
     let groups = || p.node_groups.iter().map(|g| g.name.as_str());
@@ -76,6 +94,9 @@ fn is_secret_name_char(c: char) -> bool {
 /// is scoped to `secret:<prefix>*`). A prefix must end with `/` (else `pay` would also match `payroll/…`), use
 /// only secret-name characters, and no prefix may start another tenant's (reported on both).
 fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
+    let mut sorted: Vec<(&str, usize)> =
+        p.tenants.iter().enumerate().map(|(j, t)| (t.secret_prefix.as_str(), j)).collect();
+    sorted.sort_unstable();
     for (i, t) in p.tenants.iter().enumerate() {
         let path = at("tenants").index(i).key("secret_prefix");
         let prefix = &t.secret_prefix;
@@ -101,19 +122,26 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             ));
             continue;
         }
-        for (j, other) in p.tenants.iter().enumerate() {
-            if i != j && other.secret_prefix.starts_with(prefix.as_str()) && other.secret_prefix.ends_with('/') {
-                out.push(Finding::error(
-                    Rule::SecretPrefix,
-                    path.clone(),
-                    prefix,
-                    format!(
-                        "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
-                        t.name, other.secret_prefix, other.name
-                    ),
-                    "give every tenant a prefix of its own, e.g. its name and `/`",
-                ));
-            }
+        // The prefixes starting with this one follow it in sorted order: a binary search, then a short scan.
+        let from = sorted.partition_point(|(other, _)| *other < prefix.as_str());
+        let mut covered: Vec<usize> = sorted[from..]
+            .iter()
+            .take_while(|(other, _)| other.starts_with(prefix.as_str()))
+            .map(|(_, j)| *j)
+            .filter(|j| *j != i && p.tenants[*j].secret_prefix.ends_with('/'))
+            .collect();
+        covered.sort_unstable();
+        for other in covered.into_iter().map(|j| &p.tenants[j]) {
+            out.push(Finding::error(
+                Rule::SecretPrefix,
+                path.clone(),
+                prefix,
+                format!(
+                    "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
+                    t.name, other.secret_prefix, other.name
+                ),
+                "give every tenant a prefix of its own, e.g. its name and `/`",
+            ));
         }
     }
 }

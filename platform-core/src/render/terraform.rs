@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 /// The address of a resource or data source, e.g. `aws_eks_cluster.main` or `data.aws_partition.current`.
@@ -127,28 +128,31 @@ impl Document {
 
     /// The document as a JSON value; empty top-level blocks are left out.
     pub fn to_value(&self) -> Value {
-        let mut root = Map::new();
-        let mut put = |key: &str, value: Value| {
-            let empty = value.as_object().is_some_and(Map::is_empty);
-            if !empty {
-                root.insert(key.to_owned(), value);
-            }
-        };
-        put("terraform", Value::Object(self.terraform.clone()));
-        put("provider", serde_json::to_value(&self.provider).expect("maps serialize"));
-        put("variable", serde_json::to_value(&self.variable).expect("maps serialize"));
-        put("locals", serde_json::to_value(&self.locals).expect("maps serialize"));
-        put("data", serde_json::to_value(&self.data).expect("maps serialize"));
-        put("resource", serde_json::to_value(&self.resource).expect("maps serialize"));
-        put("output", serde_json::to_value(&self.output).expect("maps serialize"));
-        Value::Object(root)
+        serde_json::to_value(self).expect("JSON values serialize")
     }
 
     /// Pretty JSON with a trailing newline: byte-identical for the same document.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.to_value()).expect("JSON values serialize");
+        let mut s = serde_json::to_string_pretty(self).expect("JSON values serialize");
         s.push('\n');
         s
+    }
+}
+
+/// Serialized in place (a large root is not copied into a `Value` first): the non-empty top-level blocks, in the
+/// sorted key order of a JSON object.
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        macro_rules! blocks {
+            ($($field:ident),*) => {$(
+                if !self.$field.is_empty() {
+                    map.serialize_entry(stringify!($field), &self.$field)?;
+                }
+            )*};
+        }
+        blocks!(data, locals, output, provider, resource, terraform, variable);
+        map.end()
     }
 }
 

@@ -2,9 +2,10 @@
 //! node groups, spot and on-demand), tenants and the groups they run on, IRSA bindings and the namespaces they
 //! serve. One [`Topology`] is built from the model; Mermaid (renders on GitHub) and DOT are two printers of it.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::model::{Platform, Policy};
+use crate::model::{NodeGroup, Platform, Policy};
 use crate::naming::label;
 use crate::render::infra::network::pod_subnets;
 use crate::render::infra::nodes::parts;
@@ -81,11 +82,12 @@ pub fn topology(p: &Platform) -> Topology {
             }
         }
     }
+    let groups: BTreeMap<&str, &NodeGroup> = p.node_groups.iter().map(|g| (g.name.as_str(), g)).collect();
     for t in &p.tenants {
         let id = format!("tenant_{}", t.name);
         nodes.push(node(&id, &[&format!("tenant {}", label(&t.name)), &format!("pod security {}", t.pod_security)]));
         for g in &t.node_groups {
-            for (purchase, _, _) in p.node_groups.iter().filter(|n| &n.name == g).flat_map(parts) {
+            for (purchase, _, _) in groups.get(g.as_str()).into_iter().flat_map(|n| parts(n)) {
                 edges.push((id.clone(), format!("ng_{g}_{purchase}"), "runs on".into()));
             }
         }

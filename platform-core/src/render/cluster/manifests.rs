@@ -8,11 +8,11 @@
 //! the autoscaler's priority-expander ConfigMap) are in the values, never duplicated here: a second owner would
 //! make `helm install` fail on an existing object.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::charts::{releases, Release};
 use super::objects::{self, Concern};
-use super::{policies, yaml, Context, Target};
+use super::{yaml, Context, Target};
 
 const HEADER: &str = "Rendered by `platform render`; edit the platform definition, not this file.";
 
@@ -34,22 +34,25 @@ pub fn values_file(r: &Release) -> String {
     format!("{}-values.yaml", r.chart.release)
 }
 
-pub(crate) fn render(ctx: &Context, account_id: &str) -> Vec<(String, Vec<u8>)> {
+/// The `manifests/` tree (`custom`: [`super::policies::documents`]).
+pub(crate) fn render(ctx: &Context, account_id: &str, custom: &[(Concern, String)]) -> Vec<(String, Vec<u8>)> {
     let target = Target::Manifests { account_id };
-    let mut all = objects::objects(ctx, target);
-    all.extend(policies::objects(ctx));
+    let all = objects::objects(ctx, target);
     let mut files = Vec::new();
     let mut listed = Vec::new();
     for &concern in Concern::ALL {
-        let values: Vec<Value> = all.iter().filter(|o| o.concern == concern).map(|o| o.value.clone()).collect();
-        if values.is_empty() {
-            continue;
-        }
-        let mut header = vec![HEADER];
-        if concern.is_custom() {
-            header.push("Custom resources: apply after the Kyverno and external-secrets charts (their CRDs).");
-        }
-        files.push((format!("manifests/{}", concern.file()), yaml::to_yaml_documents(&header, &values)));
+        let text = if let Some((_, documents)) = custom.iter().find(|(c, _)| *c == concern) {
+            let header =
+                [HEADER, "Custom resources: apply after the Kyverno and external-secrets charts (their CRDs)."];
+            yaml::to_yaml_documents(&header, []) + documents
+        } else {
+            let mut values = all.iter().filter(|o| o.concern == concern).map(|o| &o.value).peekable();
+            if values.peek().is_none() {
+                continue;
+            }
+            yaml::to_yaml_documents(&[HEADER], values)
+        };
+        files.push((format!("manifests/{}", concern.file()), text));
         listed.push(concern.file());
     }
     let kustomization = json!({

@@ -125,10 +125,11 @@ pub struct ClusterStage {
 /// Renders the cluster stage of a checked platform.
 pub fn render(platform: &Platform, suffix: &str, account_id: Option<&str>) -> ClusterStage {
     let ctx = Context { platform, names: Names::new(&platform.name, suffix) };
+    let custom = policies::documents(&ctx);
     let mut files = network::render(&ctx);
-    files.extend(terraform::render(&ctx));
+    files.extend(terraform::render(&ctx, &custom));
     if let Some(account_id) = account_id {
-        files.extend(manifests::render(&ctx, account_id));
+        files.extend(manifests::render(&ctx, account_id, &custom));
     }
     ClusterStage { files }
 }

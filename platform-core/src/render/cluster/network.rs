@@ -9,7 +9,7 @@
 //! Providers and cluster look-up are the cluster root's ([`super::terraform::providers`]).
 
 use super::charts::releases;
-use super::objects::{self, Concern, EXISTING_NAMESPACES};
+use super::objects::{self, EXISTING_NAMESPACES};
 use super::terraform::{helm_release, namespace_ref, plain_objects, providers, Wait};
 use super::{Context, Target};
 use crate::render::infra::addons;
@@ -36,11 +36,12 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     let mut doc = Document::default();
     providers(ctx, &mut doc);
     let wanted = namespaces(ctx);
-    let plain: Vec<_> = objects::objects(ctx, Target::Terraform)
-        .into_iter()
-        .filter(|o| o.concern == Concern::Namespaces && wanted.iter().any(|n| n == o.name()))
+    let plain: Vec<_> = objects::managed_namespaces(ctx)
+        .iter()
+        .filter(|n| wanted.contains(&n.name))
+        .map(objects::namespace_object)
         .collect();
-    plain_objects(&mut doc, &plain);
+    plain_objects(&mut doc, plain);
     let calico = releases(ctx, Target::Terraform).into_iter().next().expect("Calico is always installed");
     let namespace = namespace_ref(&calico.namespace).address();
     // On a first deployment there are no nodes yet: waiting for the operator's pod would time out. The proof that

@@ -150,22 +150,28 @@ fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
     Some(pairs.iter().map(|(k, v)| ((*k).to_owned(), Quantity((*v).to_owned()))).collect())
 }
 
-/// The PSA level of a namespace the platform labels.
-pub(crate) fn pod_security_level(ctx: &Context, namespace: &str) -> PodSecurity {
-    if let Some(t) = ctx.platform.tenants.iter().find(|t| label(&t.name) == namespace) {
-        return t.pod_security;
-    }
-    if PRIVILEGED_NAMESPACES.iter().any(|(n, _)| *n == namespace) {
-        PodSecurity::Privileged
-    } else {
-        PodSecurity::Baseline
-    }
+/// A namespace the platform labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ManagedNamespace {
+    pub name: String,
+    /// Its Pod Security Admission level: a tenant's declared one; `baseline` for system namespaces, except
+    /// [`PRIVILEGED_NAMESPACES`].
+    pub level: PodSecurity,
+    pub tenant: bool,
 }
 
 /// The namespaces the platform labels: every tenant, then the system namespaces it manages.
-pub(crate) fn managed_namespaces(ctx: &Context) -> Vec<String> {
-    let tenants = ctx.platform.tenants.iter().map(|t| label(&t.name));
-    let system = SYSTEM_NAMESPACES.iter().filter(|n| !UNMANAGED_NAMESPACES.contains(n)).map(|n| (*n).to_owned());
+pub(crate) fn managed_namespaces(ctx: &Context) -> Vec<ManagedNamespace> {
+    let tenants = ctx.platform.tenants.iter().map(|t| ManagedNamespace {
+        name: label(&t.name),
+        level: t.pod_security,
+        tenant: true,
+    });
+    let system = SYSTEM_NAMESPACES.iter().filter(|n| !UNMANAGED_NAMESPACES.contains(n)).map(|n| {
+        let privileged = PRIVILEGED_NAMESPACES.iter().any(|(p, _)| p == n);
+        let level = if privileged { PodSecurity::Privileged } else { PodSecurity::Baseline };
+        ManagedNamespace { name: (*n).to_owned(), level, tenant: false }
+    });
     tenants.chain(system).collect()
 }
 
@@ -180,15 +186,14 @@ pub fn psa_labels(namespace: &str, level: PodSecurity) -> BTreeMap<String, Strin
     out
 }
 
-fn namespaces(ctx: &Context, out: &mut Vec<Object>) {
-    for ns in managed_namespaces(ctx) {
-        let mut metadata = meta(&ns, None);
-        metadata.labels = Some(psa_labels(&ns, pod_security_level(ctx, &ns)));
-        if ctx.platform.tenants.iter().any(|t| label(&t.name) == ns) {
-            metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.clone());
-        }
-        out.push(Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() }));
+/// A namespace with its PSA labels (and the `platform/tenant` label on a tenant's).
+pub(crate) fn namespace_object(ns: &ManagedNamespace) -> Object {
+    let mut metadata = meta(&ns.name, None);
+    metadata.labels = Some(psa_labels(&ns.name, ns.level));
+    if ns.tenant {
+        metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.name.clone());
     }
+    Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() })
 }
 
 fn group_subject(ctx: &Context, group_id: &str) -> Subject {
@@ -395,7 +400,7 @@ fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
 /// Every plain object, in file order then build order.
 pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
     let mut out = Vec::new();
-    namespaces(ctx, &mut out);
+    out.extend(managed_namespaces(ctx).iter().map(namespace_object));
     rbac(ctx, &mut out);
     for t in &ctx.platform.tenants {
         network_policies(t, &mut out);
@@ -425,13 +430,14 @@ mod tests {
     fn levels_follow_the_exception_list() {
         let p = fixture();
         with(&p, |ctx| {
-            assert_eq!(pod_security_level(ctx, "cards"), PodSecurity::Restricted);
-            assert_eq!(pod_security_level(ctx, "external-dns"), PodSecurity::Baseline);
-            assert_eq!(pod_security_level(ctx, "default"), PodSecurity::Baseline);
-            assert_eq!(pod_security_level(ctx, "kyverno"), PodSecurity::Privileged);
             let managed = managed_namespaces(ctx);
-            assert!(!managed.iter().any(|n| n == "calico-system"));
-            assert!(managed.iter().any(|n| n == "tigera-operator"));
+            let level = |name: &str| managed.iter().find(|n| n.name == name).map(|n| n.level);
+            assert_eq!(level("cards"), Some(PodSecurity::Restricted));
+            assert_eq!(level("external-dns"), Some(PodSecurity::Baseline));
+            assert_eq!(level("default"), Some(PodSecurity::Baseline));
+            assert_eq!(level("kyverno"), Some(PodSecurity::Privileged));
+            assert_eq!(level("calico-system"), None);
+            assert_eq!(level("tigera-operator"), Some(PodSecurity::Privileged));
         });
     }
 

@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 
 use super::charts::versions;
 use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
-use super::Context;
+use super::{yaml, Context};
 use crate::model::{NodeGroup, PodSecurity, Tenant};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
@@ -274,6 +274,15 @@ fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
         },
         "spec": { "provider": { "aws": aws } },
     })
+}
+
+/// The custom resources as YAML, one text of `---`-separated documents per concern that has any: the local
+/// chart's templates and the custom-resource files of `manifests/` are the same text, rendered once.
+pub(crate) fn documents(ctx: &Context) -> Vec<(Concern, String)> {
+    let custom = objects(ctx);
+    let of = |concern: Concern| custom.iter().filter(move |o| o.concern == concern).map(|o| &o.value);
+    let concerns = Concern::ALL.iter().filter(|c| c.is_custom() && of(**c).next().is_some());
+    concerns.map(|&c| (c, yaml::to_yaml_documents(&[], of(c)))).collect()
 }
 
 /// Every custom resource.

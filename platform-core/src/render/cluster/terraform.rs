@@ -7,11 +7,12 @@
 //! Everything AWS-side is looked up by the names the infra stage gives it: the cluster, the IRSA roles, the VPC
 //! (`Name` tag), the tenant keys (aliases) and the tenants' secrets roles. The root needs no account id and no copied outputs.
 
+use std::collections::BTreeSet;
+
 use serde_json::{json, Value};
 
 use super::charts::{releases, Release};
 use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
-use super::policies;
 use super::{
     cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml,
     Context, Target,
@@ -102,10 +103,15 @@ pub(super) fn namespace_ref(ns: &str) -> Ref {
     }
 }
 
-/// Plain objects: namespaces first; everything else after them. Returns the namespace resources.
-pub(super) fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<String> {
+/// Plain objects: namespaces first; every namespaced object after the namespace that holds it (when this root
+/// creates or labels it; the network root's namespaces exist before this root is applied). Cluster-scoped objects
+/// (ClusterRoleBindings, StorageClasses) need no namespace. One `depends_on` per object keeps the root linear in
+/// the number of tenants. Returns the namespace resources.
+pub(super) fn plain_objects(doc: &mut Document, objects: Vec<Object>) -> Vec<String> {
+    let (namespace_objects, others): (Vec<Object>, Vec<Object>) =
+        objects.into_iter().partition(|o| o.concern == Concern::Namespaces);
     let mut namespaces = Vec::new();
-    for o in objects.iter().filter(|o| o.concern == Concern::Namespaces) {
+    for o in namespace_objects {
         let ns = o.name();
         let at = namespace_ref(ns);
         if EXISTING_NAMESPACES.contains(&ns) {
@@ -127,12 +133,16 @@ pub(super) fn plain_objects(doc: &mut Document, objects: &[Object]) -> Vec<Strin
         }
         namespaces.push(at.address());
     }
-    for o in objects.iter().filter(|o| o.concern != Concern::Namespaces) {
-        doc.resource(
-            "kubernetes_manifest",
-            &object_resource_name(o),
-            json!({ "manifest": o.value, "depends_on": namespaces }),
-        );
+    let here: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
+    for o in others {
+        let name = object_resource_name(&o);
+        let depends_on = o.namespace().map(|ns| namespace_ref(ns).address()).filter(|a| here.contains(a.as_str()));
+        let mut body = json!({});
+        if let Some(at) = depends_on {
+            body["depends_on"] = json!([at]);
+        }
+        body["manifest"] = o.value;
+        doc.resource("kubernetes_manifest", &name, body);
     }
     namespaces
 }
@@ -176,15 +186,13 @@ fn fnv64(bytes: &[u8]) -> u64 {
 
 /// The local chart's files: `Chart.yaml` (its version carries a hash of the templates, so that a changed policy
 /// is a changed release for the helm provider) and one template per custom-resource concern.
-pub(crate) fn policy_chart(custom: &[Object]) -> Vec<(String, Vec<u8>)> {
-    let mut templates = Vec::new();
-    for concern in [Concern::AdmissionPolicies, Concern::SecretStores] {
-        let values: Vec<Value> = custom.iter().filter(|o| o.concern == concern).map(|o| o.value.clone()).collect();
-        if !values.is_empty() {
-            let text = yaml::to_yaml_documents(&[], &values);
-            templates.push((format!("{ROOT}/{POLICY_CHART_DIR}/templates/{}", concern.file()), text.into_bytes()));
-        }
-    }
+pub(crate) fn policy_chart(custom: &[(Concern, String)]) -> Vec<(String, Vec<u8>)> {
+    let templates: Vec<(String, Vec<u8>)> = custom
+        .iter()
+        .map(|(concern, text)| {
+            (format!("{ROOT}/{POLICY_CHART_DIR}/templates/{}", concern.file()), text.clone().into_bytes())
+        })
+        .collect();
     let hash = templates.iter().fold(0_u64, |h, (p, t)| h ^ fnv64(p.as_bytes()).rotate_left(7) ^ fnv64(t));
     let chart = json!({
         "apiVersion": "v2",
@@ -198,8 +206,8 @@ pub(crate) fn policy_chart(custom: &[Object]) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The cluster root's files.
-pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
+/// The cluster root's files (`custom`: [`super::policies::documents`]).
+pub(crate) fn render(ctx: &Context, custom: &[(Concern, String)]) -> Vec<(String, Vec<u8>)> {
     let mut doc = Document::default();
     providers(ctx, &mut doc);
     data_sources(ctx, &mut doc);
@@ -208,18 +216,18 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter(|o| !(o.concern == Concern::Namespaces && network.iter().any(|n| n == o.name())))
         .collect();
-    let namespaces = plain_objects(&mut doc, &plain);
+    let namespaces = plain_objects(&mut doc, plain);
 
     // Calico (the first release) is the network root's.
     let releases = releases(ctx, Target::Terraform);
     let mut operators = Vec::new();
+    let here: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
     for r in releases.iter().skip(1) {
         let at = namespace_ref(&r.namespace).address();
-        let deps = if namespaces.contains(&at) { vec![at] } else { vec![] };
+        let deps = if here.contains(at.as_str()) { vec![at] } else { vec![] };
         operators.push(helm_release(&mut doc, r, deps, Wait::Ready).address());
     }
 
-    let custom = policies::objects(ctx);
     let mut deps = operators;
     deps.extend(namespaces);
     doc.resource(
@@ -236,7 +244,7 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     );
 
     let mut files = vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())];
-    files.extend(policy_chart(&custom));
+    files.extend(policy_chart(custom));
     files
 }
 

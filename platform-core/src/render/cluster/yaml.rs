@@ -1,6 +1,7 @@
 //! YAML text of JSON values. `serde_json::Value` keeps object keys sorted (no `preserve_order`), so the text is
 //! byte-identical for the same value.
 
+use serde::Serialize;
 use serde_json::Value;
 
 /// One YAML document.
@@ -16,18 +17,28 @@ pub fn to_yaml_file(header: &[&str], value: &Value) -> String {
 }
 
 /// Several documents, each introduced by `---`, after an optional `#` comment header.
-pub fn to_yaml_documents(header: &[&str], values: &[Value]) -> String {
+///
+/// One serializer writes them all: it separates the documents with `---` itself, and a serializer per document
+/// would set up and tear down libyaml's buffers thousands of times on a large platform.
+pub fn to_yaml_documents<'a>(header: &[&str], values: impl IntoIterator<Item = &'a Value>) -> String {
     let mut out = String::new();
     for line in header {
         out.push_str("# ");
         out.push_str(line);
         out.push('\n');
     }
-    for v in values {
-        out.push_str("---\n");
-        out.push_str(&to_yaml(v));
+    let mut values = values.into_iter().peekable();
+    if values.peek().is_none() {
+        return out;
     }
-    out
+    out.push_str("---\n");
+    let mut bytes = out.into_bytes();
+    let mut serializer = serde_norway::Serializer::new(&mut bytes);
+    for v in values {
+        v.serialize(&mut serializer).expect("JSON values serialize to YAML");
+    }
+    serializer.into_inner().expect("YAML is written to memory");
+    String::from_utf8(bytes).expect("YAML is UTF-8")
 }
 
 #[cfg(test)]
