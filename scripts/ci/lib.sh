@@ -67,3 +67,10 @@ ensure_render() {
 free_port() {
   "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# Copies the workspace (tracked files, as in the work tree) into DIR, afresh: a scratch copy a script may edit and
+# build with its own CARGO_TARGET_DIR (scripts/ci/versions.sh, scripts/ci/own-platform.sh).
+scratch_workspace() {
+  rm -rf "$1" && mkdir -p "$1"
+  git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$1"
+}

@@ -29,8 +29,7 @@ CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render"
 
 # 2. A tenant added to the declared platform, on a scratch copy (tracked files, with the work tree's edits).
 scratch=$base/workspace
-rm -rf "$scratch" && mkdir -p "$scratch"
-git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$scratch"
+scratch_workspace "$scratch"
 definition=platform-bin/src/platform.rs
 # The new tenant runs on the first declared node group and goes before the first addon, as a user would write it;
 # its name has an underscore, so the tests' namespace (`ci-added`) and Terraform key (`ci_added`) differ.

@@ -23,8 +23,7 @@ oldest=${versions[0]} newest=${versions[-1]}
 
 # The workspace as committed plus the work tree's edits (tracked files only), outside the repository's own
 # target/ so that the copy builds with its own fingerprints but reuses compiled dependencies.
-rm -rf "$scratch" && mkdir -p "$scratch"
-git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$scratch"
+scratch_workspace "$scratch"
 declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
 [[ $(grep -c "$declared" platform-bin/src/platform.rs) -eq 1 ]] ||
   { echo "error: platform-bin/src/platform.rs must declare the Kubernetes version exactly once" >&2; exit 1; }

@@ -10,10 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use platform_core::catalog::charts::{Chart, ChartVersions};
-use platform_core::render::{render, Artifacts, RenderOptions};
 use serde_json::Value;
-
-use crate::ACCOUNT_ID;
 
 /// The facts file of one chart version, relative to the repository root.
 pub fn facts_file(release: &str, version: &str) -> String {
@@ -48,17 +45,6 @@ pub fn facts_of(v: &ChartVersions) -> Result<BTreeMap<&'static str, Value>, Stri
     } else {
         Err(missing.into_iter().map(|e| e.unwrap_err()).collect::<Vec<_>>().join("\n"))
     }
-}
-
-/// The declared platform rendered for another carried Kubernetes version, with manifests.
-pub fn render_for(kubernetes: &str) -> Artifacts {
-    let mut platform = crate::platform().clone();
-    platform.kubernetes = kubernetes.to_owned();
-    render(
-        &platform,
-        &RenderOptions { environment_suffix: crate::SUFFIX.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) },
-    )
-    .unwrap_or_else(|e| panic!("the declared platform does not render for {kubernetes}: {e}"))
 }
 
 fn strings(v: &Value) -> impl Iterator<Item = &str> {

@@ -47,13 +47,22 @@ pub fn node_group_of(class: WorkloadClass) -> &'static NodeGroup {
 /// The declared platform rendered with [`SUFFIX`] (rendered once per test binary).
 pub fn artifacts() -> &'static Artifacts {
     static ARTIFACTS: OnceLock<Artifacts> = OnceLock::new();
-    ARTIFACTS.get_or_init(|| {
-        render(
-            platform(),
-            &RenderOptions { environment_suffix: SUFFIX.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) },
-        )
-        .expect("the declared platform renders")
-    })
+    ARTIFACTS.get_or_init(|| render_declared(platform().kubernetes.as_str(), SUFFIX))
+}
+
+/// The declared platform with its Kubernetes version set to `kubernetes`, rendered for `suffix` with
+/// [`ACCOUNT_ID`] (so `manifests/` are rendered too).
+pub fn render_declared(kubernetes: &str, suffix: &str) -> Artifacts {
+    let mut platform = platform().clone();
+    platform.kubernetes = kubernetes.to_owned();
+    let options = RenderOptions { environment_suffix: suffix.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) };
+    render(&platform, &options)
+        .unwrap_or_else(|e| panic!("the declared platform does not render for {kubernetes} and `{suffix}`: {e}"))
+}
+
+/// The declared platform rendered for another carried Kubernetes version.
+pub fn render_for(kubernetes: &str) -> Artifacts {
+    render_declared(kubernetes, SUFFIX)
 }
 
 /// A rendered JSON file, parsed.
@@ -173,8 +182,7 @@ pub fn infra() -> Value {
 
 /// The infra root of the declared platform rendered for another environment `suffix` (rendered on each call).
 pub fn infra_for(suffix: &str) -> Value {
-    let options = RenderOptions { environment_suffix: suffix.to_owned(), account_id: None };
-    let artifacts = render(platform(), &options).expect("the declared platform renders");
+    let artifacts = render_declared(&platform().kubernetes, suffix);
     serde_json::from_slice(&artifacts.files["terraform/infra/main.tf.json"]).expect("the infra root is JSON")
 }
 

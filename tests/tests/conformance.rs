@@ -11,9 +11,9 @@ use platform_core::render::cluster::ports::NODE_PORTS;
 use platform_core::render::Artifacts;
 use platform_tests::conformance::{
     charts, custom_resource_errors, facts, facts_file, facts_of, host_pods, is_custom_resource, node_groups,
-    port_clashes, render_for, unknown_values, HostPod,
+    port_clashes, unknown_values, HostPod,
 };
-use platform_tests::{chart_objects_in, json_in, manifest_objects_in, release_values_in, resources};
+use platform_tests::{chart_objects_in, json_in, manifest_objects_in, release_values_in, render_for, resources};
 use serde_json::{json, Value};
 
 /// One carried version: its pins, its facts and the platform rendered for it.

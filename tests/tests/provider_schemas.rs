@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use platform_core::catalog::kubernetes::carried;
-use platform_tests::artifacts;
-use platform_tests::conformance::render_for;
 use platform_tests::schema::{load_snapshots, validate_root, ProviderSchema};
+use platform_tests::{artifacts, render_for};
 use serde_json::{json, Value};
 
 fn snapshots() -> &'static BTreeMap<String, ProviderSchema> {

@@ -3,9 +3,8 @@
 //! `platform_tests::terraform` for how it is found).
 
 use platform_core::catalog::kubernetes::carried;
-use platform_tests::conformance::render_for;
 use platform_tests::terraform::{skip_or_require_terraform, Workdir};
-use platform_tests::{artifacts, infra_for};
+use platform_tests::{artifacts, infra_for, render_for};
 
 fn assert_validates(name: &str, main: &[u8]) {
     let work = Workdir::new(name, &[("main.tf.json", main)]);
