@@ -362,16 +362,23 @@ impl Serialize for Document {
 
 /// What is wrong with the references of a rendered root (empty when nothing is): a reference in an interpolation
 /// or a `depends_on` to an address, variable or local the root does not declare, and a variable, local or data
-/// source nothing reads (tflint's `terraform_unused_declarations`). Resources may stand alone.
+/// source nothing reads (tflint's `terraform_unused_declarations`). Resources may stand alone, and so may a data
+/// source read for its `lifecycle` postcondition.
 pub fn check_references(root: &Value) -> Vec<String> {
     let mut declared = BTreeSet::new();
     let names = |block: &str| root.get(block).and_then(Value::as_object).into_iter().flat_map(|m| m.iter());
     declared.extend(names("variable").map(|(name, _)| format!("var.{name}")));
     declared.extend(names("locals").map(|(name, _)| format!("local.{name}")));
+    let mut checks = BTreeSet::new();
     for (block, prefix) in [("data", "data."), ("resource", "")] {
         for (kind, instances) in names(block) {
-            let instances = instances.as_object().into_iter().flat_map(|m| m.keys());
-            declared.extend(instances.map(|name| format!("{prefix}{kind}.{name}")));
+            for (name, body) in instances.as_object().into_iter().flatten() {
+                let address = format!("{prefix}{kind}.{name}");
+                if body.pointer("/lifecycle/postcondition").is_some() {
+                    checks.insert(address.clone());
+                }
+                declared.insert(address);
+            }
         }
     }
     let mut referenced = BTreeSet::new();
@@ -379,7 +386,7 @@ pub fn check_references(root: &Value) -> Vec<String> {
     let undeclared = referenced.difference(&declared).map(|r| format!("`{r}` is referenced but not declared"));
     let unread = declared
         .difference(&referenced)
-        .filter(|d| ["var.", "local.", "data."].iter().any(|p| d.starts_with(p)))
+        .filter(|d| ["var.", "local.", "data."].iter().any(|p| d.starts_with(p)) && !checks.contains(*d))
         .map(|d| format!("`{d}` is declared but never referenced"));
     undeclared.chain(unread).collect()
 }
@@ -609,6 +616,9 @@ mod tests {
         doc.local("spare", json!(1));
         doc.data("aws_region", "current", json!({}));
         doc.resource("aws_eip", "standalone", json!({}));
+        let postcondition =
+            json!([{ "condition": Expr::call("length", [Expr::this().attr("ids")]).greater_than(Expr::number(0)) }]);
+        doc.data("aws_subnets", "checked", json!({ "lifecycle": { "postcondition": postcondition } }));
         let problems = check_references(&doc.to_value());
         let unread = |d: &str| format!("`{d}` is declared but never referenced");
         assert_eq!(problems, [unread("data.aws_region.current"), unread("local.spare"), unread("var.unused")]);

@@ -63,7 +63,8 @@ pub(super) fn providers(ctx: &Context, doc: &mut Document) {
 
 fn data_sources(ctx: &Context, doc: &mut Document) {
     doc.data_at(&vpc_data(), json!({ "tags": { "Name": vpc_name(ctx) } }));
-    for b in &ctx.platform.irsa {
+    // The roles of the addons' service accounts are the infra root's alone.
+    for b in ctx.platform.irsa.iter().filter(|b| !objects::service_account_of_an_addon(&b.policy)) {
         doc.data_at(&irsa_role_data(b), json!({ "name": ctx.names.iam_role(&b.name) }));
     }
     for tenant in &ctx.platform.tenants {
