@@ -17,7 +17,7 @@ fn check_required(p: &Platform, out: &mut Findings) {
     for &(_, kind) in AddonKind::ALL {
         let declared: Vec<usize> = (0..p.addons.len()).filter(|i| p.addons[*i].kind == kind).collect();
         if declared.is_empty() {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::RequiredAddons,
                 at("addons"),
                 kind.keyword(),
@@ -26,7 +26,7 @@ fn check_required(p: &Platform, out: &mut Findings) {
             ));
         }
         for &i in declared.iter().skip(1) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::RequiredAddons,
                 at("addons").index(i),
                 kind.keyword(),
@@ -46,7 +46,7 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
     let kind = addon.kind;
     if let Some(replicas) = addon.replicas {
         if daemonset {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::AddonOption,
                 path.key("replicas"),
                 replicas.to_string(),
@@ -54,7 +54,7 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
                 "remove `replicas`",
             ));
         } else if replicas == 0 {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::AddonOption,
                 path.key("replicas"),
                 "0",
@@ -64,7 +64,7 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
         }
     }
     if let (true, Some(group)) = (daemonset, &addon.node_group) {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::AddonOption,
             path.key("node_group"),
             group,
@@ -75,7 +75,7 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
     if let Some(resources) = &addon.resources {
         for (key, value, example) in [("cpu", &resources.cpu, "100m"), ("memory", &resources.memory, "128Mi")] {
             if !is_positive_quantity(value) {
-                out.push(Finding::error(
+                out.push(Finding::new(
                     Rule::AddonOption,
                     path.key("resources").key(key),
                     value,

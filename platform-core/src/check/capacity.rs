@@ -59,7 +59,7 @@ fn check_spot_share(p: &Platform, out: &mut Findings) {
         String::new()
     };
     let spot_vcpu = spot / 100;
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::SpotShare,
         at("node_groups").index(worst.index).key("capacity"),
         format!("spot {share}% of {total} vCPU"),

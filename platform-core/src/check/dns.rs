@@ -7,7 +7,7 @@ use crate::naming::is_dns_label;
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     if p.dns_zones.is_empty() {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::DnsZone,
             at("dns_zones"),
             "[]",
@@ -18,7 +18,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
     for (i, zone) in p.dns_zones.iter().enumerate() {
         let path = at("dns_zones").index(i);
         if !is_domain(&zone.name) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DnsZone,
                 path.key("name"),
                 &zone.name,
@@ -27,7 +27,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
             ));
         }
         if !is_zone_id(&zone.zone_id) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DnsZone,
                 path.key("zone_id"),
                 &zone.zone_id,
@@ -38,7 +38,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         let twins: Vec<_> =
             p.dns_zones[..i].iter().filter(|z| z.name == zone.name || z.zone_id == zone.zone_id).collect();
         if !twins.is_empty() {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DnsZone,
                 path,
                 &zone.name,

@@ -29,7 +29,7 @@ fn check_encryption(p: &Platform, out: &mut Findings) {
         if on {
             continue;
         }
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::EncryptionRequired,
             at("encryption").key(key),
             "false",
@@ -59,7 +59,7 @@ fn check_log_retention(p: &Platform, out: &mut Findings) {
     } else {
         format!("log retention of {days} days is not a value CloudWatch Logs accepts")
     };
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::LogRetention,
         at("cluster").key("log_retention_days"),
         days.to_string(),
@@ -80,7 +80,7 @@ fn check_log_archive(p: &Platform, out: &mut Findings) {
     if days >= 365 {
         return;
     }
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::LogArchive,
         at("cluster").key("log_archive_days"),
         days.to_string(),
@@ -102,7 +102,7 @@ fn check_archive_retention(p: &Platform, out: &mut Findings) {
     for (i, env) in p.cluster.log_archive_destroyable_in.iter().enumerate() {
         let path = at("cluster").key("log_archive_destroyable_in").index(i);
         if let Some(why) = suffix_error(env) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ArchiveRetention,
                 path,
                 env,
@@ -110,7 +110,7 @@ fn check_archive_retention(p: &Platform, out: &mut Findings) {
                 "list environment suffixes as `platform render --environment-suffix` takes them, e.g. `\"dev\"`",
             ));
         } else if let Some(prefix) = PRODUCTION_PREFIXES.iter().find(|pre| env.starts_with(*pre)) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ArchiveRetention,
                 path,
                 env,
@@ -134,7 +134,7 @@ fn check_control_plane_logs(p: &Platform, out: &mut Findings) {
     let logs = &p.cluster.logs;
     for required in REQUIRED_LOGS {
         if !logs.contains(required) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ControlPlaneLogs,
                 at("cluster").key("logs"),
                 required.to_string(),
@@ -146,7 +146,7 @@ fn check_control_plane_logs(p: &Platform, out: &mut Findings) {
     for (i, log) in logs.iter().enumerate() {
         for (j, other) in logs.iter().enumerate() {
             if i != j && log == other {
-                out.push(Finding::error(
+                out.push(Finding::new(
                     Rule::ControlPlaneLogs,
                     at("cluster").key("logs").index(i),
                     log.to_string(),

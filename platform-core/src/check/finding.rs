@@ -89,7 +89,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(
+    /// A finding of `rule`, with the rule's severity.
+    pub fn new(
         rule: Rule,
         path: FieldPath,
         value: impl Into<String>,
@@ -98,22 +99,12 @@ impl Finding {
     ) -> Self {
         Finding {
             rule,
-            severity: Severity::Error,
+            severity: rule.severity(),
             path,
             value: value.into(),
             message: message.into(),
             help: help.into(),
         }
-    }
-
-    pub fn warning(
-        rule: Rule,
-        path: FieldPath,
-        value: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
-        Finding { severity: Severity::Warning, ..Finding::error(rule, path, value, message, help) }
     }
 }
 

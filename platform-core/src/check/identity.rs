@@ -38,7 +38,7 @@ fn ids(p: &Platform) -> Vec<(FieldPath, String, &str)> {
 fn check_ids(p: &Platform, out: &mut Findings) {
     for (path, what, id) in ids(p) {
         if !is_guid(id) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::AzureAdId,
                 path,
                 id,
@@ -59,7 +59,7 @@ fn check_claims(p: &Platform, out: &mut Findings) {
         [("username_claim", &id.username_claim, "email"), ("groups_claim", &id.groups_claim, "groups")]
     {
         if value.trim().is_empty() || value.contains(char::is_whitespace) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::OidcClaims,
                 identity.key(key),
                 value,
@@ -77,7 +77,7 @@ fn check_claims(p: &Platform, out: &mut Findings) {
             None
         };
         if let Some(message) = problem {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::OidcClaims,
                 identity.key(key),
                 value,

@@ -41,7 +41,7 @@ fn check_namespace(p: &Platform, known: &BTreeSet<String>, b: &IrsaBinding, path
     let help = did_you_mean_or(&b.namespace, known.iter().map(String::as_str), || {
         format!("use a tenant's namespace or one of {}", ticks(&known))
     });
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::UnknownNamespace,
         path.key("namespace"),
         &b.namespace,
@@ -74,7 +74,7 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
         } else {
             "use lowercase letters, digits, `-` and `.`, e.g. `external-dns`".to_owned()
         };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::ServiceAccount,
             path.key("service_account"),
             sa,
@@ -85,7 +85,7 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
     }
     if let Some((namespace, account)) = fixed_service_account(&b.policy) {
         if (b.namespace.as_str(), sa.as_str()) != (namespace, account) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ServiceAccount,
                 path.key("service_account"),
                 sa,
@@ -115,7 +115,7 @@ fn is_action(action: &str) -> bool {
 fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
     for (key, list) in [("actions", &s.actions), ("resources", &s.resources)] {
         if list.is_empty() {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::PolicySyntax,
                 path.key(key),
                 "[]",
@@ -126,7 +126,7 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
     }
     for (k, action) in s.actions.iter().enumerate() {
         if !is_action(action) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::PolicySyntax,
                 path.key("actions").index(k),
                 action,
@@ -137,7 +137,7 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
     }
     for (k, resource) in s.resources.iter().enumerate() {
         if resource != "*" && !resource.starts_with("arn:") {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::PolicySyntax,
                 path.key("resources").index(k),
                 resource,
@@ -156,7 +156,7 @@ fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) {
     }
     for (k, action) in s.actions.iter().enumerate() {
         if action == "*" || action == "*:*" {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::WildcardPolicy,
                 path.key("actions").index(k),
                 action,
@@ -173,7 +173,7 @@ fn check_controller_roles(p: &Platform, out: &mut Findings) {
     for &(_, policy) in ManagedPolicy::ALL {
         let bindings: Vec<usize> = (0..p.irsa.len()).filter(|i| p.irsa[*i].policy == Policy::Managed(policy)).collect();
         if bindings.is_empty() {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ControllerRoles,
                 at("irsa"),
                 policy.keyword(),
@@ -182,7 +182,7 @@ fn check_controller_roles(p: &Platform, out: &mut Findings) {
             ));
         }
         for &i in bindings.iter().skip(1) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::ControllerRoles,
                 at("irsa").index(i),
                 policy.keyword(),

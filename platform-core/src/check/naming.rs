@@ -40,7 +40,7 @@ fn check_name_syntax(p: &Platform, out: &mut Findings) {
             None => "use lowercase letters, digits and `_`, starting with a letter, e.g. `payments`".to_owned(),
         };
         let why = if name.len() > 63 { "is longer than 63 characters" } else { "is not a lowercase identifier" };
-        out.push(Finding::error(Rule::NameSyntax, path, name, format!("{what} name `{name}` {why}"), help));
+        out.push(Finding::new(Rule::NameSyntax, path, name, format!("{what} name `{name}` {why}"), help));
     }
 }
 
@@ -54,7 +54,7 @@ fn check_unique_names(p: &Platform, out: &mut Findings) {
     }
     for (i, (path, what, name)) in all.iter().enumerate() {
         for &j in by_name[&(*what, *name)].iter().filter(|j| **j != i) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DuplicateName,
                 path.clone(),
                 *name,
@@ -71,7 +71,7 @@ fn check_tenant_namespaces(p: &Platform, out: &mut Findings) {
     for (i, tenant) in p.tenants.iter().enumerate() {
         let namespace = label(&tenant.name);
         if SYSTEM_NAMESPACES.contains(&namespace.as_str()) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DuplicateName,
                 at("tenants").index(i),
                 &tenant.name,
@@ -95,7 +95,7 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
     for (i, b) in p.irsa.iter().enumerate() {
         let path = at("irsa").index(i);
         if let Some(tenant) = roles.get(&label(&b.name)) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DuplicateName,
                 path.clone(),
                 &b.name,
@@ -105,7 +105,7 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
         }
         let tenant_namespace = namespaces.contains(&b.namespace);
         if tenant_namespace && b.service_account == TENANT_SECRETS_SERVICE_ACCOUNT {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::DuplicateName,
                 path.key("service_account"),
                 &b.service_account,
@@ -160,7 +160,7 @@ fn check_name_lengths(p: &Platform, out: &mut Findings) {
             continue;
         }
         let token = if path.as_str() == "name" { "the platform name" } else { "this name" };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::NameLength,
             path,
             &name,
@@ -197,7 +197,7 @@ fn check_tags(p: &Platform, out: &mut Findings) {
             None
         };
         if let Some((bad, message)) = problem {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::TagSyntax,
                 path,
                 bad,

@@ -71,7 +71,7 @@ fn check_cidr_syntax(p: &Platform, out: &mut Findings) {
                 Ok(_) => format!("{what} `{value}` has host bits set"),
                 Err(_) => format!("{what} `{value}` is not an IPv4 CIDR"),
             };
-            out.push(Finding::error(Rule::InvalidCidr, path, value, message, help));
+            out.push(Finding::new(Rule::InvalidCidr, path, value, message, help));
         }
     }
 }
@@ -87,7 +87,7 @@ fn check_cidr_sizes(p: &Platform, out: &mut Findings) {
             continue;
         }
         let fixed = Ipv4Net::new(net.addr(), net.prefix_len().clamp(16, 28)).map_or(net, |n| n.trunc());
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::VpcCidrSize,
             path,
             value,
@@ -116,7 +116,7 @@ fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
             Some(free) => format!("pick a /{} inside `{vpc}`, e.g. `{free}`", free.prefix_len()),
             None => format!("pick a free range inside `{vpc}` (or widen the VPC CIDR)"),
         };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::SubnetOutsideVpc,
             path,
             value,
@@ -142,7 +142,7 @@ fn check_subnets_overlap(p: &Platform, out: &mut Findings) {
                 Some(free) => format!("move it to a free range, e.g. `{free}`"),
                 None => "move one of the two to a free range of the VPC".into(),
             };
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::SubnetsOverlap,
                 path.clone(),
                 *value,
@@ -160,7 +160,7 @@ fn check_subnet_per_az(p: &Platform, out: &mut Findings) {
     for (key, list) in [("private_subnets", &p.vpc.private_subnets), ("public_subnets", &p.vpc.public_subnets)] {
         let what = key.trim_end_matches('s').replace('_', " ");
         if list.len() < azs {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::SubnetPerAz,
                 at("vpc").key(key),
                 list.len().to_string(),
@@ -169,7 +169,7 @@ fn check_subnet_per_az(p: &Platform, out: &mut Findings) {
             ));
         }
         for (i, extra) in list.iter().enumerate().skip(azs) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::SubnetPerAz,
                 at("vpc").key(key).index(i),
                 extra,
@@ -188,7 +188,7 @@ fn check_region(p: &Platform, out: &mut Findings) {
     let help = did_you_mean_or(&p.region, REGIONS.iter().copied(), || {
         format!("use an AWS region, e.g. `us-east-2`; known: {}", ticks(REGIONS))
     });
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::UnknownRegion,
         at("region"),
         &p.region,
@@ -204,7 +204,7 @@ fn check_three_azs(p: &Platform, out: &mut Findings) {
     for (i, az) in azs.iter().enumerate() {
         for (j, other) in azs.iter().enumerate() {
             if i != j && az == other {
-                out.push(Finding::error(
+                out.push(Finding::new(
                     Rule::ThreeAzs,
                     at("availability_zones").index(i),
                     az,
@@ -219,7 +219,7 @@ fn check_three_azs(p: &Platform, out: &mut Findings) {
     distinct.dedup();
     if distinct.len() != 3 {
         let example = ["a", "b", "c"].map(|l| format!("{}{l}", p.region));
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::ThreeAzs,
             at("availability_zones"),
             distinct.len().to_string(),
@@ -240,7 +240,7 @@ fn check_az_in_region(p: &Platform, out: &mut Findings) {
             continue;
         }
         let letter = az.chars().last().filter(char::is_ascii_lowercase).unwrap_or('a');
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::AzNotInRegion,
             at("availability_zones").index(i),
             az,
@@ -258,14 +258,14 @@ fn check_pod_cidr_disjoint(p: &Platform, out: &mut Findings) {
         return;
     }
     let help = "keep pods in their own range, e.g. `pod_cidr: \"100.64.0.0/16\"`";
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::PodCidrOverlapsVpc,
         at("vpc").key("pod_cidr"),
         &p.vpc.pod_cidr,
         format!("pod CIDR `{pod}` overlaps the VPC CIDR `{vpc}`"),
         help,
     ));
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::PodCidrOverlapsVpc,
         at("vpc").key("cidr"),
         &p.vpc.cidr,
@@ -303,7 +303,7 @@ fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
             ),
             None => format!("pod CIDR `{pod}` is not a range EKS accepts as a secondary VPC CIDR"),
         };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::PodCidrRange,
             path.clone(),
             value,
@@ -316,7 +316,7 @@ fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
     }
     if !(16..=26).contains(&pod.prefix_len()) {
         let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(16, 26)).map_or(pod, |n| n.trunc());
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::PodCidrRange,
             path,
             value,
@@ -348,7 +348,7 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
     let endpoints = &p.vpc.endpoints;
     for (endpoint, why) in REQUIRED_ENDPOINTS {
         if !endpoints.contains(endpoint) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::RequiredEndpoints,
                 at("vpc").key("endpoints"),
                 endpoint.keyword(),
@@ -360,7 +360,7 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
     for (i, endpoint) in endpoints.iter().enumerate() {
         for (j, other) in endpoints.iter().enumerate() {
             if i != j && endpoint == other {
-                out.push(Finding::error(
+                out.push(Finding::new(
                     Rule::RequiredEndpoints,
                     at("vpc").key("endpoints").index(i),
                     endpoint.keyword(),
@@ -376,7 +376,7 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
 /// (PCI DSS v4.0 requirement 10.2: audit logs capture all access to system components).
 fn check_flow_logs(p: &Platform, out: &mut Findings) {
     if !p.vpc.flow_logs {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::FlowLogs,
             at("vpc").key("flow_logs"),
             "false",

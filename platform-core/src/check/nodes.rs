@@ -26,7 +26,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
 /// spot-share rules, and the max-pods setting), and a group needs at least one type.
 fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.instance_types.is_empty() {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::UnknownInstanceType,
             path.key("instance_types"),
             "[]",
@@ -40,7 +40,7 @@ fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         }
         let types = || INSTANCE_TYPES.iter().map(|t| t.name);
         let help = did_you_mean_or(name, types(), || format!("use one of {}", ticks(types())));
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::UnknownInstanceType,
             path.key("instance_types").index(j),
             name,
@@ -64,7 +64,7 @@ fn check_instance_sizes(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     let differ: Vec<_> =
         known.iter().filter(|(_, _, t)| (t.vcpu, t.memory_mib) != (first.vcpu, first.memory_mib)).collect();
     for (j, name, t) in &differ {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::InstanceSizesDiffer,
             path.key("instance_types").index(*j),
             *name,
@@ -73,7 +73,7 @@ fn check_instance_sizes(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         ));
     }
     if let Some((_, name, t)) = differ.first() {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::InstanceSizesDiffer,
             path.key("instance_types").index(first_j),
             first_name,
@@ -94,14 +94,14 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         if low <= high {
             continue;
         }
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::SizeOrder,
             path.key(low_key),
             low.to_string(),
             format!("`{low_key}` `{low}` is above `{high_key}` `{high}`"),
             format!("write `{low_key}: {high}` or raise `{high_key}`: sizes need min <= desired <= max"),
         ));
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::SizeOrder,
             path.key(high_key),
             high.to_string(),
@@ -110,7 +110,7 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         ));
     }
     if g.max_size == 0 {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::SizeOrder,
             path.key("max_size"),
             "0",
@@ -124,7 +124,7 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
 /// "critical workloads node group: on-demand").
 fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Critical && g.capacity != Capacity::OnDemand {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::CriticalOnDemand,
             path.key("capacity"),
             g.capacity.to_string(),
@@ -141,7 +141,7 @@ fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings)
 /// (requirement 2: "batch processing node group: spot-only").
 fn check_batch_spot_only(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Batch && g.capacity != Capacity::Spot {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::BatchSpotOnly,
             path.key("capacity"),
             g.capacity.to_string(),
@@ -175,7 +175,7 @@ fn check_dedicated_taint(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
                 (path.clone(), g.name.clone(), format!("{class} node group `{}` has no `NoSchedule` taint", g.name))
             }
         };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::DedicatedTaint,
             at_path,
             value,
@@ -188,7 +188,7 @@ fn check_dedicated_taint(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
             continue;
         }
         let shown = format!("{}={}:{}", t.key, t.value, t.effect);
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::DedicatedTaint,
             path.key("taints").index(j),
             &shown,
@@ -213,7 +213,7 @@ fn check_spot_percent(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         100 => "write `capacity: spot`, or a spot share between 1% and 99%".to_owned(),
         _ => "write a spot share between 1% and 99%, e.g. `capacity: mixed(spot: 60%)`".to_owned(),
     };
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::SpotPercent,
         path.key("capacity"),
         g.capacity.to_string(),
@@ -228,7 +228,7 @@ fn check_bottlerocket(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.os == NodeOs::Bottlerocket {
         return;
     }
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::BottlerocketOnly,
         path.key("os"),
         g.os.keyword(),
@@ -257,7 +257,7 @@ fn check_disk_size(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
             "write `disk_gib: 16384` or less",
         )
     };
-    out.push(Finding::error(Rule::DiskSize, path.key("disk_gib"), g.disk_gib.to_string(), message, help));
+    out.push(Finding::new(Rule::DiskSize, path.key("disk_gib"), g.disk_gib.to_string(), message, help));
 }
 
 /// `nodes/label-syntax`: labels and taints are Kubernetes label keys and values; EKS rejects the node group
@@ -274,7 +274,7 @@ fn check_labels(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
             None
         };
         if let Some((what, bad)) = bad {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::LabelSyntax,
                 path.key("labels").key(key),
                 bad,
@@ -292,7 +292,7 @@ fn check_labels(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
             None
         };
         if let Some((what, bad)) = bad {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::LabelSyntax,
                 path.key("taints").index(j),
                 bad,
@@ -310,7 +310,7 @@ fn check_workload_classes(p: &Platform, out: &mut Findings) {
         if p.node_groups.iter().any(|g| g.workload == *class) {
             continue;
         }
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::WorkloadClasses,
             at("node_groups"),
             class.keyword(),

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::Severity;
+
 macro_rules! rules {
     ($($(#[$doc:meta])* $variant:ident = $id:literal,)+) => {
         /// A rule of the platform. Its id is stable: it appears in compile errors, `platform check --format json`
@@ -133,6 +135,17 @@ rules! {
     KubernetesVersion = "versions/kubernetes",
     /// The Kubernetes version is past EKS standard or extended support (a warning).
     SupportWindow = "versions/support-window",
+}
+
+impl Rule {
+    /// Every rule stops the build but the support window: a version past standard support still deploys, and
+    /// whether to pay the extended-support fee is the owner's call.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::SupportWindow => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
 }
 
 impl std::fmt::Display for Rule {

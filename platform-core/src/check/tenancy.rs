@@ -35,7 +35,7 @@ fn check_node_groups(
     out: &mut Findings,
 ) {
     if groups.is_empty() {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::UnknownNodeGroup,
             path.key("node_groups"),
             "[]",
@@ -62,7 +62,7 @@ fn check_reference(
     }
     let groups = || p.node_groups.iter().map(|g| g.name.as_str());
     let help = did_you_mean_or(group, groups(), || format!("name one of {}", ticks(groups())));
-    out.push(Finding::error(
+    out.push(Finding::new(
         Rule::UnknownNodeGroup,
         path,
         group,
@@ -75,7 +75,7 @@ fn check_reference(
 /// host-level containers next to other tenants' cardholder data (requirement 5; PCI DSS 2.2 secure configuration).
 fn check_pod_security(tenant: &str, level: PodSecurity, path: &FieldPath, out: &mut Findings) {
     if level == PodSecurity::Privileged {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::TenantPodSecurity,
             path.key("pod_security"),
             level.to_string(),
@@ -113,7 +113,7 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             let fixed: String = t.secret_prefix.chars().filter(|c| is_secret_name_char(*c)).collect();
             let fixed = if fixed.trim_matches('/').is_empty() { format!("{}/", t.name) } else { fixed };
             let fixed = if fixed.ends_with('/') { fixed } else { format!("{fixed}/") };
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::SecretPrefix,
                 path,
                 prefix,
@@ -132,7 +132,7 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             .collect();
         covered.sort_unstable();
         for other in covered.into_iter().map(|j| &p.tenants[j]) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::SecretPrefix,
                 path.clone(),
                 prefix,
@@ -165,7 +165,7 @@ fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findi
     for (j, arn) in roles.iter().enumerate() {
         let role_path = path.key("cross_account_roles").index(j);
         if !is_role_arn(arn) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::CrossAccountRole,
                 role_path,
                 arn,
@@ -173,7 +173,7 @@ fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findi
                 "write `arn:aws:iam::<12-digit account id>:role/<role name>`",
             ));
         } else if roles[..j].contains(arn) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::CrossAccountRole,
                 role_path,
                 arn,
@@ -190,7 +190,7 @@ fn check_quota(t: &crate::model::Tenant, path: &FieldPath, out: &mut Findings) {
     let q = &t.quota;
     for (key, value, example) in [("cpu", &q.cpu, "16"), ("memory", &q.memory, "32Gi")] {
         if !is_positive_quantity(value) {
-            out.push(Finding::error(
+            out.push(Finding::new(
                 Rule::Quota,
                 path.key("quota").key(key),
                 value,
@@ -200,7 +200,7 @@ fn check_quota(t: &crate::model::Tenant, path: &FieldPath, out: &mut Findings) {
         }
     }
     if q.pods == 0 {
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::Quota,
             path.key("quota").key("pods"),
             "0",

@@ -13,7 +13,7 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
             Some(s) => format!("did you mean `{s}`? Supported: {}", ticks(supported)),
             None => format!("write one of {}", ticks(supported)),
         };
-        out.push(Finding::error(
+        out.push(Finding::new(
             Rule::KubernetesVersion,
             at("kubernetes"),
             version,
@@ -42,7 +42,7 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     } else {
         "clusters pay the extended-support fee"
     };
-    out.push(Finding::warning(
+    out.push(Finding::new(
         Rule::SupportWindow,
         at("kubernetes"),
         version,

@@ -107,4 +107,26 @@ mod tests {
         let bad = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: Some("12".into()) });
         assert!(matches!(bad, Err(RenderError::AccountId(_))));
     }
+
+    /// Every Terraform root of the fixture platform, of it with a private endpoint only, and of it grown to many
+    /// tenants and node groups: each reference resolves to a declaration of its own root, and no variable, local
+    /// or data source goes unread (`terraform::tests` plants the mistakes this catches).
+    #[test]
+    fn every_reference_resolves_in_its_own_root() {
+        let fixture = crate::fixture::platform();
+        let mut private = fixture.clone();
+        private.cluster.endpoint = crate::model::EndpointAccess::Private;
+        let scaled = crate::scaled::scaled_platform(&fixture, 30);
+        let options = RenderOptions { environment_suffix: "dev".into(), account_id: Some("111122223333".into()) };
+        for platform in [fixture, private, scaled] {
+            let artifacts = render(&platform, &options).unwrap();
+            let roots: Vec<(&String, &Vec<u8>)> =
+                artifacts.files.iter().filter(|(path, _)| path.ends_with(".tf.json")).collect();
+            assert_eq!(roots.len(), 3, "the infra, network and cluster roots");
+            for (path, bytes) in roots {
+                let root = serde_json::from_slice(bytes).expect("a root is JSON");
+                assert_eq!(terraform::check_references(&root), Vec::<String>::new(), "{path}");
+            }
+        }
+    }
 }

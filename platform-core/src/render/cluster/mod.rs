@@ -80,7 +80,7 @@ impl Target<'_> {
     /// The IRSA role ARN of a binding (the infra stage names it `Names::iam_role(<binding>)`).
     pub fn irsa_role_arn(&self, ctx: &Context, binding: &IrsaBinding) -> String {
         match self {
-            Target::Terraform => irsa_role_data(binding).attr("arn"),
+            Target::Terraform => irsa_role_data(binding).attr("arn").to_string(),
             Target::Manifests { account_id } => {
                 format!("arn:aws:iam::{account_id}:role/{}", ctx.names.iam_role(&binding.name))
             }
@@ -90,7 +90,7 @@ impl Target<'_> {
     /// The role of a tenant's SecretStores (the infra stage names it `Names::tenant_secrets_role(<tenant>)`).
     pub fn tenant_secrets_role_arn(&self, ctx: &Context, tenant: &Tenant) -> String {
         match self {
-            Target::Terraform => tenant_secrets_role_data(tenant).attr("arn"),
+            Target::Terraform => tenant_secrets_role_data(tenant).attr("arn").to_string(),
             Target::Manifests { account_id } => {
                 format!("arn:aws:iam::{account_id}:role/{}", ctx.names.tenant_secrets_role(&tenant.name))
             }
@@ -101,7 +101,7 @@ impl Target<'_> {
     /// either as `KmsKeyId`).
     pub fn tenant_key_arn(&self, ctx: &Context, tenant: &Tenant) -> String {
         match self {
-            Target::Terraform => tenant_key_data(tenant).attr("target_key_arn"),
+            Target::Terraform => tenant_key_data(tenant).attr("target_key_arn").to_string(),
             Target::Manifests { account_id } => format!(
                 "arn:aws:kms:{}:{account_id}:{}",
                 ctx.platform.region,

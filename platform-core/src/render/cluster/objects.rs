@@ -365,17 +365,22 @@ fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<O
 
 /// Whether a chart or an EKS addon creates the service account of bindings with this policy.
 pub fn service_account_created_elsewhere(policy: &Policy) -> bool {
-    match policy {
-        Policy::Custom(_) => false,
+    let chart = matches!(
+        policy,
         Policy::Managed(
             ManagedPolicy::ClusterAutoscaler
-            | ManagedPolicy::AwsLoadBalancerController
-            | ManagedPolicy::ExternalDns
-            | ManagedPolicy::ExternalSecrets,
-        ) => true,
-        // EKS addons: created with `service_account_role_arn` by the infra stage.
-        Policy::Managed(ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability) => true,
-    }
+                | ManagedPolicy::AwsLoadBalancerController
+                | ManagedPolicy::ExternalDns
+                | ManagedPolicy::ExternalSecrets
+        )
+    );
+    chart || service_account_of_an_addon(policy)
+}
+
+/// Whether an EKS addon of the infra stage creates the service account of bindings with this policy (with
+/// `service_account_role_arn`): the cluster stage then never refers to their role.
+pub fn service_account_of_an_addon(policy: &Policy) -> bool {
+    matches!(policy, Policy::Managed(ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability))
 }
 
 /// A service account annotated with the IAM role IRSA lets it assume.

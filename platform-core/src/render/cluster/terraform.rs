@@ -20,7 +20,7 @@ use super::{
 use crate::naming::label;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::infra::refs::ident;
-use crate::render::terraform::{expr, Document, Ref};
+use crate::render::terraform::{Document, Expr, Ref};
 
 /// hashicorp/kubernetes: 2.38 is the schema the project validates against (TOOL-NOTES).
 pub const KUBERNETES_PROVIDER_CONSTRAINT: &str = "~> 2.38";
@@ -53,33 +53,23 @@ pub(super) fn providers(ctx: &Context, doc: &mut Document) {
     doc.provider("aws", json!({ "region": ctx.platform.region }));
     let cluster = cluster_data();
     let host = cluster.attr("endpoint");
-    let ca = expr(&format!("base64decode({}.certificate_authority[0].data)", cluster.address()));
+    let ca = Expr::call("base64decode", [cluster.attr("certificate_authority[0].data")]);
     let exec =
         json!({ "api_version": "client.authentication.k8s.io/v1beta1", "command": "aws", "args": token_args(ctx) });
     doc.provider("kubernetes", json!({ "host": host, "cluster_ca_certificate": ca, "exec": [exec] }));
     doc.provider("helm", json!({ "kubernetes": { "host": host, "cluster_ca_certificate": ca, "exec": exec } }));
-    let (t, n) = data_at(&cluster);
-    doc.data(&t, &n, json!({ "name": ctx.names.cluster() }));
-}
-
-/// (type, name) of a data source reference.
-fn data_at(r: &Ref) -> (String, String) {
-    (r.address().split('.').nth(1).expect("data.<type>.<name>").to_owned(), r.name().to_owned())
+    doc.data_at(&cluster, json!({ "name": ctx.names.cluster() }));
 }
 
 fn data_sources(ctx: &Context, doc: &mut Document) {
-    let at = |r: Ref| data_at(&r);
-    let (t, n) = at(vpc_data());
-    doc.data(&t, &n, json!({ "tags": { "Name": vpc_name(ctx) } }));
-    for b in &ctx.platform.irsa {
-        let (t, n) = at(irsa_role_data(b));
-        doc.data(&t, &n, json!({ "name": ctx.names.iam_role(&b.name) }));
+    doc.data_at(&vpc_data(), json!({ "tags": { "Name": vpc_name(ctx) } }));
+    // The roles of the addons' service accounts are the infra root's alone.
+    for b in ctx.platform.irsa.iter().filter(|b| !objects::service_account_of_an_addon(&b.policy)) {
+        doc.data_at(&irsa_role_data(b), json!({ "name": ctx.names.iam_role(&b.name) }));
     }
     for tenant in &ctx.platform.tenants {
-        let (t, n) = at(tenant_key_data(tenant));
-        doc.data(&t, &n, json!({ "name": ctx.names.kms_alias(&label(&tenant.name)) }));
-        let (t, n) = at(tenant_secrets_role_data(tenant));
-        doc.data(&t, &n, json!({ "name": ctx.names.tenant_secrets_role(&tenant.name) }));
+        doc.data_at(&tenant_key_data(tenant), json!({ "name": ctx.names.kms_alias(&label(&tenant.name)) }));
+        doc.data_at(&tenant_secrets_role_data(tenant), json!({ "name": ctx.names.tenant_secrets_role(&tenant.name) }));
     }
 }
 
@@ -159,7 +149,6 @@ pub(super) enum Wait {
 pub(super) fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<String>, wait: Wait) -> Ref {
     let key = ident(r.chart.release);
     let values = doc.local(&format!("helm_values_{key}"), r.values.clone());
-    let values = values.trim_start_matches("${").trim_end_matches('}').to_owned();
     let mut body = json!({
         "name": r.chart.release,
         "repository": r.chart.repository,
@@ -167,7 +156,7 @@ pub(super) fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<Stri
         "version": r.chart.version,
         "namespace": r.namespace,
         "create_namespace": false,
-        "values": [expr(&format!("yamlencode({values})"))],
+        "values": [Expr::call("yamlencode", [values.expr()])],
         "depends_on": depends_on,
     });
     match wait {
@@ -235,7 +224,7 @@ pub(crate) fn render(ctx: &Context, custom: &[(Concern, String)]) -> Vec<(String
         &ident(POLICY_RELEASE),
         json!({
             "name": POLICY_RELEASE,
-            "chart": format!("${{path.module}}/{POLICY_CHART_DIR}"),
+            "chart": format!("{}/{POLICY_CHART_DIR}", Expr::path_module()),
             "namespace": "kube-system",
             "create_namespace": false,
             "atomic": true,

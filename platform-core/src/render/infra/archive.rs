@@ -70,7 +70,7 @@ pub(crate) fn stream(source: &Source) -> Ref {
 
 /// `s3-<platform>-log-archive-<account>-<suffix>`: bucket names are global, so the account id is part of it.
 pub(crate) fn bucket_name(ctx: &Context) -> String {
-    ctx.names.s3_bucket("log-archive", &iam::account())
+    ctx.names.s3_bucket("log-archive", &iam::account().to_string())
 }
 
 /// Whether this environment retains its archive: it is not listed in `log_archive_destroyable_in`.
@@ -218,7 +218,7 @@ fn delivery_role(ctx: &Context, doc: &mut Document, bucket: &Ref) -> Ref {
                     "s3:ListBucketMultipartUploads",
                     "s3:PutObject",
                 ])
-                .resources(&[bucket.attr("arn"), format!("{}/*", bucket.attr("arn"))]),
+                .resources(&[bucket.attr("arn").to_string(), format!("{}/*", bucket.attr("arn"))]),
             Statement::allow("EncryptArchive")
                 .actions(&["kms:GenerateDataKey", "kms:Decrypt"])
                 .resources(&[refs::logs_key().attr("arn")])

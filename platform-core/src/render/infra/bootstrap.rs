@@ -27,19 +27,19 @@
 
 use serde_json::{json, Value};
 
-use super::Context;
-use crate::render::terraform::{expr, Document};
+use super::{refs, Context};
+use crate::render::terraform::{Document, Expr};
 
 /// The variable gating everything that needs running nodes.
 pub(crate) const POD_NETWORK_READY: &str = "pod_network_ready";
 
 /// `count` of a resource that needs the pod network: one instance once Calico is installed, none before.
 pub(crate) fn count() -> Value {
-    json!(expr(&format!("var.{POD_NETWORK_READY} ? 1 : 0")))
+    json!(refs::pod_network_ready().expr().then_else(Expr::number(1), Expr::number(0)))
 }
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
-    doc.variable(
+    let ready = doc.variable(
         POD_NETWORK_READY,
         json!({
             "description": "Whether Calico (the network root) is installed. false only on the first apply of a new \
@@ -50,20 +50,24 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     let cluster = ctx.names.cluster();
     let clusters = doc.data("aws_eks_clusters", "existing", json!({}));
+    let existing = Expr::call("contains", [clusters.attr("names"), Expr::string(&cluster)]);
+    let names = Expr::this().attr("names");
+    let none = Expr::call("length", [names.clone()]).equals(Expr::number(0));
     doc.data(
         "aws_eks_node_groups",
         "existing",
         json!({
-            "count": expr(&format!("contains({}.names, \"{cluster}\") ? 1 : 0", clusters.address())),
+            "count": existing.then_else(Expr::number(1), Expr::number(0)),
             "cluster_name": cluster,
             "lifecycle": {
                 "postcondition": [{
-                    "condition": expr(&format!("var.{POD_NETWORK_READY} || length(self.names) == 0")),
+                    "condition": ready.expr().or(none),
                     "error_message": format!(
                         "pod_network_ready is false, but cluster {cluster} already has managed node groups \
-                         (${{join(\", \", self.names)}}) and this apply would destroy them. false is only for the \
+                         ({}) and this apply would destroy them. false is only for the \
                          first apply of a new environment, before the network root installs Calico: pass \
-                         -var pod_network_ready=true."
+                         -var pod_network_ready=true.",
+                        Expr::call("join", [Expr::string(", "), names]),
                     ),
                 }],
             },

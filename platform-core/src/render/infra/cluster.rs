@@ -6,10 +6,9 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::providers::ADMIN_ROLES;
 use super::{refs, Context};
 use crate::model::{EndpointAccess, LogType};
-use crate::render::terraform::{expr, var, Document};
+use crate::render::terraform::{Document, Expr};
 
 /// The EKS API name of a control-plane log type.
 pub(crate) fn log_type(log: LogType) -> &'static str {
@@ -57,7 +56,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "endpoint_public_access": public,
     });
     if public {
-        vpc_config["public_access_cidrs"] = json!(var("public_access_cidrs"));
+        vpc_config["public_access_cidrs"] = json!(refs::public_access_cidrs().expr());
     }
     let log_types: Vec<&str> = p.cluster.logs.iter().map(|l| log_type(*l)).collect();
     let cluster = doc.resource_at(
@@ -90,9 +89,9 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "aws_eks_access_entry",
         "admins",
         json!({
-            "for_each": expr(&format!("toset(var.{ADMIN_ROLES})")),
+            "for_each": Expr::call("toset", [refs::admin_roles().expr()]),
             "cluster_name": cluster.attr("name"),
-            "principal_arn": "${each.value}",
+            "principal_arn": Expr::each_value(),
             "type": "STANDARD",
         }),
     );
@@ -100,9 +99,9 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         "aws_eks_access_policy_association",
         "admins",
         json!({
-            "for_each": expr(&format!("toset(var.{ADMIN_ROLES})")),
+            "for_each": Expr::call("toset", [refs::admin_roles().expr()]),
             "cluster_name": cluster.attr("name"),
-            "principal_arn": format!("${{{}[each.key].principal_arn}}", admins.address()),
+            "principal_arn": admins.expr().key(Expr::each_key()).attr("principal_arn"),
             "policy_arn": format!("arn:{}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", iam::partition()),
             "access_scope": { "type": "cluster" },
         }),

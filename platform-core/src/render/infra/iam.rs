@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{refs, Context};
-use crate::render::terraform::{Document, Ref};
+use crate::render::terraform::{Document, Expr, Ref};
 
 /// One `Allow` statement (the platform writes no `Deny`: everything not allowed is denied).
 #[derive(Debug, Clone, Default)]
@@ -26,24 +26,21 @@ impl Statement {
         self
     }
 
-    pub fn resources<S: AsRef<str>>(mut self, resources: &[S]) -> Self {
-        self.resources.extend(resources.iter().map(|r| r.as_ref().to_owned()));
+    /// ARNs: strings, templates or [`Expr`]s.
+    pub fn resources<S: ToString>(mut self, resources: &[S]) -> Self {
+        self.resources.extend(resources.iter().map(S::to_string));
         self
     }
 
     /// `principal_type` is `AWS`, `Service` or `Federated`.
-    pub fn principal<S: AsRef<str>>(mut self, principal_type: &str, identifiers: &[S]) -> Self {
-        self.principals.push((principal_type.to_owned(), identifiers.iter().map(|i| i.as_ref().to_owned()).collect()));
+    pub fn principal<S: ToString>(mut self, principal_type: &str, identifiers: &[S]) -> Self {
+        self.principals.push((principal_type.to_owned(), identifiers.iter().map(S::to_string).collect()));
         self
     }
 
     /// A condition: `test` is the operator (`StringEquals`, `ArnLike`, `Bool`…).
-    pub fn condition<S: AsRef<str>>(mut self, test: &str, variable: &str, values: &[S]) -> Self {
-        self.conditions.push((
-            test.to_owned(),
-            variable.to_owned(),
-            values.iter().map(|v| v.as_ref().to_owned()).collect(),
-        ));
+    pub fn condition<S: ToString>(mut self, test: &str, variable: &str, values: &[S]) -> Self {
+        self.conditions.push((test.to_owned(), variable.to_owned(), values.iter().map(S::to_string).collect()));
         self
     }
 
@@ -79,13 +76,13 @@ pub(crate) fn policy_document(doc: &mut Document, name: &str, statements: &[Stat
     doc.data("aws_iam_policy_document", name, json!({ "statement": statements }))
 }
 
-/// `${data.aws_partition.current.partition}`
-pub(crate) fn partition() -> String {
+/// `data.aws_partition.current.partition`
+pub(crate) fn partition() -> Expr {
     refs::partition().attr("partition")
 }
 
-/// `${data.aws_caller_identity.current.account_id}`
-pub(crate) fn account() -> String {
+/// `data.aws_caller_identity.current.account_id`
+pub(crate) fn account() -> Expr {
     refs::caller_identity().attr("account_id")
 }
 

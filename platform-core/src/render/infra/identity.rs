@@ -12,7 +12,7 @@
 use serde_json::json;
 
 use super::{refs, Context};
-use crate::render::terraform::Document;
+use crate::render::terraform::{Document, Local};
 
 /// The local holding the Azure AD kubeconfig (`yamlencode`d by the output of the same name).
 pub(crate) const KUBECONFIG: &str = "kubeconfig_azure_ad";
@@ -69,7 +69,7 @@ pub(crate) fn token_args(ctx: &Context) -> Vec<String> {
 
 /// Declares the kubeconfig of Azure AD users as the local [`KUBECONFIG`]. Terraform JSON interpolates the
 /// endpoint and CA inside it; the output of the same name `yamlencode`s it.
-pub(crate) fn kubeconfig(ctx: &Context, doc: &mut Document) {
+pub(crate) fn kubeconfig(ctx: &Context, doc: &mut Document) -> Local {
     let cluster = ctx.names.cluster();
     let user = format!("{cluster}-azure-ad");
     doc.local(
@@ -90,7 +90,7 @@ pub(crate) fn kubeconfig(ctx: &Context, doc: &mut Document) {
             "contexts": [{ "name": user, "context": { "cluster": cluster, "user": user } }],
             "current-context": user,
         }),
-    );
+    )
 }
 
 #[cfg(test)]

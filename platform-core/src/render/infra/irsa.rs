@@ -14,7 +14,7 @@ use serde_json::json;
 use super::iam::{self, Statement};
 use super::{refs, Context};
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
-use crate::render::terraform::{local, Document, Ref};
+use crate::render::terraform::{Document, Expr, Ref};
 
 /// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.
 pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
@@ -22,7 +22,10 @@ pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     doc.local(
         ISSUER_HOST_LOCAL,
-        json!(format!("${{replace({}.identity[0].oidc[0].issuer, \"https://\", \"\")}}", refs::cluster().address())),
+        json!(Expr::call(
+            "replace",
+            [refs::cluster().attr("identity[0].oidc[0].issuer"), Expr::string("https://"), Expr::string("")]
+        )),
     );
     for binding in &ctx.platform.irsa {
         render_binding(ctx, doc, binding);
@@ -32,7 +35,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 /// A trust policy (`data.aws_iam_policy_document.<name>`) letting exactly one service account assume a role by
 /// web identity through the cluster's OIDC provider: `sub` is that account, `aud` is STS.
 pub(super) fn web_identity_trust(doc: &mut Document, name: &str, namespace: &str, service_account: &str) -> Ref {
-    let host = local(ISSUER_HOST_LOCAL);
+    let host = refs::oidc_issuer_host().expr();
     iam::policy_document(
         doc,
         name,

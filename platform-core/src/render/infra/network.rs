@@ -200,7 +200,7 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
     let n = &ctx.names;
     let region = &p.region;
     if p.vpc.endpoints.contains(&Endpoint::S3) {
-        let rts: Vec<String> = private_rts.iter().map(|rt| rt.attr("id")).collect();
+        let rts: Vec<_> = private_rts.iter().map(|rt| rt.attr("id")).collect();
         doc.resource(
             "aws_vpc_endpoint",
             "s3",
@@ -244,7 +244,7 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
             }),
         );
     }
-    let subnets: Vec<String> = (0..p.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect();
+    let subnets: Vec<_> = (0..p.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect();
     for (endpoint, service) in interfaces {
         let key = endpoint.to_string();
         doc.resource(
@@ -287,7 +287,7 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
         &[
             Statement::allow("WriteFlowLogs")
                 .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
-                .resources(&[group.attr("arn"), format!("{}:*", group.attr("arn"))]),
+                .resources(&[group.attr("arn").to_string(), format!("{}:*", group.attr("arn"))]),
             // DescribeLogGroups has no resource-level permissions (IAM matches it against `*` only; a log-group
             // ARN makes the statement match nothing), so it alone is granted on `*`: it lists names, nothing else.
             Statement::allow("DescribeLogGroups").actions(&["logs:DescribeLogGroups"]).resources(&["*"]),

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::iam::{self, Statement};
 use super::{bootstrap, providers, refs, Context};
 use crate::model::{Capacity, NodeGroup, TaintEffect};
-use crate::render::terraform::{expr, Document, Ref};
+use crate::render::terraform::{Document, Expr, Local, Ref};
 
 /// Pods per node under Calico's VXLAN overlay (the Kubernetes default and the tested upper bound).
 pub(crate) const MAX_PODS: u32 = 110;
@@ -124,7 +124,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             Statement::allow("SessionLogs")
                 .actions(&["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
                 .resources(&[
-                    refs::session_log_group().attr("arn"),
+                    refs::session_log_group().attr("arn").to_string(),
                     format!("{}:*", refs::session_log_group().attr("arn")),
                 ]),
             // DescribeLogGroups has no resource-level permissions (IAM matches it against `*` only; a log-group
@@ -140,8 +140,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     attachments.push(inline.address());
 
-    doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
-    let settings = format!("local.{SETTINGS_LOCAL}");
+    let settings = doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
     for group in &ctx.platform.node_groups {
         let lt = launch_template(ctx, doc, group, &settings);
         for (purchase, capacity_type, sizes) in parts(group) {
@@ -150,7 +149,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     }
 }
 
-fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, settings_local: &str) -> Ref {
+fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, settings: &Local) -> Ref {
     let n = &ctx.names;
     let name = n.name("lt", &group.name);
     let volume = |device: &str, size: u32| {
@@ -180,7 +179,7 @@ fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, setting
                 "http_put_response_hop_limit": 1,
             },
             "block_device_mappings": [volume("/dev/xvda", OS_VOLUME_GIB), volume("/dev/xvdb", group.disk_gib)],
-            "user_data": expr(&format!("base64encode({settings_local})")),
+            "user_data": Expr::call("base64encode", [settings.expr()]),
             "tag_specifications": [
                 { "resource_type": "instance", "tags": tags },
                 { "resource_type": "volume", "tags": tags },

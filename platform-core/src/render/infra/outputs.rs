@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use super::{bootstrap, identity, irsa::ISSUER_HOST_LOCAL, refs, secrets, Context};
-use crate::render::terraform::{expr, local, Document, Ref};
+use super::{identity, refs, secrets, Context};
+use crate::render::terraform::{Document, Expr, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
     doc.output(name, json!({ "description": description, "value": value }));
@@ -34,14 +34,14 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         doc,
         "oidc_issuer_host",
         "OIDC issuer without https:// (IRSA condition key prefix)",
-        json!(local(ISSUER_HOST_LOCAL)),
+        json!(refs::oidc_issuer_host().expr()),
     );
-    identity::kubeconfig(ctx, doc);
+    let kubeconfig = identity::kubeconfig(ctx, doc);
     output(
         doc,
         identity::KUBECONFIG,
         "kubeconfig for Azure AD users (kubectl oidc-login); no secret in it",
-        json!(expr(&format!("yamlencode(local.{})", identity::KUBECONFIG))),
+        json!(Expr::call("yamlencode", [kubeconfig.expr()])),
     );
     output(doc, "node_role_arn", "IAM role of the worker nodes", json!(refs::node_role().attr("arn")));
     let irsa: serde_json::Map<String, serde_json::Value> =
@@ -77,12 +77,12 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         doc,
         "ssm_session_document",
         "Session Manager document to start node sessions with",
-        json!("${aws_ssm_document.sessions.name}"),
+        json!(refs::ssm_sessions().attr("name")),
     );
     output(
         doc,
         "pod_network_ready",
         "Whether the node groups and the addons that run pods are installed",
-        json!(format!("${{var.{}}}", bootstrap::POD_NETWORK_READY)),
+        json!(refs::pod_network_ready().expr()),
     );
 }

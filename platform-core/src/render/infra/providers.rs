@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{refs, Context};
 use crate::model::EndpointAccess;
-use crate::render::terraform::{expr, Document};
+use crate::render::terraform::{Document, Expr};
 
 /// Satisfied by the 5.100 provider pre-installed on the test machines and by the current 6.x releases; the
 /// rendered attributes avoid everything 6.0 removed (`aws_eip.vpc`, `aws_eks_addon.resolve_conflicts`, …).
@@ -19,6 +19,14 @@ pub const TERRAFORM_CONSTRAINT: &str = ">= 1.6";
 /// The infra root's variable listing the IAM roles given cluster-admin.
 pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
 
+/// The infra root's variable listing the networks allowed to reach the public API endpoint.
+pub const PUBLIC_ACCESS_CIDRS: &str = "public_access_cidrs";
+
+/// `can(regex("<pattern>", <value>))`: whether `value` matches (Terraform `regex` syntax).
+fn matches(pattern: &str, value: Expr) -> Expr {
+    Expr::call("can", [Expr::call("regex", [Expr::string(pattern), value])])
+}
+
 /// `cluster_admin_role_arns`: the cluster is created with `bootstrap_cluster_creator_admin_permissions = false`
 /// and `authentication_mode = "API"`, so these access entries are the only way in for IAM principals. No default:
 /// an apply that forgets it must stop, not delete every admin entry.
@@ -28,7 +36,8 @@ pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
 /// (`role/aws-service-role/…`) are refused. The `sts::…:assumed-role/<role>/<session>` ARN that
 /// `aws sts get-caller-identity` prints is a session, not a principal; EKS maps a session to the entry of its role.
 fn admin_roles_variable() -> serde_json::Value {
-    let each = |test: &str| expr(&format!("alltrue([for a in var.{ADMIN_ROLES} : {test}])"));
+    let roles = refs::admin_roles().expr();
+    let each = |test: &dyn Fn(Expr) -> Expr| Expr::call("alltrue", [Expr::for_each_in("a", roles.clone(), test)]);
     json!({
         "description": "IAM role ARNs given cluster-admin through EKS access entries (the operators running the \
                         cluster stage, break-glass, CI). Required: the cluster has no other IAM admin.",
@@ -36,24 +45,24 @@ fn admin_roles_variable() -> serde_json::Value {
         "nullable": false,
         "validation": [
             {
-                "condition": expr(&format!("length(var.{ADMIN_ROLES}) > 0")),
+                "condition": Expr::call("length", [roles.clone()]).greater_than(Expr::number(0)),
                 "error_message": "Give at least one IAM role ARN: without an access entry nobody can administer \
                                   the cluster (it grants its creator nothing)."
             },
             {
-                "condition": each(&format!("!can(regex(\"{ASSUMED_ROLE}\", a))")),
+                "condition": each(&|a| !matches(ASSUMED_ROLE, a)),
                 "error_message": "An assumed-role (session) ARN is not an IAM principal: pass the role ARN \
                                   arn:aws:iam::<account>:role/<name> of the session, not what `aws sts \
                                   get-caller-identity` prints."
             },
             {
                 // Session ARNs get the message above only.
-                "condition": each(&format!("can(regex(\"{ASSUMED_ROLE}\", a)) || can(regex(\"{ROLE_ARN}\", a))")),
+                "condition": each(&|a| matches(ASSUMED_ROLE, a.clone()).or(matches(ROLE_ARN, a))),
                 "error_message": "Every entry must be an IAM role ARN such as \
                                   arn:aws:iam::111122223333:role/platform-admin (a path is allowed)."
             },
             {
-                "condition": each("!can(regex(\":role/aws-service-role/\", a))"),
+                "condition": each(&|a| !matches(":role/aws-service-role/", a)),
                 "error_message": "Service-linked roles (role/aws-service-role/...) cannot have EKS access entries."
             }
         ]
@@ -107,33 +116,50 @@ pub const NEVER_INTERNET_SOURCES: &[&str] = &[
 /// The validation rules of `public_access_cidrs`, one message each, naming the rule and the fix. Each rule but
 /// the form check passes an entry it cannot read (`try(…, true)`), so a malformed entry gets one message.
 fn public_access_rules() -> serde_json::Value {
-    let all = |condition: &str| expr(&format!("alltrue([for c in var.public_access_cidrs : {condition}])"));
-    let address = |v: &str| format!("split(\"/\", {v})[0]");
-    let prefix = |v: &str| format!("tonumber(split(\"/\", {v})[1])");
-    // Two blocks overlap when their addresses agree on the shorter of the two prefixes.
-    let shorter = format!("min({}, {})", prefix("c"), prefix("s"));
-    let masked = |v: &str| format!("cidrhost(format(\"%s/%d\", {}, {shorter}), 0)", address(v));
-    let special = NEVER_INTERNET_SOURCES.iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", ");
+    let cidrs = refs::public_access_cidrs().expr();
+    let all = |test: &dyn Fn(Expr) -> Expr| Expr::call("alltrue", [Expr::for_each_in("c", cidrs.clone(), test)]);
+    let part = |cidr: &Expr, index| Expr::call("split", [Expr::string("/"), cidr.clone()]).index(index);
+    let prefix = |cidr: &Expr| Expr::call("tonumber", [part(cidr, 1)]);
+    let cidr = |address, prefix| Expr::call("format", [Expr::string("%s/%d"), address, prefix]);
+    let host = |cidr| Expr::call("cidrhost", [cidr, Expr::number(0)]);
+    // `try(<test>, <fallback>)`: the fallback when the test cannot read the entry.
+    let or_else = |test, fallback| Expr::call("try", [test, Expr::boolean(fallback)]);
+    let length = Expr::call("length", [cidrs.clone()]);
+    let canonical = all(&|c| {
+        let same = cidr(host(c.clone()), prefix(&c)).equals(c.clone());
+        or_else(same.and(Expr::call("can", [Expr::call("cidrnetmask", [c])])), false)
+    });
+    let narrow = all(&|c| or_else(prefix(&c).at_least(Expr::number(MIN_PUBLIC_ACCESS_PREFIX.into())), true));
+    let special = Expr::tuple(NEVER_INTERNET_SOURCES.iter().map(|r| Expr::string(r)));
+    let disjoint = all(&|c| {
+        let apart = Expr::for_each_in("s", special.clone(), |s| {
+            // Two blocks overlap when their addresses agree on the shorter of the two prefixes.
+            let shorter = Expr::call("min", [prefix(&c), prefix(&s)]);
+            let masked = |block: &Expr| host(cidr(part(block, 0), shorter.clone()));
+            or_else(masked(&c).differs(masked(&s)), true)
+        });
+        Expr::call("alltrue", [apart])
+    });
     json!([
         {
-            "condition": expr("length(var.public_access_cidrs) > 0"),
+            "condition": length.clone().greater_than(Expr::number(0)),
             "error_message": "public_access_cidrs is empty: give at least one CIDR block, or declare `endpoint: private` to have no public endpoint."
         },
         {
-            "condition": expr(&format!("length(var.public_access_cidrs) <= {MAX_PUBLIC_ACCESS_CIDRS}")),
+            "condition": length.at_most(Expr::number(MAX_PUBLIC_ACCESS_CIDRS)),
             "error_message": format!("public_access_cidrs has more than {MAX_PUBLIC_ACCESS_CIDRS} entries, the EKS limit per cluster (not adjustable): merge neighbouring blocks, or reach the API through the private endpoint.")
         },
         {
             // The canonical form: no host bits, no leading zeros, IPv4 only.
-            "condition": all(&format!("try(format(\"%s/%d\", cidrhost(c, 0), {}) == c && can(cidrnetmask(c)), false)", prefix("c"))),
+            "condition": canonical,
             "error_message": "public_access_cidrs: every entry must be an IPv4 network in canonical form, such as 203.0.113.0/24 (network address, no host bits or leading zeros)."
         },
         {
-            "condition": all(&format!("try({} >= {MIN_PUBLIC_ACCESS_PREFIX}, true)", prefix("c"))),
+            "condition": narrow,
             "error_message": format!("public_access_cidrs: every entry must be a /{MIN_PUBLIC_ACCESS_PREFIX} or narrower, so that {MAX_PUBLIC_ACCESS_CIDRS} entries cover under 0.07% of the internet (0.0.0.0/1 and 128.0.0.0/1 would open it all): list the networks that need the API.")
         },
         {
-            "condition": all(&format!("alltrue([for s in [{special}] : try({} != {}, true)])", masked("c"), masked("s"))),
+            "condition": disjoint,
             "error_message": format!("public_access_cidrs: no entry may overlap a range that never reaches the endpoint from the internet ({}): private networks reach the API through the private endpoint; list public source addresses.", NEVER_INTERNET_SOURCES.join(", "))
         }
     ])
@@ -150,7 +176,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 
     if ctx.platform.cluster.endpoint == EndpointAccess::PrivateAndPublic {
         doc.variable(
-            "public_access_cidrs",
+            PUBLIC_ACCESS_CIDRS,
             json!({
                 "description": "Public IPv4 networks (each /16 or narrower, at most 40) allowed to reach the public \
                                 Kubernetes API endpoint.",
@@ -162,8 +188,8 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     }
     doc.variable(ADMIN_ROLES, admin_roles_variable());
 
-    doc.data(refs::caller_identity_type(), refs::CURRENT, json!({}));
-    doc.data(refs::partition_type(), refs::CURRENT, json!({}));
+    doc.data_at(&refs::caller_identity(), json!({}));
+    doc.data_at(&refs::partition(), json!({}));
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to.
 
+use super::{bootstrap, irsa, providers};
 use crate::naming::label;
-use crate::render::terraform::Ref;
+use crate::render::terraform::{Local, Ref, Var};
 
 /// The Terraform name of a DSL identifier (`external_dns` stays `external_dns`; labels become identifiers).
 pub fn ident(name: &str) -> String {
@@ -79,25 +80,14 @@ pub fn alarm_topic() -> Ref {
     Ref::resource("aws_sns_topic", "alarms")
 }
 
-/// The name every singleton data source gets.
-pub const CURRENT: &str = "current";
-
-pub fn caller_identity_type() -> &'static str {
-    "aws_caller_identity"
-}
-
-pub fn partition_type() -> &'static str {
-    "aws_partition"
-}
-
 /// `data.aws_caller_identity.current` (declared by the providers module).
 pub fn caller_identity() -> Ref {
-    Ref::data(caller_identity_type(), CURRENT)
+    Ref::data("aws_caller_identity", "current")
 }
 
 /// `data.aws_partition.current` (declared by the providers module).
 pub fn partition() -> Ref {
-    Ref::data(partition_type(), CURRENT)
+    Ref::data("aws_partition", "current")
 }
 
 /// The EKS managed node group of one DSL node group and purchase option (`spot` or `ondemand`).
@@ -113,6 +103,31 @@ pub fn tenant_secrets_role(tenant: &str) -> Ref {
 /// The KMS-encrypted log group VPC flow logs are delivered to.
 pub fn flow_log_group() -> Ref {
     Ref::resource("aws_cloudwatch_log_group", "flow_logs")
+}
+
+/// The Session Manager document node sessions start with.
+pub fn ssm_sessions() -> Ref {
+    Ref::resource("aws_ssm_document", "sessions")
+}
+
+/// The variable gating everything that needs running nodes (see `bootstrap`).
+pub fn pod_network_ready() -> Var {
+    Var::named(bootstrap::POD_NETWORK_READY)
+}
+
+/// The IAM roles given cluster-admin.
+pub fn admin_roles() -> Var {
+    Var::named(providers::ADMIN_ROLES)
+}
+
+/// The networks allowed to reach the public API endpoint (declared when the endpoint is public).
+pub fn public_access_cidrs() -> Var {
+    Var::named(providers::PUBLIC_ACCESS_CIDRS)
+}
+
+/// The cluster's OIDC issuer without `https://`, the prefix of the IRSA condition keys.
+pub fn oidc_issuer_host() -> Local {
+    Local::named(irsa::ISSUER_HOST_LOCAL)
 }
 
 /// The KMS-encrypted log group SSM Session Manager writes session transcripts to.

@@ -45,9 +45,8 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "shellProfile": { "linux": "", "windows": "" },
         },
     });
-    doc.resource(
-        "aws_ssm_document",
-        "sessions",
+    doc.resource_at(
+        &refs::ssm_sessions(),
         json!({
             "name": n.name("ssm", "sessions"),
             "document_type": "Session",
