@@ -55,7 +55,6 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> (Option<Platform>, Gaps) {
         }
         let errors = cx.error_count();
         let path = k.path(&root);
-        let field = |parse: &mut dyn FnMut(ParseStream) -> syn::Result<()>| value_of(cx, input, &key, parse);
         let block = |result: syn::Result<()>| {
             if let Err(e) = result {
                 cx.syn_error(e);
@@ -64,14 +63,14 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> (Option<Platform>, Gaps) {
         };
         let mut repeated = Repeated { cx, input, key: &key, path: &path, gaps: &mut gaps };
         match k {
-            PlatformKey::name => field(&mut |i| Ok(d.name = Some(value::string(cx, i, &path)?))),
-            PlatformKey::region => field(&mut |i| Ok(d.region = Some(value::string(cx, i, &path)?))),
-            PlatformKey::kubernetes => field(&mut |i| Ok(d.kubernetes = Some(value::string(cx, i, &path)?))),
+            PlatformKey::name => field(cx, input, &key, &mut d.name, |i| value::string(cx, i, &path)),
+            PlatformKey::region => field(cx, input, &key, &mut d.region, |i| value::string(cx, i, &path)),
+            PlatformKey::kubernetes => field(cx, input, &key, &mut d.kubernetes, |i| value::string(cx, i, &path)),
             PlatformKey::availability_zones => {
-                field(&mut |i| Ok(d.availability_zones = Some(value::string_list(cx, i, &path)?)))
+                field(cx, input, &key, &mut d.availability_zones, |i| value::string_list(cx, i, &path))
             }
-            PlatformKey::tags => field(&mut |i| Ok(d.tags = Some(string_map(cx, i, &path)?))),
-            PlatformKey::dns_zones => field(&mut |i| Ok(d.dns_zones = Some(zones(cx, i, &path)?))),
+            PlatformKey::tags => field(cx, input, &key, &mut d.tags, |i| string_map(cx, i, &path)),
+            PlatformKey::dns_zones => field(cx, input, &key, &mut d.dns_zones, |i| zones(cx, i, &path)),
             PlatformKey::vpc => block(vpc::parse(cx, input, &key, &path).map(|v| d.vpc = v)),
             PlatformKey::cluster => block(cluster::parse(cx, input, &key, &path).map(|c| d.cluster = c)),
             PlatformKey::encryption => block(encryption::parse(cx, input, &key, &path).map(|e| d.encryption = e)),
@@ -103,6 +102,20 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> (Option<Platform>, Gaps) {
         keys.require(cx, &missing.0, Loc::call_site());
     }
     (result.ok().filter(|_| complete), gaps)
+}
+
+/// `: value,` of a top-level field, into `slot`.
+fn field<T>(
+    cx: &Ctxt,
+    input: ParseStream,
+    key: &Ident,
+    slot: &mut Option<T>,
+    parse: impl FnOnce(ParseStream) -> syn::Result<T>,
+) {
+    value_of(cx, input, key, |input| {
+        *slot = Some(parse(input)?);
+        Ok(())
+    });
 }
 
 /// Parses a repeated block (`node_group`, `tenant`, `addon`, `irsa`) into its list, or drops it whole when
