@@ -50,7 +50,13 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> (Option<Platform>, Gaps) {
         if schema.block.is_some() && input.peek(Token![:]) {
             cx.error(Loc::span(key.span()), format!("`{text}` is a block: write `{text} {{ ... }}` without `:`"));
             skip_to_comma(input);
-            complete &= !schema.required;
+            match schema.block.filter(|b| b.repeated) {
+                Some(block) => gaps.dropped.push(Dropped { block, name: None }),
+                None => {
+                    complete &= !schema.required;
+                    gaps.broken.push(k.path(&root));
+                }
+            }
             continue;
         }
         let errors = cx.error_count();

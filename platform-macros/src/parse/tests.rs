@@ -121,6 +121,12 @@ fn a_broken_optional_value_keeps_its_default_and_is_marked() {
 }
 
 #[test]
+fn a_block_written_as_a_field_is_dropped() {
+    let parsed = parse(definition(quote! { tenant: payments, }));
+    assert_eq!(parsed.gaps.dropped, [Dropped { block: &TENANT, name: None }]);
+}
+
+#[test]
 fn an_unknown_block_may_have_been_any_repeated_block() {
     let parsed = parse(definition(quote! { tenat payments { node_groups: [critical] } }));
     assert!(parsed.platform.is_some());
