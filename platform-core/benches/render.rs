@@ -6,9 +6,12 @@ use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph};
 use std::hint::black_box;
 
-// The unit tests' own platform (its `crate::model` paths resolve through this re-export).
+// The unit tests' own platform (its `crate::model` and `crate::schema` paths resolve through these re-exports).
 mod model {
     pub use platform_core::model::*;
+}
+mod schema {
+    pub use platform_core::schema::*;
 }
 #[path = "../src/fixture.rs"]
 mod fixture;

@@ -4,11 +4,14 @@
 //! name, tenants, Azure AD ids, tags and zone. What it shares with any valid platform is what the rules demand:
 //! three AZs, one private and one public subnet each, a pod CIDR outside the VPC, the three workload classes,
 //! the required endpoints, addons and controller roles. It stays in us-east-2 because `platform cost` prices only
-//! that region. The benches include this file too (`benches/render.rs`), so it names types through `crate::model`.
+//! that region. The benches include this file too (`benches/render.rs`), so it names types through `crate::model`
+//! and `crate::schema`. It goes through the DSL's drafts (`schema`), so what it leaves unwritten means what the
+//! macro makes of it.
 
 use std::collections::BTreeMap;
 
 use crate::model::*;
+use crate::schema::{IdentityDraft, NodeGroupDraft, TenantDraft};
 
 fn strings(vs: &[&str]) -> Vec<String> {
     vs.iter().map(|v| (*v).to_owned()).collect()
@@ -18,40 +21,35 @@ fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
-/// A node group of `class`, named after it, labelled `workload=<class>` (and tainted so when `tainted`).
+/// A node group of `class`, named after it (so of that workload class, as in the DSL), labelled
+/// `workload=<class>` (and tainted so when `tainted`); the DSL's defaults for the rest.
 fn node_group(class: WorkloadClass, types: &[&str], capacity: Capacity, sizes: [u32; 3], tainted: bool) -> NodeGroup {
-    let name = class.keyword().to_owned();
+    let name = class.keyword();
     let [min_size, desired_size, max_size] = sizes;
-    NodeGroup {
-        taints: if tainted {
-            vec![Taint { key: "workload".into(), value: name.clone(), effect: TaintEffect::NoSchedule }]
-        } else {
-            vec![]
-        },
-        labels: map(&[("workload", &name)]),
-        name,
-        workload: class,
-        instance_types: strings(types),
-        capacity,
-        min_size,
-        desired_size,
-        max_size,
-        os: NodeOs::Bottlerocket,
-        disk_gib: if class == WorkloadClass::Batch { 100 } else { 50 },
-    }
+    let taint = Taint { key: "workload".into(), value: name.into(), effect: TaintEffect::NoSchedule };
+    let draft = NodeGroupDraft {
+        instance_types: Some(strings(types)),
+        capacity: Some(capacity),
+        size: Some(min_size..=max_size),
+        desired: Some(desired_size),
+        disk_gib: (class == WorkloadClass::Batch).then_some(100),
+        labels: Some(map(&[("workload", name)])),
+        taints: Some(if tainted { vec![taint] } else { vec![] }),
+        ..NodeGroupDraft::default()
+    };
+    draft.finish(name).expect("every required key")
 }
 
-/// A restricted tenant on `node_group` with a secret prefix of its own name and an Azure AD group per role.
+/// A tenant on `node_group` with an Azure AD group per role and the DSL's defaults (restricted, a secret
+/// prefix of its own name).
 fn tenant(name: &str, node_group: &str, groups: &[(TenantRole, &str)], quota: (&str, &str, u32)) -> Tenant {
-    Tenant {
-        name: name.into(),
-        node_groups: vec![node_group.into()],
-        pod_security: PodSecurity::Restricted,
-        groups: groups.iter().map(|(role, id)| GroupBinding { role: *role, group_id: (*id).into() }).collect(),
-        secret_prefix: format!("{name}/"),
-        cross_account_roles: vec![],
-        quota: Quota { cpu: quota.0.into(), memory: quota.1.into(), pods: quota.2 },
-    }
+    let draft = TenantDraft {
+        node_groups: Some(vec![node_group.into()]),
+        groups: Some(groups.iter().map(|(role, id)| GroupBinding { role: *role, group_id: (*id).into() }).collect()),
+        quota: Some(Quota { cpu: quota.0.into(), memory: quota.1.into(), pods: quota.2 }),
+        ..TenantDraft::default()
+    };
+    draft.finish(name).expect("every required key")
 }
 
 fn addon(kind: AddonKind, replicas: Option<u32>, on_critical: bool, resources: bool) -> Addon {
@@ -157,14 +155,10 @@ pub fn platform() -> Platform {
                 policy: Policy::Managed(*policy),
             })
             .collect(),
-        identity: Identity {
-            tenant_id: "7cdf8a9b-4d0e-4f5a-8b8c-9d0e1f2a3be8".into(),
-            client_id: "8dea9bac-5e1f-4a6b-9c9d-0e1f2a3b4cf9".into(),
-            username_claim: "email".into(),
-            groups_claim: "groups".into(),
-            username_prefix: "aad:".into(),
-            groups_prefix: "aad:".into(),
-            cluster_roles: vec![
+        identity: IdentityDraft {
+            tenant_id: Some("7cdf8a9b-4d0e-4f5a-8b8c-9d0e1f2a3be8".into()),
+            client_id: Some("8dea9bac-5e1f-4a6b-9c9d-0e1f2a3b4cf9".into()),
+            cluster_roles: Some(vec![
                 ClusterGroupBinding {
                     role: ClusterRole::Admin,
                     group_id: "9efbacbd-6f2a-4b7c-8dae-1f2a3b4c5d0a".into(),
@@ -173,8 +167,11 @@ pub fn platform() -> Platform {
                     role: ClusterRole::ReadOnly,
                     group_id: "a0acbdce-7a3b-4c8d-9ebf-2a3b4c5d6e1b".into(),
                 },
-            ],
-        },
+            ]),
+            ..IdentityDraft::default()
+        }
+        .finish()
+        .expect("both ids"),
         dns_zones: vec![DnsZone { name: "ledger.example.com".into(), zone_id: "Z9876543210ZYXWVUTSRQ".into() }],
     }
 }

@@ -19,6 +19,7 @@ pub mod render;
 pub mod report;
 #[doc(hidden)]
 pub mod scaled;
+pub mod schema;
 
 pub use check::{check_platform, Finding, Findings, Rule, Severity};
 pub use model::Platform;

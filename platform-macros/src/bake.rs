@@ -261,7 +261,9 @@ mod tests {
             })
             .expect("the definition's braces balance");
         let body: proc_macro2::Group = syn::parse_str(&source[start..start + len]).expect("a braced body");
-        crate::parse::parse(body.stream()).unwrap_or_else(|e| panic!("the declared platform parses: {e}")).platform
+        let parsed = crate::parse::parse(body.stream());
+        assert!(parsed.errors.is_none(), "the declared platform parses: {:?}", parsed.errors);
+        parsed.platform.expect("a platform")
     }
 
     #[test]

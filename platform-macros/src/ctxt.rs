@@ -40,23 +40,25 @@ impl Ctxt {
         self.spans.borrow_mut().record_first(path, loc);
     }
 
-    /// Where `path` was recorded so far.
-    pub fn recorded(&self, path: &FieldPath) -> Option<Loc> {
-        self.spans.borrow().get(path.as_str())
+    /// Forgets every record at or under `path` (a block left out of the platform).
+    pub fn forget(&self, path: &FieldPath) {
+        self.spans.borrow_mut().forget(path);
     }
 
-    /// Consumes the context: the span map, or every error combined into one.
-    pub fn check(self) -> Result<SpanMap, syn::Error> {
+    /// How many errors were added so far (a block with an error in it is left out).
+    pub fn error_count(&self) -> usize {
+        self.errors.borrow().as_ref().map_or(0, Vec::len)
+    }
+
+    /// Consumes the context: the span map, and every error combined into one.
+    pub fn check(self) -> (SpanMap, Option<syn::Error>) {
         let errors = self.errors.borrow_mut().take().expect("Ctxt checked twice");
         let spans = self.spans.take();
-        let mut errors = errors.into_iter();
-        match errors.next() {
-            None => Ok(spans),
-            Some(mut combined) => {
-                errors.for_each(|e| combined.combine(e));
-                Err(combined)
-            }
-        }
+        let combined = errors.into_iter().reduce(|mut all, e| {
+            all.combine(e);
+            all
+        });
+        (spans, combined)
     }
 }
 

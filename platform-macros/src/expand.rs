@@ -1,7 +1,7 @@
 //! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
 
 use platform_core::catalog::AS_OF;
-use platform_core::check::{check_platform, Finding, Severity};
+use platform_core::check::{check_platform, partial_findings, Finding, Severity};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -9,8 +9,10 @@ use crate::bake::Bake;
 use crate::parse::{parse, Parsed};
 use crate::spans::SpanMap;
 
-/// Expands `platform! { … }`: every syntax error, or else every error finding, as compile errors; otherwise the
-/// baked `Platform` value, preceded by one `#[deprecated]` item per warning finding.
+/// Expands `platform! { … }`: every syntax error and every error finding the parsed part proves
+/// (`partial_findings`) as compile errors, syntax errors first; otherwise the baked `Platform` value, preceded by
+/// one `#[deprecated]` item per warning finding. When a required value is missing or broken, no rule is checked
+/// (each reads the name, the region, the VPC or the cluster) and the syntax errors alone are reported.
 ///
 /// The checks run as of the catalog's date ([`AS_OF`]), not the wall clock, so that the same definition always
 /// expands to the same code (reproducible builds, stable ui-test expectations, no rebuild that changes with the
@@ -18,12 +20,11 @@ use crate::spans::SpanMap;
 /// warns; one that leaves it later warns once the catalog is reviewed (`AS_OF` moved), and `platform check`
 /// judges it on the day it runs.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
-    let Parsed { platform, spans } = match parse(input) {
-        Ok(parsed) => parsed,
-        Err(errors) => return compile_errors(errors),
+    let Parsed { platform, gaps, spans, mut errors } = parse(input);
+    let Some(platform) = platform else {
+        return compile_errors(errors.expect("a definition without a platform has a syntax error"));
     };
-    let findings = check_platform(&platform, AS_OF);
-    let mut errors: Option<syn::Error> = None;
+    let findings = partial_findings(check_platform(&platform, AS_OF), &gaps);
     for finding in findings.errors() {
         let error = spans.resolve(&finding.path).error(finding);
         match &mut errors {

@@ -67,6 +67,13 @@ impl SpanMap {
         self.map.entry(path.as_str().to_owned()).or_insert(loc);
     }
 
+    /// Removes `path` and every path under it.
+    pub fn forget(&mut self, path: &FieldPath) {
+        let path = path.as_str();
+        self.map
+            .retain(|p, _| !p.strip_prefix(path).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '['])));
+    }
+
     /// The recorded location of `path`.
     pub fn get(&self, path: &str) -> Option<Loc> {
         self.map.get(path).copied()

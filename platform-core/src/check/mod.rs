@@ -19,6 +19,7 @@ mod irsa;
 mod naming;
 mod network;
 mod nodes;
+mod partial;
 mod rule;
 mod tenancy;
 mod values;
@@ -30,6 +31,7 @@ mod properties;
 pub use finding::{FieldPath, Finding, Findings, Severity};
 pub use naming::checked_names;
 pub use network::parse_cidr;
+pub use partial::{partial_findings, Dropped, Gaps};
 pub use rule::Rule;
 #[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
@@ -281,6 +283,17 @@ mod tests {
                 assert!(!f.message.ends_with('.'), "one sentence without a final period: {f}");
                 assert!(!f.help.is_empty() && !f.value.is_empty(), "{f:?}");
                 assert!(!f.path.as_str().is_empty(), "every finding points somewhere: {f:?}");
+            }
+        }
+    }
+
+    /// Checks and parser share the schema's field names: every path a check reports is one the parser records
+    /// (a renamed model field or DSL key fails here).
+    #[test]
+    fn every_finding_path_is_a_schema_key() {
+        for (_, platform, today) in broken_platforms() {
+            for f in check_platform(&platform, today).0 {
+                assert!(crate::schema::key_at(f.path.as_str()).is_some(), "`{}` is no key of the schema: {f}", f.path);
             }
         }
     }

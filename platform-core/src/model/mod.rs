@@ -54,6 +54,11 @@ pub struct Vpc {
     pub flow_logs: bool,
 }
 
+impl Vpc {
+    /// `flow_logs` when not written: on (`network/flow-logs` rejects them off).
+    pub const DEFAULT_FLOW_LOGS: bool = true;
+}
+
 keyword_enum! {
     /// How many NAT gateways the VPC gets.
     "NAT gateway mode",
@@ -101,6 +106,10 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// `log_archive_days` when not written: PCI DSS 10.5.1 asks for 12 months of history; 400 days leaves a
+    /// margin for the yearly audit.
+    pub const DEFAULT_LOG_ARCHIVE_DAYS: u32 = 400;
+
     /// Whether environment `suffix` declared its log archive destroyable; every other environment retains it.
     pub fn archive_destroyable(&self, suffix: &str) -> bool {
         self.log_archive_destroyable_in.iter().any(|e| e == suffix)
@@ -167,6 +176,18 @@ pub struct NodeGroup {
     pub disk_gib: u32,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
+}
+
+impl NodeGroup {
+    /// `disk_gib` when not written: room for the images of a general-purpose node.
+    pub const DEFAULT_DISK_GIB: u32 = 50;
+    /// `os` when not written: the only OS the rules accept (`nodes/bottlerocket-only`).
+    pub const DEFAULT_OS: NodeOs = NodeOs::Bottlerocket;
+
+    /// `workload` when not written: the group's name, when that is a workload class (`node_group batch`).
+    pub fn default_workload(name: &str) -> Option<WorkloadClass> {
+        WorkloadClass::from_keyword(name).ok()
+    }
 }
 
 keyword_enum! {
@@ -260,6 +281,16 @@ pub struct Tenant {
     /// IAM role ARNs in other accounts the tenant's secret store may assume.
     pub cross_account_roles: Vec<String>,
     pub quota: Quota,
+}
+
+impl Tenant {
+    /// `pod_security` when not written.
+    pub const DEFAULT_POD_SECURITY: PodSecurity = PodSecurity::Restricted;
+
+    /// `secret_prefix` when not written: the tenant's namespace and a `/` (`payments/`).
+    pub fn default_secret_prefix(name: &str) -> String {
+        format!("{}/", crate::naming::label(name))
+    }
 }
 
 keyword_enum! {
@@ -394,6 +425,16 @@ pub struct Identity {
     pub groups_prefix: String,
     /// Azure AD groups bound to cluster-wide roles.
     pub cluster_roles: Vec<ClusterGroupBinding>,
+}
+
+impl Identity {
+    /// `username_claim` when not written (the renderer asks Entra ID for the matching scope).
+    pub const DEFAULT_USERNAME_CLAIM: &'static str = "email";
+    /// `groups_claim` when not written: the group object ids.
+    pub const DEFAULT_GROUPS_CLAIM: &'static str = "groups";
+    /// `username_prefix` and `groups_prefix` when not written: keeps Azure AD users and groups apart from IAM
+    /// identities and `system:` names.
+    pub const DEFAULT_PREFIX: &'static str = "aad:";
 }
 
 /// An Azure AD group bound to a cluster-wide role.

@@ -1,7 +1,9 @@
-//! `addon <kind> { replicas, node_group, resources }`: an EKS managed addon and its overrides.
+//! `addon <kind> { replicas, node_group, resources }`: an EKS managed addon and its overrides; keys from
+//! `platform_core::schema::ADDON` and `RESOURCES`.
 
 use platform_core::check::FieldPath;
 use platform_core::model::{Addon, AddonKind, Keyword, Resources};
+use platform_core::schema::{AddonDraft, AddonKey, ResourcesDraft, ResourcesKey, ADDON, RESOURCES};
 use syn::parse::ParseStream;
 use syn::{token, Ident};
 
@@ -12,34 +14,26 @@ use super::value::{self, unknown_keyword_message};
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["replicas", "node_group", "resources"];
-
-/// After `addon`: `<kind> { … }` (or `<kind> {}` without overrides).
-pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, index: usize) -> syn::Result<Option<Addon>> {
+/// After `addon` (the block at `path`, an item of `addons`): `<kind> { … }` (or `<kind> {}` without overrides).
+pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &FieldPath) -> syn::Result<Option<Addon>> {
     let kind_ident = block_name(input, keyword, "addon", "coredns")?;
-    let path = FieldPath::root().key("addons").index(index);
-    cx.record_first(&FieldPath::root().key("addons"), Loc::span(keyword.span()));
-    cx.record(&path, Loc::span(kind_ident.span()));
+    super::record_item(cx, path, keyword, &kind_ident);
     let kind = AddonKind::from_keyword(&kind_ident.to_string())
         .map_err(|e| syn::Error::new(kind_ident.span(), unknown_keyword_message(&e)))?;
     let content;
     block_braces!(content in input, format!("addon `{kind}`"));
-    let mut keys = Keys::new(format!("addon `{kind}`"), KEYS);
-    let mut addon = Addon { kind, replicas: None, node_group: None, resources: None };
-    fields(cx, &content, &mut keys, |key, input| {
-        let p = path.key(key);
+    let mut keys = Keys::new(format!("addon `{kind}`"), &ADDON);
+    let mut d = AddonDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
         match key {
-            "replicas" => addon.replicas = Some(value::integer(cx, input, &p)?),
-            "node_group" => addon.node_group = Some(value::name_ref(cx, input, &p)?),
-            "resources" => addon.resources = parse_resources(cx, input, &p)?,
-            _ => unreachable!("key `{key}` is in KEYS"),
+            AddonKey::replicas => d.replicas = Some(value::integer(cx, input, p)?),
+            AddonKey::node_group => d.node_group = Some(value::name_ref(cx, input, p)?),
+            AddonKey::resources => d.resources = parse_resources(cx, input, p)?,
         }
         Ok(())
     });
-    Ok(Some(addon))
+    Ok(Some(d.finish(kind)))
 }
-
-const RESOURCE_KEYS: &[&str] = &["cpu", "memory"];
 
 /// `{ cpu: "100m", memory: "128Mi" }`: the requests (and memory limit) of the addon's pods.
 fn parse_resources(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Option<Resources>> {
@@ -50,17 +44,15 @@ fn parse_resources(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Resu
     let braces = syn::braced!(content in input);
     let loc = Loc::span(braces.span.join());
     cx.record(path, loc);
-    let mut keys = Keys::new(format!("`{path}`"), RESOURCE_KEYS);
-    let (mut cpu, mut memory) = (None, None);
-    fields(cx, &content, &mut keys, |key, input| {
-        let value = value::string(cx, input, &path.key(key))?;
+    let mut keys = Keys::new(format!("`{path}`"), &RESOURCES);
+    let mut d = ResourcesDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
+        let value = Some(value::string(cx, input, p)?);
         match key {
-            "cpu" => cpu = Some(value),
-            "memory" => memory = Some(value),
-            _ => unreachable!("key `{key}` is in RESOURCE_KEYS"),
+            ResourcesKey::cpu => d.cpu = value,
+            ResourcesKey::memory => d.memory = value,
         }
         Ok(())
     });
-    keys.require(cx, RESOURCE_KEYS, loc);
-    Ok((|| Some(Resources { cpu: cpu?, memory: memory? }))())
+    Ok(keys.finish(cx, d.finish(), loc))
 }

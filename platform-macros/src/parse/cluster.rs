@@ -1,7 +1,8 @@
-//! `cluster { endpoint, logs, log_retention_days, log_archive_days, log_archive_destroyable_in }`
+//! `cluster { … }`: keys, required keys and defaults from `platform_core::schema::CLUSTER`.
 
 use platform_core::check::FieldPath;
 use platform_core::model::Cluster;
+use platform_core::schema::{ClusterDraft, ClusterKey, CLUSTER};
 use syn::parse::ParseStream;
 use syn::Ident;
 
@@ -11,44 +12,24 @@ use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["endpoint", "logs", "log_retention_days", "log_archive_days", "log_archive_destroyable_in"];
-const REQUIRED: &[&str] = &["endpoint", "logs", "log_retention_days"];
-
-/// Control-plane logs are archived this long when `log_archive_days` is not written: PCI DSS 10.5.1 asks for
-/// 12 months of history; 400 days leaves a margin for the yearly audit.
-const DEFAULT_ARCHIVE_DAYS: u32 = 400;
-
-/// After the `cluster` keyword: `{ … }`. `log_archive_days` defaults to 400; `log_archive_destroyable_in` to no
-/// environment (every environment retains its archive).
-pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Result<Option<Cluster>> {
-    let path = FieldPath::root().key("cluster");
-    cx.record(&path, Loc::span(keyword.span()));
+/// After the `cluster` keyword (the block at `path`): `{ … }`.
+pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &FieldPath) -> syn::Result<Option<Cluster>> {
+    cx.record(path, Loc::span(keyword.span()));
     let content;
     block_braces!(content in input, "the `cluster` block");
-    let mut keys = Keys::new("`cluster`", KEYS);
-    let (mut endpoint, mut logs, mut log_retention_days) = (None, None, None);
-    let mut log_archive_days = Some(DEFAULT_ARCHIVE_DAYS);
-    let mut log_archive_destroyable_in = Some(Vec::new());
-    fields(cx, &content, &mut keys, |key, input| {
-        let p = path.key(key);
+    let mut keys = Keys::new("`cluster`", &CLUSTER);
+    let mut d = ClusterDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
         match key {
-            "endpoint" => endpoint = Some(value::keyword(cx, input, &p)?),
-            "logs" => logs = Some(value::keyword_list(cx, input, &p)?),
-            "log_retention_days" => log_retention_days = Some(value::integer(cx, input, &p)?),
-            "log_archive_days" => log_archive_days = Some(value::integer(cx, input, &p)?),
-            "log_archive_destroyable_in" => log_archive_destroyable_in = Some(value::string_list(cx, input, &p)?),
-            _ => unreachable!("key `{key}` is in KEYS"),
+            ClusterKey::endpoint => d.endpoint = Some(value::keyword(cx, input, p)?),
+            ClusterKey::logs => d.logs = Some(value::keyword_list(cx, input, p)?),
+            ClusterKey::log_retention_days => d.log_retention_days = Some(value::integer(cx, input, p)?),
+            ClusterKey::log_archive_days => d.log_archive_days = Some(value::integer(cx, input, p)?),
+            ClusterKey::log_archive_destroyable_in => {
+                d.log_archive_destroyable_in = Some(value::string_list(cx, input, p)?)
+            }
         }
         Ok(())
     });
-    keys.require(cx, REQUIRED, Loc::span(keyword.span()));
-    Ok((|| {
-        Some(Cluster {
-            endpoint: endpoint?,
-            logs: logs?,
-            log_retention_days: log_retention_days?,
-            log_archive_days: log_archive_days?,
-            log_archive_destroyable_in: log_archive_destroyable_in?,
-        })
-    })())
+    Ok(keys.finish(cx, d.finish(), Loc::span(keyword.span())))
 }

@@ -1,10 +1,8 @@
-//! `encryption { secrets, ebs, logs, tenant_keys, key_rotation }`: optional, every switch defaults to `true`.
-//!
-//! The switches exist so that writing `false` is a compile error that says why (platform-core's
-//! `encryption/required`), rather than a silently ignored key.
+//! `encryption { … }`: optional, every switch defaults to on (`platform_core::schema::ENCRYPTION`).
 
 use platform_core::check::FieldPath;
 use platform_core::model::Encryption;
+use platform_core::schema::{EncryptionDraft, EncryptionKey, ENCRYPTION};
 use syn::parse::ParseStream;
 use syn::Ident;
 
@@ -14,27 +12,28 @@ use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["secrets", "ebs", "logs", "tenant_keys", "key_rotation"];
-
-/// After the `encryption` keyword: `{ … }`.
-pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident) -> syn::Result<Option<Encryption>> {
-    let path = FieldPath::root().key("encryption");
-    cx.record(&path, Loc::span(keyword.span()));
+/// After the `encryption` keyword (the block at `path`): `{ … }`.
+pub(super) fn parse(
+    cx: &Ctxt,
+    input: ParseStream,
+    keyword: &Ident,
+    path: &FieldPath,
+) -> syn::Result<Option<Encryption>> {
+    cx.record(path, Loc::span(keyword.span()));
     let content;
     block_braces!(content in input, "the `encryption` block");
-    let mut keys = Keys::new("`encryption`", KEYS);
-    let mut encryption = Encryption::default();
-    fields(cx, &content, &mut keys, |key, input| {
+    let mut keys = Keys::new("`encryption`", &ENCRYPTION);
+    let mut d = EncryptionDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
         let switch = match key {
-            "secrets" => &mut encryption.secrets,
-            "ebs" => &mut encryption.ebs,
-            "logs" => &mut encryption.logs,
-            "tenant_keys" => &mut encryption.tenant_keys,
-            "key_rotation" => &mut encryption.key_rotation,
-            _ => unreachable!("key `{key}` is in KEYS"),
+            EncryptionKey::secrets => &mut d.secrets,
+            EncryptionKey::ebs => &mut d.ebs,
+            EncryptionKey::logs => &mut d.logs,
+            EncryptionKey::tenant_keys => &mut d.tenant_keys,
+            EncryptionKey::key_rotation => &mut d.key_rotation,
         };
-        *switch = value::boolean(cx, input, &path.key(key))?;
+        *switch = Some(value::boolean(cx, input, p)?);
         Ok(())
     });
-    Ok(Some(encryption))
+    Ok(Some(d.finish()))
 }

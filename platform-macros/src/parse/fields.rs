@@ -1,7 +1,9 @@
 //! Blocks of `key: value` fields: unknown keys (with "did you mean"), duplicate keys, missing required keys, and
 //! recovery after a bad value (skip to the next `,`), shared by every DSL block.
 
+use platform_core::check::FieldPath;
 use platform_core::model::did_you_mean;
+use platform_core::schema::{Block, BlockKey, Missing};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
@@ -11,24 +13,20 @@ use super::value::{one_of, skip_to_comma, unknown_message, word};
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-/// The keys of one block: which are allowed, which were seen (and where).
+/// The keys of one block (from its schema): which were seen, and where.
 pub(crate) struct Keys {
     /// The block, for messages: "`vpc`", "node group `critical`".
     what: String,
-    allowed: &'static [&'static str],
+    allowed: Vec<&'static str>,
     /// Keys that may appear more than once (the repeated blocks at the top level).
-    repeatable: &'static [&'static str],
+    repeatable: Vec<&'static str>,
     seen: Vec<(String, Span)>,
 }
 
 impl Keys {
-    pub fn new(what: impl Into<String>, allowed: &'static [&'static str]) -> Self {
-        Keys { what: what.into(), allowed, repeatable: &[], seen: Vec::new() }
-    }
-
-    pub fn repeatable(mut self, keys: &'static [&'static str]) -> Self {
-        self.repeatable = keys;
-        self
+    pub fn new(what: impl Into<String>, block: &'static Block) -> Self {
+        let repeatable = block.keys.iter().filter(|k| k.block.is_some_and(|b| b.repeated)).map(|k| k.name);
+        Keys { what: what.into(), allowed: block.names().collect(), repeatable: repeatable.collect(), seen: Vec::new() }
     }
 
     /// Whether `key` may be parsed: reports an unknown key (with the closest allowed one and the list) or a
@@ -38,7 +36,7 @@ impl Keys {
         if !self.allowed.contains(&name.as_str()) {
             let suggestion = did_you_mean(&name, self.allowed.iter().copied());
             let head = format!("unknown key `{name}` in {}", self.what);
-            cx.error(Loc::span(key.span()), unknown_message(head, suggestion, self.allowed));
+            cx.error(Loc::span(key.span()), unknown_message(head, suggestion, &self.allowed));
             return false;
         }
         if let Some((_, first)) = self.seen.iter().find(|(k, _)| *k == name) {
@@ -60,7 +58,13 @@ impl Keys {
         self.seen.iter().any(|(k, _)| k == key)
     }
 
-    /// Reports the required keys that were not written, in one error at `loc` (the block's name).
+    /// The finished block, or `None` after reporting the required keys that were not written (a key that was
+    /// written but whose value did not parse is already reported), in one error at `loc` (the block's name).
+    pub fn finish<T>(&self, cx: &Ctxt, finished: Result<T, Missing>, loc: Loc) -> Option<T> {
+        finished.map_err(|Missing(missing)| self.require(cx, &missing, loc)).ok()
+    }
+
+    /// Reports the keys of `required` that were not written, in one error at `loc`.
     pub fn require(&self, cx: &Ctxt, required: &[&str], loc: Loc) {
         let missing: Vec<&str> = required.iter().copied().filter(|k| !self.has(k)).collect();
         match missing.as_slice() {
@@ -71,14 +75,16 @@ impl Keys {
     }
 }
 
-/// Parses `key: value, …` to the end of `content` (a block's braces). `field` is called with each accepted
-/// key and the stream at its value, and must parse exactly the value; an error is reported, the rest of the
-/// value skipped, and parsing goes on with the next key.
-pub(crate) fn fields(
+/// Parses `key: value, …` to the end of `content` (a block's braces, the block at `path`). `field` is called
+/// with each accepted key, the path its value is recorded at (from the schema) and the stream at its value, and
+/// must parse exactly the value; an error is reported, the rest of the value skipped, and parsing goes on with
+/// the next key.
+pub(crate) fn fields<K: BlockKey>(
     cx: &Ctxt,
     content: ParseStream,
     keys: &mut Keys,
-    mut field: impl FnMut(&str, ParseStream) -> syn::Result<()>,
+    path: &FieldPath,
+    mut field: impl FnMut(K, &FieldPath, ParseStream) -> syn::Result<()>,
 ) {
     while !content.is_empty() {
         if !content.peek(Ident::peek_any) {
@@ -94,7 +100,8 @@ pub(crate) fn fields(
             skip_to_comma(content);
             continue;
         }
-        value_of(cx, content, &key, |input| field(&key.to_string(), input));
+        let k = K::from_name(&key.to_string()).expect("an accepted key is in the schema");
+        value_of(cx, content, &key, |input| field(k, &k.path(path), input));
     }
 }
 

@@ -1,10 +1,12 @@
-//! `irsa <name> { namespace, service_account, policy }`: an IAM role for a Kubernetes service account.
+//! `irsa <name> { namespace, service_account, policy }`: an IAM role for a Kubernetes service account; keys and
+//! required keys from `platform_core::schema::IRSA` and `STATEMENT`.
 //!
 //! `policy` is either a managed policy keyword (`policy: external_dns`) or custom statements
 //! (`policy: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::bucket/*"] }]`).
 
 use platform_core::check::FieldPath;
 use platform_core::model::{IrsaBinding, Policy, Statement};
+use platform_core::schema::{IrsaDraft, IrsaKey, StatementDraft, StatementKey, IRSA, STATEMENT};
 use syn::parse::ParseStream;
 use syn::{token, Ident};
 
@@ -15,63 +17,51 @@ use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] = &["namespace", "service_account", "policy"];
-
-/// After `irsa`: `<name> { … }`; every key is required.
-pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, index: usize) -> syn::Result<Option<IrsaBinding>> {
+/// After `irsa` (the block at `path`, an item of `irsa`): `<name> { … }`.
+pub(super) fn parse(
+    cx: &Ctxt,
+    input: ParseStream,
+    keyword: &Ident,
+    path: &FieldPath,
+) -> syn::Result<Option<IrsaBinding>> {
     let name = block_name(input, keyword, "irsa", "external_dns")?;
-    let path = FieldPath::root().key("irsa").index(index);
-    cx.record_first(&FieldPath::root().key("irsa"), Loc::span(keyword.span()));
-    cx.record(&path, Loc::span(name.span()));
+    super::record_item(cx, path, keyword, &name);
     let content;
     block_braces!(content in input, format!("IRSA binding `{name}`"));
-    let mut keys = Keys::new(format!("IRSA binding `{name}`"), KEYS);
-    let (mut namespace, mut service_account, mut policy) = (None, None, None);
-    fields(cx, &content, &mut keys, |key, input| {
-        let p = path.key(key);
+    let mut keys = Keys::new(format!("IRSA binding `{name}`"), &IRSA);
+    let mut d = IrsaDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
         match key {
-            "namespace" => namespace = Some(value::string(cx, input, &p)?),
-            "service_account" => service_account = Some(value::string(cx, input, &p)?),
-            "policy" if input.peek(token::Bracket) => {
-                policy = Some(Policy::Custom(value::list(cx, input, &p, |input, p| statement(cx, input, p))?))
+            IrsaKey::namespace => d.namespace = Some(value::string(cx, input, p)?),
+            IrsaKey::service_account => d.service_account = Some(value::string(cx, input, p)?),
+            IrsaKey::policy if input.peek(token::Bracket) => {
+                let statements = value::list(cx, input, p, |input, p| statement(cx, input, p))?;
+                d.policy = statements.into_iter().collect::<Option<_>>().map(Policy::Custom);
             }
-            "policy" => policy = Some(Policy::Managed(value::keyword(cx, input, &p)?)),
-            _ => unreachable!("key `{key}` is in KEYS"),
+            IrsaKey::policy => d.policy = Some(Policy::Managed(value::keyword(cx, input, p)?)),
         }
         Ok(())
     });
-    keys.require(cx, KEYS, Loc::span(name.span()));
-    Ok((|| {
-        Some(IrsaBinding {
-            name: name.to_string(),
-            namespace: namespace?,
-            service_account: service_account?,
-            policy: policy?,
-        })
-    })())
+    Ok(keys.finish(cx, d.finish(&name.to_string()), Loc::span(name.span())))
 }
 
-const STATEMENT_KEYS: &[&str] = &["actions", "resources"];
-
-/// `{ actions: [...], resources: [...] }`: one `Allow` statement.
-fn statement(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Statement> {
+/// `{ actions: [...], resources: [...] }`: one `Allow` statement (`None` when a key is missing, reported).
+fn statement(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Option<Statement>> {
     if !input.peek(token::Brace) {
         return Err(input.error("expected a statement `{ actions: [\"s3:GetObject\"], resources: [\"arn:...\"] }`"));
     }
     let content;
     let braces = syn::braced!(content in input);
     let loc = Loc::span(braces.span.join());
-    let mut keys = Keys::new("a policy statement", STATEMENT_KEYS);
-    let (mut actions, mut resources) = (None, None);
-    fields(cx, &content, &mut keys, |key, input| {
-        let list = value::string_list(cx, input, &path.key(key))?;
+    let mut keys = Keys::new("a policy statement", &STATEMENT);
+    let mut d = StatementDraft::default();
+    fields(cx, &content, &mut keys, path, |key, p, input| {
+        let list = Some(value::string_list(cx, input, p)?);
         match key {
-            "actions" => actions = Some(list),
-            "resources" => resources = Some(list),
-            _ => unreachable!("key `{key}` is in STATEMENT_KEYS"),
+            StatementKey::actions => d.actions = list,
+            StatementKey::resources => d.resources = list,
         }
         Ok(())
     });
-    keys.require(cx, STATEMENT_KEYS, loc);
-    Ok(Statement { actions: actions.unwrap_or_default(), resources: resources.unwrap_or_default() })
+    Ok(keys.finish(cx, d.finish(), loc))
 }

@@ -16,32 +16,50 @@ mod tenant;
 mod value;
 mod vpc;
 
+use platform_core::check::{FieldPath, Gaps};
 use platform_core::model::Platform;
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
+use syn::Ident;
 
 use crate::ctxt::Ctxt;
-use crate::spans::SpanMap;
+use crate::spans::{Loc, SpanMap};
 
-/// A definition that parsed, with where each of its values was written.
+/// A parsed definition: the platform and where each of its values was written, what syntax errors left out of
+/// it, and the syntax errors combined.
 pub(crate) struct Parsed {
-    pub platform: Platform,
+    /// `None` when a required value is missing or did not parse; then `errors` says why.
+    pub platform: Option<Platform>,
+    pub gaps: Gaps,
     pub spans: SpanMap,
+    pub errors: Option<syn::Error>,
 }
 
-/// Parses the tokens inside `platform! { … }`: the model and its span map, or every syntax error combined.
-pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Parsed> {
+/// Parses the tokens inside `platform! { … }`.
+pub(crate) fn parse(tokens: TokenStream) -> Parsed {
     let cx = Ctxt::new();
-    let mut platform = None;
+    let mut parsed = (None, Gaps::default());
     let result = (|input: ParseStream| {
-        platform = platform::parse(&cx, input);
+        parsed = platform::parse(&cx, input);
         Ok(())
     })
     .parse2(tokens);
-    let spans = cx.check()?;
-    // With no error collected, syn's own check of leftover tokens is the only thing that can still fail.
-    result?;
-    Ok(Parsed { platform: platform.expect("a definition without errors yields a platform"), spans })
+    let (spans, mut errors) = cx.check();
+    let (mut platform, gaps) = parsed;
+    // syn's own check of leftover tokens: nothing to check then.
+    if let Err(e) = result {
+        platform = None;
+        errors.get_or_insert(e);
+    }
+    Parsed { platform, gaps, spans, errors }
+}
+
+/// Records a repeated block's list at its first keyword, and the item at its name.
+fn record_item(cx: &Ctxt, item: &FieldPath, keyword: &Ident, name: &Ident) {
+    if let Some(list) = item.parent() {
+        cx.record_first(&list, Loc::span(keyword.span()));
+    }
+    cx.record(item, Loc::span(name.span()));
 }
 
 /// Opens the `{ … }` of a block, or says which block lacks it.

@@ -1,7 +1,9 @@
-//! `node_group <name> { workload, instance_types, capacity, size, desired, os, disk_gib, labels, taints }`
+//! `node_group <name> { workload, instance_types, capacity, size, desired, os, disk_gib, labels, taints }`: keys,
+//! required keys, defaults and the model fields of `size` and `desired` from `platform_core::schema::NODE_GROUP`.
 
 use platform_core::check::FieldPath;
-use platform_core::model::{Capacity, Keyword, NodeGroup, NodeOs, Taint, TaintEffect, WorkloadClass};
+use platform_core::model::{Capacity, NodeGroup, Taint, TaintEffect};
+use platform_core::schema::{BlockKey, Missing, NodeGroupDraft, NodeGroupKey, NODE_GROUP};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{parenthesized, token, Ident, Token};
@@ -13,72 +15,55 @@ use super::value::{self, list, lit_int, word, MapKey};
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-const KEYS: &[&str] =
-    &["workload", "instance_types", "capacity", "size", "desired", "os", "disk_gib", "labels", "taints"];
-const REQUIRED: &[&str] = &["instance_types", "capacity", "size"];
-
-/// The data volume when `disk_gib` is not written: room for the images of a general-purpose node.
-const DEFAULT_DISK_GIB: u32 = 50;
-
-/// After `node_group`: `<name> { … }`. `workload` defaults to the group's name when that is a workload class,
-/// `desired` to the minimum size, `os` to `bottlerocket`, `disk_gib` to 50, labels and taints to none.
-pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, index: usize) -> syn::Result<Option<NodeGroup>> {
+/// After `node_group` (the block at `path`, an item of `node_groups`): `<name> { … }`.
+pub(super) fn parse(
+    cx: &Ctxt,
+    input: ParseStream,
+    keyword: &Ident,
+    path: &FieldPath,
+) -> syn::Result<Option<NodeGroup>> {
     let name = block_name(input, keyword, "node_group", "critical")?;
-    let path = FieldPath::root().key("node_groups").index(index);
-    cx.record_first(&FieldPath::root().key("node_groups"), Loc::span(keyword.span()));
-    cx.record(&path, Loc::span(name.span()));
+    super::record_item(cx, path, keyword, &name);
     let content;
     block_braces!(content in input, format!("node group `{name}`"));
-    let mut keys = Keys::new(format!("node group `{name}`"), KEYS);
-    let mut workload = WorkloadClass::from_keyword(&name.to_string()).ok();
-    let (mut instance_types, mut capacity, mut size, mut desired) = (None, None, None, None);
-    let (mut os, mut disk_gib) = (Some(NodeOs::Bottlerocket), Some(DEFAULT_DISK_GIB));
-    let (mut labels, mut taints) = (Some(Default::default()), Some(Vec::new()));
-    fields(cx, &content, &mut keys, |key, input| {
-        let p = path.key(key);
+    let mut keys = Keys::new(format!("node group `{name}`"), &NODE_GROUP);
+    let mut d = NodeGroupDraft::default();
+    let mut size_loc = None;
+    fields(cx, &content, &mut keys, path, |key, p, input| {
         match key {
-            "workload" => workload = Some(value::keyword(cx, input, &p)?),
-            "instance_types" => instance_types = Some(value::string_list(cx, input, &p)?),
-            "capacity" => capacity = Some(parse_capacity(cx, input, &p)?),
-            "size" => size = Some(parse_size(cx, input, &path)?),
-            "desired" => desired = Some(value::integer(cx, input, &path.key("desired_size"))?),
-            "os" => os = Some(value::keyword(cx, input, &p)?),
-            "disk_gib" => disk_gib = Some(value::integer(cx, input, &p)?),
-            "labels" => labels = Some(string_map(cx, input, &p)?),
-            "taints" => taints = Some(list(cx, input, &p, |input, _| parse_taint(input, &p))?),
-            _ => unreachable!("key `{key}` is in KEYS"),
+            NodeGroupKey::workload => d.workload = Some(value::keyword(cx, input, p)?),
+            NodeGroupKey::instance_types => d.instance_types = Some(value::string_list(cx, input, p)?),
+            NodeGroupKey::capacity => d.capacity = Some(parse_capacity(cx, input, p)?),
+            NodeGroupKey::size => {
+                let (size, loc) = parse_size(cx, input, path)?;
+                (d.size, size_loc) = (Some(size), Some(loc));
+            }
+            NodeGroupKey::desired => d.desired = Some(value::integer(cx, input, p)?),
+            NodeGroupKey::os => d.os = Some(value::keyword(cx, input, p)?),
+            NodeGroupKey::disk_gib => d.disk_gib = Some(value::integer(cx, input, p)?),
+            NodeGroupKey::labels => d.labels = Some(string_map(cx, input, p)?),
+            NodeGroupKey::taints => d.taints = Some(list(cx, input, p, |input, _| parse_taint(input, p))?),
         }
         Ok(())
     });
-    keys.require(cx, REQUIRED, Loc::span(name.span()));
-    if workload.is_none() && !keys.has("workload") {
-        cx.error(
-            Loc::span(name.span()),
-            format!("node group `{name}` needs `workload: critical`, `workload: general` or `workload: batch`"),
-        );
-    }
-    let Some((min_size, max_size)) = size else { return Ok(None) };
     // Without `desired`, a finding about the desired size points at `size`.
-    if desired.is_none() {
-        if let Some(loc) = cx.recorded(&path.key("size")) {
-            cx.record(&path.key("desired_size"), loc);
-        }
+    if let (None, Some(loc)) = (d.desired, size_loc) {
+        cx.record(&NodeGroupKey::desired.path(path), loc);
     }
-    Ok((|| {
-        Some(NodeGroup {
-            name: name.to_string(),
-            workload: workload?,
-            instance_types: instance_types?,
-            capacity: capacity?,
-            min_size,
-            desired_size: desired.unwrap_or(min_size),
-            max_size,
-            os: os?,
-            disk_gib: disk_gib?,
-            labels: labels?,
-            taints: taints?,
-        })
-    })())
+    let loc = Loc::span(name.span());
+    let finished = d.finish(&name.to_string()).map_err(|Missing(mut missing)| {
+        // `workload` is missing only when the name is no workload class either: say which to write.
+        let workload = missing.iter().position(|k| *k == "workload").map(|i| missing.remove(i));
+        keys.require(cx, &missing, loc);
+        if workload.is_some() && !keys.has("workload") {
+            cx.error(
+                loc,
+                format!("node group `{name}` needs `workload: critical`, `workload: general` or `workload: batch`"),
+            );
+        }
+        Missing(missing)
+    });
+    Ok(finished.ok())
 }
 
 /// The `<name>` of a named block, with a clear error when it is missing.
@@ -137,10 +122,12 @@ fn parse_capacity(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Resul
     Ok(capacity)
 }
 
-/// `min..=max`; `min_size` and `max_size` are recorded at their literals, `size` at the whole range.
-fn parse_size(cx: &Ctxt, input: ParseStream, group: &FieldPath) -> syn::Result<(u32, u32)> {
-    let ((min, max), loc) = value::spanned(input, |input| {
-        let (min, min_span) = lit_int::<u32>(input, &group.key("size"))?;
+/// `min..=max`, and the whole range's tokens; the model fields it fills (`min_size`, `max_size`, from the schema)
+/// are recorded at their literals.
+fn parse_size(cx: &Ctxt, input: ParseStream, group: &FieldPath) -> syn::Result<(std::ops::RangeInclusive<u32>, Loc)> {
+    let [min_field, max_field] = NodeGroupKey::size.schema().fields else { unreachable!("`size` fills two fields") };
+    value::spanned(input, |input| {
+        let (min, min_span) = lit_int::<u32>(input, &group.key(NodeGroupKey::size.schema().name))?;
         if input.peek(Token![..=]) {
             input.parse::<Token![..=]>()?;
         } else {
@@ -148,13 +135,11 @@ fn parse_size(cx: &Ctxt, input: ParseStream, group: &FieldPath) -> syn::Result<(
                 "expected `..=` after the minimum size: a size is an inclusive range, e.g. `{min}..=6`"
             )));
         }
-        let (max, max_span) = lit_int::<u32>(input, &group.key("size"))?;
-        cx.record(&group.key("min_size"), Loc::span(min_span));
-        cx.record(&group.key("max_size"), Loc::span(max_span));
-        Ok((min, max))
-    })?;
-    cx.record(&group.key("size"), loc);
-    Ok((min, max))
+        let (max, max_span) = lit_int::<u32>(input, &group.key(NodeGroupKey::size.schema().name))?;
+        cx.record(&group.key(min_field), Loc::span(min_span));
+        cx.record(&group.key(max_field), Loc::span(max_span));
+        Ok(min..=max)
+    })
 }
 
 /// `key = "value": Effect`, e.g. `workload = "critical": NoSchedule`.

@@ -1,9 +1,15 @@
-//! The top level: `key: value,` fields and named blocks (`vpc { … }`, `node_group critical { … }`, …).
+//! The top level: `key: value,` fields and named blocks (`vpc { … }`, `node_group critical { … }`, …), with the
+//! keys of `platform_core::schema::PLATFORM` (a key with a nested block is written as a block).
+//!
+//! A block or value with a syntax error anywhere in it is left out: a repeated block is dropped (and recorded in
+//! the [`Gaps`], so that platform-core keeps only the findings the rest proves), an optional value keeps its
+//! default (its findings are dropped), and a required one leaves no platform to check.
 
 use std::collections::BTreeMap;
 
-use platform_core::check::FieldPath;
-use platform_core::model::{DnsZone, Encryption, Platform};
+use platform_core::check::{Dropped, FieldPath, Gaps};
+use platform_core::model::{DnsZone, Platform};
+use platform_core::schema::{Block, BlockKey, PlatformDraft, PlatformKey, ADDON, IRSA, NODE_GROUP, PLATFORM, TENANT};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{Ident, Token};
@@ -14,38 +20,14 @@ use super::{addon, cluster, encryption, identity, irsa, node_group, tenant, vpc}
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
-/// Every key of the top level: the fields, then the blocks.
-const KEYS: &[&str] = &[
-    "name",
-    "region",
-    "kubernetes",
-    "availability_zones",
-    "tags",
-    "dns_zones",
-    "vpc",
-    "cluster",
-    "encryption",
-    "node_group",
-    "tenant",
-    "addon",
-    "irsa",
-    "identity",
-];
-/// `key: value,` entries of the top level.
-const FIELDS: &[&str] = &["name", "region", "kubernetes", "availability_zones", "tags", "dns_zones"];
-/// Blocks that appear once per thing they declare.
-const REPEATED: &[&str] = &["node_group", "tenant", "addon", "irsa"];
-const REQUIRED: &[&str] =
-    &["name", "region", "kubernetes", "availability_zones", "dns_zones", "vpc", "cluster", "identity"];
-
-/// Parses the whole definition; `None` when something required could not be parsed (already reported).
-pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> Option<Platform> {
-    let mut keys = Keys::new("`platform!`", KEYS).repeatable(REPEATED);
+/// Parses the whole definition: the platform (`None` when a required value is missing or broken, already
+/// reported) and what syntax errors left out of it.
+pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> (Option<Platform>, Gaps) {
+    let mut keys = Keys::new("`platform!`", &PLATFORM);
     let root = FieldPath::root();
-    let (mut name, mut region, mut kubernetes, mut availability_zones) = (None, None, None, None);
-    let (mut tags, mut dns_zones) = (Some(BTreeMap::new()), None);
-    let (mut vpc, mut cluster, mut encryption, mut identity) = (None, None, Some(Encryption::default()), None);
-    let (mut node_groups, mut tenants, mut addons, mut irsa) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut d = PlatformDraft::default();
+    let mut gaps = Gaps::default();
+    let mut complete = true;
     while !input.is_empty() {
         if !input.peek(Ident::peek_any) {
             cx.error(Loc::span(input.span()), "expected a key (`name: \"fintech\",`) or a block (`vpc { ... }`)");
@@ -53,69 +35,132 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream) -> Option<Platform> {
             continue;
         }
         let key = word(input).expect("peeked an identifier");
+        let Some(k) = PlatformKey::from_name(&key.to_string()) else {
+            keys.accept(cx, &key);
+            gaps.unknown_block();
+            skip_block_or_field(input);
+            continue;
+        };
         if !keys.accept(cx, &key) {
             skip_block_or_field(input);
             continue;
         }
-        let text = key.to_string();
-        if FIELDS.contains(&text.as_str()) {
-            let path = root.key(&text);
-            value_of(cx, input, &key, |input| {
-                match text.as_str() {
-                    "name" => name = Some(value::string(cx, input, &path)?),
-                    "region" => region = Some(value::string(cx, input, &path)?),
-                    "kubernetes" => kubernetes = Some(value::string(cx, input, &path)?),
-                    "availability_zones" => availability_zones = Some(value::string_list(cx, input, &path)?),
-                    "tags" => tags = Some(string_map(cx, input, &path)?),
-                    "dns_zones" => dns_zones = Some(zones(cx, input, &path)?),
-                    _ => unreachable!("`{text}` is in FIELDS"),
-                }
-                Ok(())
-            });
-            continue;
-        }
-        if input.peek(Token![:]) {
+        let schema = k.schema();
+        let text = schema.name;
+        if schema.block.is_some() && input.peek(Token![:]) {
             cx.error(Loc::span(key.span()), format!("`{text}` is a block: write `{text} {{ ... }}` without `:`"));
             skip_to_comma(input);
+            match schema.block.filter(|b| b.repeated) {
+                Some(block) => gaps.dropped.push(Dropped { block, name: None }),
+                None => {
+                    complete &= !schema.required;
+                    gaps.broken.push(k.path(&root));
+                }
+            }
             continue;
         }
-        let result = match text.as_str() {
-            "vpc" => vpc::parse(cx, input, &key).map(|v| vpc = v),
-            "cluster" => cluster::parse(cx, input, &key).map(|c| cluster = c),
-            "encryption" => encryption::parse(cx, input, &key).map(|e| encryption = e),
-            "identity" => identity::parse(cx, input, &key).map(|i| identity = i),
-            "node_group" => node_group::parse(cx, input, &key, node_groups.len()).map(|g| node_groups.push(g)),
-            "tenant" => tenant::parse(cx, input, &key, tenants.len()).map(|t| tenants.push(t)),
-            "addon" => addon::parse(cx, input, &key, addons.len()).map(|a| addons.push(a)),
-            "irsa" => irsa::parse(cx, input, &key, irsa.len()).map(|b| irsa.push(b)),
-            _ => unreachable!("`{text}` is a block of KEYS"),
+        let errors = cx.error_count();
+        let path = k.path(&root);
+        let block = |result: syn::Result<()>| {
+            if let Err(e) = result {
+                cx.syn_error(e);
+                skip_block_or_field(input);
+            }
         };
-        if let Err(e) = result {
-            cx.syn_error(e);
-            skip_block_or_field(input);
+        let mut repeated = Repeated { cx, input, key: &key, path: &path, gaps: &mut gaps };
+        match k {
+            PlatformKey::name => field(cx, input, &key, &mut d.name, |i| value::string(cx, i, &path)),
+            PlatformKey::region => field(cx, input, &key, &mut d.region, |i| value::string(cx, i, &path)),
+            PlatformKey::kubernetes => field(cx, input, &key, &mut d.kubernetes, |i| value::string(cx, i, &path)),
+            PlatformKey::availability_zones => {
+                field(cx, input, &key, &mut d.availability_zones, |i| value::string_list(cx, i, &path))
+            }
+            PlatformKey::tags => field(cx, input, &key, &mut d.tags, |i| string_map(cx, i, &path)),
+            PlatformKey::dns_zones => field(cx, input, &key, &mut d.dns_zones, |i| zones(cx, i, &path)),
+            PlatformKey::vpc => block(vpc::parse(cx, input, &key, &path).map(|v| d.vpc = v)),
+            PlatformKey::cluster => block(cluster::parse(cx, input, &key, &path).map(|c| d.cluster = c)),
+            PlatformKey::encryption => block(encryption::parse(cx, input, &key, &path).map(|e| d.encryption = e)),
+            PlatformKey::identity => block(identity::parse(cx, input, &key, &path).map(|i| d.identity = i)),
+            PlatformKey::node_group => repeated.parse(&NODE_GROUP, &mut d.node_group, node_group::parse),
+            PlatformKey::tenant => repeated.parse(&TENANT, &mut d.tenant, tenant::parse),
+            PlatformKey::addon => repeated.parse(&ADDON, &mut d.addon, addon::parse),
+            PlatformKey::irsa => repeated.parse(&IRSA, &mut d.irsa, irsa::parse),
         }
-        // A `,` after a block is tolerated, as in Rust struct-like item lists.
-        if input.peek(Token![,]) {
+        if schema.block.is_some() && input.peek(Token![,]) {
+            // A `,` after a block is tolerated, as in Rust struct-like item lists.
             let _ = input.parse::<Token![,]>();
         }
+        if cx.error_count() == errors || schema.block.is_some_and(|b| b.repeated) {
+            continue;
+        }
+        // Something in this value did not parse: it must not be checked as if it had been written so. An
+        // optional one keeps its default and loses its findings; without a required one nothing is checked.
+        match k {
+            PlatformKey::tags => d.tags = None,
+            PlatformKey::encryption => d.encryption = None,
+            _ => complete = false,
+        }
+        complete &= !schema.required;
+        gaps.broken.push(path);
     }
-    keys.require(cx, REQUIRED, Loc::call_site());
-    Some(Platform {
-        name: name?,
-        region: region?,
-        kubernetes: kubernetes?,
-        availability_zones: availability_zones?,
-        tags: tags?,
-        vpc: vpc?,
-        cluster: cluster?,
-        encryption: encryption?,
-        node_groups: node_groups.into_iter().collect::<Option<_>>()?,
-        tenants: tenants.into_iter().collect::<Option<_>>()?,
-        addons: addons.into_iter().collect::<Option<_>>()?,
-        irsa: irsa.into_iter().collect::<Option<_>>()?,
-        identity: identity?,
-        dns_zones: dns_zones?,
-    })
+    let result = d.finish();
+    if let Err(missing) = &result {
+        keys.require(cx, &missing.0, Loc::call_site());
+    }
+    (result.ok().filter(|_| complete), gaps)
+}
+
+/// `: value,` of a top-level field, into `slot`.
+fn field<T>(
+    cx: &Ctxt,
+    input: ParseStream,
+    key: &Ident,
+    slot: &mut Option<T>,
+    parse: impl FnOnce(ParseStream) -> syn::Result<T>,
+) {
+    value_of(cx, input, key, |input| {
+        *slot = Some(parse(input)?);
+        Ok(())
+    });
+}
+
+/// Parses a repeated block (`node_group`, `tenant`, `addon`, `irsa`) into its list, or drops it whole when
+/// anything in it does not parse.
+struct Repeated<'a> {
+    cx: &'a Ctxt,
+    input: ParseStream<'a>,
+    key: &'a Ident,
+    /// The list's path (`node_groups`).
+    path: &'a FieldPath,
+    gaps: &'a mut Gaps,
+}
+
+impl Repeated<'_> {
+    fn parse<T>(
+        &mut self,
+        block: &'static Block,
+        list: &mut Option<Vec<T>>,
+        parse: fn(&Ctxt, ParseStream, &Ident, &FieldPath) -> syn::Result<Option<T>>,
+    ) {
+        let Repeated { cx, input, key, .. } = *self;
+        // The block's name, for the findings that name it (read ahead: the block may not parse).
+        let name = input.fork().call(word).ok().map(|n| n.to_string());
+        // The next item of the list: a dropped block takes no index, so the ones after it keep their paths.
+        let item = self.path.index(list.as_ref().map_or(0, Vec::len));
+        let errors = cx.error_count();
+        let parsed = parse(cx, input, key, &item).unwrap_or_else(|e| {
+            cx.syn_error(e);
+            skip_block_or_field(input);
+            None
+        });
+        match parsed.filter(|_| cx.error_count() == errors) {
+            Some(value) => list.get_or_insert_with(Vec::new).push(value),
+            None => {
+                cx.forget(&item);
+                self.gaps.dropped.push(Dropped { block, name });
+            }
+        }
+    }
 }
 
 /// After an unknown or misplaced key: skips `: value,` or `[name] { … }`.

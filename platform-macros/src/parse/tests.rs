@@ -1,9 +1,18 @@
-//! The parser on `proc_macro2` tokens: syntax errors are collected, not only the first. (The spans and the
-//! round trip of the customer's definition are covered by the ui-tests and `platform-bin`'s tests.)
+//! The parser on `proc_macro2` tokens: syntax errors are collected, not only the first, and a block with an
+//! error is left out of the platform rather than checked with a value the user did not write. (The spans and
+//! the round trip of the customer's definition are covered by the ui-tests and `platform-bin`'s tests.)
 
+use platform_core::check::Dropped;
+use platform_core::schema::{NODE_GROUP, TENANT};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::parse;
+use super::{parse, Parsed};
+
+/// The syntax errors of a parse, one message each.
+fn messages(parsed: &Parsed) -> Vec<String> {
+    parsed.errors.clone().into_iter().flatten().map(|e| e.to_string()).collect()
+}
 
 #[test]
 fn missing_blocks_are_reported_together() {
@@ -15,9 +24,10 @@ fn missing_blocks_are_reported_together() {
             nat_gateways: single, endpoints: [],
         }
     };
-    let Err(e) = parse(tokens) else { panic!("cluster and identity are missing") };
-    let message = e.to_string();
-    assert!(message.contains("missing the required keys `cluster`, `identity`"), "{message}");
+    let parsed = parse(tokens);
+    assert!(parsed.platform.is_none(), "cluster and identity are missing");
+    let all = messages(&parsed);
+    assert!(all.iter().any(|m| m.contains("missing the required keys `cluster`, `identity`")), "{all:?}");
 }
 
 #[test]
@@ -29,8 +39,7 @@ fn every_syntax_error_is_collected() {
         vpc { cidr: "10.0.0.0/16", nat_gateways: one_per_zone, flow_logs: yes }
         node_group critical { size: 3..6 }
     };
-    let Err(errors) = parse(tokens) else { panic!("errors expected") };
-    let all: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+    let all = messages(&parse(tokens));
     let expect = [
         "unknown key `regoin` in `platform!`; did you mean `region`?",
         "expected a string literal (`\"...\"`) for `kubernetes`",
@@ -42,4 +51,84 @@ fn every_syntax_error_is_collected() {
     for needle in expect {
         assert!(all.iter().any(|e| e.contains(needle)), "no error containing {needle:?} in {all:#?}");
     }
+}
+
+/// A valid definition with `blocks` (node groups, tenants, …) after its required parts.
+fn definition(blocks: TokenStream) -> TokenStream {
+    quote! {
+        name: "fintech", region: "us-east-2", kubernetes: "1.28",
+        availability_zones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+        dns_zones: { "payments.example.com": "Z0123456789ABCDEFGHIJ" },
+        vpc {
+            cidr: "10.0.0.0/16", private_subnets: [], public_subnets: [], pod_cidr: "100.64.0.0/16",
+            nat_gateways: single, endpoints: [],
+        }
+        cluster { endpoint: private, logs: [audit], log_retention_days: 90 }
+        identity azure_ad { tenant_id: "t", client_id: "c" }
+        #blocks
+    }
+}
+
+#[test]
+fn a_block_with_an_error_is_dropped_and_the_rest_kept() {
+    let parsed = parse(definition(quote! {
+        node_group critical { instance_types: ["m5.large"], capacity: on_demand, size: 3..=6, os: linux }
+        node_group general { instance_types: ["t3.medium"], capacity: spot, size: 1..=3 }
+        tenant payments { node_groups: [critical], groups: { admin: "g" } }
+        tenant api { node_groups: [general], groups: { admin: "g" }, quota: { cpu: "1", memory: "1Gi", pods: 1 } }
+    }));
+    let platform = parsed.platform.as_ref().expect("the required parts parsed");
+    let names = |v: Vec<&str>| v.join(",");
+    assert_eq!(names(platform.node_groups.iter().map(|g| g.name.as_str()).collect()), "general");
+    assert_eq!(names(platform.tenants.iter().map(|t| t.name.as_str()).collect()), "api");
+    assert_eq!(
+        parsed.gaps.dropped,
+        [
+            Dropped { block: &NODE_GROUP, name: Some("critical".into()) },
+            Dropped { block: &TENANT, name: Some("payments".into()) }
+        ]
+    );
+    assert_eq!(messages(&parsed).len(), 2, "{:?}", messages(&parsed));
+    // The kept blocks take the dropped ones' places, and only their own tokens are recorded there.
+    let recorded = |path: &str| parsed.spans.get(path).is_some();
+    assert!(recorded("node_groups[0].capacity") && !recorded("node_groups[0].os") && !recorded("node_groups[1]"));
+    assert!(recorded("tenants[0].quota.pods") && !recorded("tenants[1]"));
+}
+
+#[test]
+fn a_broken_required_value_leaves_nothing_to_check() {
+    let tokens = quote! {
+        name: "fintech", region: "us-east-2", kubernetes: "1.28",
+        availability_zones: ["us-east-2a", 2, "us-east-2c"],
+        dns_zones: { "payments.example.com": "Z0123456789ABCDEFGHIJ" },
+        vpc {
+            cidr: "10.0.0.0/16", private_subnets: [], public_subnets: [], pod_cidr: "100.64.0.0/16",
+            nat_gateways: single, endpoints: [],
+        }
+        cluster { endpoint: private, logs: [audit], log_retention_days: 90 }
+        identity azure_ad { tenant_id: "t", client_id: "c" }
+    };
+    let parsed = parse(tokens);
+    assert!(parsed.platform.is_none() && parsed.errors.is_some());
+}
+
+#[test]
+fn a_broken_optional_value_keeps_its_default_and_is_marked() {
+    let parsed = parse(definition(quote! { encryption { ebs: false, logs: maybe } }));
+    let platform = parsed.platform.as_ref().expect("the required parts parsed");
+    assert!(platform.encryption.ebs, "the default stands in for the broken block");
+    assert_eq!(parsed.gaps.broken.iter().map(|p| p.as_str()).collect::<Vec<_>>(), ["encryption"]);
+}
+
+#[test]
+fn a_block_written_as_a_field_is_dropped() {
+    let parsed = parse(definition(quote! { tenant: payments, }));
+    assert_eq!(parsed.gaps.dropped, [Dropped { block: &TENANT, name: None }]);
+}
+
+#[test]
+fn an_unknown_block_may_have_been_any_repeated_block() {
+    let parsed = parse(definition(quote! { tenat payments { node_groups: [critical] } }));
+    assert!(parsed.platform.is_some());
+    assert!(parsed.gaps.dropped.iter().all(|d| d.name.is_none()) && parsed.gaps.dropped.len() == 4);
 }

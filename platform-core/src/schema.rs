@@ -1,0 +1,680 @@
+//! One declaration per DSL block: its keys, the model fields each one fills, which are required, and what an
+//! unwritten key means.
+//!
+//! The `platform!` parser takes its key lists, required keys, defaults and span paths from here, and the checks
+//! report on the same field names (a test resolves every path they report), so parser, checks and docs cannot
+//! drift apart. As in darling's generated field code, each block is a *draft* (every key an `Option`) whose
+//! `finish` applies the defaults and names the required keys without a value; its keys are an enum, so the
+//! parser's `match` over them is checked for completeness by the compiler. A platform built by hand goes through
+//! the same drafts, or uses the defaults they apply (`NodeGroup::DEFAULT_DISK_GIB`, …).
+//! `docs/dsl.md` is generated from these tables ([`reference`]).
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use crate::check::FieldPath;
+use crate::model::*;
+
+/// One DSL block: the top level, `vpc { … }`, `node_group <name> { … }`, or a `{ … }` value (`quota`).
+#[derive(Debug)]
+pub struct Block {
+    /// The block's keyword (`vpc`, `node_group`), or the key its value belongs to (`quota`).
+    pub name: &'static str,
+    /// Whether the block appears once per thing it declares (`node_group`, `tenant`, `addon`, `irsa`).
+    pub repeated: bool,
+    pub keys: &'static [Key],
+}
+
+/// A block is its one table: two are equal when they are the same `static`.
+impl PartialEq for Block {
+    fn eq(&self, other: &Block) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Block {}
+
+/// One key of a block.
+#[derive(Debug)]
+pub struct Key {
+    /// As written in the DSL.
+    pub name: &'static str,
+    /// The model fields its value fills, under the block's path; the first is where its value is recorded and
+    /// reported. Usually the key itself; `desired` fills `desired_size`, `size` fills `min_size` and `max_size`.
+    pub fields: &'static [&'static str],
+    pub required: bool,
+    /// What an unwritten optional key means (`None` for required keys).
+    pub default: Option<&'static str>,
+    /// The block its value is, if any (`vpc { … }` at the top level, `quota: { … }` in a tenant).
+    pub block: Option<&'static Block>,
+}
+
+impl Block {
+    /// The key spelled `name`.
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        let keys: &'static [Key] = self.keys;
+        keys.iter().find(|k| k.name == name)
+    }
+
+    /// The key whose value fills model field `field`.
+    pub fn key_for_field(&self, field: &str) -> Option<&'static Key> {
+        let keys: &'static [Key] = self.keys;
+        keys.iter().find(|k| k.fields.contains(&field))
+    }
+
+    /// Every key's name, in declaration order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        let keys: &'static [Key] = self.keys;
+        keys.iter().map(|k| k.name)
+    }
+}
+
+/// The keys of one block as an enum, one variant per key in declaration order.
+pub trait BlockKey: Copy + 'static {
+    const BLOCK: &'static Block;
+    const ALL: &'static [Self];
+
+    /// The position of the key in [`Self::BLOCK`].
+    fn index(self) -> usize;
+
+    fn schema(self) -> &'static Key {
+        &Self::BLOCK.keys[self.index()]
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.schema().name == name)
+    }
+
+    /// Where the key's value is recorded and reported, under the path of its block.
+    fn path(self, block: &FieldPath) -> FieldPath {
+        block.key(self.schema().fields[0])
+    }
+}
+
+/// The required keys a draft has no value for, in declaration order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing(pub Vec<&'static str>);
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<String> = self.0.iter().map(|k| format!("`{k}`")).collect();
+        write!(f, "missing the required key{} {}", if keys.len() == 1 { "" } else { "s" }, keys.join(", "))
+    }
+}
+
+impl std::error::Error for Missing {}
+
+/// Declares a block: its draft (every key an `Option`), its key enum and its [`Block`] table, from one list of
+/// `key: Type => ["model_field", …] required|optional("what an unwritten key means") [in NESTED_BLOCK]`.
+macro_rules! dsl_block {
+    (
+        $(#[$meta:meta])*
+        static $schema:ident = ($name:literal, repeated: $repeated:literal), struct $draft:ident, enum $keys:ident {
+            $($key:ident: $ty:ty => [$($field:literal),+] $kind:ident $(($default:literal))? $(in $nested:ident)?,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $draft {
+            $(pub $key: Option<$ty>,)+
+        }
+
+        impl $draft {
+            /// The required keys without a value, in declaration order.
+            pub fn missing(&self) -> Vec<&'static str> {
+                let mut missing = Vec::new();
+                $(if dsl_block!(@required $kind) && self.$key.is_none() {
+                    missing.push(stringify!($key));
+                })+
+                missing
+            }
+        }
+
+        #[doc = concat!("The keys of `", $name, "`, in declaration order.")]
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $keys {
+            $($key,)+
+        }
+
+        impl BlockKey for $keys {
+            const BLOCK: &'static Block = &$schema;
+            const ALL: &'static [Self] = &[$($keys::$key,)+];
+
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+
+        #[doc = concat!("The keys of `", $name, "`: see [`", stringify!($draft), "`].")]
+        pub static $schema: Block = Block {
+            name: $name,
+            repeated: $repeated,
+            keys: &[$(Key {
+                name: stringify!($key),
+                fields: &[$($field),+],
+                required: dsl_block!(@required $kind),
+                default: dsl_block!(@some $($default)?),
+                block: dsl_block!(@block $($nested)?),
+            },)+],
+        };
+    };
+    (@required required) => { true };
+    (@required optional) => { false };
+    (@some) => { None };
+    (@some $value:literal) => { Some($value) };
+    (@block) => { None };
+    (@block $nested:ident) => { Some(&$nested) };
+}
+
+dsl_block! {
+    /// `platform! { … }`: the top level, its `key: value` fields and its blocks (a key with a [`Key::block`]).
+    static PLATFORM = ("platform!", repeated: false), struct PlatformDraft, enum PlatformKey {
+        name: String => ["name"] required,
+        region: String => ["region"] required,
+        kubernetes: String => ["kubernetes"] required,
+        availability_zones: Vec<String> => ["availability_zones"] required,
+        tags: BTreeMap<String, String> => ["tags"] optional("none"),
+        dns_zones: Vec<DnsZone> => ["dns_zones"] required,
+        vpc: Vpc => ["vpc"] required in VPC,
+        cluster: Cluster => ["cluster"] required in CLUSTER,
+        encryption: Encryption => ["encryption"] optional("every switch `true`") in ENCRYPTION,
+        node_group: Vec<NodeGroup> => ["node_groups"] optional("none") in NODE_GROUP,
+        tenant: Vec<Tenant> => ["tenants"] optional("none") in TENANT,
+        addon: Vec<Addon> => ["addons"] optional("none") in ADDON,
+        irsa: Vec<IrsaBinding> => ["irsa"] optional("none") in IRSA,
+        identity: Identity => ["identity"] required in IDENTITY,
+    }
+}
+
+impl PlatformDraft {
+    pub fn finish(self) -> Result<Platform, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || {
+            Some(Platform {
+                name: d.name?,
+                region: d.region?,
+                kubernetes: d.kubernetes?,
+                availability_zones: d.availability_zones?,
+                tags: d.tags.unwrap_or_default(),
+                vpc: d.vpc?,
+                cluster: d.cluster?,
+                encryption: d.encryption.unwrap_or_default(),
+                node_groups: d.node_group.unwrap_or_default(),
+                tenants: d.tenant.unwrap_or_default(),
+                addons: d.addon.unwrap_or_default(),
+                irsa: d.irsa.unwrap_or_default(),
+                identity: d.identity?,
+                dns_zones: d.dns_zones?,
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `vpc { … }`
+    static VPC = ("vpc", repeated: false), struct VpcDraft, enum VpcKey {
+        cidr: String => ["cidr"] required,
+        private_subnets: Vec<String> => ["private_subnets"] required,
+        public_subnets: Vec<String> => ["public_subnets"] required,
+        pod_cidr: String => ["pod_cidr"] required,
+        nat_gateways: NatGateways => ["nat_gateways"] required,
+        endpoints: Vec<Endpoint> => ["endpoints"] required,
+        flow_logs: bool => ["flow_logs"] optional("`true`"),
+    }
+}
+
+impl VpcDraft {
+    pub fn finish(self) -> Result<Vpc, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || {
+            Some(Vpc {
+                cidr: d.cidr?,
+                private_subnets: d.private_subnets?,
+                public_subnets: d.public_subnets?,
+                pod_cidr: d.pod_cidr?,
+                nat_gateways: d.nat_gateways?,
+                endpoints: d.endpoints?,
+                flow_logs: d.flow_logs.unwrap_or(Vpc::DEFAULT_FLOW_LOGS),
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `cluster { … }`
+    static CLUSTER = ("cluster", repeated: false), struct ClusterDraft, enum ClusterKey {
+        endpoint: EndpointAccess => ["endpoint"] required,
+        logs: Vec<LogType> => ["logs"] required,
+        log_retention_days: u32 => ["log_retention_days"] required,
+        log_archive_days: u32 => ["log_archive_days"] optional("`400`"),
+        log_archive_destroyable_in: Vec<String> => ["log_archive_destroyable_in"]
+            optional("none: every environment retains its archive"),
+    }
+}
+
+impl ClusterDraft {
+    pub fn finish(self) -> Result<Cluster, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || {
+            Some(Cluster {
+                endpoint: d.endpoint?,
+                logs: d.logs?,
+                log_retention_days: d.log_retention_days?,
+                log_archive_days: d.log_archive_days.unwrap_or(Cluster::DEFAULT_LOG_ARCHIVE_DAYS),
+                log_archive_destroyable_in: d.log_archive_destroyable_in.unwrap_or_default(),
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `encryption { … }`: the switches exist so that writing `false` is a compile error that says why
+    /// (`encryption/required`) rather than a silently ignored key.
+    static ENCRYPTION = ("encryption", repeated: false), struct EncryptionDraft, enum EncryptionKey {
+        secrets: bool => ["secrets"] optional("`true`"),
+        ebs: bool => ["ebs"] optional("`true`"),
+        logs: bool => ["logs"] optional("`true`"),
+        tenant_keys: bool => ["tenant_keys"] optional("`true`"),
+        key_rotation: bool => ["key_rotation"] optional("`true`"),
+    }
+}
+
+impl EncryptionDraft {
+    pub fn finish(self) -> Encryption {
+        let on = Encryption::default();
+        Encryption {
+            secrets: self.secrets.unwrap_or(on.secrets),
+            ebs: self.ebs.unwrap_or(on.ebs),
+            logs: self.logs.unwrap_or(on.logs),
+            tenant_keys: self.tenant_keys.unwrap_or(on.tenant_keys),
+            key_rotation: self.key_rotation.unwrap_or(on.key_rotation),
+        }
+    }
+}
+
+dsl_block! {
+    /// `node_group <name> { … }`
+    static NODE_GROUP = ("node_group", repeated: true), struct NodeGroupDraft, enum NodeGroupKey {
+        workload: WorkloadClass => ["workload"]
+            optional("the group's name when that is `critical`, `general` or `batch`; required otherwise"),
+        instance_types: Vec<String> => ["instance_types"] required,
+        capacity: Capacity => ["capacity"] required,
+        size: RangeInclusive<u32> => ["min_size", "max_size"] required,
+        desired: u32 => ["desired_size"] optional("the minimum size"),
+        os: NodeOs => ["os"] optional("`bottlerocket`"),
+        disk_gib: u32 => ["disk_gib"] optional("`50`"),
+        labels: BTreeMap<String, String> => ["labels"] optional("none"),
+        taints: Vec<Taint> => ["taints"] optional("none"),
+    }
+}
+
+impl NodeGroupDraft {
+    /// The node group `name`; `workload` is missing when it is not written and `name` is not a workload class.
+    pub fn finish(self, name: &str) -> Result<NodeGroup, Missing> {
+        let workload = self.workload.or_else(|| NodeGroup::default_workload(name));
+        let mut missing = self.missing();
+        if workload.is_none() {
+            missing.insert(0, "workload");
+        }
+        let d = self;
+        (move || {
+            let size = d.size?;
+            Some(NodeGroup {
+                name: name.to_owned(),
+                workload: workload?,
+                instance_types: d.instance_types?,
+                capacity: d.capacity?,
+                min_size: *size.start(),
+                desired_size: d.desired.unwrap_or(*size.start()),
+                max_size: *size.end(),
+                os: d.os.unwrap_or(NodeGroup::DEFAULT_OS),
+                disk_gib: d.disk_gib.unwrap_or(NodeGroup::DEFAULT_DISK_GIB),
+                labels: d.labels.unwrap_or_default(),
+                taints: d.taints.unwrap_or_default(),
+            })
+        })()
+        .ok_or(Missing(missing))
+    }
+}
+
+dsl_block! {
+    /// `tenant <name> { … }`
+    static TENANT = ("tenant", repeated: true), struct TenantDraft, enum TenantKey {
+        node_groups: Vec<String> => ["node_groups"] required,
+        pod_security: PodSecurity => ["pod_security"] optional("`restricted`"),
+        groups: Vec<GroupBinding> => ["groups"] required,
+        secret_prefix: String => ["secret_prefix"] optional("the tenant's namespace and `/` (`payments/`)"),
+        cross_account_roles: Vec<String> => ["cross_account_roles"] optional("none"),
+        quota: Quota => ["quota"] required in QUOTA,
+    }
+}
+
+impl TenantDraft {
+    /// The tenant `name`.
+    pub fn finish(self, name: &str) -> Result<Tenant, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || {
+            Some(Tenant {
+                name: name.to_owned(),
+                node_groups: d.node_groups?,
+                pod_security: d.pod_security.unwrap_or(Tenant::DEFAULT_POD_SECURITY),
+                groups: d.groups?,
+                secret_prefix: d.secret_prefix.unwrap_or_else(|| Tenant::default_secret_prefix(name)),
+                cross_account_roles: d.cross_account_roles.unwrap_or_default(),
+                quota: d.quota?,
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `quota: { … }` of a tenant.
+    static QUOTA = ("quota", repeated: false), struct QuotaDraft, enum QuotaKey {
+        cpu: String => ["cpu"] required,
+        memory: String => ["memory"] required,
+        pods: u32 => ["pods"] required,
+    }
+}
+
+impl QuotaDraft {
+    pub fn finish(self) -> Result<Quota, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || Some(Quota { cpu: d.cpu?, memory: d.memory?, pods: d.pods? }))().ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `addon <kind> { … }`: an EKS managed addon and its overrides.
+    static ADDON = ("addon", repeated: true), struct AddonDraft, enum AddonKey {
+        replicas: u32 => ["replicas"] optional("not overridden"),
+        node_group: String => ["node_group"] optional("not overridden"),
+        resources: Resources => ["resources"] optional("not overridden") in RESOURCES,
+    }
+}
+
+impl AddonDraft {
+    /// The addon `kind`.
+    pub fn finish(self, kind: AddonKind) -> Addon {
+        Addon { kind, replicas: self.replicas, node_group: self.node_group, resources: self.resources }
+    }
+}
+
+dsl_block! {
+    /// `resources: { … }` of an addon: the requests (and memory limit) of its pods.
+    static RESOURCES = ("resources", repeated: false), struct ResourcesDraft, enum ResourcesKey {
+        cpu: String => ["cpu"] required,
+        memory: String => ["memory"] required,
+    }
+}
+
+impl ResourcesDraft {
+    pub fn finish(self) -> Result<Resources, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || Some(Resources { cpu: d.cpu?, memory: d.memory? }))().ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `irsa <name> { … }`: an IAM role for a Kubernetes service account. `policy` is a managed policy keyword
+    /// or a list of statements.
+    static IRSA = ("irsa", repeated: true), struct IrsaDraft, enum IrsaKey {
+        namespace: String => ["namespace"] required,
+        service_account: String => ["service_account"] required,
+        policy: Policy => ["policy"] required in STATEMENT,
+    }
+}
+
+impl IrsaDraft {
+    /// The binding `name`.
+    pub fn finish(self, name: &str) -> Result<IrsaBinding, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || {
+            Some(IrsaBinding {
+                name: name.to_owned(),
+                namespace: d.namespace?,
+                service_account: d.service_account?,
+                policy: d.policy?,
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// One `{ actions: [...], resources: [...] }` statement of a custom IRSA policy.
+    static STATEMENT = ("policy", repeated: false), struct StatementDraft, enum StatementKey {
+        actions: Vec<String> => ["actions"] required,
+        resources: Vec<String> => ["resources"] required,
+    }
+}
+
+impl StatementDraft {
+    pub fn finish(self) -> Result<Statement, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        (move || Some(Statement { actions: d.actions?, resources: d.resources? }))().ok_or(missing)
+    }
+}
+
+dsl_block! {
+    /// `identity azure_ad { … }`: Azure AD (Entra ID) as the cluster's OIDC identity provider.
+    static IDENTITY = ("identity", repeated: false), struct IdentityDraft, enum IdentityKey {
+        tenant_id: String => ["tenant_id"] required,
+        client_id: String => ["client_id"] required,
+        username_claim: String => ["username_claim"] optional("`email`"),
+        groups_claim: String => ["groups_claim"] optional("`groups`"),
+        username_prefix: String => ["username_prefix"] optional("`aad:`"),
+        groups_prefix: String => ["groups_prefix"] optional("`aad:`"),
+        cluster_roles: Vec<ClusterGroupBinding> => ["cluster_roles"] optional("none"),
+    }
+}
+
+impl IdentityDraft {
+    pub fn finish(self) -> Result<Identity, Missing> {
+        let missing = Missing(self.missing());
+        let d = self;
+        let or = |value: Option<String>, default: &str| value.unwrap_or_else(|| default.to_owned());
+        (move || {
+            Some(Identity {
+                tenant_id: d.tenant_id?,
+                client_id: d.client_id?,
+                username_claim: or(d.username_claim, Identity::DEFAULT_USERNAME_CLAIM),
+                groups_claim: or(d.groups_claim, Identity::DEFAULT_GROUPS_CLAIM),
+                username_prefix: or(d.username_prefix, Identity::DEFAULT_PREFIX),
+                groups_prefix: or(d.groups_prefix, Identity::DEFAULT_PREFIX),
+                cluster_roles: d.cluster_roles.unwrap_or_default(),
+            })
+        })()
+        .ok_or(missing)
+    }
+}
+
+/// The key a field path lies under (`vpc.private_subnets[1]` → `vpc`'s `private_subnets`,
+/// `node_groups[0].min_size` → `node_group`'s `size`), walking nested blocks; `None` when a segment names no
+/// key (a path the parser could never record).
+pub fn key_at(path: &str) -> Option<&'static Key> {
+    let mut block: &'static Block = &PLATFORM;
+    let mut rest = path;
+    let mut found = None;
+    loop {
+        rest = rest.trim_start_matches('.');
+        // Indices (`[3]`) select an item of a list or a repeated block.
+        while let Some(after) = rest.strip_prefix('[') {
+            rest = &after[after.find(']')? + 1..];
+        }
+        rest = rest.trim_start_matches('.');
+        if rest.is_empty() {
+            return found;
+        }
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key = block.key_for_field(&rest[..end])?;
+        found = Some(key);
+        rest = &rest[end..];
+        match key.block {
+            Some(nested) => block = nested,
+            // Beyond a plain value: its items or map keys (`labels.team/x`), not keys of the schema.
+            None => return found,
+        }
+    }
+}
+
+/// Every block's keys as a Markdown reference (`docs/dsl.md`): required or the default.
+pub fn reference() -> String {
+    let mut out = String::from(
+        "# DSL reference\n\nGenerated from `platform-core/src/schema.rs` (the test `schema::tests::the_reference_is_current` \
+         checks it; `UPDATE_DSL_REFERENCE=1 cargo test -p platform-core schema` rewrites it). Every key of every \
+         block of `platform! { … }`, the model field it fills and what an unwritten key means.\n",
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    let mut queue: Vec<&'static Block> = vec![&PLATFORM];
+    while let Some(block) = queue.pop() {
+        if seen.contains(&block.name) {
+            continue;
+        }
+        seen.push(block.name);
+        out += &format!("\n## `{}`{}\n\n", block.name, if block.repeated { " (one per item)" } else { "" });
+        out += "| key | model field | when not written |\n|---|---|---|\n";
+        for key in block.keys {
+            let fields: Vec<String> = key.fields.iter().map(|f| format!("`{f}`")).collect();
+            let default = match (key.required, key.default) {
+                (true, _) => "required",
+                (false, Some(default)) => default,
+                (false, None) => "optional",
+            };
+            out += &format!("| `{}` | {} | {default} |\n", key.name, fields.join(", "));
+        }
+        let nested: Vec<&'static Block> = block.keys.iter().filter_map(|k| k.block).collect();
+        queue.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every block, walked from the top level.
+    fn blocks() -> Vec<&'static Block> {
+        let mut all: Vec<&'static Block> = vec![&PLATFORM];
+        let mut i = 0;
+        while i < all.len() {
+            for nested in all[i].keys.iter().filter_map(|k| k.block) {
+                if !all.iter().any(|b| std::ptr::eq(*b, nested)) {
+                    all.push(nested);
+                }
+            }
+            i += 1;
+        }
+        all
+    }
+
+    #[test]
+    fn tables_are_well_formed() {
+        let all = blocks();
+        assert_eq!(all.len(), 12, "every block is reachable from the top level");
+        for block in all {
+            for (i, key) in block.keys.iter().enumerate() {
+                assert!(block.keys[..i].iter().all(|k| k.name != key.name), "`{}` twice in `{}`", key.name, block.name);
+                assert!(!key.fields.is_empty());
+                assert_eq!(
+                    key.required,
+                    key.default.is_none(),
+                    "`{}` of `{}` says what its absence means",
+                    key.name,
+                    block.name
+                );
+            }
+        }
+        // Repeated blocks are items of a top-level list; nothing else is repeated.
+        for key in PLATFORM.keys {
+            assert_eq!(key.block.is_some_and(|b| b.repeated), key.default == Some("none") && key.block.is_some());
+        }
+    }
+
+    #[test]
+    fn defaults_documented_are_the_defaults_applied() {
+        let tick = |v: &dyn std::fmt::Display| Some(format!("`{v}`"));
+        let doc = |block: &Block, key: &str| block.key(key).and_then(|k| k.default).map(str::to_owned);
+        assert_eq!(doc(&VPC, "flow_logs"), tick(&Vpc::DEFAULT_FLOW_LOGS));
+        assert_eq!(doc(&CLUSTER, "log_archive_days"), tick(&Cluster::DEFAULT_LOG_ARCHIVE_DAYS));
+        assert_eq!(doc(&NODE_GROUP, "disk_gib"), tick(&NodeGroup::DEFAULT_DISK_GIB));
+        assert_eq!(doc(&NODE_GROUP, "os"), tick(&NodeGroup::DEFAULT_OS.keyword()));
+        assert_eq!(doc(&TENANT, "pod_security"), tick(&Tenant::DEFAULT_POD_SECURITY.keyword()));
+        assert_eq!(doc(&IDENTITY, "username_claim"), tick(&Identity::DEFAULT_USERNAME_CLAIM));
+        assert_eq!(doc(&IDENTITY, "groups_claim"), tick(&Identity::DEFAULT_GROUPS_CLAIM));
+        assert_eq!(doc(&IDENTITY, "username_prefix"), tick(&Identity::DEFAULT_PREFIX));
+        assert_eq!(doc(&IDENTITY, "groups_prefix"), tick(&Identity::DEFAULT_PREFIX));
+        let on = Encryption::default();
+        for (key, value) in [("secrets", on.secrets), ("ebs", on.ebs), ("logs", on.logs)] {
+            assert_eq!(doc(&ENCRYPTION, key), tick(&value));
+        }
+        assert_eq!(doc(&ENCRYPTION, "tenant_keys"), tick(&on.tenant_keys));
+        assert_eq!(doc(&ENCRYPTION, "key_rotation"), tick(&on.key_rotation));
+    }
+
+    #[test]
+    fn finish_applies_the_defaults_and_names_what_is_missing() {
+        let draft = NodeGroupDraft {
+            instance_types: Some(vec!["m5.large".into()]),
+            capacity: Some(Capacity::OnDemand),
+            size: Some(3..=6),
+            ..Default::default()
+        };
+        let g = draft.clone().finish("critical").unwrap();
+        assert_eq!((g.workload, g.min_size, g.desired_size, g.max_size), (WorkloadClass::Critical, 3, 3, 6));
+        assert_eq!((g.os, g.disk_gib), (NodeGroup::DEFAULT_OS, NodeGroup::DEFAULT_DISK_GIB));
+        assert_eq!(draft.clone().finish("payments"), Err(Missing(vec!["workload"])));
+        let partial = NodeGroupDraft { capacity: None, size: None, ..draft };
+        assert_eq!(
+            partial.finish("x").unwrap_err().to_string(),
+            "missing the required keys `workload`, `capacity`, `size`"
+        );
+        let t = TenantDraft {
+            node_groups: Some(vec!["general".into()]),
+            groups: Some(vec![]),
+            quota: Some(Quota { cpu: "1".into(), memory: "1Gi".into(), pods: 1 }),
+            ..Default::default()
+        };
+        assert_eq!(t.finish("card_data").unwrap().secret_prefix, "card-data/");
+        assert_eq!(IdentityDraft::default().finish(), Err(Missing(vec!["tenant_id", "client_id"])));
+    }
+
+    #[test]
+    fn paths_resolve_to_their_keys() {
+        let at = |p: &str| key_at(p).map(|k| k.name);
+        assert_eq!(at("vpc.private_subnets[1]"), Some("private_subnets"));
+        assert_eq!(at("node_groups[0].min_size"), Some("size"));
+        assert_eq!(at("node_groups[0].desired_size"), Some("desired"));
+        assert_eq!(at("node_groups[2].labels.node.kubernetes.io/x"), Some("labels"));
+        assert_eq!(at("tenants[1].quota.pods"), Some("pods"));
+        assert_eq!(at("irsa[0].policy[2].actions[1]"), Some("actions"));
+        assert_eq!(at("node_groups"), Some("node_group"));
+        assert_eq!(at("node_groups[0].size"), None, "`size` is a key, not a model field");
+        assert_eq!(at("vpc.cdir"), None);
+    }
+
+    #[test]
+    fn the_reference_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/dsl.md");
+        if std::env::var_os("UPDATE_DSL_REFERENCE").is_some() {
+            std::fs::write(&path, reference()).unwrap();
+        }
+        let written = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            written == reference(),
+            "docs/dsl.md is stale: UPDATE_DSL_REFERENCE=1 cargo test -p platform-core schema"
+        );
+    }
+}
