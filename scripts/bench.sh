@@ -65,3 +65,22 @@ for tenants in 10 100 1000; do
   /usr/bin/time -f '%M' -o "$work/time" "$scale" "$tenants" > "$work/row"
   echo "$(cat "$work/row") $(($(cat "$work/time") / 1024)) MiB |"
 done
+
+echo
+echo "The customer's definition grown to N tenants (\`scripts/gen-platform.py N\`), compiled in place of"
+echo "\`platform-bin/src/platform.rs\`, its dependencies already built (wall clock; user + system CPU):"
+echo
+echo "| tenants | \`cargo build --release -p platform-bin\` | \`cargo build -p platform-bin\` (dev) |"
+echo "|---|---|---|"
+cargo build -q -p platform-bin
+for tenants in 100 1000; do
+  python3 scripts/gen-platform.py "$tenants" > "$definition"
+  row="| $tenants |"
+  for profile in --release --profile=dev; do
+    /usr/bin/time -f '%e %U %S' -o "$work/time" cargo build -q "$profile" -p platform-bin
+    read -r wall user sys < "$work/time"
+    row="$row ${wall} s (CPU $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }') s) |"
+  done
+  echo "$row"
+  cp "$work/platform.rs.orig" "$definition"
+done
