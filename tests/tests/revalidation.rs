@@ -1,9 +1,10 @@
-//! A platform built without the macro goes through the same checks before anything is rendered.
+//! A platform built without the macro goes through the same checks before anything is rendered: the renderers
+//! take only a `Checked` platform, which `Checked::new` makes after running them.
 
 use platform_core::model::{Capacity, WorkloadClass};
-use platform_core::render::{render, RenderError, RenderOptions};
+use platform_core::render::{RenderError, RenderOptions};
 use platform_core::Rule;
-use platform_tests::platform;
+use platform_tests::{check_and_render as render, platform};
 
 fn options() -> RenderOptions {
     RenderOptions { environment_suffix: "dev".to_owned(), account_id: None }
