@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::checked::Checked;
+use crate::checked::{Checked, Group, Part};
 use crate::model::Policy;
 use crate::naming::label;
 
@@ -69,10 +69,8 @@ pub fn topology(checked: &Checked) -> Topology {
 
     let mut nodes = vec![node("cluster", &[&format!("EKS {}", p.name), &format!("Kubernetes {}", p.kubernetes)])];
     let mut edges = Vec::new();
-    for checked_group in checked.node_groups() {
-        let g = checked_group.group;
-        for part in &checked_group.parts {
-            let (purchase, sizes) = (part.purchase, part.sizes);
+    for Group { group: g, parts } in checked.node_groups() {
+        for Part { purchase, sizes } in parts {
             let id = format!("ng_{}_{purchase}", g.name);
             let sizes = format!("{}..{} nodes", sizes.min, sizes.max);
             let types = g.instance_types.join(", ");
