@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use platform_core::catalog;
 use platform_core::check::{check_platform, today};
-use platform_core::render::{render, RenderOptions};
+use platform_core::render::{render, RenderError, RenderOptions};
 use platform_core::report::{cost, graph, upgrade};
-use platform_core::Platform;
+use platform_core::{Checked, Platform};
 
 use crate::output::{write_artifacts, OutputError};
 
@@ -132,9 +132,10 @@ pub fn emit(stdout: &mut impl Write, text: &str) -> Result<(), String> {
 pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result<(), String> {
     match cli.command {
         Command::Render { environment_suffix, account_id, out, force } => {
-            // `render` validates the suffix and the account id before anything else: one line, nothing written.
+            // The suffix and the account id are validated before anything else: one line, nothing written.
             let options = RenderOptions { environment_suffix, account_id };
-            let artifacts = render(platform, &options).map_err(|e| e.to_string())?;
+            options.check().map_err(|e| e.to_string())?;
+            let artifacts = render(&checked(platform, &today())?, &options).map_err(|e| e.to_string())?;
             let warnings =
                 write_artifacts(&out, &artifacts, &options.environment_suffix, force).map_err(|e| match e {
                     OutputError::Refused(message) => message,
@@ -166,11 +167,12 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             }
         }
         Command::Graph { format } => {
-            let topology = graph::topology(platform);
+            let topology = graph::topology(&checked(platform, &today())?);
             emit(stdout, &if format == GraphFormat::Dot { graph::dot(&topology) } else { graph::mermaid(&topology) })
         }
         Command::Cost { format } => {
-            let estimate = cost::estimate(platform, &today()).map_err(|e| e.to_string())?;
+            let today = today();
+            let estimate = cost::estimate(&checked(platform, &today)?, &today).map_err(|e| e.to_string())?;
             emit(
                 stdout,
                 &match format {
@@ -201,7 +203,7 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             if let Some(warning) = catalog::staleness(&today) {
                 let _ = writeln!(io::stderr(), "warning: {warning}");
             }
-            let path = upgrade::upgrade_path(platform, &to, &today)?;
+            let path = upgrade::upgrade_path(&checked(platform, &today)?, &to, &today)?;
             emit(
                 stdout,
                 &match format {
@@ -211,6 +213,11 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             )
         }
     }
+}
+
+/// `platform` checked on `today`, as every command but `check` needs it; a broken one is refused with its errors.
+fn checked<'p>(platform: &'p Platform, today: &str) -> Result<Checked<'p>, String> {
+    Checked::new(platform, today).map_err(|findings| RenderError::Invalid(findings).to_string())
 }
 
 /// One carried version as `platform versions` prints it.

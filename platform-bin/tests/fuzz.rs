@@ -1,12 +1,13 @@
 //! Hostile input, no panics: random arguments and output directories to the `platform` binary, and random
 //! mutations of the customer's platform (random strings in every string field, random numbers in every number
-//! field, random list lengths) fed to `check_platform` and, when the checks pass, to `render`.
+//! field, random list lengths) fed to `check_platform` and `Checked::new`, and when the checks pass, to `render` and the reports.
 
 use std::process::{Command, Stdio};
 
 use platform_core::model::{Policy, Statement};
 use platform_core::render::{render, RenderOptions};
-use platform_core::{check_platform, Platform};
+use platform_core::report::{cost, graph};
+use platform_core::{check_platform, Checked, Platform};
 use proptest::prelude::*;
 
 /// A small deterministic generator driven by the proptest case, deciding which fields to mutate.
@@ -168,7 +169,8 @@ fn hostile_string() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// Checks and render never panic, whatever the platform holds; a platform the checks accept renders to JSON.
+    /// Checks, render and reports never panic, whatever the platform holds; a platform the checks accept renders to
+    /// JSON.
     #[test]
     fn check_and_render_never_panic(
         seed in 1u64..,
@@ -179,15 +181,19 @@ proptest! {
         let mut p = platform_bin::customer_platform();
         Mutator { state: seed, strings, numbers }.platform(&mut p);
         let findings = check_platform(&p, "2026-01-01");
-        let result = render(&p, &RenderOptions { environment_suffix: suffix, account_id: Some("111122223333".into()) });
+        let checked = Checked::new(&p, "2026-01-01");
+        prop_assert_eq!(checked.is_ok(), !findings.has_errors());
+        let Ok(checked) = checked else { return Ok(()) };
+        let result = render(&checked, &RenderOptions { environment_suffix: suffix, account_id: Some("111122223333".into()) });
         if let Ok(artifacts) = result {
-            prop_assert!(!findings.has_errors());
             for (path, bytes) in &artifacts.files {
                 if path.ends_with(".json") {
                     prop_assert!(serde_json::from_slice::<serde_json::Value>(bytes).is_ok(), "{path} is not JSON");
                 }
             }
         }
+        graph::mermaid(&graph::topology(&checked));
+        let _ = cost::estimate(&checked, "2026-01-01");
     }
 }
 

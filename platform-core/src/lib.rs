@@ -1,14 +1,17 @@
 //! Model, invariant checks and renderers of a compliance-checked Amazon EKS platform.
 //!
 //! The `platform!` macro (crate `platform-macros`) parses a definition into [`model::Platform`], runs
-//! [`check::check_platform`] at compile time and expands to the same value; the renderers run the same checks
-//! again before producing any artifact, so a platform built by hand cannot bypass them.
+//! [`check::check_platform`] at compile time and expands to the same value. The renderers and reports take a
+//! [`Checked`] platform, which only [`Checked::new`] makes by running the same checks again, so a platform built by
+//! hand cannot bypass them.
 //!
 //! The renderers and the reports ([`render`], [`report`]) are behind the default feature `render`, with the
 //! dependencies only they need (k8s-openapi, serde_norway, serde_json); the macro builds this crate without it.
 
+pub mod alarms;
 pub mod catalog;
 pub mod check;
+pub mod checked;
 #[cfg(test)]
 mod fixture;
 pub mod model;
@@ -22,4 +25,5 @@ pub mod scaled;
 pub mod schema;
 
 pub use check::{check_platform, Finding, Findings, Rule, Severity};
+pub use checked::Checked;
 pub use model::Platform;

@@ -4,6 +4,8 @@
 //! Kubernetes names. The environment suffix is only known at deploy time, so the compile-time length checks
 //! assume the longest suffix the CLI accepts ([`MAX_SUFFIX_LEN`]).
 
+use crate::checked::Purchase;
+
 /// Longest environment suffix the CLI accepts; compile-time name-length checks assume a suffix this long.
 pub const MAX_SUFFIX_LEN: usize = 8;
 
@@ -68,6 +70,11 @@ impl NameKind {
 /// The label form of a DSL identifier: `external_dns` → `external-dns`.
 pub fn label(ident: &str) -> String {
     ident.replace('_', "-")
+}
+
+/// The Terraform name of a DSL identifier or label: `external-dns` → `external_dns`.
+pub fn ident(name: &str) -> String {
+    name.replace('-', "_")
 }
 
 /// Whether `s` is a DNS-1123 label: 1–63 lowercase letters, digits and `-`, starting and ending alphanumeric.
@@ -137,8 +144,9 @@ impl<'a> Names<'a> {
         self.name("eks", "")
     }
 
-    /// An EKS managed node group; `purchase` is `spot` or `ondemand`. The priority expander matches `-spot-`.
-    pub fn node_group(&self, group: &str, purchase: &str) -> String {
+    /// An EKS managed node group: `nodegroup-<platform>-<group>-<purchase>-<suffix>`. The priority expander
+    /// matches `-spot-`.
+    pub fn node_group(&self, group: &str, purchase: Purchase) -> String {
         self.name("nodegroup", &format!("{}-{purchase}", label(group)))
     }
 
@@ -182,7 +190,7 @@ mod tests {
     fn names_follow_the_convention() {
         let n = Names::new("fintech", "dev");
         assert_eq!(n.cluster(), "eks-fintech-dev");
-        assert_eq!(n.node_group("general", "spot"), "nodegroup-fintech-general-spot-dev");
+        assert_eq!(n.node_group("general", Purchase::Spot), "nodegroup-fintech-general-spot-dev");
         assert_eq!(n.iam_role("external_dns"), "role-fintech-external-dns-dev");
         assert_eq!(n.kms_alias("payments"), "alias/kms-fintech-payments-dev");
         assert_eq!(n.tenant_secrets_role("cards_eu"), "role-fintech-secrets-cards-eu-dev");

@@ -6,10 +6,11 @@
 
 use std::sync::OnceLock;
 
+use platform_core::check::today;
 use platform_core::model::{NodeGroup, Tenant, WorkloadClass};
 use platform_core::naming::{label, Names};
-use platform_core::render::{render, Artifacts, RenderOptions};
-use platform_core::Platform;
+use platform_core::render::{render, Artifacts, RenderError, RenderOptions};
+use platform_core::{Checked, Platform};
 use serde_json::Value;
 
 /// The environment suffix every integration test renders with.
@@ -56,8 +57,13 @@ pub fn render_declared(kubernetes: &str, suffix: &str) -> Artifacts {
     let mut platform = platform().clone();
     platform.kubernetes = kubernetes.to_owned();
     let options = RenderOptions { environment_suffix: suffix.to_owned(), account_id: Some(ACCOUNT_ID.to_owned()) };
-    render(&platform, &options)
+    check_and_render(&platform, &options)
         .unwrap_or_else(|e| panic!("the declared platform does not render for {kubernetes} and `{suffix}`: {e}"))
+}
+
+/// `platform` checked today and rendered: [`RenderError::Invalid`] with the findings of a platform that breaks a rule.
+pub fn check_and_render(platform: &Platform, options: &RenderOptions) -> Result<Artifacts, RenderError> {
+    render(&Checked::new(platform, &today()).map_err(RenderError::Invalid)?, options)
 }
 
 /// The declared platform rendered for another carried Kubernetes version.

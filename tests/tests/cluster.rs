@@ -508,7 +508,7 @@ fn tenant_policies_keep_stores_on_the_tenant_role() {
 
 #[test]
 fn the_cluster_root_is_deterministic() {
-    let again = platform_core::render::render(
+    let again = platform_tests::check_and_render(
         platform(),
         &platform_core::render::RenderOptions {
             environment_suffix: SUFFIX.to_owned(),
@@ -566,7 +566,7 @@ fn the_cluster_root_grows_linearly_with_the_tenants() {
             account_id: Some(platform_tests::ACCOUNT_ID.to_owned()),
         };
         let platform = platform_core::scaled::scaled_platform(platform_tests::platform(), tenants);
-        let artifacts = platform_core::render::render(&platform, &options).expect("renders");
+        let artifacts = platform_tests::check_and_render(&platform, &options).expect("renders");
         let bytes = artifacts.files["terraform/cluster/main.tf.json"].len();
         let doc = platform_tests::json_in(&artifacts, "terraform/cluster/main.tf.json");
         let bodies: Vec<&Value> =

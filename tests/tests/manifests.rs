@@ -303,7 +303,10 @@ fn controllers_on_the_critical_group_and_spot_first() {
     assert_eq!(*top, 50);
     assert!(first.iter().all(|r| r.contains("-spot-")), "{first:?}");
     let critical = &node_group_of(platform_core::model::WorkloadClass::Critical).name;
-    assert!(priorities.values().flatten().any(|r| r.contains(&names().node_group(critical, "ondemand"))));
+    assert!(priorities
+        .values()
+        .flatten()
+        .any(|r| r.contains(&names().node_group(critical, platform_core::checked::Purchase::OnDemand))));
 }
 
 #[test]
@@ -351,11 +354,11 @@ fn manifests_are_deterministic_and_need_the_account_id() {
         environment_suffix: SUFFIX.to_owned(),
         account_id: account_id.map(str::to_owned),
     };
-    let again = platform_core::render::render(platform, &options(Some(ACCOUNT_ID))).unwrap();
+    let again = platform_tests::check_and_render(platform, &options(Some(ACCOUNT_ID))).unwrap();
     for path in manifest_files() {
         assert_eq!(again.files[path], artifacts().files[path], "{path}");
     }
-    let without = platform_core::render::render(platform, &options(None)).unwrap();
+    let without = platform_tests::check_and_render(platform, &options(None)).unwrap();
     assert!(!without.files.keys().any(|p| p.starts_with("manifests/")));
     assert_eq!(without.files["terraform/cluster/main.tf.json"], artifacts().files["terraform/cluster/main.tf.json"]);
 }

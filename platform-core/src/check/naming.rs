@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::values::{is_name, plural, suggest_name};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
+use crate::checked::Purchase;
 use crate::model::Platform;
 use crate::naming::{label, tenant_secrets_component, NameKind, Names, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
 
@@ -122,7 +123,7 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
 
 /// Every AWS name made from a DSL name, with the path of that name, for an environment `suffix`.
 ///
-/// Node groups use their `ondemand` variant, the longest one. Names that fail `naming/syntax` are left out.
+/// Node groups use their on-demand variant, the longer spelling ([`Purchase::name`]). Names that fail `naming/syntax` are left out.
 pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, String)> {
     if !is_name(&p.name) {
         return Vec::new();
@@ -138,7 +139,7 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
         (at("name"), NameKind::S3Bucket, names.s3_bucket("log-archive", "123456789012")),
     ];
     for (i, g) in p.node_groups.iter().enumerate().filter(|(_, g)| is_name(&g.name)) {
-        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, "ondemand")));
+        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, Purchase::OnDemand)));
     }
     for (i, b) in p.irsa.iter().enumerate().filter(|(_, b)| is_name(&b.name)) {
         all.push((at("irsa").index(i), NameKind::IamRole, names.iam_role(&b.name)));

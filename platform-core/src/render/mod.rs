@@ -1,4 +1,4 @@
-//! Renderers: a checked [`Platform`] and [`RenderOptions`] in, a set of files out. Pure: only the CLI writes.
+//! Renderers: a [`Checked`] platform and [`RenderOptions`] in, a set of files out. Pure: only the CLI writes.
 
 pub mod cluster;
 pub mod infra;
@@ -6,8 +6,8 @@ pub mod terraform;
 
 use std::collections::BTreeMap;
 
-use crate::check::{check_platform, Findings};
-use crate::model::Platform;
+use crate::check::Findings;
+use crate::checked::Checked;
 use crate::naming::suffix_error;
 
 /// Deploy-time inputs that are not part of the definition.
@@ -33,7 +33,8 @@ pub enum RenderError {
     Suffix(String),
     /// The account id is not 12 digits.
     AccountId(String),
-    /// The platform breaks invariants (it was built without the macro, or edited after).
+    /// The platform breaks invariants (it was built without the macro, or edited after): the findings of
+    /// [`Checked::new`].
     Invalid(Findings),
 }
 
@@ -42,7 +43,8 @@ impl std::fmt::Display for RenderError {
         match self {
             RenderError::Suffix(message) | RenderError::AccountId(message) => f.write_str(message),
             RenderError::Invalid(findings) => {
-                write!(f, "the platform breaks {} rule(s):\n{findings}", findings.errors().count())
+                let errors = Findings(findings.errors().cloned().collect());
+                write!(f, "the platform breaks {} rule(s):\n{errors}", errors.0.len())
             }
         }
     }
@@ -59,22 +61,26 @@ pub fn account_id_error(account_id: &str) -> Option<String> {
     }
 }
 
-/// Renders every artifact of `platform`, after running the same checks the macro runs at compile time.
-pub fn render(platform: &Platform, options: &RenderOptions) -> Result<Artifacts, RenderError> {
-    if let Some(message) = suffix_error(&options.environment_suffix) {
-        return Err(RenderError::Suffix(message));
+impl RenderOptions {
+    /// Refuses an unusable environment suffix, then an account id that is not 12 digits.
+    pub fn check(&self) -> Result<(), RenderError> {
+        if let Some(message) = suffix_error(&self.environment_suffix) {
+            return Err(RenderError::Suffix(message));
+        }
+        if let Some(message) = self.account_id.as_deref().and_then(account_id_error) {
+            return Err(RenderError::AccountId(message));
+        }
+        Ok(())
     }
-    if let Some(message) = options.account_id.as_deref().and_then(account_id_error) {
-        return Err(RenderError::AccountId(message));
-    }
-    let findings = check_platform(platform, &crate::check::today());
-    if findings.has_errors() {
-        return Err(RenderError::Invalid(Findings(findings.errors().cloned().collect())));
-    }
+}
+
+/// Renders every artifact of a checked platform, once the options pass [`RenderOptions::check`].
+pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Artifacts, RenderError> {
+    options.check()?;
     let mut artifacts = Artifacts::default();
-    let infra = infra::render(platform, options);
+    let infra = infra::render(checked, options);
     artifacts.files.insert("terraform/infra/main.tf.json".to_owned(), infra.to_json().into_bytes());
-    let cluster = cluster::render(platform, &options.environment_suffix, options.account_id.as_deref());
+    let cluster = cluster::render(checked, &options.environment_suffix, options.account_id.as_deref());
     for (path, bytes) in cluster.files {
         assert!(artifacts.files.insert(path, bytes).is_none(), "a file is rendered twice");
     }
@@ -97,6 +103,7 @@ mod tests {
     #[test]
     fn manifests_only_with_an_account_id() {
         let p = crate::fixture::platform();
+        let p = Checked::new(&p, "2024-06-01").unwrap();
         let without = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: None }).unwrap();
         assert!(without.files.contains_key("terraform/cluster/main.tf.json"));
         assert!(!without.files.keys().any(|k| k.starts_with("manifests/")));
@@ -119,7 +126,8 @@ mod tests {
         let scaled = crate::scaled::scaled_platform(&fixture, 30);
         let options = RenderOptions { environment_suffix: "dev".into(), account_id: Some("111122223333".into()) };
         for platform in [fixture, private, scaled] {
-            let artifacts = render(&platform, &options).unwrap();
+            let checked = Checked::new(&platform, "2024-06-01").unwrap();
+            let artifacts = render(&checked, &options).unwrap();
             let roots: Vec<(&String, &Vec<u8>)> =
                 artifacts.files.iter().filter(|(path, _)| path.ends_with(".tf.json")).collect();
             assert_eq!(roots.len(), 3, "the infra, network and cluster roots");

@@ -1,6 +1,6 @@
 //! A monthly cost estimate of a platform at its minimum and maximum node counts, from the price table in
-//! [`crate::catalog::prices`]. Counts of NAT gateways, addresses, endpoints, keys and alarms are read off the
-//! rendered infra root, so the estimate prices what would be deployed. Usage-based charges (data processed,
+//! [`crate::catalog::prices`]. Counts of NAT gateways, addresses, endpoints, keys and alarms are those of the
+//! checked model the infra root is rendered from, so the estimate prices what would be deployed. Usage-based charges (data processed,
 //! log volume, requests) are listed as not included rather than guessed. Amounts are US dollars rounded to the
 //! cent, line by line; totals are the sums of the rounded lines, so a report adds up.
 
@@ -8,12 +8,11 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::alarms::ALARMS;
 use crate::catalog::kubernetes::{calendar, SupportPhase};
 use crate::catalog::prices::*;
+use crate::checked::{Checked, Group, Part, Purchase, OS_VOLUME_GIB};
 use crate::model::Platform;
-use crate::render::infra::nodes::{parts, OS_VOLUME_GIB};
-use crate::render::terraform::Document;
-use crate::render::RenderOptions;
 
 /// One priced item, per month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,24 +74,23 @@ fn monthly(per_hour: f64) -> f64 {
 
 /// Estimates a checked platform's monthly cost on `today` (the EKS rate depends on the version's support);
 /// refuses a region without a price table rather than price it with another region's.
-pub fn estimate(p: &Platform, today: &str) -> Result<Estimate, Unpriced> {
+pub fn estimate(checked: &Checked, today: &str) -> Result<Estimate, Unpriced> {
+    let p = checked.platform();
     if !PRICED_REGIONS.contains(&p.region.as_str()) {
         return Err(Unpriced { region: p.region.clone() });
     }
-    let infra = crate::render::infra::render(p, &RenderOptions { environment_suffix: "cost".into(), account_id: None });
     let mut lines = control_plane(p, today);
-    lines.extend(node_groups(p));
+    lines.extend(node_groups(checked));
     lines.push(volumes(p));
-    lines.extend(network(&infra));
-    let count = |t: &str| infra.resources(t).count() as f64;
-    let keys = count("aws_kms_key");
+    lines.extend(network(checked));
+    let keys = checked.kms_keys() as f64;
     lines.push(line(
         "KMS keys",
         format!("{keys} keys x ${KMS_KEY_PER_MONTH:.2}"),
         keys * KMS_KEY_PER_MONTH,
         keys * KMS_KEY_PER_MONTH,
     ));
-    let alarms = count("aws_cloudwatch_metric_alarm");
+    let alarms = ALARMS.len() as f64;
     let alarm_cost = alarms * ALARM_PER_MONTH;
     lines.push(line("CloudWatch alarms", format!("{alarms} alarms x ${ALARM_PER_MONTH:.2}"), alarm_cost, alarm_cost));
 
@@ -156,13 +154,16 @@ fn control_plane(p: &Platform, today: &str) -> Vec<Line> {
 }
 
 /// Every EKS managed node group (a mixed DSL group is a spot and an on-demand one) at min and max size.
-fn node_groups(p: &Platform) -> Vec<Line> {
+fn node_groups(checked: &Checked) -> Vec<Line> {
     let mut lines = Vec::new();
-    for g in &p.node_groups {
+    for Group { group: g, parts } in checked.node_groups() {
         let prices: Vec<f64> = g.instance_types.iter().filter_map(|t| on_demand_per_hour(t)).collect();
         let on_demand = prices.iter().sum::<f64>() / prices.len().max(1) as f64;
-        for (purchase, capacity, sizes) in parts(g) {
-            let rate = if capacity == "SPOT" { on_demand * SPOT_FRACTION_OF_ON_DEMAND } else { on_demand };
+        for &Part { purchase, sizes } in parts {
+            let rate = match purchase {
+                Purchase::Spot => on_demand * SPOT_FRACTION_OF_ON_DEMAND,
+                Purchase::OnDemand => on_demand,
+            };
             let (min, max) = (f64::from(sizes.min), f64::from(sizes.max));
             lines.push(Line {
                 item: format!("node group {} ({purchase})", g.name),
@@ -191,16 +192,13 @@ fn volumes(p: &Platform) -> Line {
     )
 }
 
-/// NAT gateways with their public addresses, and interface endpoints (one ENI per AZ each).
-fn network(infra: &Document) -> Vec<Line> {
-    let nat = infra.resources("aws_nat_gateway").count() as f64;
-    let addresses = infra.resources("aws_eip").count() as f64;
+/// NAT gateways with their public addresses (one each), and interface endpoints (one ENI per AZ each).
+fn network(checked: &Checked) -> Vec<Line> {
+    let network = checked.network();
+    let nat = network.nat_gateways as f64;
+    let addresses = nat;
     let nat_cost = monthly(nat * NAT_GATEWAY_PER_HOUR + addresses * PUBLIC_IPV4_PER_HOUR);
-    let endpoint_azs: usize = infra
-        .resources("aws_vpc_endpoint")
-        .filter(|e| e["vpc_endpoint_type"] == "Interface")
-        .map(|e| e["subnet_ids"].as_array().map_or(0, Vec::len))
-        .sum();
+    let endpoint_azs = network.interface_endpoints.len() * checked.platform().availability_zones.len();
     let endpoint_cost = monthly(endpoint_azs as f64 * INTERFACE_ENDPOINT_PER_AZ_HOUR);
     vec![
         line(
@@ -254,6 +252,12 @@ pub fn table(e: &Estimate) -> String {
 mod tests {
     use super::*;
     use crate::fixture::platform as fixture;
+    use crate::model::NatGateways;
+
+    /// The estimate of `p`, checked on `today`.
+    fn estimate_of(p: &Platform, today: &str) -> Result<Estimate, Unpriced> {
+        estimate(&Checked::new(p, today).expect("a valid platform"), today)
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-6
@@ -265,7 +269,7 @@ mod tests {
 
     #[test]
     fn figures_follow_the_price_table() {
-        let e = estimate(&fixture(), "2024-06-01").unwrap();
+        let e = estimate_of(&fixture(), "2024-06-01").unwrap();
         // 1.28 was in standard support then.
         assert!(close(item(&e, "EKS control plane").max, 0.10 * 730.0));
         assert!(!e.lines.iter().any(|l| l.item.contains("extended")));
@@ -289,8 +293,25 @@ mod tests {
     }
 
     #[test]
+    fn counts_follow_the_model() {
+        let base = estimate_of(&fixture(), "2024-06-01").unwrap();
+        let mut p = fixture();
+        let mut tenant = p.tenants[0].clone();
+        tenant.name = "refunds".into();
+        tenant.secret_prefix = "refunds/".into();
+        p.tenants.push(tenant);
+        p.vpc.nat_gateways = NatGateways::Single;
+        let more = estimate_of(&p, "2024-06-01").unwrap();
+        // One more tenant, one more key.
+        assert!(close(item(&more, "KMS keys").min - item(&base, "KMS keys").min, KMS_KEY_PER_MONTH));
+        // One NAT gateway and its address instead of one per AZ.
+        assert!(close(item(&more, "NAT gateways").min * 3.0, item(&base, "NAT gateways").min));
+        assert_eq!(item(&more, "CloudWatch alarms"), item(&base, "CloudWatch alarms"));
+    }
+
+    #[test]
     fn extended_support_is_a_surcharge_above_the_standard_rate() {
-        let e = estimate(&fixture(), "2026-11-25").unwrap();
+        let e = estimate_of(&fixture(), "2026-11-25").unwrap();
         assert!(close(item(&e, "EKS control plane").min, 0.10 * 730.0));
         let surcharge = item(&e, "EKS extended support surcharge");
         assert!(close(surcharge.min, 0.50 * 730.0) && close(surcharge.max, 365.0), "{surcharge:?}");
@@ -298,7 +319,7 @@ mod tests {
 
     #[test]
     fn amounts_are_cents_and_add_up() {
-        let e = estimate(&fixture(), "2026-11-25").unwrap();
+        let e = estimate_of(&fixture(), "2026-11-25").unwrap();
         let whole_cents = |x: f64| (x * 100.0 - (x * 100.0).round()).abs() < 1e-6;
         for l in &e.lines {
             for x in [l.min, l.max, l.on_demand_min, l.on_demand_max] {
@@ -318,13 +339,13 @@ mod tests {
         let mut p = fixture();
         p.region = "eu-west-1".into();
         p.availability_zones = vec!["eu-west-1a".into(), "eu-west-1b".into(), "eu-west-1c".into()];
-        let message = estimate(&p, "2026-11-25").unwrap_err().to_string();
+        let message = estimate_of(&p, "2026-11-25").unwrap_err().to_string();
         assert!(message.contains("`eu-west-1`") && message.contains("us-east-2"), "{message}");
     }
 
     #[test]
     fn the_table_says_it_is_an_estimate() {
-        let t = table(&estimate(&fixture(), "2026-11-25").unwrap());
+        let t = table(&estimate_of(&fixture(), "2026-11-25").unwrap());
         assert!(t.starts_with("ESTIMATE"));
         assert!(t.contains("saving from spot") && t.contains("not included:"));
     }

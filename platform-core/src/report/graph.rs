@@ -2,13 +2,11 @@
 //! node groups, spot and on-demand), tenants and the groups they run on, IRSA bindings and the namespaces they
 //! serve. One [`Topology`] is built from the model; Mermaid (renders on GitHub) and DOT are two printers of it.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::model::{NodeGroup, Platform, Policy};
+use crate::checked::{Checked, Group, Part};
+use crate::model::Policy;
 use crate::naming::label;
-use crate::render::infra::network::pod_subnets;
-use crate::render::infra::nodes::parts;
 
 /// A box of the diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +38,9 @@ fn node(id: impl Into<String>, label: &[&str]) -> Node {
 }
 
 /// Builds the topology of a checked platform.
-pub fn topology(p: &Platform) -> Topology {
-    let pods = pod_subnets(&p.vpc.pod_cidr, p.availability_zones.len());
+pub fn topology(checked: &Checked) -> Topology {
+    let p = checked.platform();
+    let pods = &checked.network().pod_subnets;
     let zones = p
         .availability_zones
         .iter()
@@ -70,8 +69,8 @@ pub fn topology(p: &Platform) -> Topology {
 
     let mut nodes = vec![node("cluster", &[&format!("EKS {}", p.name), &format!("Kubernetes {}", p.kubernetes)])];
     let mut edges = Vec::new();
-    for g in &p.node_groups {
-        for (purchase, _, sizes) in parts(g) {
+    for Group { group: g, parts } in checked.node_groups() {
+        for Part { purchase, sizes } in parts {
             let id = format!("ng_{}_{purchase}", g.name);
             let sizes = format!("{}..{} nodes", sizes.min, sizes.max);
             let types = g.instance_types.join(", ");
@@ -82,13 +81,12 @@ pub fn topology(p: &Platform) -> Topology {
             }
         }
     }
-    let groups: BTreeMap<&str, &NodeGroup> = p.node_groups.iter().map(|g| (g.name.as_str(), g)).collect();
-    for t in &p.tenants {
+    for (i, t) in p.tenants.iter().enumerate() {
         let id = format!("tenant_{}", t.name);
         nodes.push(node(&id, &[&format!("tenant {}", label(&t.name)), &format!("pod security {}", t.pod_security)]));
-        for g in &t.node_groups {
-            for (purchase, _, _) in groups.get(g.as_str()).into_iter().flat_map(|n| parts(n)) {
-                edges.push((id.clone(), format!("ng_{g}_{purchase}"), "runs on".into()));
+        for g in checked.tenant_groups(i) {
+            for part in &g.parts {
+                edges.push((id.clone(), format!("ng_{}_{}", g.group.name, part.purchase), "runs on".into()));
             }
         }
     }
@@ -177,10 +175,14 @@ mod tests {
     use super::*;
     use crate::fixture::platform as fixture;
 
+    fn topology_of(p: &crate::model::Platform) -> Topology {
+        topology(&Checked::new(p, "2024-06-01").expect("a valid platform"))
+    }
+
     #[test]
     fn every_declared_thing_is_in_the_topology() {
         let p = fixture();
-        let t = topology(&p);
+        let t = topology_of(&p);
         let ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
         // The general group is mixed: one spot and one on-demand managed node group.
         for id in ["ng_critical_ondemand", "ng_general_spot", "ng_general_ondemand", "ng_batch_spot"] {
@@ -197,7 +199,7 @@ mod tests {
 
     #[test]
     fn every_edge_joins_declared_boxes() {
-        let t = topology(&fixture());
+        let t = topology_of(&fixture());
         let mut ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
         ids.extend(t.groups[0].children.iter().flat_map(|z| z.nodes.iter().map(|n| n.id.as_str())));
         for (from, to, _) in &t.edges {
@@ -207,7 +209,7 @@ mod tests {
 
     #[test]
     fn printers_agree_on_boxes_and_edges() {
-        let t = topology(&fixture());
+        let t = topology_of(&fixture());
         let (m, d) = (mermaid(&t), dot(&t));
         assert!(m.starts_with("flowchart LR\n") && d.starts_with("digraph platform {"));
         assert_eq!(m.matches("-->").count(), t.edges.len());

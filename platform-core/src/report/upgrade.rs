@@ -22,9 +22,9 @@ use crate::catalog::kubernetes::{
 };
 use crate::catalog::AS_OF;
 use crate::check::ticks;
-use crate::model::{AddonKind, Platform};
-use crate::render::infra::nodes::{parts, MAX_UNAVAILABLE_PERCENT};
-use crate::render::infra::refs::ident;
+use crate::checked::{Checked, MAX_UNAVAILABLE_PERCENT};
+use crate::model::AddonKind;
+use crate::naming::ident;
 
 /// Where the render directory is in the commands printed (the README's `--out out`).
 const OUT: &str = "out";
@@ -140,8 +140,9 @@ pub struct Pins<'a> {
 }
 
 /// What the platform installs, read off its definition and its rendered cluster root.
-pub fn installed(p: &Platform) -> Installed {
-    let roots = crate::render::cluster::render(p, "upgrade", None);
+pub fn installed(checked: &Checked) -> Installed {
+    let p = checked.platform();
+    let roots = crate::render::cluster::render(checked, "upgrade", None);
     let root = |name: &str| -> serde_json::Value {
         let path = format!("terraform/{name}/main.tf.json");
         let main = roots.files.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("the {name} root"));
@@ -166,10 +167,10 @@ pub fn installed(p: &Platform) -> Installed {
         .collect();
     Installed {
         addons: p.addons.iter().map(|a| a.kind).collect(),
-        node_groups: p
-            .node_groups
+        node_groups: checked
+            .node_groups()
             .iter()
-            .flat_map(|g| parts(g).into_iter().map(|(purchase, _, _)| format!("{} ({purchase})", g.name)))
+            .flat_map(|g| g.parts.iter().map(|part| format!("{} ({})", g.group.name, part.purchase)))
             .collect(),
         helm_dependencies,
         network_releases: release_names(&root("network")).into_iter().collect(),
@@ -178,7 +179,8 @@ pub fn installed(p: &Platform) -> Installed {
 
 /// The upgrade path of a checked platform to `to`, planned on `today` (ISO date). An error is one sentence naming
 /// the versions the catalog carries.
-pub fn upgrade_path(p: &Platform, to: &str, today: &str) -> Result<UpgradePath, String> {
+pub fn upgrade_path(checked: &Checked, to: &str, today: &str) -> Result<UpgradePath, String> {
+    let p = checked.platform();
     let carried_list = || ticks(carried().map(|r| r.version));
     let (Some(target), Some(current)) = (release(to), calendar(&p.kubernetes)) else {
         return Err(format!(
@@ -200,7 +202,7 @@ pub fn upgrade_path(p: &Platform, to: &str, today: &str) -> Result<UpgradePath, 
         .skip_while(|v| *v != current.version)
         .take_while(|v| minor(v) <= minor(target.version))
         .collect();
-    let installed = installed(p);
+    let installed = installed(checked);
     let mut steps = Vec::new();
     for pair in path.windows(2) {
         let (Some(from), Some(to_pins)) = (pins(pair[0]), pins(pair[1])) else {
@@ -475,12 +477,16 @@ mod tests {
 
     const TODAY: &str = "2026-11-25";
 
+    fn checked(p: &crate::model::Platform) -> Checked<'_> {
+        Checked::new(p, TODAY).expect("a valid platform")
+    }
+
     #[test]
     fn refuses_versions_it_cannot_plan_naming_the_carried_ones() {
         let p = fixture();
         let carried = ticks(carried().map(|r| r.version));
         for to in [p.kubernetes.as_str(), "1.27", "1.99", "latest", ""] {
-            let e = upgrade_path(&p, to, TODAY).expect_err(to);
+            let e = upgrade_path(&checked(&p), to, TODAY).expect_err(to);
             assert!(e.starts_with(&format!("`--to {to}`: ")) && e.ends_with(&carried), "{e}");
             assert!(!e.contains('\n'), "one line: {e}");
         }
@@ -492,7 +498,7 @@ mod tests {
     fn the_path_to_the_newest_carried_version_covers_every_changed_pin() {
         let p = fixture();
         let newest = carried().last().expect("a carried version").version;
-        let Ok(path) = upgrade_path(&p, newest, TODAY) else {
+        let Ok(path) = upgrade_path(&checked(&p), newest, TODAY) else {
             assert_eq!(newest, p.kubernetes, "only the declared version may be refused");
             return;
         };
@@ -563,7 +569,7 @@ mod tests {
         let a0 = ADDON_VERSIONS[0];
         let a1 =
             AddonVersions { kubernetes: "1.29", coredns: "v1.11.1-eksbuild.1", kube_proxy: "v1.29.0-eksbuild.1", ..a0 };
-        step(Pins { addons: &a0, charts: &c0 }, Pins { addons: &a1, charts: &c1 }, &installed(&fixture()))
+        step(Pins { addons: &a0, charts: &c0 }, Pins { addons: &a1, charts: &c1 }, &installed(&checked(&fixture())))
     }
 
     const BOTH: &[&str] = &["example.io/v1beta1", "example.io/v1"];

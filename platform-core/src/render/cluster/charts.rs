@@ -16,9 +16,9 @@ use super::objects::ROLE_ARN_ANNOTATION;
 use super::policies::tolerations;
 use super::ports;
 use super::{vpc_data, vpc_name, Context, Target};
-use crate::catalog::charts::{chart_versions, Chart, ChartVersions};
+use crate::catalog::charts::{Chart, ChartVersions};
+use crate::checked::Purchase;
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
-use crate::render::infra::nodes;
 
 /// One Helm release: the pinned chart, where it goes, and its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,21 +28,14 @@ pub struct Release {
     pub values: Value,
 }
 
-/// The pinned charts of the platform's Kubernetes version.
-pub(crate) fn versions(ctx: &Context) -> &'static ChartVersions {
-    chart_versions(&ctx.platform.kubernetes).expect("the checks accept only Kubernetes versions with chart versions")
-}
-
 fn binding<'a>(ctx: &'a Context, kind: ManagedPolicy) -> Option<&'a IrsaBinding> {
     ctx.platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind))
 }
 
 /// `nodeSelector` and `tolerations` that put a controller on the critical node group.
 pub(crate) fn critical_placement(ctx: &Context) -> (Value, Value) {
-    match ctx.critical_group() {
-        Some(g) => (json!({ "workload": g.workload.to_string() }), json!(tolerations(&[g]))),
-        None => (json!({}), json!([])),
-    }
+    let g = ctx.critical_group();
+    (json!({ "workload": g.workload.to_string() }), json!(tolerations(&[g])))
 }
 
 fn placed(ctx: &Context, mut values: Value) -> Value {
@@ -64,10 +57,14 @@ fn service_account(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
 /// (1). Managed node group ASGs are named `eks-<node group name>-<uuid>`, so each regex matches one node group.
 pub(crate) fn expander_priorities(ctx: &Context) -> BTreeMap<u32, Vec<String>> {
     let mut priorities: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    for g in &ctx.platform.node_groups {
-        for (purchase, _, _) in nodes::parts(g) {
-            let priority = if purchase == "spot" { 50 } else { 10 };
-            priorities.entry(priority).or_default().push(format!(".*{}.*", ctx.names.node_group(&g.name, purchase)));
+    for g in ctx.checked.node_groups() {
+        for part in &g.parts {
+            let priority = match part.purchase {
+                Purchase::Spot => 50,
+                Purchase::OnDemand => 10,
+            };
+            let name = ctx.names.node_group(&g.group.name, part.purchase);
+            priorities.entry(priority).or_default().push(format!(".*{name}.*"));
         }
     }
     priorities.insert(1, vec![".*".to_owned()]);
@@ -209,7 +206,7 @@ fn external_secrets(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBi
 
 /// Every release, Calico first. A controller whose IRSA binding is missing is left out (the checks require one).
 pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
-    let v = versions(ctx);
+    let v = ctx.checked.chart_versions();
     let mut out = vec![calico(ctx, v), kyverno(ctx, v)];
     if let Some(b) = binding(ctx, ManagedPolicy::ClusterAutoscaler) {
         out.push(cluster_autoscaler(ctx, target, v, b));
@@ -229,13 +226,14 @@ pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
-    use crate::naming::Names;
 
     #[test]
     fn spot_groups_come_first() {
         let p = fixture();
-        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
         let priorities = expander_priorities(&ctx);
         assert_eq!(priorities[&50], [".*nodegroup-ledger-general-spot-dev.*", ".*nodegroup-ledger-batch-spot-dev.*"]);
         assert_eq!(

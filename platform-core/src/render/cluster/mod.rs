@@ -23,7 +23,8 @@ pub mod terraform;
 mod yaml;
 
 use super::infra::refs;
-use crate::model::{IrsaBinding, NodeGroup, Platform, Tenant, WorkloadClass};
+use crate::checked::Checked;
+use crate::model::{IrsaBinding, NodeGroup, Platform, Tenant};
 use crate::naming::{label, Names};
 use crate::render::terraform::Ref;
 
@@ -31,14 +32,22 @@ pub use yaml::{to_yaml, to_yaml_documents, to_yaml_file};
 
 /// What every cluster-stage module reads.
 pub(crate) struct Context<'a> {
+    pub checked: &'a Checked<'a>,
     pub platform: &'a Platform,
     pub names: Names<'a>,
 }
 
+impl<'a> Context<'a> {
+    pub fn new(checked: &'a Checked<'a>, suffix: &'a str) -> Self {
+        let platform = checked.platform();
+        Context { checked, platform, names: Names::new(&platform.name, suffix) }
+    }
+}
+
 impl Context<'_> {
     /// The node group platform controllers run on: the critical one.
-    pub fn critical_group(&self) -> Option<&NodeGroup> {
-        self.platform.node_groups.iter().find(|g| g.workload == WorkloadClass::Critical)
+    pub fn critical_group(&self) -> &NodeGroup {
+        self.checked.critical_group().group
     }
 }
 
@@ -123,8 +132,8 @@ pub struct ClusterStage {
 }
 
 /// Renders the cluster stage of a checked platform.
-pub fn render(platform: &Platform, suffix: &str, account_id: Option<&str>) -> ClusterStage {
-    let ctx = Context { platform, names: Names::new(&platform.name, suffix) };
+pub fn render(checked: &Checked, suffix: &str, account_id: Option<&str>) -> ClusterStage {
+    let ctx = Context::new(checked, suffix);
     let custom = policies::documents(&ctx);
     let mut files = network::render(&ctx);
     files.extend(terraform::render(&ctx, &custom));

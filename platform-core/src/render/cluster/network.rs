@@ -53,13 +53,14 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
-    use crate::naming::Names;
 
     #[test]
     fn calico_and_the_cloudwatch_agent_get_their_namespaces_here() {
         let p = fixture();
-        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
         assert_eq!(namespaces(&ctx), ["tigera-operator", "amazon-cloudwatch"]);
     }
 }

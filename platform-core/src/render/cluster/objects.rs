@@ -423,12 +423,12 @@ pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
     use crate::model::{IrsaBinding, Statement};
-    use crate::naming::Names;
 
     fn with<R>(platform: &crate::model::Platform, f: impl FnOnce(&Context) -> R) -> R {
-        f(&Context { platform, names: Names::new(&platform.name, "dev") })
+        f(&Context::new(&Checked::new(platform, "2024-06-01").unwrap(), "dev"))
     }
 
     #[test]

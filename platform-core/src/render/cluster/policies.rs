@@ -26,7 +26,6 @@
 
 use serde_json::{json, Value};
 
-use super::charts::versions;
 use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
 use super::{yaml, Context};
 use crate::model::{NodeGroup, PodSecurity, Tenant};
@@ -118,9 +117,9 @@ fn psa_policy(ctx: &Context) -> Value {
     })
 }
 
-/// The groups a tenant's pods are steered to.
-pub(crate) fn tenant_groups<'a>(ctx: &'a Context, tenant: &Tenant) -> Vec<&'a NodeGroup> {
-    ctx.platform.node_groups.iter().filter(|g| tenant.node_groups.contains(&g.name)).collect()
+/// The groups the tenant at `index` steers its pods to.
+pub(crate) fn tenant_groups<'a>(ctx: &'a Context, index: usize) -> Vec<&'a NodeGroup> {
+    ctx.checked.tenant_groups(index).map(|g| g.group).collect()
 }
 
 /// The tolerations of a set of node groups' taints (deduplicated, sorted).
@@ -168,7 +167,8 @@ fn store_auth() -> Value {
     json!({ "jwt": { "serviceAccountRef": { "name": TENANT_SECRETS_SERVICE_ACCOUNT } } })
 }
 
-fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
+/// The policy of the tenant at `index` in `tenants`.
+fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
     let ns = label(&tenant.name);
     let keys = secret_key_pattern(&tenant.secret_prefix);
     // Exactly `store_auth()`: no `secretRef` (static keys), no other account, no namespace.
@@ -185,7 +185,7 @@ fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
         {
             "name": "node-placement",
             "match": kinds_in(&["Pod"], &ns),
-            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, tenant)) },
+            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, index)) },
         },
         {
             "name": "secrets-under-tenant-prefix",
@@ -265,7 +265,7 @@ fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
     };
     json!({
         // The newest version the pinned chart's CRD serves (v1beta1 until chart 0.16, v1 only from 0.17).
-        "apiVersion": versions(ctx).secret_store_api,
+        "apiVersion": ctx.checked.chart_versions().secret_store_api,
         "kind": "SecretStore",
         "metadata": {
             "name": name,
@@ -288,8 +288,8 @@ pub(crate) fn documents(ctx: &Context) -> Vec<(Concern, String)> {
 /// Every custom resource.
 pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
     let mut out = vec![Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) }];
-    for t in &ctx.platform.tenants {
-        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, t) });
+    for (i, t) in ctx.platform.tenants.iter().enumerate() {
+        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, i, t) });
     }
     for t in &ctx.platform.tenants {
         out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, None) });
@@ -303,8 +303,8 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
-    use crate::naming::Names;
 
     #[test]
     fn cross_account_store_names_are_dns_names() {
@@ -337,7 +337,8 @@ mod tests {
     #[test]
     fn no_helm_template_markers() {
         let p = fixture();
-        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
         for o in objects(&ctx) {
             assert!(!o.value.to_string().contains("{{"), "{}", o.name());
         }
@@ -346,7 +347,8 @@ mod tests {
     fn objects_at(kubernetes: &str) -> Vec<Value> {
         let mut p = fixture();
         p.kubernetes = kubernetes.into();
-        let ctx = Context { platform: &p, names: Names::new(&p.name, "dev") };
+        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
         objects(&ctx).into_iter().map(|o| o.value).collect()
     }
 

@@ -1,5 +1,5 @@
 //! EKS managed addons (coredns, kube-proxy, aws-ebs-csi-driver, amazon-cloudwatch-observability), each pinned
-//! per Kubernetes version (`catalog::kubernetes::ADDON_VERSIONS`) with the DSL's overrides as
+//! per Kubernetes version (`catalog::kubernetes::ADDON_VERSIONS`, the checked model's row) with the DSL's overrides as
 //! `configuration_values`: replicas, resources, and placement (node selector and tolerations of the named node
 //! group).
 //!
@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{bootstrap, irsa, nodes, refs, Context};
-use crate::catalog::kubernetes::addon_versions;
+use super::{bootstrap, irsa, refs, Context};
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
 use crate::render::terraform::{Document, Ref};
 
@@ -37,11 +36,6 @@ pub(crate) fn addon_ref(kind: AddonKind) -> Ref {
     Ref::resource("aws_eks_addon", &refs::ident(kind.eks_name()))
 }
 
-/// The pinned version of an addon for a Kubernetes version.
-pub(crate) fn version(kind: AddonKind, kubernetes: &str) -> &'static str {
-    addon_versions(kubernetes).expect("the checks accept only Kubernetes versions with addon versions").of(kind)
-}
-
 /// Node selector and tolerations that place pods on a node group.
 fn placement(group: &NodeGroup) -> (Value, Value) {
     let selector: BTreeMap<&str, String> = [("workload", group.workload.to_string())].into_iter().collect();
@@ -53,8 +47,8 @@ fn placement(group: &NodeGroup) -> (Value, Value) {
     (json!(selector), json!(tolerations))
 }
 
-/// The `configuration_values` document of an addon; `None` when the DSL overrides nothing.
-pub(crate) fn configuration(addon: &Addon, groups: &[NodeGroup]) -> Option<Value> {
+/// The `configuration_values` document of an addon placed on `group`; `None` when the DSL overrides nothing.
+pub(crate) fn configuration(addon: &Addon, group: Option<&NodeGroup>) -> Option<Value> {
     let mut settings = Map::new();
     if let Some(replicas) = addon.replicas {
         settings.insert("replicaCount".into(), json!(replicas));
@@ -65,8 +59,7 @@ pub(crate) fn configuration(addon: &Addon, groups: &[NodeGroup]) -> Option<Value
             json!({ "requests": { "cpu": r.cpu, "memory": r.memory }, "limits": { "memory": r.memory } }),
         );
     }
-    if let Some(name) = &addon.node_group {
-        let group = groups.iter().find(|g| &g.name == name).expect("the checks accept only declared node groups");
+    if let Some(group) = group {
         let (selector, tolerations) = placement(group);
         settings.insert("nodeSelector".into(), selector);
         settings.insert("tolerations".into(), tolerations);
@@ -83,21 +76,22 @@ pub(crate) fn configuration(addon: &Addon, groups: &[NodeGroup]) -> Option<Value
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let p = ctx.platform;
-    let node_groups: Vec<String> = p
-        .node_groups
+    let node_groups: Vec<String> = ctx
+        .checked
+        .node_groups()
         .iter()
-        .flat_map(|g| nodes::parts(g).into_iter().map(|(purchase, _, _)| refs::node_group(&g.name, purchase).address()))
+        .flat_map(|g| g.parts.iter().map(|part| refs::node_group(&g.group.name, part.purchase).address()))
         .collect();
     let dns = p.addons.iter().find(|a| a.kind == AddonKind::Coredns).map(|a| addon_ref(a.kind).address());
-    for addon in &p.addons {
+    for (i, addon) in p.addons.iter().enumerate() {
         let mut body = json!({
             "cluster_name": refs::cluster().attr("name"),
             "addon_name": addon.kind.eks_name(),
-            "addon_version": version(addon.kind, &p.kubernetes),
+            "addon_version": ctx.checked.addon_versions().of(addon.kind),
             "resolve_conflicts_on_create": "OVERWRITE",
             "resolve_conflicts_on_update": "OVERWRITE",
         });
-        if let Some(config) = configuration(addon, &p.node_groups) {
+        if let Some(config) = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group)) {
             body["configuration_values"] = json!(serde_json::to_string(&config).expect("JSON values serialize"));
         }
         let role = match addon.kind {
@@ -123,13 +117,20 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
+
+    /// The configuration of the fixture's addon of `kind`.
+    fn configured(kind: AddonKind) -> Option<Value> {
+        let p = fixture();
+        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let i = p.addons.iter().position(|a| a.kind == kind).unwrap();
+        configuration(&p.addons[i], checked.addon_group(i).map(|g| g.group))
+    }
 
     #[test]
     fn coredns_runs_on_critical_nodes() {
-        let p = fixture();
-        let coredns = p.addons.iter().find(|a| a.kind == AddonKind::Coredns).unwrap();
-        let c = configuration(coredns, &p.node_groups).unwrap();
+        let c = configured(AddonKind::Coredns).unwrap();
         assert_eq!(c["replicaCount"], 3);
         assert_eq!(c["nodeSelector"]["workload"], "critical");
         assert_eq!(c["tolerations"][0]["effect"], "NoSchedule");
@@ -137,14 +138,7 @@ mod tests {
 
     #[test]
     fn ebs_csi_settings_nest_under_controller() {
-        let p = fixture();
-        let ebs = p.addons.iter().find(|a| a.kind == AddonKind::AwsEbsCsiDriver).unwrap();
-        let c = configuration(ebs, &p.node_groups).unwrap();
+        let c = configured(AddonKind::AwsEbsCsiDriver).unwrap();
         assert_eq!(c["controller"]["replicaCount"], 2);
-    }
-
-    #[test]
-    fn versions_are_pinned_for_1_28() {
-        assert_eq!(version(AddonKind::KubeProxy, "1.28"), "v1.28.15-eksbuild.31");
     }
 }

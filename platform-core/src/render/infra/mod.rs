@@ -23,18 +23,27 @@ mod ssm;
 
 use super::terraform::Document;
 use super::RenderOptions;
+use crate::checked::Checked;
 use crate::model::Platform;
 use crate::naming::Names;
 
 /// What every infra module reads.
 pub(crate) struct Context<'a> {
+    pub checked: &'a Checked<'a>,
     pub platform: &'a Platform,
     pub names: Names<'a>,
 }
 
+impl<'a> Context<'a> {
+    pub fn new(checked: &'a Checked<'a>, suffix: &'a str) -> Self {
+        let platform = checked.platform();
+        Context { checked, platform, names: Names::new(&platform.name, suffix) }
+    }
+}
+
 /// Renders the infra root of a checked platform.
-pub fn render(platform: &Platform, options: &RenderOptions) -> Document {
-    let ctx = Context { platform, names: Names::new(&platform.name, &options.environment_suffix) };
+pub fn render(checked: &Checked, options: &RenderOptions) -> Document {
+    let ctx = Context::new(checked, &options.environment_suffix);
     let mut doc = Document::default();
     providers::render(&ctx, &mut doc);
     network::render(&ctx, &mut doc);
@@ -52,4 +61,37 @@ pub fn render(platform: &Platform, options: &RenderOptions) -> Document {
     observability::render(&ctx, &mut doc);
     outputs::render(&ctx, &mut doc);
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alarms::ALARMS;
+    use crate::model::NatGateways;
+
+    /// The counts the cost estimate reads off the checked model are what the infra root renders.
+    #[test]
+    fn the_model_counts_what_renders() {
+        let mut single = crate::fixture::platform();
+        single.vpc.nat_gateways = NatGateways::Single;
+        single.tenants.truncate(1);
+        for p in [crate::fixture::platform(), single] {
+            let checked = Checked::new(&p, "2024-06-01").unwrap();
+            let doc = render(&checked, &RenderOptions { environment_suffix: "dev".into(), account_id: None });
+            let count = |t: &str| doc.resources(t).count();
+            let network = checked.network();
+            assert_eq!(count("aws_nat_gateway"), network.nat_gateways);
+            assert_eq!(count("aws_eip"), network.nat_gateways);
+            let endpoint_azs: usize = doc
+                .resources("aws_vpc_endpoint")
+                .filter(|e| e["vpc_endpoint_type"] == "Interface")
+                .map(|e| e["subnet_ids"].as_array().map_or(0, Vec::len))
+                .sum();
+            assert_eq!(endpoint_azs, network.interface_endpoints.len() * p.availability_zones.len());
+            assert_eq!(count("aws_kms_key"), checked.kms_keys());
+            assert_eq!(count("aws_cloudwatch_metric_alarm"), ALARMS.len());
+            let parts: usize = checked.node_groups().iter().map(|g| g.parts.len()).sum();
+            assert_eq!(count("aws_eks_node_group"), parts);
+        }
+    }
 }

@@ -2,46 +2,15 @@
 //! endpoint and interface endpoints (one security group: HTTPS from the VPC and pod CIDRs only), flow logs to a
 //! KMS-encrypted log group, and the default security group stripped of every rule.
 //!
-//! Pod subnets: the pod CIDR is a secondary VPC CIDR split into four equal blocks; the first three become one
-//! subnet per AZ, the fourth is left free for growth. Calico (cluster stage) runs its IP pool on the same CIDR.
+//! Pod subnets: the pod CIDR is a secondary VPC CIDR whose per-AZ blocks the checked model computes
+//! ([`crate::checked::Network`]). Calico (cluster stage) runs its IP pool on the same CIDR.
 
-use ipnet::Ipv4Net;
 use serde_json::json;
 
 use super::iam::{self, Statement};
 use super::{refs, Context};
-use crate::model::{Endpoint, NatGateways};
+use crate::model::Endpoint;
 use crate::render::terraform::{Document, Ref};
-
-/// The pod CIDR split into equal per-AZ blocks (prefix + 2, so four; the first `azs` are used).
-pub(crate) fn pod_subnets(pod_cidr: &str, azs: usize) -> Vec<Ipv4Net> {
-    let net: Ipv4Net = pod_cidr.parse().expect("the checks accept only valid CIDRs");
-    let subnets: Vec<Ipv4Net> =
-        net.subnets(net.prefix_len() + 2).expect("the pod CIDR leaves room for four subnets").collect();
-    assert!(azs <= subnets.len(), "at most four AZs fit the pod CIDR split");
-    subnets.into_iter().take(azs).collect()
-}
-
-/// The AWS service an interface endpoint reaches (`com.amazonaws.<region>.<service>`); `None` for S3, which
-/// gets a (free) gateway endpoint instead.
-pub(crate) fn interface_service(endpoint: Endpoint) -> Option<&'static str> {
-    Some(match endpoint {
-        Endpoint::S3 => return None,
-        Endpoint::EcrApi => "ecr.api",
-        Endpoint::EcrDkr => "ecr.dkr",
-        Endpoint::Ec2 => "ec2",
-        Endpoint::Sts => "sts",
-        Endpoint::Logs => "logs",
-        Endpoint::Ssm => "ssm",
-        Endpoint::SsmMessages => "ssmmessages",
-        Endpoint::Ec2Messages => "ec2messages",
-        Endpoint::Kms => "kms",
-        Endpoint::SecretsManager => "secretsmanager",
-        Endpoint::ElasticLoadBalancing => "elasticloadbalancing",
-        Endpoint::Autoscaling => "autoscaling",
-        Endpoint::Monitoring => "monitoring",
-    })
-}
 
 fn name_tag(name: String) -> serde_json::Value {
     json!({ "Name": name })
@@ -80,7 +49,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("igw", "")) }),
     );
 
-    let pod_blocks = pod_subnets(&p.vpc.pod_cidr, p.availability_zones.len());
+    let pod_blocks = &ctx.checked.network().pod_subnets;
     for (i, az) in p.availability_zones.iter().enumerate() {
         let zone = az.trim_start_matches(p.region.as_str());
         doc.resource(
@@ -135,11 +104,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
 
     // NAT gateways: one per AZ, or one in the first AZ.
-    let nat_count = match p.vpc.nat_gateways {
-        NatGateways::OnePerAz => p.availability_zones.len(),
-        NatGateways::Single => 1,
-    };
-    let nats: Vec<Ref> = (0..nat_count)
+    let nats: Vec<Ref> = (0..ctx.checked.network().nat_gateways)
         .map(|i| {
             let zone = p.availability_zones[i].trim_start_matches(p.region.as_str());
             let eip = doc.resource(
@@ -213,8 +178,7 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
             }),
         );
     }
-    let interfaces: Vec<(Endpoint, &str)> =
-        p.vpc.endpoints.iter().filter_map(|e| interface_service(*e).map(|s| (*e, s))).collect();
+    let interfaces = &ctx.checked.network().interface_endpoints;
     if interfaces.is_empty() {
         return;
     }
@@ -306,22 +270,4 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
             "tags": name_tag(n.name("flowlog", "vpc")),
         }),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_pod_cidr_splits_into_equal_per_az_blocks() {
-        let blocks: Vec<String> = pod_subnets("100.64.0.0/16", 3).iter().map(|b| b.to_string()).collect();
-        assert_eq!(blocks, ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
-    }
-
-    #[test]
-    fn endpoint_services() {
-        assert_eq!(interface_service(Endpoint::EcrApi), Some("ecr.api"));
-        assert_eq!(interface_service(Endpoint::EcrDkr), Some("ecr.dkr"));
-        assert_eq!(interface_service(Endpoint::S3), None);
-    }
 }

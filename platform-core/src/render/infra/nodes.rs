@@ -2,8 +2,7 @@
 //! hop limit 1, encrypted gp3 OS and data volumes) and the EKS managed node groups on it.
 //!
 //! A `mixed` group becomes two managed node groups, `…-spot-…` and `…-ondemand-…` (the cluster-autoscaler priority
-//! expander in the cluster stage prefers `-spot-`). Sizes split by [`split_mixed`]: the spot part is rounded up, so
-//! spot is never less than the requested share.
+//! expander in the cluster stage prefers `-spot-`); the split is the checked model's ([`crate::checked::parts`]).
 //!
 //! The launch template has no AMI id, so EKS picks the Bottlerocket AMI of the cluster version and merges its
 //! own bootstrap settings (cluster name, endpoint, CA, node labels and taints) into the user data; the user
@@ -20,35 +19,14 @@ use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
 use super::{bootstrap, providers, refs, Context};
-use crate::model::{Capacity, NodeGroup, TaintEffect};
+use crate::checked::{Part, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
+use crate::model::{NodeGroup, TaintEffect};
 use crate::render::terraform::{Document, Expr, Local, Ref};
 
 /// Pods per node under Calico's VXLAN overlay (the Kubernetes default and the tested upper bound).
 pub(crate) const MAX_PODS: u32 = 110;
-/// Bottlerocket OS volume (`/dev/xvda`), GiB: the image is ~1 GiB; 4 leaves room for updates.
-pub(crate) const OS_VOLUME_GIB: u32 = 4;
-/// Rolling updates replace at most a third of a group at a time.
-pub(crate) const MAX_UNAVAILABLE_PERCENT: u32 = 33;
-
 /// The local holding the Bottlerocket settings TOML (one copy for every launch template).
 const SETTINGS_LOCAL: &str = "bottlerocket_settings";
-
-/// Min, desired and max of one managed node group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Sizes {
-    pub min: u32,
-    pub desired: u32,
-    pub max: u32,
-}
-
-/// Splits a mixed group's sizes into (spot, on-demand): spot gets `ceil(size × percent / 100)` of each size, the
-/// rest is on-demand. `None` for a part whose maximum is 0 (EKS requires max ≥ 1).
-pub(crate) fn split_mixed(sizes: Sizes, spot_percent: u8) -> (Option<Sizes>, Option<Sizes>) {
-    let spot = |v: u32| (v * u32::from(spot_percent)).div_ceil(100);
-    let s = Sizes { min: spot(sizes.min), desired: spot(sizes.desired), max: spot(sizes.max) };
-    let o = Sizes { min: sizes.min - s.min, desired: sizes.desired - s.desired, max: sizes.max - s.max };
-    ((s.max > 0).then_some(s), (o.max > 0).then_some(o))
-}
 
 /// Whether an instance type runs on Graviton (arm64): a `g` after the generation digit (`m6g`, `c7gn`, `t4g`).
 pub(crate) fn is_arm(instance_type: &str) -> bool {
@@ -56,20 +34,6 @@ pub(crate) fn is_arm(instance_type: &str) -> bool {
     match family.find(|c: char| c.is_ascii_digit()) {
         Some(i) => family[i..].trim_start_matches(|c: char| c.is_ascii_digit()).contains('g'),
         None => false,
-    }
-}
-
-/// The EKS managed node groups of a DSL node group: (purchase option in the name, capacity type, sizes).
-pub(crate) fn parts(group: &NodeGroup) -> Vec<(&'static str, &'static str, Sizes)> {
-    let sizes = Sizes { min: group.min_size, desired: group.desired_size, max: group.max_size };
-    match group.capacity {
-        Capacity::OnDemand => vec![("ondemand", "ON_DEMAND", sizes)],
-        Capacity::Spot => vec![("spot", "SPOT", sizes)],
-        Capacity::Mixed { spot_percent } => {
-            let (spot, on_demand) = split_mixed(sizes, spot_percent);
-            let spot = spot.map(|s| ("spot", "SPOT", s));
-            spot.into_iter().chain(on_demand.map(|o| ("ondemand", "ON_DEMAND", o))).collect()
-        }
     }
 }
 
@@ -141,10 +105,10 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     attachments.push(inline.address());
 
     let settings = doc.local(SETTINGS_LOCAL, json!(bottlerocket_settings()));
-    for group in &ctx.platform.node_groups {
-        let lt = launch_template(ctx, doc, group, &settings);
-        for (purchase, capacity_type, sizes) in parts(group) {
-            node_group(ctx, doc, group, purchase, capacity_type, sizes, &lt, &role, &attachments);
+    for g in ctx.checked.node_groups() {
+        let lt = launch_template(ctx, doc, g.group, &settings);
+        for part in &g.parts {
+            node_group(ctx, doc, g.group, part, &lt, &role, &attachments);
         }
     }
 }
@@ -189,19 +153,17 @@ fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, setting
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn node_group(
     ctx: &Context,
     doc: &mut Document,
     group: &NodeGroup,
-    purchase: &str,
-    capacity_type: &str,
-    sizes: Sizes,
+    part: &Part,
     lt: &Ref,
     role: &Ref,
     depends_on: &[String],
 ) {
     let n = &ctx.names;
+    let (purchase, sizes) = (part.purchase, part.sizes);
     let cluster = n.cluster();
     let labels = labels(group);
     let mut tags: BTreeMap<String, String> = BTreeMap::new();
@@ -229,7 +191,7 @@ fn node_group(
         "node_role_arn": role.attr("arn"),
         "subnet_ids": (0..ctx.platform.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect::<Vec<_>>(),
         "ami_type": if arm { "BOTTLEROCKET_ARM_64" } else { "BOTTLEROCKET_x86_64" },
-        "capacity_type": capacity_type,
+        "capacity_type": purchase.capacity_type(),
         "instance_types": group.instance_types,
         "scaling_config": { "min_size": sizes.min, "desired_size": sizes.desired, "max_size": sizes.max },
         "update_config": { "max_unavailable_percentage": MAX_UNAVAILABLE_PERCENT },
@@ -250,16 +212,6 @@ fn node_group(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mixed_sizes_round_spot_up() {
-        let (spot, od) = split_mixed(Sizes { min: 2, desired: 3, max: 12 }, 60);
-        assert_eq!(spot, Some(Sizes { min: 2, desired: 2, max: 8 }));
-        assert_eq!(od, Some(Sizes { min: 0, desired: 1, max: 4 }));
-        let (spot, od) = split_mixed(Sizes { min: 0, desired: 0, max: 1 }, 50);
-        assert_eq!(spot, Some(Sizes { min: 0, desired: 0, max: 1 }));
-        assert_eq!(od, None);
-    }
 
     #[test]
     fn graviton_families_are_arm() {

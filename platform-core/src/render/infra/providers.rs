@@ -195,12 +195,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checked::Checked;
     use crate::fixture::platform as fixture;
-    use crate::naming::Names;
 
     fn rendered() -> serde_json::Value {
         let platform = fixture();
-        let ctx = Context { platform: &platform, names: Names::new(&platform.name, "dev") };
+        let checked = Checked::new(&platform, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
         let mut doc = Document::default();
         render(&ctx, &mut doc);
         doc.to_value()

@@ -1,13 +1,10 @@
 //! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to.
 
 use super::{bootstrap, irsa, providers};
+use crate::checked::Purchase;
+pub use crate::naming::ident;
 use crate::naming::label;
 use crate::render::terraform::{Local, Ref, Var};
-
-/// The Terraform name of a DSL identifier (`external_dns` stays `external_dns`; labels become identifiers).
-pub fn ident(name: &str) -> String {
-    name.replace('-', "_")
-}
 
 pub fn vpc() -> Ref {
     Ref::resource("aws_vpc", "main")
@@ -90,8 +87,8 @@ pub fn partition() -> Ref {
     Ref::data("aws_partition", "current")
 }
 
-/// The EKS managed node group of one DSL node group and purchase option (`spot` or `ondemand`).
-pub fn node_group(group: &str, purchase: &str) -> Ref {
+/// The EKS managed node group of one DSL node group and purchase option.
+pub fn node_group(group: &str, purchase: Purchase) -> Ref {
     Ref::resource("aws_eks_node_group", &format!("{}_{purchase}", ident(group)))
 }
 

@@ -1,0 +1,186 @@
+//! A platform that passed every check, with what the renderers and reports derive from it computed once: parsed
+//! CIDRs, node-group references resolved, the managed node groups of each DSL node group, and the catalog rows of
+//! the declared Kubernetes version.
+//!
+//! [`Checked::new`] is the only way to get one, so a renderer or report that takes a [`Checked`] cannot see a
+//! platform that breaks a rule, and never re-validates.
+
+mod network;
+mod nodes;
+
+pub use network::{interface_service, pod_subnets, Network};
+pub use nodes::{parts, split_mixed, Group, Part, Purchase, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
+
+use crate::catalog::charts::{chart_versions, ChartVersions};
+use crate::catalog::kubernetes::{addon_versions, AddonVersions};
+use crate::check::{check_platform, Findings};
+use crate::model::{Platform, WorkloadClass};
+
+/// The KMS keys every platform has (Kubernetes secrets, logs, EBS); each tenant has one more.
+pub const PLATFORM_KMS_KEYS: usize = 3;
+
+/// A checked platform and its derived values.
+#[derive(Debug, Clone)]
+pub struct Checked<'p> {
+    platform: &'p Platform,
+    warnings: Findings,
+    network: Network,
+    node_groups: Vec<Group<'p>>,
+    /// Per tenant: indices into `node_groups`.
+    tenant_groups: Vec<Vec<usize>>,
+    /// Per addon: index into `node_groups`.
+    addon_groups: Vec<Option<usize>>,
+    critical: usize,
+    addon_versions: &'static AddonVersions,
+    chart_versions: &'static ChartVersions,
+}
+
+impl<'p> Checked<'p> {
+    /// Runs every check on `platform` on `today` (ISO date, see [`check_platform`]): `Err` with every finding
+    /// when one is an error; otherwise the checked platform, its warnings in [`Checked::warnings`].
+    pub fn new(platform: &'p Platform, today: &str) -> Result<Self, Findings> {
+        let findings = check_platform(platform, today);
+        if findings.has_errors() {
+            return Err(findings);
+        }
+        Ok(Self::derive(platform, findings)
+            .expect("every derived value is guarded by a rule, and a platform without errors passed them all"))
+    }
+
+    fn derive(platform: &'p Platform, warnings: Findings) -> Option<Self> {
+        let node_groups: Vec<Group> =
+            platform.node_groups.iter().map(|group| Group { group, parts: parts(group) }).collect();
+        let index = |name: &str| platform.node_groups.iter().position(|g| g.name == name);
+        let tenant_groups = platform
+            .tenants
+            .iter()
+            .map(|t| {
+                let named: Vec<usize> = t.node_groups.iter().map(|n| index(n)).collect::<Option<_>>()?;
+                // A set: in declaration order, once each.
+                Some((0..node_groups.len()).filter(|i| named.contains(i)).collect())
+            })
+            .collect::<Option<_>>()?;
+        let addon_groups = platform
+            .addons
+            .iter()
+            .map(|a| match &a.node_group {
+                Some(name) => index(name).map(Some),
+                None => Some(None),
+            })
+            .collect::<Option<_>>()?;
+        Some(Checked {
+            platform,
+            warnings,
+            network: Network::new(platform)?,
+            critical: platform.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical)?,
+            node_groups,
+            tenant_groups,
+            addon_groups,
+            addon_versions: addon_versions(&platform.kubernetes)?,
+            chart_versions: chart_versions(&platform.kubernetes)?,
+        })
+    }
+
+    pub fn platform(&self) -> &'p Platform {
+        self.platform
+    }
+
+    /// The warnings of the checks (errors refuse the platform).
+    pub fn warnings(&self) -> &Findings {
+        &self.warnings
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// Every DSL node group with its managed node groups, in declaration order.
+    pub fn node_groups(&self) -> &[Group<'p>] {
+        &self.node_groups
+    }
+
+    /// The node groups the tenant at `index` in `tenants` names, in declaration order.
+    pub fn tenant_groups(&self, index: usize) -> impl Iterator<Item = &Group<'p>> {
+        self.tenant_groups[index].iter().map(|i| &self.node_groups[*i])
+    }
+
+    /// The node group the addon at `index` in `addons` is placed on, if it names one.
+    pub fn addon_group(&self, index: usize) -> Option<&Group<'p>> {
+        self.addon_groups[index].map(|i| &self.node_groups[i])
+    }
+
+    /// The node group platform controllers run on: the (first) critical one.
+    pub fn critical_group(&self) -> &Group<'p> {
+        &self.node_groups[self.critical]
+    }
+
+    /// The pinned addon versions of the declared Kubernetes version.
+    pub fn addon_versions(&self) -> &'static AddonVersions {
+        self.addon_versions
+    }
+
+    /// The pinned charts of the declared Kubernetes version.
+    pub fn chart_versions(&self) -> &'static ChartVersions {
+        self.chart_versions
+    }
+
+    /// Every KMS key the platform has.
+    pub fn kms_keys(&self) -> usize {
+        PLATFORM_KMS_KEYS + self.platform.tenants.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Rule;
+    use crate::fixture::platform as fixture;
+
+    const TODAY: &str = "2024-06-01";
+
+    #[test]
+    fn a_platform_with_errors_is_refused_with_its_findings() {
+        let mut p = fixture();
+        p.vpc.pod_cidr = "100.64.0.1/16".into();
+        p.tenants[0].node_groups[0] = "critcal".into();
+        let findings = Checked::new(&p, TODAY).expect_err("two broken rules");
+        let rules: Vec<Rule> = findings.errors().map(|f| f.rule).collect();
+        assert_eq!(rules, [Rule::InvalidCidr, Rule::UnknownNodeGroup], "{findings}");
+    }
+
+    #[test]
+    fn warnings_are_carried_on_a_checked_platform() {
+        let p = fixture();
+        assert!(Checked::new(&p, TODAY).unwrap().warnings().0.is_empty());
+        let late = Checked::new(&p, "2030-01-01").expect("a warning does not refuse");
+        assert!(!late.warnings().0.is_empty() && late.warnings().0.iter().all(|f| f.rule == Rule::SupportWindow));
+    }
+
+    #[test]
+    fn references_resolve_to_the_named_groups() {
+        let mut p = fixture();
+        let names = |groups: Vec<&Group>| -> Vec<String> { groups.iter().map(|g| g.group.name.clone()).collect() };
+        p.tenants[0].node_groups = vec!["batch".into(), "critical".into(), "batch".into()];
+        let c = Checked::new(&p, TODAY).unwrap();
+        assert_eq!(names(c.tenant_groups(0).collect()), ["critical", "batch"], "a set, in declaration order");
+        for (i, addon) in p.addons.iter().enumerate() {
+            assert_eq!(c.addon_group(i).map(|g| &g.group.name), addon.node_group.as_ref(), "{}", addon.kind);
+        }
+        assert_eq!(c.critical_group().group.workload, WorkloadClass::Critical);
+        assert_eq!(c.network().pod_subnets.len(), p.availability_zones.len());
+        assert_eq!(c.addon_versions().kubernetes, p.kubernetes);
+        assert_eq!(c.chart_versions().kubernetes, p.kubernetes);
+    }
+
+    #[test]
+    fn a_mixed_group_has_a_spot_and_an_on_demand_part() {
+        let p = fixture();
+        let c = Checked::new(&p, TODAY).unwrap();
+        let general = c.node_groups().iter().find(|g| g.group.workload == WorkloadClass::General).unwrap();
+        let crate::model::Capacity::Mixed { .. } = general.group.capacity else { panic!("the fixture's is mixed") };
+        let purchases: Vec<Purchase> = general.parts.iter().map(|p| p.purchase).collect();
+        assert_eq!(purchases, [Purchase::Spot, Purchase::OnDemand]);
+        let max: u32 = general.parts.iter().map(|p| p.sizes.max).sum();
+        assert_eq!(max, general.group.max_size, "the parts add up to the group");
+    }
+}
