@@ -14,6 +14,7 @@ pub mod check;
 pub mod checked;
 #[cfg(test)]
 mod fixture;
+pub mod install;
 pub mod model;
 pub mod naming;
 #[cfg(feature = "render")]

@@ -1,6 +1,7 @@
 //! The upgrade path of a platform from its declared Kubernetes version to a newer one the catalog carries: one
 //! step per minor version, each derived from the catalog rows of its two versions (addon pins, chart pins and
-//! their documented Kubernetes ranges, the SecretStore API) and the platform's rendered network and cluster roots.
+//! their documented Kubernetes ranges, the SecretStore API) and the platform's install plan ([`crate::install`]:
+//! which Helm release goes in which root, after which others).
 //!
 //! The order of a step follows the Amazon EKS User Guide, "Update existing cluster to new Kubernetes version"
 //! (awsdocs/amazon-eks-user-guide, latest/ug/clusters/update-cluster.adoc): the control plane moves one minor
@@ -23,6 +24,7 @@ use crate::catalog::kubernetes::{
 use crate::catalog::AS_OF;
 use crate::check::ticks;
 use crate::checked::{Checked, MAX_UNAVAILABLE_PERCENT};
+use crate::install::{self, Root};
 use crate::model::AddonKind;
 use crate::naming::ident;
 
@@ -139,41 +141,21 @@ pub struct Pins<'a> {
     pub charts: &'a ChartVersions,
 }
 
-/// What the platform installs, read off its definition and its rendered cluster root.
+/// What the platform installs, read off its definition and its install plan ([`crate::install`]).
 pub fn installed(checked: &Checked) -> Installed {
-    let p = checked.platform();
-    let roots = crate::render::cluster::render(checked, "upgrade", None);
-    let root = |name: &str| -> serde_json::Value {
-        let path = format!("terraform/{name}/main.tf.json");
-        let main = roots.files.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("the {name} root"));
-        serde_json::from_slice(&main.1).expect("the renderer writes JSON")
-    };
-    let release_names = |doc: &serde_json::Value| -> Vec<String> {
-        let releases = doc["resource"]["helm_release"].as_object().cloned().unwrap_or_default();
-        releases.values().filter_map(|r| r["name"].as_str().map(str::to_owned)).collect()
-    };
-    let doc = root("cluster");
-    let releases = doc["resource"]["helm_release"].as_object().cloned().unwrap_or_default();
-    let name_at = |address: &str| {
-        let key = address.strip_prefix("helm_release.")?;
-        releases.get(key)?["name"].as_str().map(str::to_owned)
-    };
-    let helm_dependencies = releases
-        .values()
-        .filter_map(|r| {
-            let deps = r["depends_on"].as_array()?.iter().filter_map(|d| name_at(d.as_str()?)).collect();
-            Some((r["name"].as_str()?.to_owned(), deps))
-        })
-        .collect();
+    let plan = install::releases(checked);
+    let in_root = |root| plan.iter().filter(move |r| r.root == root);
     Installed {
-        addons: p.addons.iter().map(|a| a.kind).collect(),
+        addons: checked.platform().addons.iter().map(|a| a.kind).collect(),
         node_groups: checked
             .node_groups()
             .iter()
             .flat_map(|g| g.parts.iter().map(|part| format!("{} ({})", g.group.name, part.purchase)))
             .collect(),
-        helm_dependencies,
-        network_releases: release_names(&root("network")).into_iter().collect(),
+        helm_dependencies: in_root(Root::Cluster)
+            .map(|r| (r.name.to_owned(), r.depends_on.iter().map(|d| (*d).to_owned()).collect()))
+            .collect(),
+        network_releases: in_root(Root::Network).map(|r| r.name.to_owned()).collect(),
     }
 }
 

@@ -6,7 +6,7 @@
 //! `values.yaml` at the pinned version; the ones not confirmed against the chart here are listed in
 //! `docs/cluster-stage.md`.
 //!
-//! Install order: Calico first (nodes are NotReady until the CNI runs), then everything else.
+//! Which releases, in which order and root: [`crate::install`].
 
 use std::collections::BTreeMap;
 
@@ -16,9 +16,10 @@ use super::objects::ROLE_ARN_ANNOTATION;
 use super::policies::tolerations;
 use super::ports;
 use super::{vpc_data, vpc_name, Context, Target};
-use crate::catalog::charts::{Chart, ChartVersions};
+use crate::catalog::charts::Chart;
 use crate::checked::Purchase;
-use crate::model::{IrsaBinding, ManagedPolicy, Policy};
+use crate::install::{self, Component};
+use crate::model::IrsaBinding;
 
 /// One Helm release: the pinned chart, where it goes, and its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +27,6 @@ pub struct Release {
     pub chart: Chart,
     pub namespace: String,
     pub values: Value,
-}
-
-fn binding<'a>(ctx: &'a Context, kind: ManagedPolicy) -> Option<&'a IrsaBinding> {
-    ctx.platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind))
 }
 
 /// `nodeSelector` and `tolerations` that put a controller on the critical node group.
@@ -83,9 +80,9 @@ pub fn expander_priorities_text(priorities: &BTreeMap<u32, Vec<String>>) -> Stri
     out
 }
 
-fn calico(ctx: &Context, v: &ChartVersions) -> Release {
+fn calico(ctx: &Context) -> Value {
     // One pool on the pod CIDR: with VXLAN the pool is an overlay, so per-AZ pools would buy no routing locality.
-    let values = json!({
+    json!({
         "installation": {
             "kubernetesProvider": "EKS",
             "cni": { "type": "Calico" },
@@ -102,17 +99,16 @@ fn calico(ctx: &Context, v: &ChartVersions) -> Release {
         },
         // The Calico API server (projectcalico.org/v3 objects) is not used: less to run, nothing on port 5443.
         "apiServer": { "enabled": false },
-    });
-    Release { chart: v.calico, namespace: "tigera-operator".to_owned(), values }
+    })
 }
 
-fn kyverno(ctx: &Context, v: &ChartVersions) -> Release {
+fn kyverno(ctx: &Context) -> Value {
     // `webhookServer.port` becomes `--webhookServerPort` (charts 3.3.9, 3.7.2, 3.9.0; absent before 3.2.0). The
     // health endpoints are served on the same port, but the chart's probes default to 9443 in `values.yaml`: on the
     // host network that is the load balancer controller's webhook, so they follow the port (Helm merges the rest
     // of each probe from the chart's defaults).
     let probe = json!({ "httpGet": { "port": ports::KYVERNO_WEBHOOK } });
-    let values = json!({
+    json!({
         "admissionController": placed(ctx, json!({
             "replicas": 3,
             "hostNetwork": true,
@@ -125,18 +121,17 @@ fn kyverno(ctx: &Context, v: &ChartVersions) -> Release {
         "reportsController": placed(ctx, json!({})),
         // Its webhook would sit on the pod network, out of the control plane's reach; no cleanup policies are used.
         "cleanupController": { "enabled": false },
-    });
-    Release { chart: v.kyverno, namespace: "kyverno".to_owned(), values }
+    })
 }
 
-fn cluster_autoscaler(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
-    let values = placed(
+fn cluster_autoscaler(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
+    placed(
         ctx,
         json!({
             "cloudProvider": "aws",
             "awsRegion": ctx.platform.region,
             "autoDiscovery": { "clusterName": ctx.names.cluster() },
-            "image": { "tag": v.cluster_autoscaler_image },
+            "image": { "tag": ctx.checked.chart_versions().cluster_autoscaler_image },
             "extraArgs": {
                 "expander": "priority",
                 "balance-similar-node-groups": true,
@@ -145,11 +140,10 @@ fn cluster_autoscaler(ctx: &Context, target: Target, v: &ChartVersions, b: &Irsa
             "expanderPriorities": expander_priorities_text(&expander_priorities(ctx)),
             "rbac": { "serviceAccount": service_account(ctx, target, b) },
         }),
-    );
-    Release { chart: v.cluster_autoscaler, namespace: b.namespace.clone(), values }
+    )
 }
 
-fn load_balancer_controller(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+fn load_balancer_controller(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
     let mut values = placed(
         ctx,
         json!({
@@ -165,12 +159,12 @@ fn load_balancer_controller(ctx: &Context, target: Target, v: &ChartVersions, b:
         Target::Terraform => values["vpcId"] = json!(vpc_data().attr("id")),
         Target::Manifests { .. } => values["vpcTags"] = json!({ "Name": vpc_name(ctx) }),
     }
-    Release { chart: v.aws_load_balancer_controller, namespace: b.namespace.clone(), values }
+    values
 }
 
-fn external_dns(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
+fn external_dns(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
     let zones = &ctx.platform.dns_zones;
-    let values = placed(
+    placed(
         ctx,
         json!({
             // The map form (`provider.name`) the chart documents since 1.15; 1.21.1 still accepts the string.
@@ -182,12 +176,11 @@ fn external_dns(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBindin
             "env": [{ "name": "AWS_DEFAULT_REGION", "value": ctx.platform.region }],
             "serviceAccount": service_account(ctx, target, b),
         }),
-    );
-    Release { chart: v.external_dns, namespace: b.namespace.clone(), values }
+    )
 }
 
-fn external_secrets(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBinding) -> Release {
-    let values = placed(
+fn external_secrets(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
+    placed(
         ctx,
         json!({
             "installCRDs": true,
@@ -200,27 +193,26 @@ fn external_secrets(ctx: &Context, target: Target, v: &ChartVersions, b: &IrsaBi
             })),
             "certController": placed(ctx, json!({})),
         }),
-    );
-    Release { chart: v.external_secrets, namespace: b.namespace.clone(), values }
+    )
 }
 
-/// Every release, Calico first. A controller whose IRSA binding is missing is left out (the checks require one).
+/// A pinned release of the install plan with its values; `None` for the local chart, which has none.
+pub(crate) fn release(ctx: &Context, target: Target, r: &install::Release) -> Option<Release> {
+    let values = match r.component {
+        Component::Calico => calico(ctx),
+        Component::Kyverno => kyverno(ctx),
+        Component::ClusterAutoscaler(b) => cluster_autoscaler(ctx, target, b),
+        Component::AwsLoadBalancerController(b) => load_balancer_controller(ctx, target, b),
+        Component::ExternalDns(b) => external_dns(ctx, target, b),
+        Component::ExternalSecrets(b) => external_secrets(ctx, target, b),
+        Component::Policies => return None,
+    };
+    Some(Release { chart: r.chart?, namespace: r.namespace.to_owned(), values })
+}
+
+/// Every pinned release, in install order.
 pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
-    let v = ctx.checked.chart_versions();
-    let mut out = vec![calico(ctx, v), kyverno(ctx, v)];
-    if let Some(b) = binding(ctx, ManagedPolicy::ClusterAutoscaler) {
-        out.push(cluster_autoscaler(ctx, target, v, b));
-    }
-    if let Some(b) = binding(ctx, ManagedPolicy::AwsLoadBalancerController) {
-        out.push(load_balancer_controller(ctx, target, v, b));
-    }
-    if let Some(b) = binding(ctx, ManagedPolicy::ExternalDns) {
-        out.push(external_dns(ctx, target, v, b));
-    }
-    if let Some(b) = binding(ctx, ManagedPolicy::ExternalSecrets) {
-        out.push(external_secrets(ctx, target, v, b));
-    }
-    out
+    install::releases(ctx.checked).iter().filter_map(|r| release(ctx, target, r)).collect()
 }
 
 #[cfg(test)]

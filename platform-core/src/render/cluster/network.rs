@@ -1,28 +1,33 @@
 //! The network root `terraform/network/`: Calico, applied between the infra root's two applies of a first
 //! deployment (the order and its sources: `render::infra::bootstrap`).
 //!
-//! It holds the Tigera operator's release (the first of [`super::charts::releases`]) and the namespaces that
+//! It holds the releases [`crate::install`] puts in this root (the Tigera operator's) and the namespaces that
 //! something installs into before the cluster root runs: the operator's, and those of the EKS addons the second
 //! infra apply installs (`amazon-cloudwatch`), with their Pod Security Admission labels, so that the cluster root
 //! never meets a namespace it did not create. The operator creates and labels `calico-system` itself.
 //!
 //! Providers and cluster look-up are the cluster root's ([`super::terraform::providers`]).
 
-use super::charts::releases;
+use super::charts;
 use super::objects::{self, EXISTING_NAMESPACES};
-use super::terraform::{helm_release, namespace_ref, plain_objects, providers, Wait};
+use super::terraform::{helm_release, namespace_ref, plain_objects, providers, release_dependencies, Wait};
 use super::{Context, Target};
+use crate::install::{self, Root};
 use crate::render::infra::addons;
 use crate::render::terraform::Document;
 
 const ROOT: &str = "terraform/network";
 
-/// The namespaces this root creates: Calico's and those of the addons that run pods (EKS creates the others).
+/// The releases of this root.
+fn releases<'p>(ctx: &Context<'p>) -> Vec<install::Release<'p>> {
+    install::releases(ctx.checked).into_iter().filter(|r| r.root == Root::Network).collect()
+}
+
+/// The namespaces this root creates: its releases' and those of the addons that run pods (EKS creates the others).
 pub(crate) fn namespaces(ctx: &Context) -> Vec<String> {
-    let calico = releases(ctx, Target::Terraform).into_iter().next().expect("Calico is always installed").namespace;
     let addons =
         ctx.platform.addons.iter().filter(|a| addons::needs_pod_network(a.kind)).map(|a| addons::namespace(a.kind));
-    let mut out = vec![calico];
+    let mut out: Vec<String> = releases(ctx).iter().map(|r| r.namespace.to_owned()).collect();
     for ns in addons {
         if !EXISTING_NAMESPACES.contains(&ns) && !out.iter().any(|n| n == ns) {
             out.push(ns.to_owned());
@@ -42,11 +47,13 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
         .map(objects::namespace_object)
         .collect();
     plain_objects(&mut doc, plain);
-    let calico = releases(ctx, Target::Terraform).into_iter().next().expect("Calico is always installed");
-    let namespace = namespace_ref(&calico.namespace).address();
-    // On a first deployment there are no nodes yet: waiting for the operator's pod would time out. The proof that
-    // Calico works comes next: the infra root's node groups only become ACTIVE once calico-node runs on them.
-    helm_release(&mut doc, &calico, vec![namespace], Wait::No);
+    for r in releases(ctx) {
+        let Some(release) = charts::release(ctx, Target::Terraform, &r) else { continue };
+        let namespace = namespace_ref(r.namespace).address();
+        // On a first deployment there are no nodes yet: waiting for the operator's pod would time out. The proof
+        // that Calico works comes next: the infra root's node groups only become ACTIVE once calico-node runs on them.
+        helm_release(&mut doc, &release, release_dependencies(&r, [namespace]), Wait::No);
+    }
     vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())]
 }
 

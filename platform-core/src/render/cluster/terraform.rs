@@ -11,12 +11,13 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use super::charts::{releases, Release};
+use super::charts::{self, Release};
 use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
 use super::{
     cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml,
     Context, Target,
 };
+use crate::install::{self, Root};
 use crate::naming::label;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::infra::refs::ident;
@@ -30,7 +31,7 @@ pub const HELM_PROVIDER_CONSTRAINT: &str = "~> 3.1";
 /// The local chart holding the custom resources, relative to the root.
 pub const POLICY_CHART_DIR: &str = "charts/platform-policies";
 /// Its release name.
-pub const POLICY_RELEASE: &str = "platform-policies";
+pub use crate::install::POLICY_RELEASE;
 
 const ROOT: &str = "terraform/cluster";
 
@@ -146,6 +147,12 @@ pub(super) enum Wait {
     No,
 }
 
+/// A release's `depends_on`: the releases the install plan puts before it, then `namespaces`.
+pub(super) fn release_dependencies(r: &install::Release, namespaces: impl IntoIterator<Item = String>) -> Vec<String> {
+    let releases = r.depends_on.iter().map(|name| Ref::resource("helm_release", &ident(name)).address());
+    releases.chain(namespaces).collect()
+}
+
 pub(super) fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<String>, wait: Wait) -> Ref {
     let key = ident(r.chart.release);
     let values = doc.local(&format!("helm_values_{key}"), r.values.clone());
@@ -207,30 +214,31 @@ pub(crate) fn render(ctx: &Context, custom: &[(Concern, String)]) -> Vec<(String
         .collect();
     let namespaces = plain_objects(&mut doc, plain);
 
-    // Calico (the first release) is the network root's.
-    let releases = releases(ctx, Target::Terraform);
-    let mut operators = Vec::new();
     let here: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
-    for r in releases.iter().skip(1) {
-        let at = namespace_ref(&r.namespace).address();
-        let deps = if here.contains(at.as_str()) { vec![at] } else { vec![] };
-        operators.push(helm_release(&mut doc, r, deps, Wait::Ready).address());
+    for r in install::releases(ctx.checked).iter().filter(|r| r.root == Root::Cluster) {
+        match charts::release(ctx, Target::Terraform, r) {
+            Some(release) => {
+                let at = namespace_ref(r.namespace).address();
+                let namespace = here.contains(at.as_str()).then_some(at);
+                helm_release(&mut doc, &release, release_dependencies(r, namespace), Wait::Ready);
+            }
+            // The local chart: after every namespace too (its SecretStores are in the tenants' namespaces).
+            None => {
+                doc.resource(
+                    "helm_release",
+                    &ident(r.name),
+                    json!({
+                        "name": r.name,
+                        "chart": format!("{}/{POLICY_CHART_DIR}", Expr::path_module()),
+                        "namespace": r.namespace,
+                        "create_namespace": false,
+                        "atomic": true,
+                        "depends_on": release_dependencies(r, namespaces.clone()),
+                    }),
+                );
+            }
+        }
     }
-
-    let mut deps = operators;
-    deps.extend(namespaces);
-    doc.resource(
-        "helm_release",
-        &ident(POLICY_RELEASE),
-        json!({
-            "name": POLICY_RELEASE,
-            "chart": format!("{}/{POLICY_CHART_DIR}", Expr::path_module()),
-            "namespace": "kube-system",
-            "create_namespace": false,
-            "atomic": true,
-            "depends_on": deps,
-        }),
-    );
 
     let mut files = vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())];
     files.extend(policy_chart(custom));
@@ -239,6 +247,8 @@ pub(crate) fn render(ctx: &Context, custom: &[(Concern, String)]) -> Vec<(String
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -248,6 +258,34 @@ mod tests {
             value: json!({"kind": "RoleBinding", "metadata": {"name": "tenant-admin-6f1c", "namespace": "payments"}}),
         };
         assert_eq!(object_resource_name(&o), "rolebinding_payments_tenant_admin_6f1c");
+    }
+
+    /// The `helm_release`s of both roots and their release-to-release `depends_on` are the install plan, which
+    /// `platform upgrade-path` reads instead of rendering: the two cannot drift.
+    #[test]
+    fn the_rendered_releases_and_their_order_are_the_install_plan() {
+        let p = crate::fixture::platform();
+        let checked = crate::checked::Checked::new(&p, "2024-06-01").unwrap();
+        let stage = super::super::render(&checked, "dev", None);
+        let rendered = |root: &str| -> BTreeMap<String, Vec<String>> {
+            let path = format!("terraform/{root}/main.tf.json");
+            let (_, bytes) = stage.files.iter().find(|(p, _)| *p == path).unwrap();
+            let doc: Value = serde_json::from_slice(bytes).unwrap();
+            let all = doc["resource"]["helm_release"].as_object().unwrap();
+            let name = |key: &str| all[key]["name"].as_str().unwrap().to_owned();
+            let deps = |r: &Value| -> Vec<String> {
+                let addresses = r["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap());
+                addresses.filter_map(|d| d.strip_prefix("helm_release.")).map(name).collect()
+            };
+            all.iter().map(|(key, r)| (name(key), deps(r))).collect()
+        };
+        let plan = |root: Root| -> BTreeMap<String, Vec<String>> {
+            let releases = install::releases(&checked).into_iter().filter(|r| r.root == root);
+            releases.map(|r| (r.name.to_owned(), r.depends_on.iter().map(|d| (*d).to_owned()).collect())).collect()
+        };
+        assert_eq!(rendered("network"), plan(Root::Network));
+        assert_eq!(rendered("cluster"), plan(Root::Cluster));
+        assert!(plan(Root::Cluster).values().any(|deps| !deps.is_empty()), "the test sees a dependency");
     }
 
     #[test]
