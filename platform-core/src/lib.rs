@@ -5,15 +5,17 @@
 //! [`Checked`] platform, which only [`Checked::new`] makes by running the same checks again, so a platform built by
 //! hand cannot bypass them.
 //!
-//! The renderers and the reports ([`render`], [`report`]) are behind the default feature `render`, with the
-//! dependencies only they need (k8s-openapi, serde_norway, serde_json); the macro builds this crate without it.
+//! The renderers and the reports ([`render`], [`report`]), and what only they read (the install plan, the
+//! alarms), are behind the default feature `render`, with the dependencies only they need (k8s-openapi, serde_norway, serde_json); the macro builds this crate without it.
 
+#[cfg(feature = "render")]
 pub mod alarms;
 pub mod catalog;
 pub mod check;
 pub mod checked;
 #[cfg(test)]
 mod fixture;
+#[cfg(feature = "render")]
 pub mod install;
 pub mod model;
 pub mod naming;

@@ -7,7 +7,7 @@
 //! `finish` applies the defaults and names the required keys without a value; its keys are an enum, so the
 //! parser's `match` over them is checked for completeness by the compiler. A platform built by hand goes through
 //! the same drafts, or uses the defaults they apply (`NodeGroup::DEFAULT_DISK_GIB`, …).
-//! `docs/dsl.md` is generated from these tables ([`reference`]).
+//! `docs/dsl.md` is generated from these tables ([`reference()`]).
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;

@@ -1,8 +1,8 @@
 //! The `platform!` macro: parses the DSL into a `platform_core::model::Platform`, runs platform-core's checks at
 //! compile time, reports every finding on the token it is about, and expands to the checked value.
 //!
-//! The logic lives in ordinary modules that are unit-tested on `proc_macro2` tokens: [`parse`] (one function per
-//! DSL block, errors collected in a [`ctxt::Ctxt`]), [`spans`] (field path → token), [`expand`] and [`bake`] (the
+//! The logic lives in ordinary modules that are unit-tested on `proc_macro2` tokens: `parse` (one function per
+//! DSL block, errors collected in a `ctxt::Ctxt`), `spans` (field path → token), `expand` and `bake` (the
 //! checked value as the code that builds it). platform-core comes without its renderers (feature `render`), so
 //! neither they nor their dependencies are built for the macro.
 

@@ -4,7 +4,7 @@
 //! spans, the base's tokens the span of the `platform_with!` call (or, for the blocks of a kind the program removes
 //! one of, the span of that removal).
 //!
-//! The changes are written in the DSL itself (see [`merge`]):
+//! The changes are written in the DSL itself (see `merge.rs`):
 //!
 //! ```text
 //! platform_with! {

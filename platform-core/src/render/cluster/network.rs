@@ -6,7 +6,7 @@
 //! infra apply installs (`amazon-cloudwatch`), with their Pod Security Admission labels, so that the cluster root
 //! never meets a namespace it did not create. The operator creates and labels `calico-system` itself.
 //!
-//! Providers and cluster look-up are the cluster root's ([`super::terraform::providers`]).
+//! Providers and cluster look-up are the cluster root's (`super::terraform::providers`).
 
 use super::charts;
 use super::objects::{self, EXISTING_NAMESPACES};
