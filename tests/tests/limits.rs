@@ -1,17 +1,19 @@
-//! Size limits AWS puts on what the platform renders, at the scale issue 11 asks for: the customer's platform grown
-//! to [`TENANTS`] tenants (`platform_core::scaled`). A document over its limit is refused at `apply`, so it is a bug
-//! even when `terraform validate` passes.
+//! Size limits AWS and Kubernetes put on what the platform renders, at the scale issue 11 asks for: the customer's
+//! platform grown to [`TENANTS`] tenants (`platform_core::scaled`). A document over its limit is refused at
+//! `apply`, so it is a bug even when `terraform validate` passes.
 //!
 //! Policy documents are `data "aws_iam_policy_document"` blocks whose text is only known at plan time: each is
 //! rebuilt here as the JSON the AWS provider sends, with every reference replaced by the longest value it can
 //! take (a key ARN with its 36-character id, the account id, the OIDC issuer…), and measured by the rules of the
 //! quota it is sent against.
 
+use std::io::Write;
 use std::sync::OnceLock;
 
+use platform_core::render::cluster::terraform::{POLICY_CHART_DIR, POLICY_RELEASE};
 use platform_core::render::{Artifacts, RenderOptions};
 use platform_core::scaled::scaled_platform;
-use platform_tests::{check_and_render, json_in, platform, resources, ACCOUNT_ID};
+use platform_tests::{check_and_render, json_in, platform, resources, yaml_documents_in, ACCOUNT_ID};
 use serde_json::{json, Map, Value};
 
 /// The tenants of the bank of issue 11.
@@ -233,4 +235,65 @@ fn every_policy_document_is_measured() {
     let declared: Vec<&String> = doc["data"]["aws_iam_policy_document"].as_object().unwrap().keys().collect();
     let unmeasured: Vec<&&String> = declared.iter().filter(|d| !used.contains(d.as_str())).collect();
     assert!(unmeasured.is_empty(), "policy documents under no measured quota: {unmeasured:?}");
+}
+
+/// Kubernetes refuses a Secret whose `data` values add up to more than 1 MiB (`MaxSecretSize`,
+/// kubernetes `pkg/apis/core/types.go`, checked by `ValidateSecret` in `pkg/apis/core/validation/validation.go`).
+const MAX_SECRET_SIZE: usize = 1024 * 1024;
+
+/// The `data.release` of the Secret Helm stores the local chart's release in: the bytes the limit counts.
+///
+/// Helm v3.18.4 (what hashicorp/helm 3.1.x embeds, its `go.mod`), `pkg/storage/driver/secrets.go`
+/// `newSecretsObject` and `util.go` `encodeRelease`: the release (`pkg/release/release.go`) as Go JSON, gzip at
+/// best compression, base64. The release holds the chart (metadata, every template as base64 bytes) and the
+/// rendered manifest (`pkg/action/action.go`: each document after `---` and a `# Source:` line).
+fn helm_release_secret_bytes(artifacts: &Artifacts) -> usize {
+    let chart = format!("terraform/cluster/{POLICY_CHART_DIR}");
+    let metadata = yaml_documents_in(artifacts, &format!("{chart}/Chart.yaml")).remove(0);
+    let mut templates = Vec::new();
+    let mut manifest = String::new();
+    for (path, bytes) in artifacts.files.range(format!("{chart}/templates/")..) {
+        let Some(file) = path.strip_prefix(&format!("{chart}/")) else { break };
+        templates.push(json!({ "name": file, "data": k8s_openapi::ByteString(bytes.clone()) }));
+        let text = std::str::from_utf8(bytes).expect("UTF-8 templates");
+        for document in text.split("---\n").map(str::trim).filter(|d| !d.is_empty()) {
+            manifest.push_str(&format!("---\n# Source: {POLICY_RELEASE}/{file}\n{document}\n"));
+        }
+    }
+    assert!(!templates.is_empty(), "no templates under {chart}");
+    let time = "2026-01-01T00:00:00.000000000Z";
+    let release = json!({
+        "name": POLICY_RELEASE,
+        "info": { "first_deployed": time, "last_deployed": time, "deleted": "", "description": "Install complete",
+                  "status": "deployed" },
+        "chart": { "metadata": metadata, "lock": null, "templates": templates, "values": null, "schema": null,
+                   "files": null },
+        "manifest": manifest,
+        "version": 1,
+        "namespace": "kube-system",
+    });
+    // Go's encoding/json writes <, > and & in strings as \u003c, \u003e, \u0026.
+    let text = serde_json::to_string(&release)
+        .unwrap()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(text.as_bytes()).unwrap();
+    let compressed = gzip.finish().unwrap().len();
+    compressed.div_ceil(3) * 4
+}
+
+/// Helm keeps each revision of the local chart's release (every custom resource of every tenant) in one Secret.
+/// Half the limit: room for the difference between this deflate and Go's, which compress the same text to
+/// slightly different sizes.
+#[test]
+fn the_policy_release_fits_a_secret() {
+    let size = helm_release_secret_bytes(scaled());
+    assert!(
+        size <= MAX_SECRET_SIZE / 2,
+        "the Secret of release {POLICY_RELEASE} at {TENANTS} tenants: {size} bytes, limit {MAX_SECRET_SIZE}"
+    );
+    // The measure grows with what the chart holds.
+    assert!(size > helm_release_secret_bytes(platform_tests::artifacts()));
 }
