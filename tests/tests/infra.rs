@@ -191,6 +191,55 @@ fn the_ebs_key_lets_auto_scaling_launch_encrypted_nodes() {
     assert_eq!(conditions(grants, "Bool", "kms:GrantIsForAWSResource"), ["true"]);
 }
 
+/// The EBS CSI driver may use the keys of the cluster's volumes (the node key and every tenant's, which the
+/// StorageClasses name) and no other: the keys are found by a tag whose value is the cluster, so the policy does
+/// not grow with the tenants (tests/limits.rs), and grants only go to AWS resources.
+#[test]
+fn the_ebs_csi_driver_uses_only_the_volume_keys_of_its_cluster() {
+    let doc = infra();
+    let p = resource(&doc, "aws_iam_role_policy", "irsa_ebs_csi");
+    let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+    let cluster = names().cluster();
+    let mut tag_keys = Vec::new();
+    for s in statements {
+        let resources = strs(&s["resources"]);
+        assert_eq!(
+            resources,
+            [format!("arn:${{data.aws_partition.current.partition}}:kms:{}:${{data.aws_caller_identity.current.account_id}}:key/*", platform().region)],
+            "{}: keys of this account and region only",
+            s["sid"]
+        );
+        let tagged: Vec<&Value> = s["condition"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["test"] == "StringEquals" && c["variable"].as_str().unwrap().starts_with("aws:ResourceTag/"))
+            .collect();
+        assert_eq!(tagged.len(), 1, "{}: not conditioned on a key tag", s["sid"]);
+        assert_eq!(strs(&tagged[0]["values"]), [cluster.as_str()], "{}", s["sid"]);
+        tag_keys.push(tagged[0]["variable"].as_str().unwrap().trim_start_matches("aws:ResourceTag/"));
+        if strs(&s["actions"]).contains(&"kms:CreateGrant") {
+            assert_eq!(conditions(s, "Bool", "kms:GrantIsForAWSResource"), ["true"], "{}", s["sid"]);
+        }
+    }
+    let actions: Vec<&str> = statements.iter().flat_map(|s| strs(&s["actions"])).collect();
+    assert!(actions.contains(&"kms:CreateGrant") && actions.contains(&"kms:Decrypt"), "{actions:?}");
+    tag_keys.dedup();
+    assert_eq!(tag_keys.len(), 1, "one tag marks the volume keys: {tag_keys:?}");
+
+    // Exactly the node key and the tenant keys carry that tag with the cluster's name.
+    let mut tagged: Vec<&str> = resources(&doc, "aws_kms_key")
+        .into_iter()
+        .filter(|(_, k)| k["tags"][tag_keys[0]] == cluster.as_str())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    tagged.sort_unstable();
+    let mut volume_keys = vec!["ebs".to_owned()];
+    volume_keys.extend(platform().tenants.iter().map(|t| format!("tenant_{}", t.name.replace('-', "_"))));
+    volume_keys.sort_unstable();
+    assert_eq!(tagged, volume_keys);
+}
+
 #[test]
 fn the_control_plane_log_group_exists_before_the_cluster() {
     let doc = infra();

@@ -13,6 +13,11 @@ use crate::render::terraform::{Document, Ref};
 /// KMS minimum; the requirements ask for destroyable environments.
 pub(crate) const DELETION_WINDOW_DAYS: u32 = 7;
 
+/// The tag every key that encrypts the cluster's EBS volumes carries (the node key and the tenant keys the
+/// StorageClasses name), valued with the cluster's name: the EBS CSI driver's role may use the keys with this tag
+/// (irsa module), a policy whose size does not grow with the tenants.
+pub(crate) const VOLUME_KEY_TAG: &str = "platform/ebs-volumes";
+
 fn root_admin() -> Statement {
     Statement::allow("AccountRootAdministers")
         .actions(&["kms:*"])
@@ -20,17 +25,32 @@ fn root_admin() -> Statement {
         .principal("AWS", &[iam::account_root()])
 }
 
-const USE_KEY: &[&str] = &["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+/// What a principal needs to encrypt and decrypt with a key (EBS volumes, Secrets Manager, CloudWatch Logs).
+pub(crate) const USE_KEY: &[&str] =
+    &["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-fn key(ctx: &Context, doc: &mut Document, at: &Ref, component: &str, description: &str, statements: Vec<Statement>) {
+/// A key and its alias; `volumes`: the key encrypts EBS volumes of the cluster ([`VOLUME_KEY_TAG`]).
+fn key(
+    ctx: &Context,
+    doc: &mut Document,
+    at: &Ref,
+    component: &str,
+    description: &str,
+    volumes: bool,
+    statements: Vec<Statement>,
+) {
     let name = at.name();
     let policy = iam::policy_document(doc, &format!("kms_{name}"), &statements);
+    let mut tags = json!({ "Name": ctx.names.name("kms", component) });
+    if volumes {
+        tags[VOLUME_KEY_TAG] = json!(ctx.names.cluster());
+    }
     let mut body = json!({
         "description": description,
         "enable_key_rotation": ctx.platform.encryption.key_rotation,
         "deletion_window_in_days": DELETION_WINDOW_DAYS,
         "policy": policy.attr("json"),
-        "tags": { "Name": ctx.names.name("kms", component) },
+        "tags": tags,
     });
     if *at == refs::logs_key() {
         // The log archive is encrypted with it: a retained archive needs the key to outlive the platform.
@@ -56,6 +76,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         &refs::secrets_key(),
         "secrets",
         &format!("EKS secrets envelope encryption for {cluster}"),
+        false,
         vec![root_admin()],
     );
 
@@ -67,6 +88,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         &refs::logs_key(),
         "logs",
         &format!("CloudWatch log groups and alarm topic of {cluster}"),
+        false,
         vec![
             root_admin(),
             Statement::allow("CloudWatchLogsUse")
@@ -93,6 +115,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         &refs::ebs_key(),
         "ebs",
         &format!("Node EBS volumes of {cluster}"),
+        true,
         vec![
             root_admin(),
             Statement::allow("AutoScalingUse")
@@ -107,8 +130,9 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         ],
     );
 
-    // Tenants: the tenant's secrets in Secrets Manager are encrypted with its key; readers are granted through
-    // IAM (secrets module), so the key policy only delegates to the account.
+    // Tenants: the tenant's secrets in Secrets Manager and its volumes (its StorageClass) are encrypted with its
+    // key; readers are granted through IAM (secrets and irsa modules), so the key policy only delegates to the
+    // account.
     for tenant in &ctx.platform.tenants {
         let component = label(&tenant.name);
         key(
@@ -117,6 +141,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             &refs::tenant_key(&tenant.name),
             &component,
             &format!("Secrets of tenant {} on {cluster}", tenant.name),
+            true,
             vec![root_admin()],
         );
     }

@@ -5,12 +5,14 @@
 //! Autoscaler Features Policy" and the tag-conditioned scaling actions); the AWS Load Balancer Controller's
 //! published `iam_policy.json` (v2.x: every mutating action conditioned on the `elbv2.k8s.aws/cluster` tag where
 //! upstream does so); external-dns's AWS tutorial (ChangeResourceRecordSets on the managed zones only); the EBS
-//! CSI driver guide (AWS managed `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys).
+//! CSI driver guide (AWS managed `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys, which
+//! are found by tag).
 //! The external-secrets controller's role gets no policy: tenants' SecretStores use their own roles (secrets
 //! module).
 
 use serde_json::json;
 
+use super::encryption::{USE_KEY, VOLUME_KEY_TAG};
 use super::iam::{self, Statement};
 use super::{refs, Context};
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
@@ -147,17 +149,23 @@ fn external_dns(ctx: &Context) -> Vec<Statement> {
     statements
 }
 
+/// The EBS CSI driver's use of the keys of the cluster's volumes, as the EKS guide's policy for a customer
+/// managed key (`storage/ebs-csi.adoc`: grants only for AWS resources, and use of the key), but for the keys
+/// carrying the cluster's [`VOLUME_KEY_TAG`] rather than a list of ARNs: a list of every tenant's key outgrows the
+/// 10,240 characters of a role's inline policies at about 60 tenants. `aws:ResourceTag` conditions every KMS key
+/// resource operation in IAM policies (AWS KMS Developer Guide, "ABAC for AWS KMS"); keys of this account and
+/// region only.
 fn ebs_csi_keys(ctx: &Context) -> Vec<Statement> {
-    let mut keys = vec![refs::ebs_key().attr("arn")];
-    keys.extend(ctx.platform.tenants.iter().map(|t| refs::tenant_key(&t.name).attr("arn")));
+    let keys = [iam::arn(ctx, "kms", "key/*")];
+    let tag = format!("aws:ResourceTag/{VOLUME_KEY_TAG}");
+    let cluster = [ctx.names.cluster()];
     vec![
         Statement::allow("KeyGrantsForVolumes")
             .actions(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"])
             .resources(&keys)
-            .condition("Bool", "kms:GrantIsForAWSResource", &["true"]),
-        Statement::allow("UseVolumeKeys")
-            .actions(&["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])
-            .resources(&keys),
+            .condition("Bool", "kms:GrantIsForAWSResource", &["true"])
+            .condition("StringEquals", &tag, &cluster),
+        Statement::allow("UseVolumeKeys").actions(USE_KEY).resources(&keys).condition("StringEquals", &tag, &cluster),
     ]
 }
 
