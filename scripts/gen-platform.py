@@ -4,7 +4,7 @@
     python3 scripts/gen-platform.py N_TENANTS [N_EXTRA_NODE_GROUPS] > platform.rs
 
 The output is platform-bin/src/platform.rs (a module with `pub fn customer_platform() -> Platform`, the
-`platform! { ... }` definition inside) without its unit test, with extra node groups and tenants added after the
+`platform! { ... }` definition inside) with extra node groups and tenants added after the
 customer's own: N_TENANTS tenants in all (at least the customer's 3), and N_EXTRA_NODE_GROUPS node groups more
 (default N_TENANTS // 50: 20 at 1000 tenants). The copies repeat the customer's critical / general / batch node
 groups and its payments / reconciliation / api tenants in turn, so the definition passes every check: names,
@@ -90,8 +90,6 @@ def main() -> None:
     if not len(TENANTS) <= tenants <= 9_999:
         sys.exit(f"error: N_TENANTS must be between {len(TENANTS)} (the customer's) and 9999 (4-digit names)")
     source = DEFINITION.read_text()
-    # The module without its unit test (the grown definition is not the hand-built sample).
-    source = source[: source.index("#[cfg(test)]")].rstrip() + "\n"
     groups_of = {cls: [cls] for cls in CLASSES}
     blocks = []
     for i in range(extra_groups):
