@@ -30,6 +30,31 @@ declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
 
 declared_version=${declared#kubernetes: }
 declared_version=${declared_version//\"/}
+
+# The validators of one version's render (single-threaded Python and Terraform): deploy and destroy the oldest
+# and the newest carried version (the declared one already was), plan the others (the plan JSON is what checkov
+# scans). They run in the background while the next version builds, one version at a time, each into its log.
+validate() {
+  local v=$1 out=$base/$1
+  if [[ $v == "$oldest" || $v == "$newest" ]]; then
+    CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
+  else
+    CI_OUT=$out MOTO_PLAN_ONLY=1 bash scripts/moto-apply.sh "$out/render"
+  fi
+  CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
+  CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
+}
+pending='' pending_version=''
+# Waits for the validators in the background, prints their log, and stops CI when they failed.
+finish_pending() {
+  [[ -n $pending ]] || return 0
+  local status=0
+  wait "$pending" || status=$?
+  cat "$base/$pending_version/validate.log"
+  ((status == 0)) || { echo "error: the validators failed on Kubernetes $pending_version (log above)" >&2; exit 1; }
+  pending='' pending_version=''
+}
+
 for v in "${versions[@]}"; do
   if [[ $v == "$declared_version" ]]; then
     # The definition as declared: the steps before this one rendered and validated it (moto deploy/destroy too).
@@ -45,16 +70,11 @@ for v in "${versions[@]}"; do
   rendered=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
     "$out/render/terraform/infra/main.tf.json")
   [[ $rendered == "$v" ]] || { echo "error: the one-token change to $v rendered a $rendered cluster" >&2; exit 1; }
-  # Deploy and destroy the oldest and the newest (the declared one already was); plan the others (the plan JSON
-  # is what checkov scans).
-  if [[ $v == "$oldest" || $v == "$newest" ]]; then
-    CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
-  else
-    CI_OUT=$out MOTO_PLAN_ONLY=1 bash scripts/moto-apply.sh "$out/render"
-  fi
-  CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
-  CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
+  finish_pending
+  validate "$v" >"$out/validate.log" 2>&1 &
+  pending=$! pending_version=$v
 done
+finish_pending
 others=$(printf '%s\n' "${versions[@]}" | { grep -vxF "$declared_version" || true; } | paste -sd ' ')
 echo "versions: ${#versions[@]} carried version(s): the declared $declared_version validated by the steps above; the one-token change to each other one built, rendered and validated ($others); moto deploy/destroy on $oldest and $newest, plan on the others" |
   tee "$CI_OUT/counts/versions.txt"
