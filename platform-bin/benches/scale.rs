@@ -5,9 +5,9 @@
 
 use std::time::{Duration, Instant};
 
+use platform_core::check_platform;
 use platform_core::render::{render, Artifacts, RenderOptions};
 use platform_core::scaled::scaled_platform;
-use platform_core::Checked;
 
 fn human(bytes: usize) -> String {
     if bytes < 1_000_000 {
@@ -47,7 +47,7 @@ fn main() {
         for _ in 0..3 {
             drop(std::mem::take(&mut artifacts));
             let start = Instant::now();
-            let checked = Checked::new(&platform, "2026-11-25").expect("a scaled platform passes the checks");
+            let checked = check_platform(&platform, "2026-11-25").expect("a scaled platform passes the checks");
             artifacts = render(&checked, &options).expect("a scaled platform renders");
             times.push(start.elapsed());
         }

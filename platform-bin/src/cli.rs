@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use platform_core::catalog;
-use platform_core::check::{check_platform, today};
+use platform_core::check::{self, today};
 use platform_core::render::{render, RenderError, RenderOptions};
 use platform_core::report::{cost, graph, upgrade};
-use platform_core::{Checked, Platform};
+use platform_core::{check_platform, Checked, Platform};
 
 use crate::output::{write_artifacts, OutputError};
 
@@ -154,7 +154,7 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             if let Some(warning) = catalog::staleness(&today) {
                 let _ = writeln!(io::stderr(), "warning: {warning}");
             }
-            let findings = check_platform(platform, &today);
+            let findings = check::findings(platform, &today);
             let text = match format {
                 Format::Json => to_json(&findings),
                 Format::Text if findings.0.is_empty() => "no findings\n".to_owned(),
@@ -217,7 +217,7 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
 
 /// `platform` checked on `today`, as every command but `check` needs it; a broken one is refused with its errors.
 fn checked<'p>(platform: &'p Platform, today: &str) -> Result<Checked<'p>, String> {
-    Checked::new(platform, today).map_err(|findings| RenderError::Invalid(findings).to_string())
+    check_platform(platform, today).map_err(|findings| RenderError::Invalid(findings).to_string())
 }
 
 /// One carried version as `platform versions` prints it.

@@ -1,13 +1,13 @@
 //! Hostile input, no panics: random arguments and output directories to the `platform` binary, and random
 //! mutations of the customer's platform (random strings in every string field, random numbers in every number
-//! field, random list lengths) fed to `check_platform` and `Checked::new`, and when the checks pass, to `render` and the reports.
+//! field, random list lengths) fed to `check::findings` and `check_platform`, and when the checks pass, to `render` and the reports.
 
 use std::process::{Command, Stdio};
 
 use platform_core::model::{Policy, Statement};
 use platform_core::render::{render, RenderOptions};
 use platform_core::report::{cost, graph};
-use platform_core::{check_platform, Checked, Platform};
+use platform_core::{check, check_platform, Platform};
 use proptest::prelude::*;
 
 /// A small deterministic generator driven by the proptest case, deciding which fields to mutate.
@@ -180,8 +180,8 @@ proptest! {
     ) {
         let mut p = platform_bin::customer_platform();
         Mutator { state: seed, strings, numbers }.platform(&mut p);
-        let findings = check_platform(&p, "2026-01-01");
-        let checked = Checked::new(&p, "2026-01-01");
+        let findings = check::findings(&p, "2026-01-01");
+        let checked = check_platform(&p, "2026-01-01");
         prop_assert_eq!(checked.is_ok(), !findings.has_errors());
         let Ok(checked) = checked else { return Ok(()) };
         let result = render(&checked, &RenderOptions { environment_suffix: suffix, account_id: Some("111122223333".into()) });

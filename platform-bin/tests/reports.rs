@@ -59,7 +59,7 @@ fn graph_draws_the_declared_platform() {
 #[test]
 fn check_prints_what_the_rules_find_and_exits_0_on_warnings() {
     let today = platform_core::check::today();
-    let findings = platform_core::check_platform(&customer_platform(), &today);
+    let findings = platform_core::check::findings(&customer_platform(), &today);
     assert!(!findings.has_errors(), "the declared platform compiles, so it breaks no rule: {findings}");
     let text = stdout(&platform(&["check"]));
     for f in &findings.0 {

@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn every_release_comes_after_its_dependencies_in_its_own_root() {
         let p = fixture();
-        let plan = releases(&Checked::new(&p, "2024-06-01").unwrap());
+        let plan = releases(&crate::check_platform(&p, "2024-06-01").unwrap());
         for (i, r) in plan.iter().enumerate() {
             assert_eq!(plan.iter().filter(|o| o.name == r.name).count(), 1, "{} once", r.name);
             for d in &r.depends_on {
@@ -109,7 +109,7 @@ mod tests {
     #[test]
     fn calico_is_the_network_root_and_the_policies_wait_for_every_chart_of_the_cluster_root() {
         let p = fixture();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = crate::check_platform(&p, "2024-06-01").unwrap();
         let plan = releases(&checked);
         let in_root = |root| plan.iter().filter(move |r| r.root == root);
         let network: Vec<Component> = in_root(Root::Network).map(|r| r.component).collect();

@@ -1,8 +1,8 @@
 //! Model, invariant checks and renderers of a compliance-checked Amazon EKS platform.
 //!
 //! The `platform!` macro (crate `platform-macros`) parses a definition into [`model::Platform`], runs
-//! [`check::check_platform`] at compile time and expands to the same value. The renderers and reports take a
-//! [`Checked`] platform, which only [`Checked::new`] makes by running the same checks again, so a platform built by
+//! every rule ([`check::findings`]) at compile time and expands to the same value. The renderers and reports take a
+//! [`Checked`] platform, which only [`check_platform`] makes by running the same checks again, so a platform built by
 //! hand cannot bypass them.
 //!
 //! The renderers and the reports ([`render`], [`report`]), and what only they read (the install plan, the
@@ -27,6 +27,6 @@ pub mod report;
 pub mod scaled;
 pub mod schema;
 
-pub use check::{check_platform, Finding, Findings, Rule, Severity};
-pub use checked::Checked;
+pub use check::{Finding, Findings, Rule, Severity};
+pub use checked::{check_platform, Checked};
 pub use model::Platform;

@@ -4,7 +4,7 @@
 //! Kubernetes names. The environment suffix is only known at deploy time, so the compile-time length checks
 //! assume the longest suffix the CLI accepts ([`MAX_SUFFIX_LEN`]).
 
-use crate::checked::Purchase;
+use crate::model::Purchase;
 
 /// Longest environment suffix the CLI accepts; compile-time name-length checks assume a suffix this long.
 pub const MAX_SUFFIX_LEN: usize = 8;

@@ -58,7 +58,7 @@ pub fn scaled_platform(base: &Platform, tenants: usize) -> Platform {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check_platform;
+    use crate::check;
 
     #[test]
     fn a_scaled_platform_passes_every_check() {
@@ -67,7 +67,7 @@ mod tests {
             let p = scaled_platform(&base, n);
             assert_eq!(p.tenants.len(), n);
             assert_eq!(p.node_groups.len(), base.node_groups.len() + EXTRA_NODE_GROUPS);
-            let f = check_platform(&p, "2024-06-01");
+            let f = check::findings(&p, "2024-06-01");
             assert!(f.0.is_empty(), "{n} tenants:\n{f}");
         }
     }

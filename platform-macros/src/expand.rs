@@ -1,7 +1,7 @@
 //! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
 
 use platform_core::catalog::AS_OF;
-use platform_core::check::{check_platform, partial_findings, Finding, Severity};
+use platform_core::check::{findings, partial_findings, Finding, Severity};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -24,7 +24,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let Some(platform) = platform else {
         return compile_errors(errors.expect("a definition without a platform has a syntax error"));
     };
-    let findings = partial_findings(check_platform(&platform, AS_OF), &gaps);
+    let findings = partial_findings(findings(&platform, AS_OF), &gaps);
     for finding in findings.errors() {
         let error = spans.resolve(&finding.path).error(finding);
         match &mut errors {

@@ -15,7 +15,7 @@ mod spans;
 /// Declares a platform; expands to a `::platform_core::model::Platform` value (users depend on `platform-core`).
 ///
 /// Syntax errors (unknown or duplicate keys, missing keys, values of the wrong kind) and every error finding of
-/// `platform_core::check::check_platform` become compile errors on the offending token; warning findings
+/// `platform_core::check::findings` become compile errors on the offending token; warning findings
 /// (e.g. a Kubernetes version past its support window) become `#[deprecated]` warnings on the token.
 ///
 /// The expansion depends on the definition and the crates' versions only, never on the clock: the support window

@@ -10,7 +10,7 @@ use platform_core::check::today;
 use platform_core::model::{NodeGroup, Tenant, WorkloadClass};
 use platform_core::naming::{label, Names};
 use platform_core::render::{render, Artifacts, RenderError, RenderOptions};
-use platform_core::{Checked, Platform};
+use platform_core::{check_platform, Platform};
 use serde_json::Value;
 
 /// The environment suffix every integration test renders with.
@@ -63,7 +63,7 @@ pub fn render_declared(kubernetes: &str, suffix: &str) -> Artifacts {
 
 /// `platform` checked today and rendered: [`RenderError::Invalid`] with the findings of a platform that breaks a rule.
 pub fn check_and_render(platform: &Platform, options: &RenderOptions) -> Result<Artifacts, RenderError> {
-    render(&Checked::new(platform, &today()).map_err(RenderError::Invalid)?, options)
+    render(&check_platform(platform, &today()).map_err(RenderError::Invalid)?, options)
 }
 
 /// The declared platform rendered for another carried Kubernetes version.

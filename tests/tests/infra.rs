@@ -453,7 +453,7 @@ fn node_groups_match_their_workload_class() {
     assert_eq!(critical["taint"][0]["value"], critical_group.taints[0].value);
     assert_eq!(
         critical["node_group_name"],
-        platform_tests::names().node_group(&critical_group.name, platform_core::checked::Purchase::OnDemand)
+        platform_tests::names().node_group(&critical_group.name, platform_core::model::Purchase::OnDemand)
     );
     let batch_group = node_group_of(WorkloadClass::Batch);
     let batch = resource(&doc, "aws_eks_node_group", &format!("{}_spot", batch_group.name));

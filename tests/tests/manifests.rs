@@ -306,7 +306,7 @@ fn controllers_on_the_critical_group_and_spot_first() {
     assert!(priorities
         .values()
         .flatten()
-        .any(|r| r.contains(&names().node_group(critical, platform_core::checked::Purchase::OnDemand))));
+        .any(|r| r.contains(&names().node_group(critical, platform_core::model::Purchase::OnDemand))));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! A platform built without the macro goes through the same checks before anything is rendered: the renderers
-//! take only a `Checked` platform, which `Checked::new` makes after running them.
+//! take only a `Checked` platform, which `check_platform` makes after running them.
 
 use platform_core::model::{Capacity, WorkloadClass};
 use platform_core::render::{RenderError, RenderOptions};

@@ -1,7 +1,7 @@
 //! The invariants of a platform, as plain functions over the model.
 //!
 //! One module per concern; each `check_*` function documents its rule and why, and pushes every violation it
-//! finds (never only the first). [`check_platform`] runs them all. The macro maps each finding's
+//! finds (never only the first). [`findings`] runs them all. The macro maps each finding's
 //! [`FieldPath`] to the span of the token it came from; the renderers refuse a platform with errors.
 //!
 //! Conventions: a message is one sentence starting lowercase with values in backticks; `help` names the token
@@ -38,11 +38,12 @@ pub(crate) use values::ticks;
 
 use crate::model::Platform;
 
-/// Runs every check on `platform` and returns all findings, errors and warnings.
+/// Runs every check on `platform` and returns all findings, errors and warnings ([`crate::check_platform`] hands
+/// on a checked platform when none is an error).
 ///
 /// `today` (ISO date) decides the support-window warning: the CLI and the renderers pass the day they run, the
 /// macro the catalog's date ([`crate::catalog::AS_OF`]) so that its expansion never depends on the clock.
-pub fn check_platform(platform: &Platform, today: &str) -> Findings {
+pub fn findings(platform: &Platform, today: &str) -> Findings {
     let mut findings = Findings::default();
     let out = &mut findings;
     network::check(platform, out);
@@ -115,7 +116,7 @@ mod testing {
     }
 
     pub(crate) fn run(p: &Platform) -> Findings {
-        super::check_platform(p, BEFORE_EOL)
+        super::findings(p, BEFORE_EOL)
     }
 
     /// Messages start lowercase (rustc's convention) unless their first word is an acronym or a proper noun.
@@ -163,7 +164,7 @@ mod tests {
 
     #[test]
     fn the_fixture_has_no_errors() {
-        let f = check_platform(&sample(), "2030-01-01");
+        let f = findings(&sample(), "2030-01-01");
         assert!(!f.has_errors(), "{f}");
         assert!(f.0.iter().all(|f| f.rule == Rule::SupportWindow), "{f}");
         assert!(run(&sample()).0.is_empty(), "{}", run(&sample()));
@@ -265,7 +266,7 @@ mod tests {
     fn every_rule_is_produced_by_a_broken_platform() {
         let cases = broken_platforms();
         for (rule, platform, today) in &cases {
-            let f = check_platform(platform, today);
+            let f = findings(platform, today);
             assert!(!f.of(*rule).is_empty(), "`{rule}` not produced; findings:\n{f}");
             let expected = if *rule == Rule::SupportWindow { Severity::Warning } else { Severity::Error };
             assert!(f.of(*rule).iter().all(|f| f.severity == expected), "{f}");
@@ -278,7 +279,7 @@ mod tests {
     #[test]
     fn every_finding_follows_the_message_conventions() {
         for (_, platform, today) in broken_platforms() {
-            for f in check_platform(&platform, today).0 {
+            for f in findings(&platform, today).0 {
                 assert!(starts_lowercase(&f.message), "{f}");
                 assert!(!f.message.ends_with('.'), "one sentence without a final period: {f}");
                 assert!(!f.help.is_empty() && !f.value.is_empty(), "{f:?}");
@@ -292,7 +293,7 @@ mod tests {
     #[test]
     fn every_finding_path_is_a_schema_key() {
         for (_, platform, today) in broken_platforms() {
-            for f in check_platform(&platform, today).0 {
+            for f in findings(&platform, today).0 {
                 assert!(crate::schema::key_at(f.path.as_str()).is_some(), "`{}` is no key of the schema: {f}", f.path);
             }
         }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::values::{is_name, plural, suggest_name};
 use super::{at, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::checked::Purchase;
 use crate::model::Platform;
+use crate::model::Purchase;
 use crate::naming::{label, tenant_secrets_component, NameKind, Names, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {

@@ -4,7 +4,7 @@ use ipnet::Ipv4Net;
 use proptest::prelude::*;
 
 use super::testing::*;
-use super::{check_platform, checked_names};
+use super::{checked_names, findings};
 use crate::naming::{suffix_error, MAX_SUFFIX_LEN};
 
 /// A canonical IPv4 network with a prefix between /8 and /30.
@@ -117,7 +117,7 @@ proptest! {
         prop_assume!(suffix_error(&suffix).is_none());
         let mut p = sample();
         p.irsa[0].name = "a".repeat(len);
-        let too_long = !check_platform(&p, BEFORE_EOL).of(Rule::NameLength).is_empty();
+        let too_long = !findings(&p, BEFORE_EOL).of(Rule::NameLength).is_empty();
         let fits = |s: &str| checked_names(&p, s).iter().all(|(_, kind, name)| name.len() <= kind.max_len());
         if too_long {
             prop_assert!(!fits(&"x".repeat(MAX_SUFFIX_LEN)));

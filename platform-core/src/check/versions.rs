@@ -67,11 +67,11 @@ mod tests {
     #[test]
     fn support_window_warns_by_date() {
         let p = sample();
-        assert!(super::super::check_platform(&p, "2024-11-26").0.is_empty());
-        let f = super::super::check_platform(&p, "2024-11-27");
+        assert!(super::super::findings(&p, "2024-11-26").0.is_empty());
+        let f = super::super::findings(&p, "2024-11-27");
         let w = expect(&f, Rule::SupportWindow, "kubernetes", "left EKS standard support on 2024-11-26");
         assert_eq!(w.severity, Severity::Warning);
-        let f = super::super::check_platform(&p, "2026-11-25");
+        let f = super::super::findings(&p, "2026-11-25");
         expect(&f, Rule::SupportWindow, "kubernetes", "extended support on 2025-11-26: EKS no longer creates");
         assert!(!f.has_errors());
     }

@@ -2,18 +2,18 @@
 //! CIDRs, node-group references resolved, the managed node groups of each DSL node group, and the catalog rows of
 //! the declared Kubernetes version.
 //!
-//! [`Checked::new`] is the only way to get one, so a renderer or report that takes a [`Checked`] cannot see a
+//! [`check_platform`] is the only way to get one, so a renderer or report that takes a [`Checked`] cannot see a
 //! platform that breaks a rule, and never re-validates.
 
 mod network;
 mod nodes;
 
 pub use network::{interface_service, pod_subnets, Network};
-pub use nodes::{parts, split_mixed, Group, Part, Purchase, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
+pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 
 use crate::catalog::charts::{chart_versions, ChartVersions};
 use crate::catalog::kubernetes::{addon_versions, AddonVersions};
-use crate::check::{check_platform, Findings};
+use crate::check::{self, Findings};
 use crate::model::{Platform, WorkloadClass};
 
 /// The KMS keys every platform has (Kubernetes secrets, logs, EBS); each tenant has one more.
@@ -35,18 +35,18 @@ pub struct Checked<'p> {
     chart_versions: &'static ChartVersions,
 }
 
-impl<'p> Checked<'p> {
-    /// Runs every check on `platform` on `today` (ISO date, see [`check_platform`]): `Err` with every finding
-    /// when one is an error; otherwise the checked platform, its warnings in [`Checked::warnings`].
-    pub fn new(platform: &'p Platform, today: &str) -> Result<Self, Findings> {
-        let findings = check_platform(platform, today);
-        if findings.has_errors() {
-            return Err(findings);
-        }
-        Ok(Self::derive(platform, findings)
-            .expect("every derived value is guarded by a rule, and a platform without errors passed them all"))
+/// Runs every check on `platform` on `today` (ISO date, see [`check::findings`]): `Err` with every finding when one
+/// is an error; otherwise the checked platform, its warnings in [`Checked::warnings`].
+pub fn check_platform<'p>(platform: &'p Platform, today: &str) -> Result<Checked<'p>, Findings> {
+    let findings = check::findings(platform, today);
+    if findings.has_errors() {
+        return Err(findings);
     }
+    Ok(Checked::derive(platform, findings)
+        .expect("every derived value is guarded by a rule, and a platform without errors passed them all"))
+}
 
+impl<'p> Checked<'p> {
     fn derive(platform: &'p Platform, warnings: Findings) -> Option<Self> {
         let node_groups: Vec<Group> =
             platform.node_groups.iter().map(|group| Group { group, parts: parts(group) }).collect();
@@ -135,6 +135,7 @@ mod tests {
     use super::*;
     use crate::check::Rule;
     use crate::fixture::platform as fixture;
+    use crate::model::Purchase;
 
     const TODAY: &str = "2024-06-01";
 
@@ -143,7 +144,7 @@ mod tests {
         let mut p = fixture();
         p.vpc.pod_cidr = "100.64.0.1/16".into();
         p.tenants[0].node_groups[0] = "critcal".into();
-        let findings = Checked::new(&p, TODAY).expect_err("two broken rules");
+        let findings = check_platform(&p, TODAY).expect_err("two broken rules");
         let rules: Vec<Rule> = findings.errors().map(|f| f.rule).collect();
         assert_eq!(rules, [Rule::InvalidCidr, Rule::UnknownNodeGroup], "{findings}");
     }
@@ -151,8 +152,8 @@ mod tests {
     #[test]
     fn warnings_are_carried_on_a_checked_platform() {
         let p = fixture();
-        assert!(Checked::new(&p, TODAY).unwrap().warnings().0.is_empty());
-        let late = Checked::new(&p, "2030-01-01").expect("a warning does not refuse");
+        assert!(check_platform(&p, TODAY).unwrap().warnings().0.is_empty());
+        let late = check_platform(&p, "2030-01-01").expect("a warning does not refuse");
         assert!(!late.warnings().0.is_empty() && late.warnings().0.iter().all(|f| f.rule == Rule::SupportWindow));
     }
 
@@ -161,7 +162,7 @@ mod tests {
         let mut p = fixture();
         let names = |groups: Vec<&Group>| -> Vec<String> { groups.iter().map(|g| g.group.name.clone()).collect() };
         p.tenants[0].node_groups = vec!["batch".into(), "critical".into(), "batch".into()];
-        let c = Checked::new(&p, TODAY).unwrap();
+        let c = check_platform(&p, TODAY).unwrap();
         assert_eq!(names(c.tenant_groups(0).collect()), ["critical", "batch"], "a set, in declaration order");
         for (i, addon) in p.addons.iter().enumerate() {
             assert_eq!(c.addon_group(i).map(|g| &g.group.name), addon.node_group.as_ref(), "{}", addon.kind);
@@ -175,7 +176,7 @@ mod tests {
     #[test]
     fn a_mixed_group_has_a_spot_and_an_on_demand_part() {
         let p = fixture();
-        let c = Checked::new(&p, TODAY).unwrap();
+        let c = check_platform(&p, TODAY).unwrap();
         let general = c.node_groups().iter().find(|g| g.group.workload == WorkloadClass::General).unwrap();
         let crate::model::Capacity::Mixed { .. } = general.group.capacity else { panic!("the fixture's is mixed") };
         let purchases: Vec<Purchase> = general.parts.iter().map(|p| p.purchase).collect();

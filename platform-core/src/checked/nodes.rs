@@ -3,43 +3,12 @@
 //! one. Sizes split by [`split_mixed`]: the spot part is rounded up, so spot is never less than the requested
 //! share.
 
-use crate::model::{Capacity, NodeGroup};
+use crate::model::{Capacity, NodeGroup, Purchase};
 
 /// Bottlerocket OS volume (`/dev/xvda`) of every node, GiB: the image is ~1 GiB; 4 leaves room for updates.
 pub const OS_VOLUME_GIB: u32 = 4;
 /// Rolling updates replace at most a third of a managed node group at a time.
 pub const MAX_UNAVAILABLE_PERCENT: u32 = 33;
-
-/// The purchase option of one managed node group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Purchase {
-    Spot,
-    OnDemand,
-}
-
-impl Purchase {
-    /// The spelling in AWS names, Terraform addresses and reports: `spot`, `ondemand`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Purchase::Spot => "spot",
-            Purchase::OnDemand => "ondemand",
-        }
-    }
-
-    /// The EKS `capacity_type`: `SPOT`, `ON_DEMAND`.
-    pub fn capacity_type(self) -> &'static str {
-        match self {
-            Purchase::Spot => "SPOT",
-            Purchase::OnDemand => "ON_DEMAND",
-        }
-    }
-}
-
-impl std::fmt::Display for Purchase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// Min, desired and max of one managed node group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

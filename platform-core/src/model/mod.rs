@@ -236,6 +236,37 @@ impl std::fmt::Display for Capacity {
     }
 }
 
+/// The purchase option of one managed node group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Purchase {
+    Spot,
+    OnDemand,
+}
+
+impl Purchase {
+    /// The spelling in AWS names, Terraform addresses and reports: `spot`, `ondemand`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purchase::Spot => "spot",
+            Purchase::OnDemand => "ondemand",
+        }
+    }
+
+    /// The EKS `capacity_type`: `SPOT`, `ON_DEMAND`.
+    pub fn capacity_type(self) -> &'static str {
+        match self {
+            Purchase::Spot => "SPOT",
+            Purchase::OnDemand => "ON_DEMAND",
+        }
+    }
+}
+
+impl std::fmt::Display for Purchase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 keyword_enum! {
     /// Node operating system. Only Bottlerocket is accepted; the others exist to be rejected with a reason.
     "node OS",

@@ -34,7 +34,7 @@ pub enum RenderError {
     /// The account id is not 12 digits.
     AccountId(String),
     /// The platform breaks invariants (it was built without the macro, or edited after): the findings of
-    /// [`Checked::new`].
+    /// [`crate::check_platform`].
     Invalid(Findings),
 }
 
@@ -103,7 +103,7 @@ mod tests {
     #[test]
     fn manifests_only_with_an_account_id() {
         let p = crate::fixture::platform();
-        let p = Checked::new(&p, "2024-06-01").unwrap();
+        let p = crate::check_platform(&p, "2024-06-01").unwrap();
         let without = render(&p, &RenderOptions { environment_suffix: "dev".into(), account_id: None }).unwrap();
         assert!(without.files.contains_key("terraform/cluster/main.tf.json"));
         assert!(!without.files.keys().any(|k| k.starts_with("manifests/")));
@@ -126,7 +126,7 @@ mod tests {
         let scaled = crate::scaled::scaled_platform(&fixture, 30);
         let options = RenderOptions { environment_suffix: "dev".into(), account_id: Some("111122223333".into()) };
         for platform in [fixture, private, scaled] {
-            let checked = Checked::new(&platform, "2024-06-01").unwrap();
+            let checked = crate::check_platform(&platform, "2024-06-01").unwrap();
             let artifacts = render(&checked, &options).unwrap();
             let roots: Vec<(&String, &Vec<u8>)> =
                 artifacts.files.iter().filter(|(path, _)| path.ends_with(".tf.json")).collect();

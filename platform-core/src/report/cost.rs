@@ -11,8 +11,9 @@ use serde::Serialize;
 use crate::alarms::ALARMS;
 use crate::catalog::kubernetes::{calendar, SupportPhase};
 use crate::catalog::prices::*;
-use crate::checked::{Checked, Group, Part, Purchase, OS_VOLUME_GIB};
+use crate::checked::{Checked, Group, Part, OS_VOLUME_GIB};
 use crate::model::Platform;
+use crate::model::Purchase;
 
 /// One priced item, per month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -256,7 +257,7 @@ mod tests {
 
     /// The estimate of `p`, checked on `today`.
     fn estimate_of(p: &Platform, today: &str) -> Result<Estimate, Unpriced> {
-        estimate(&Checked::new(p, today).expect("a valid platform"), today)
+        estimate(&crate::check_platform(p, today).expect("a valid platform"), today)
     }
 
     fn close(a: f64, b: f64) -> bool {

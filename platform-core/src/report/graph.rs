@@ -176,7 +176,7 @@ mod tests {
     use crate::fixture::platform as fixture;
 
     fn topology_of(p: &crate::model::Platform) -> Topology {
-        topology(&Checked::new(p, "2024-06-01").expect("a valid platform"))
+        topology(&crate::check_platform(p, "2024-06-01").expect("a valid platform"))
     }
 
     #[test]

@@ -460,7 +460,7 @@ mod tests {
     const TODAY: &str = "2026-11-25";
 
     fn checked(p: &crate::model::Platform) -> Checked<'_> {
-        Checked::new(p, TODAY).expect("a valid platform")
+        crate::check_platform(p, TODAY).expect("a valid platform")
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Parsing a `platform!` definition into a `platform_core::model::Platform`, one function per DSL block.
 //!
 //! Only syntax is checked here (unknown, duplicate and missing keys, values of the wrong kind); every rule about
-//! the values themselves is platform-core's (`check_platform`), run on the parsed model by [`crate::expand`].
+//! the values themselves is platform-core's (`check::findings`), run on the parsed model by [`crate::expand`].
 //! All syntax errors of a definition are collected in one pass; a half-parsed model is never returned.
 
 mod addon;

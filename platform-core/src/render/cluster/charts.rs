@@ -17,9 +17,9 @@ use super::policies::tolerations;
 use super::ports;
 use super::{vpc_data, vpc_name, Context, Target};
 use crate::catalog::charts::Chart;
-use crate::checked::Purchase;
 use crate::install::{self, Component};
 use crate::model::IrsaBinding;
+use crate::model::Purchase;
 
 /// One Helm release: the pinned chart, where it goes, and its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,13 +218,13 @@ pub(crate) fn releases(ctx: &Context, target: Target) -> Vec<Release> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
 
     #[test]
     fn spot_groups_come_first() {
         let p = fixture();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         let priorities = expander_priorities(&ctx);
         assert_eq!(priorities[&50], [".*nodegroup-ledger-general-spot-dev.*", ".*nodegroup-ledger-batch-spot-dev.*"]);

@@ -60,13 +60,13 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
 
     #[test]
     fn calico_and_the_cloudwatch_agent_get_their_namespaces_here() {
         let p = fixture();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         assert_eq!(namespaces(&ctx), ["tigera-operator", "amazon-cloudwatch"]);
     }

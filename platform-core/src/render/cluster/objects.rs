@@ -423,12 +423,12 @@ pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
     use crate::model::{IrsaBinding, Statement};
 
     fn with<R>(platform: &crate::model::Platform, f: impl FnOnce(&Context) -> R) -> R {
-        f(&Context::new(&Checked::new(platform, "2024-06-01").unwrap(), "dev"))
+        f(&Context::new(&check_platform(platform, "2024-06-01").unwrap(), "dev"))
     }
 
     #[test]

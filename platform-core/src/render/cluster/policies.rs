@@ -303,7 +303,7 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
 
     #[test]
@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn no_helm_template_markers() {
         let p = fixture();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         for o in objects(&ctx) {
             assert!(!o.value.to_string().contains("{{"), "{}", o.name());
@@ -347,7 +347,7 @@ mod tests {
     fn objects_at(kubernetes: &str) -> Vec<Value> {
         let mut p = fixture();
         p.kubernetes = kubernetes.into();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         objects(&ctx).into_iter().map(|o| o.value).collect()
     }

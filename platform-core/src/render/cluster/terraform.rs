@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn the_rendered_releases_and_their_order_are_the_install_plan() {
         let p = crate::fixture::platform();
-        let checked = crate::checked::Checked::new(&p, "2024-06-01").unwrap();
+        let checked = crate::check_platform(&p, "2024-06-01").unwrap();
         let stage = super::super::render(&checked, "dev", None);
         let rendered = |root: &str| -> BTreeMap<String, Vec<String>> {
             let path = format!("terraform/{root}/main.tf.json");

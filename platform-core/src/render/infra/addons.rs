@@ -117,13 +117,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
 
     /// The configuration of the fixture's addon of `kind`.
     fn configured(kind: AddonKind) -> Option<Value> {
         let p = fixture();
-        let checked = Checked::new(&p, "2024-06-01").unwrap();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
         let i = p.addons.iter().position(|a| a.kind == kind).unwrap();
         configuration(&p.addons[i], checked.addon_group(i).map(|g| g.group))
     }

@@ -76,7 +76,7 @@ mod tests {
         single.vpc.nat_gateways = NatGateways::Single;
         single.tenants.truncate(1);
         for p in [crate::fixture::platform(), single] {
-            let checked = Checked::new(&p, "2024-06-01").unwrap();
+            let checked = crate::check_platform(&p, "2024-06-01").unwrap();
             let doc = render(&checked, &RenderOptions { environment_suffix: "dev".into(), account_id: None });
             let count = |t: &str| doc.resources(t).count();
             let network = checked.network();

@@ -195,12 +195,12 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checked::Checked;
+    use crate::check_platform;
     use crate::fixture::platform as fixture;
 
     fn rendered() -> serde_json::Value {
         let platform = fixture();
-        let checked = Checked::new(&platform, "2024-06-01").unwrap();
+        let checked = check_platform(&platform, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         let mut doc = Document::default();
         render(&ctx, &mut doc);

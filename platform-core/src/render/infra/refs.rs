@@ -1,7 +1,7 @@
 //! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to.
 
 use super::{bootstrap, irsa, providers};
-use crate::checked::Purchase;
+use crate::model::Purchase;
 pub use crate::naming::ident;
 use crate::naming::label;
 use crate::render::terraform::{Local, Ref, Var};
