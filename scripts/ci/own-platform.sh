@@ -23,9 +23,15 @@ rm -rf "$out" && mkdir -p "$out"
 echo "own-platform: build and render examples/$example"
 cargo run --locked -q -p "$example" -- render --environment-suffix ci --account-id 111122223333 --out "$out/render" \
   >/dev/null
-CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
-CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
-CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render"
+# Its validators (single-threaded Python and Terraform) run in the background while part 2 compiles and tests.
+validate_example() {
+  CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
+  CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
+  CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render"
+}
+validate_example >"$out/validate.log" 2>&1 &
+validating=$!
+trap 'kill "$validating" 2>/dev/null || true' EXIT
 
 # 2. A tenant added to the declared platform, on a scratch copy (tracked files, with the work tree's edits).
 scratch=$base/workspace
@@ -58,6 +64,10 @@ if ! CARGO_TARGET_DIR=$PWD/target/versions cargo test --locked --manifest-path "
   echo "error: adding a tenant to $definition breaks cargo test (log: $log)" >&2
   exit 1
 fi
+status=0
+wait "$validating" || status=$?
+cat "$out/validate.log"
+((status == 0)) || { echo "error: the validators failed on examples/$example (log above)" >&2; exit 1; }
 passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
 echo "own-platform: examples/$example rendered and validated (terraform plan, moto deploy/destroy, checkov, kubernetes-validate); tenant ci_added added to $definition: $passed tests of platform-tests and platform-bin pass" |
   tee "$CI_OUT/counts/own-platform.txt"
