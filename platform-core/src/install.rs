@@ -11,7 +11,7 @@
 
 use crate::catalog::charts::Chart;
 use crate::checked::Checked;
-use crate::model::{IrsaBinding, ManagedPolicy, Policy};
+use crate::model::{IrsaBinding, ManagedPolicy};
 
 /// The release of the local chart of custom resources (which the renderer writes).
 pub const POLICY_RELEASE: &str = "platform-policies";
@@ -53,7 +53,6 @@ pub struct Release<'p> {
 /// Every release of a checked platform, in install order, from its catalog row (`chart_versions`).
 pub fn releases<'p>(checked: &Checked<'p>) -> Vec<Release<'p>> {
     let v = checked.chart_versions();
-    let binding = |kind| checked.platform().irsa.iter().find(|b| b.policy == Policy::Managed(kind));
     let pinned = |component, chart: Chart, namespace, root| Release {
         component,
         name: chart.release,
@@ -66,15 +65,20 @@ pub fn releases<'p>(checked: &Checked<'p>) -> Vec<Release<'p>> {
         pinned(Component::Calico, v.calico, "tigera-operator", Root::Network),
         pinned(Component::Kyverno, v.kyverno, "kyverno", Root::Cluster),
     ];
-    // A controller whose IRSA binding is missing is left out (`irsa/controller-roles` requires one).
     let controllers = [
-        binding(ManagedPolicy::ClusterAutoscaler).map(|b| (Component::ClusterAutoscaler(b), v.cluster_autoscaler, b)),
-        binding(ManagedPolicy::AwsLoadBalancerController)
-            .map(|b| (Component::AwsLoadBalancerController(b), v.aws_load_balancer_controller, b)),
-        binding(ManagedPolicy::ExternalDns).map(|b| (Component::ExternalDns(b), v.external_dns, b)),
-        binding(ManagedPolicy::ExternalSecrets).map(|b| (Component::ExternalSecrets(b), v.external_secrets, b)),
+        (ManagedPolicy::ClusterAutoscaler, Component::ClusterAutoscaler as fn(_) -> _, v.cluster_autoscaler),
+        (
+            ManagedPolicy::AwsLoadBalancerController,
+            Component::AwsLoadBalancerController,
+            v.aws_load_balancer_controller,
+        ),
+        (ManagedPolicy::ExternalDns, Component::ExternalDns, v.external_dns),
+        (ManagedPolicy::ExternalSecrets, Component::ExternalSecrets, v.external_secrets),
     ];
-    out.extend(controllers.into_iter().flatten().map(|(c, chart, b)| pinned(c, chart, &b.namespace, Root::Cluster)));
+    out.extend(controllers.into_iter().map(|(kind, component, chart)| {
+        let binding = checked.controller(kind);
+        pinned(component(binding), chart, &binding.namespace, Root::Cluster)
+    }));
     let charts = out.iter().filter(|r| r.root == Root::Cluster).map(|r| r.name).collect();
     out.push(Release {
         component: Component::Policies,

@@ -53,16 +53,6 @@ fn check_namespace(p: &Platform, known: &BTreeSet<String>, b: &IrsaBinding, path
     ));
 }
 
-/// Service accounts the EKS addons create themselves: their IRSA binding must use exactly these, since the addon
-/// (not the platform) names the account (EKS user guide, EBS CSI driver and CloudWatch observability addons).
-fn fixed_service_account(policy: &Policy) -> Option<(&'static str, &'static str)> {
-    match policy {
-        Policy::Managed(ManagedPolicy::EbsCsi) => Some(("kube-system", "ebs-csi-controller-sa")),
-        Policy::Managed(ManagedPolicy::CloudwatchObservability) => Some(("amazon-cloudwatch", "cloudwatch-agent")),
-        _ => None,
-    }
-}
-
 /// `irsa/service-account`: the service account is a Kubernetes object name (DNS-1123 subdomain), and for the
 /// addon-managed accounts it is the one the addon creates.
 fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) {
@@ -83,7 +73,11 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
         ));
         return;
     }
-    if let Some((namespace, account)) = fixed_service_account(&b.policy) {
+    let addon_account = match b.policy {
+        Policy::Managed(kind) => kind.addon_service_account(),
+        Policy::Custom(_) => None,
+    };
+    if let Some((namespace, account)) = addon_account {
         if (b.namespace.as_str(), sa.as_str()) != (namespace, account) {
             out.push(Finding::new(
                 Rule::ServiceAccount,

@@ -14,7 +14,7 @@ pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT,
 use crate::catalog::charts::{chart_versions, ChartVersions};
 use crate::catalog::kubernetes::{addon_versions, AddonVersions};
 use crate::check::{self, Findings};
-use crate::model::{Platform, WorkloadClass};
+use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, WorkloadClass};
 
 /// The KMS keys every platform has (Kubernetes secrets, logs, EBS); each tenant has one more.
 pub const PLATFORM_KMS_KEYS: usize = 3;
@@ -31,6 +31,9 @@ pub struct Checked<'p> {
     /// Per addon: index into `node_groups`.
     addon_groups: Vec<Option<usize>>,
     critical: usize,
+    /// Per managed policy, in declaration order (`ManagedPolicy::ALL`, indexed by `kind as usize`): the binding of
+    /// the controller it is for.
+    controllers: Vec<&'p IrsaBinding>,
     addon_versions: &'static AddonVersions,
     chart_versions: &'static ChartVersions,
 }
@@ -68,8 +71,13 @@ impl<'p> Checked<'p> {
                 None => Some(None),
             })
             .collect::<Option<_>>()?;
+        let controllers = ManagedPolicy::ALL
+            .iter()
+            .map(|&(_, kind)| platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind)))
+            .collect::<Option<_>>()?;
         Some(Checked {
             platform,
+            controllers,
             warnings,
             network: Network::new(platform)?,
             critical: platform.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical)?,
@@ -114,6 +122,12 @@ impl<'p> Checked<'p> {
         &self.node_groups[self.critical]
     }
 
+    /// The IRSA binding of the platform controller with managed policy `kind` (`irsa/controller-roles` requires
+    /// exactly one).
+    pub fn controller(&self, kind: ManagedPolicy) -> &'p IrsaBinding {
+        self.controllers[kind as usize]
+    }
+
     /// The pinned addon versions of the declared Kubernetes version.
     pub fn addon_versions(&self) -> &'static AddonVersions {
         self.addon_versions
@@ -138,6 +152,15 @@ mod tests {
     use crate::model::Purchase;
 
     const TODAY: &str = "2024-06-01";
+
+    #[test]
+    fn every_controller_resolves_to_its_binding() {
+        let p = fixture();
+        let c = check_platform(&p, TODAY).unwrap();
+        for &(_, kind) in ManagedPolicy::ALL {
+            assert_eq!(c.controller(kind).policy, Policy::Managed(kind));
+        }
+    }
 
     #[test]
     fn a_platform_with_errors_is_refused_with_its_findings() {

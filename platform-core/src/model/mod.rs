@@ -435,6 +435,19 @@ keyword_enum! {
     }
 }
 
+impl ManagedPolicy {
+    /// The `namespace/service account` an EKS addon creates for this controller, if an addon runs it: its IRSA
+    /// binding must name exactly these, since the addon (not the platform) names the account (EKS user guide, EBS
+    /// CSI driver and CloudWatch observability addons). The charts' accounts are named by the binding.
+    pub fn addon_service_account(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            ManagedPolicy::EbsCsi => Some(("kube-system", "ebs-csi-controller-sa")),
+            ManagedPolicy::CloudwatchObservability => Some(("amazon-cloudwatch", "cloudwatch-agent")),
+            _ => None,
+        }
+    }
+}
+
 /// One `Allow` statement of a custom IRSA policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statement {

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::{Context, Target};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::model::{ClusterRole, ManagedPolicy, PodSecurity, Policy, Tenant, TenantRole};
+use crate::model::{ClusterRole, PodSecurity, Policy, Tenant, TenantRole};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 /// The Kubernetes version the PSA labels pin their policy version to (`pod-security.kubernetes.io/*-version`).
@@ -363,24 +363,17 @@ fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<O
     out.push(Object::typed(Concern::StorageClasses, &class));
 }
 
-/// Whether a chart or an EKS addon creates the service account of bindings with this policy.
+/// Whether a chart or an EKS addon creates the service account of bindings with this policy: every managed
+/// policy is a platform controller's, installed by its chart (which names the account after the binding) or by its
+/// EKS addon.
 pub fn service_account_created_elsewhere(policy: &Policy) -> bool {
-    let chart = matches!(
-        policy,
-        Policy::Managed(
-            ManagedPolicy::ClusterAutoscaler
-                | ManagedPolicy::AwsLoadBalancerController
-                | ManagedPolicy::ExternalDns
-                | ManagedPolicy::ExternalSecrets
-        )
-    );
-    chart || service_account_of_an_addon(policy)
+    matches!(policy, Policy::Managed(_))
 }
 
 /// Whether an EKS addon of the infra stage creates the service account of bindings with this policy (with
 /// `service_account_role_arn`): the cluster stage then never refers to their role.
 pub fn service_account_of_an_addon(policy: &Policy) -> bool {
-    matches!(policy, Policy::Managed(ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability))
+    matches!(policy, Policy::Managed(kind) if kind.addon_service_account().is_some())
 }
 
 /// A service account annotated with the IAM role IRSA lets it assume.

@@ -95,8 +95,10 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             body["configuration_values"] = json!(serde_json::to_string(&config).expect("JSON values serialize"));
         }
         let role = match addon.kind {
-            AddonKind::AwsEbsCsiDriver => irsa::role_for(ctx, ManagedPolicy::EbsCsi),
-            AddonKind::AmazonCloudwatchObservability => irsa::role_for(ctx, ManagedPolicy::CloudwatchObservability),
+            AddonKind::AwsEbsCsiDriver => Some(irsa::role_for(ctx, ManagedPolicy::EbsCsi)),
+            AddonKind::AmazonCloudwatchObservability => {
+                Some(irsa::role_for(ctx, ManagedPolicy::CloudwatchObservability))
+            }
             _ => None,
         };
         if needs_pod_network(addon.kind) {

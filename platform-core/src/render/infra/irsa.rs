@@ -324,7 +324,7 @@ fn load_balancer_controller(ctx: &Context) -> Vec<Statement> {
     ]
 }
 
-/// The IRSA role of the first binding with a given managed policy, for the addons that run under one.
-pub(crate) fn role_for(ctx: &Context, kind: ManagedPolicy) -> Option<Ref> {
-    ctx.platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind)).map(|b| refs::irsa_role(&b.name))
+/// The IRSA role of the controller with managed policy `kind`, for the addons that run under one.
+pub(crate) fn role_for(ctx: &Context, kind: ManagedPolicy) -> Ref {
+    refs::irsa_role(&ctx.checked.controller(kind).name)
 }
