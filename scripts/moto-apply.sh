@@ -42,7 +42,9 @@ stop_moto() { if [[ -n "$moto_pid" ]]; then kill "$moto_pid" 2>/dev/null || true
 trap stop_moto EXIT
 mkdir -p "$CI_OUT/counts"
 # AWS managed policies (AmazonEKSClusterPolicy, …) exist in moto only when it is told to load them.
-MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$CI_OUT/moto_server.log" 2>&1 &
+# One request at a time: under load a threaded moto_server interleaves calls inside its lock-free backends
+# (scripts/ci/moto_serve.py).
+MOTO_IAM_LOAD_MANAGED_POLICIES=true "$VENV/bin/python" scripts/ci/moto_serve.py "$port" >"$CI_OUT/moto_server.log" 2>&1 &
 moto_pid=$!
 up() { "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$endpoint/moto-api/" 2>/dev/null; }
 for _ in $(seq 1 150); do
