@@ -44,7 +44,7 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     let plain: Vec<_> = objects::managed_namespaces(ctx)
         .iter()
         .filter(|n| wanted.contains(&n.name))
-        .map(objects::namespace_object)
+        .map(|ns| objects::namespace_object(ctx, ns))
         .collect();
     plain_objects(&mut doc, plain);
     for r in releases(ctx) {

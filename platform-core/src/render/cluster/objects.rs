@@ -31,9 +31,6 @@ use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{ClusterRole, PodSecurity, Policy, Tenant, TenantRole};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
-/// The Kubernetes version the PSA labels pin their policy version to (`pod-security.kubernetes.io/*-version`).
-pub const PSA_VERSION: &str = "v1.28";
-
 /// The annotation IRSA reads on a service account.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
@@ -175,21 +172,23 @@ pub(crate) fn managed_namespaces(ctx: &Context) -> Vec<ManagedNamespace> {
     tenants.chain(system).collect()
 }
 
-/// The PSA labels of a namespace at `level`: enforce, audit and warn at the same level, pinned to 1.28.
-pub fn psa_labels(namespace: &str, level: PodSecurity) -> BTreeMap<String, String> {
+/// The PSA labels of a namespace at `level`: enforce, audit and warn at the same level, each pinned to the
+/// cluster's minor version (`v1.35`), so that the policy checked is the one of the Kubernetes the pods run on, and
+/// an upgrade changes it only when the platform re-renders for the new version.
+pub fn psa_labels(namespace: &str, level: PodSecurity, kubernetes: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     out.insert("kubernetes.io/metadata.name".to_owned(), namespace.to_owned());
     for mode in ["enforce", "audit", "warn"] {
         out.insert(format!("pod-security.kubernetes.io/{mode}"), level.to_string());
-        out.insert(format!("pod-security.kubernetes.io/{mode}-version"), PSA_VERSION.to_owned());
+        out.insert(format!("pod-security.kubernetes.io/{mode}-version"), format!("v{kubernetes}"));
     }
     out
 }
 
 /// A namespace with its PSA labels (and the `platform/tenant` label on a tenant's).
-pub(crate) fn namespace_object(ns: &ManagedNamespace) -> Object {
+pub(crate) fn namespace_object(ctx: &Context, ns: &ManagedNamespace) -> Object {
     let mut metadata = meta(&ns.name, None);
-    metadata.labels = Some(psa_labels(&ns.name, ns.level));
+    metadata.labels = Some(psa_labels(&ns.name, ns.level, &ctx.platform.kubernetes));
     if ns.tenant {
         metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.name.clone());
     }
@@ -398,7 +397,7 @@ fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
 /// Every plain object, in file order then build order.
 pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
     let mut out = Vec::new();
-    out.extend(managed_namespaces(ctx).iter().map(namespace_object));
+    out.extend(managed_namespaces(ctx).iter().map(|ns| namespace_object(ctx, ns)));
     rbac(ctx, &mut out);
     for t in &ctx.platform.tenants {
         network_policies(t, &mut out);
@@ -441,9 +440,9 @@ mod tests {
 
     #[test]
     fn psa_labels_pin_the_version() {
-        let l = psa_labels("payments", PodSecurity::Restricted);
+        let l = psa_labels("payments", PodSecurity::Restricted, "1.35");
         assert_eq!(l["pod-security.kubernetes.io/enforce"], "restricted");
-        assert_eq!(l["pod-security.kubernetes.io/warn-version"], "v1.28");
+        assert_eq!(l["pod-security.kubernetes.io/warn-version"], "v1.35");
         assert_eq!(l.len(), 7);
     }
 
