@@ -19,6 +19,7 @@ EXCLUDED_TYPES=(
   aws_eks_identity_provider_config   # AssociateIdentityProviderConfig: 404
   aws_eks_access_entry               # CreateAccessEntry: 404
   aws_eks_access_policy_association  # needs the access entry (AssociateAccessPolicy: 404 as well)
+  aws_autoscaling_group_tag          # moto's node groups name an Auto Scaling group its autoscaling backend lacks
 )
 # Deploy-time inputs: one allowed CIDR for the public endpoint, one break-glass role and the pod network in place
 # (moto runs no Kubernetes, so nothing waits for Calico), so that every resource block of the root has exactly one

@@ -106,14 +106,24 @@ fn resources(doc: &Value) -> BTreeMap<String, &Value> {
     out
 }
 
-/// Whether a resource has instances for the given variables (`count` of the form `${var.X ? 1 : 0}`).
+/// Whether a resource has instances for the given variables (`count` of the form `${var.X ? 1 : 0}`, or a
+/// `for_each` map filtered by `if var.X`).
 fn exists(body: &Value, vars: &BTreeMap<String, String>, defaults: &BTreeMap<String, String>) -> bool {
-    let Some(count) = body.get("count") else { return true };
-    let count = count.as_str().expect("a count expression");
-    let var = count
-        .strip_prefix("${var.")
-        .and_then(|c| c.strip_suffix(" ? 1 : 0}"))
-        .unwrap_or_else(|| panic!("unmodelled count `{count}`"));
+    let gate = match (body.get("count"), body.get("for_each").and_then(Value::as_str)) {
+        (Some(count), _) => {
+            let count = count.as_str().expect("a count expression");
+            count
+                .strip_prefix("${var.")
+                .and_then(|c| c.strip_suffix(" ? 1 : 0}"))
+                .unwrap_or_else(|| panic!("unmodelled count `{count}`"))
+        }
+        (None, Some(each)) => match each.rsplit_once(" if var.") {
+            Some((_, var)) => var.strip_suffix("}}").unwrap_or_else(|| panic!("unmodelled for_each `{each}`")),
+            None => return true,
+        },
+        (None, None) => return true,
+    };
+    let var = gate;
     let value = vars.get(var).or_else(|| defaults.get(var)).unwrap_or_else(|| panic!("no value for `{var}`"));
     value == "true"
 }

@@ -420,6 +420,53 @@ fn node_launch_templates_are_bottlerocket_imdsv2_and_encrypted() {
     assert!(settings.contains("max-pods = 110"));
 }
 
+/// The autoscaler reads scale-from-zero hints from the Auto Scaling group's tags; EKS does not copy a node
+/// group's tags there, so they are set on the ASG itself, once the node group exists.
+#[test]
+fn scale_from_zero_hints_are_tags_of_each_node_groups_auto_scaling_group() {
+    let doc = infra();
+    for (name, g) in resources(&doc, "aws_eks_node_group") {
+        let on_group: Vec<&String> =
+            g["tags"].as_object().unwrap().keys().filter(|k| k.contains("node-template")).collect();
+        assert!(on_group.is_empty(), "{name}: {on_group:?} on the node group never reach its ASG");
+        let tag = resource(&doc, "aws_autoscaling_group_tag", &format!("{name}_node_template"));
+        assert_eq!(
+            tag["autoscaling_group_name"],
+            format!("${{aws_eks_node_group.{name}[0].resources[0].autoscaling_groups[0].name}}")
+        );
+        assert_eq!(
+            tag["tag"],
+            serde_json::json!({ "key": "${each.key}", "value": "${each.value}", "propagate_at_launch": false })
+        );
+        // The map the tags are made from, gated like the node group.
+        let local = format!("node_template_tags_{name}");
+        assert_eq!(tag["for_each"], format!("${{{{for k, v in local.{local} : k => v if var.pod_network_ready}}}}"));
+        let hints = &doc["locals"][&local];
+        for (k, v) in g["labels"].as_object().unwrap() {
+            assert_eq!(&hints[format!("k8s.io/cluster-autoscaler/node-template/label/{k}")], v, "{name}");
+        }
+        for t in g["taint"].as_array().into_iter().flatten() {
+            let effect = t["effect"].as_str().unwrap();
+            let effect = match effect {
+                "NO_SCHEDULE" => "NoSchedule",
+                "NO_EXECUTE" => "NoExecute",
+                _ => "PreferNoSchedule",
+            };
+            let want = format!("{}:{effect}", t["value"].as_str().unwrap());
+            assert_eq!(
+                hints[format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t["key"].as_str().unwrap())],
+                want
+            );
+        }
+    }
+    let batch = format!("{}_spot", node_group_of(WorkloadClass::Batch).name);
+    assert!(doc["locals"][format!("node_template_tags_{batch}")]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.contains("/taint/")));
+}
+
 #[test]
 fn node_groups_match_their_workload_class() {
     let doc = infra();
@@ -460,8 +507,6 @@ fn node_groups_match_their_workload_class() {
     assert_eq!(batch["capacity_type"], "SPOT");
     let taint = &batch_group.taints[0];
     assert_eq!(batch["taint"][0]["value"], taint.value);
-    let template_tag = format!("k8s.io/cluster-autoscaler/node-template/taint/{}", taint.key);
-    assert_eq!(batch["tags"][template_tag], format!("{}:NoSchedule", taint.value));
     assert_eq!(batch["scaling_config"]["min_size"], batch_group.min_size);
     // A mixed group is split into a spot and an on-demand group whose sizes add up to the declared ones, the spot
     // share of the maximum rounded to a whole node.

@@ -3,7 +3,7 @@
 //! The harness copies the rendered root into a working directory and writes a test-only
 //! `zz_test_override.tf.json` beside the copy (fake keys, skip flags, and STS and EKS endpoints on a loopback fake
 //! so `data.aws_caller_identity` and `data.aws_eks_clusters` resolve: a new account); the rendered root itself never carries any of it. With one admin role ARN
-//! given and `pod_network_ready=true`, every resource block of the root has exactly one instance, so the plan must
+//! given and `pod_network_ready=true`, every resource block of the root has at least one instance, so the plan must
 //! create exactly the resources the root declares (data sources excluded): no more, no fewer. With
 //! `pod_network_ready=false` (the first apply of a new environment) it must create exactly those not gated on it.
 
@@ -42,16 +42,20 @@ fn created(plan: &Value) -> Vec<String> {
         })
         .collect();
     planned.sort();
+    planned.dedup();
     planned
 }
 
-/// Rendered resources whose `count` is `var.pod_network_ready ? 1 : 0`.
+/// Rendered resources whose `count` is `var.pod_network_ready ? 1 : 0`, or whose `for_each` map is empty unless
+/// `var.pod_network_ready`.
 fn gated(doc: &Value) -> Vec<String> {
     resource_addresses(doc)
         .into_iter()
         .filter(|a| {
             let (ty, name) = a.split_once('.').unwrap();
-            doc["resource"][ty][name]["count"] == "${var.pod_network_ready ? 1 : 0}"
+            let body = &doc["resource"][ty][name];
+            body["count"] == "${var.pod_network_ready ? 1 : 0}"
+                || body["for_each"].as_str().is_some_and(|e| e.ends_with(" if var.pod_network_ready}}"))
         })
         .collect()
 }

@@ -155,6 +155,12 @@ impl Expr {
         Expr::atom(format!("[for {name} in {} : {}]", collection.text, body.text))
     }
 
+    /// `{for k, v in <map> : k => v if <condition>}`: the map, or an empty one where `condition` is false (a
+    /// conditional `cond ? map : {}` would not type-check: its two objects have different attributes).
+    pub fn map_if(map: Expr, condition: Expr) -> Self {
+        Expr::atom(format!("{{for k, v in {} : k => v if {}}}", map.text, condition.text))
+    }
+
     /// `each.key` in a `for_each` resource.
     pub fn each_key() -> Self {
         Expr::atom("each.key".to_owned())

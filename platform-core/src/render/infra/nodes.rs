@@ -166,18 +166,10 @@ fn node_group(
     let (purchase, sizes) = (part.purchase, part.sizes);
     let cluster = n.cluster();
     let labels = labels(group);
+    // The autoscaler's auto-discovery tags; EKS puts the same two on the Auto Scaling group it creates.
     let mut tags: BTreeMap<String, String> = BTreeMap::new();
     tags.insert("k8s.io/cluster-autoscaler/enabled".into(), "true".into());
     tags.insert(format!("k8s.io/cluster-autoscaler/{cluster}"), "owned".into());
-    for (k, v) in &labels {
-        tags.insert(format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone());
-    }
-    for t in &group.taints {
-        tags.insert(
-            format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
-            format!("{}:{}", t.value, t.effect),
-        );
-    }
     let arm = group.instance_types.iter().any(|t| is_arm(t));
     let taints: Vec<Value> = group
         .taints
@@ -206,7 +198,40 @@ fn node_group(
     if !taints.is_empty() {
         body["taint"] = json!(taints);
     }
-    doc.resource_at(&refs::node_group(&group.name, purchase), body);
+    let node_group = doc.resource_at(&refs::node_group(&group.name, purchase), body);
+    node_template_tags(doc, group, &labels, &node_group);
+}
+
+/// The cluster-autoscaler's scale-from-zero hints (`k8s.io/cluster-autoscaler/node-template/{label,taint}/…`) on
+/// the Auto Scaling group EKS creates for a managed node group: with no node to copy, the autoscaler learns a
+/// group's labels and taints from its ASG tags, so a pending pod that selects `workload=batch` (or tolerates its
+/// taint) can scale the group up from zero. EKS does not copy node-group tags to the ASG (hence
+/// `aws_autoscaling_group_tag`, the provider's resource for ASGs that EKS creates), and the autoscaler asks
+/// `eks:DescribeNodegroup` only for a group that never had a node (kubernetes/autoscaler
+/// `cluster-autoscaler/cloudprovider/aws/README.md` at cluster-autoscaler-1.35.2, "eks:DescribeNodegroup").
+fn node_template_tags(doc: &mut Document, group: &NodeGroup, labels: &BTreeMap<String, String>, node_group: &Ref) {
+    let key = node_group.name();
+    let mut tags: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in labels {
+        tags.insert(format!("k8s.io/cluster-autoscaler/node-template/label/{k}"), v.clone());
+    }
+    for t in &group.taints {
+        tags.insert(
+            format!("k8s.io/cluster-autoscaler/node-template/taint/{}", t.key),
+            format!("{}:{}", t.value, t.effect),
+        );
+    }
+    let local = doc.local(&format!("node_template_tags_{key}"), json!(tags));
+    doc.resource(
+        "aws_autoscaling_group_tag",
+        &format!("{key}_node_template"),
+        json!({
+            // No instances before the node group exists (`pod_network_ready`, see `bootstrap`).
+            "for_each": Expr::map_if(local.expr(), refs::pod_network_ready().expr()),
+            "autoscaling_group_name": node_group.expr().index(0).attr("resources[0].autoscaling_groups[0].name"),
+            "tag": { "key": Expr::each_key(), "value": Expr::each_value(), "propagate_at_launch": false },
+        }),
+    );
 }
 
 #[cfg(test)]
