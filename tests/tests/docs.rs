@@ -75,3 +75,136 @@ fn every_infra_output_is_in_the_readme() {
         assert!(README.contains(&format!("`{name}`")), "README does not list the infra output `{name}`");
     }
 }
+
+/// The versions the catalog pins for each component a document may name: chart versions and the app versions
+/// their charts ship (the facts files derived at the tags), the autoscaler images, and the EKS addons.
+fn pinned_versions() -> Vec<(&'static str, Vec<String>)> {
+    use platform_core::catalog::charts::CHART_VERSIONS;
+    use platform_core::catalog::kubernetes::ADDON_VERSIONS;
+    let app_version = |release: &str, version: &str| {
+        let path = format!("{}/upstream/charts/{release}-{version}.json", env!("CARGO_MANIFEST_DIR"));
+        let facts: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        facts["app_version"].as_str().map(str::to_owned)
+    };
+    let mut out: Vec<(&'static str, Vec<String>)> = Vec::new();
+    let mut add = |names: &[&'static str], version: String| {
+        for name in names {
+            match out.iter_mut().find(|(n, _)| n == name) {
+                Some((_, versions)) => versions.push(version.clone()),
+                None => out.push((name, vec![version.clone()])),
+            }
+        }
+    };
+    for row in CHART_VERSIONS {
+        for chart in row.charts() {
+            let names: &[&'static str] = match chart.release {
+                "calico" => &["calico", "Calico", "tigera-operator"],
+                "kyverno" => &["kyverno", "Kyverno"],
+                _ => std::slice::from_ref(&chart.release),
+            };
+            add(names, chart.version.to_owned());
+            add(names, app_version(chart.release, chart.version).unwrap_or_else(|| chart.version.to_owned()));
+        }
+        add(&["cluster-autoscaler"], row.cluster_autoscaler_image.to_owned());
+    }
+    for a in ADDON_VERSIONS {
+        add(&["coredns", "CoreDNS"], a.coredns.to_owned());
+        add(&["kube-proxy"], a.kube_proxy.to_owned());
+        add(&["aws-ebs-csi-driver", "EBS CSI"], a.aws_ebs_csi_driver.to_owned());
+        add(&["amazon-cloudwatch-observability"], a.amazon_cloudwatch_observability.to_owned());
+    }
+    out
+}
+
+/// The version-looking token (`v3.28.5`, `1.13`, `v1.28.15-eksbuild.31`) at the start of `text`, if any.
+fn version_at(text: &str) -> Option<&str> {
+    let body = text.strip_prefix('v').unwrap_or(text);
+    let end = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')).unwrap_or(body.len());
+    let token = body[..end].trim_end_matches(['.', '-']);
+    let numeric = token.split('-').next().unwrap_or_default();
+    let parts: Vec<&str> = numeric.split('.').collect();
+    let is_version =
+        (2..=3).contains(&parts.len()) && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    is_version.then(|| &text[..text.len() - body.len() + token.len()])
+}
+
+/// Every version a document gives a pinned component: the first version token within a few characters after its
+/// name (`Kyverno 1.13`, `3.3.9 (Kyverno 1.13)`, `Calico v3.28.5`), and the `--version` of a command naming it.
+/// A name inside a path or repository (`projectcalico/calico`, `calico/charts`) cites a source, not a pin.
+fn stated_versions<'d>(doc: &'d str, names: &[&'d str]) -> Vec<(usize, &'d str, &'d str)> {
+    let mut out = Vec::new();
+    for (n, line) in doc.lines().enumerate() {
+        let mut last_name: Option<&str> = None;
+        let mut i = 0;
+        while i < line.len() {
+            let rest = &line[i..];
+            let before = line[..i].chars().next_back();
+            let name = names.iter().copied().filter(|name| rest.starts_with(name)).max_by_key(|name| name.len());
+            let bounded = |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c));
+            if let Some(name) = name.filter(|name| bounded(before) && bounded(rest[name.len()..].chars().next())) {
+                last_name = Some(name);
+                let after = &rest[name.len()..];
+                let skip = after.find(|c: char| !" (`:".contains(c)).unwrap_or(after.len());
+                if skip <= 3 {
+                    if let Some(v) = version_at(&after[skip..]) {
+                        out.push((n + 1, name, v));
+                    }
+                }
+                i += name.len();
+                continue;
+            }
+            if let (Some(name), Some(flag)) = (last_name, rest.strip_prefix("--version ")) {
+                if let Some(v) = version_at(flag) {
+                    out.push((n + 1, name, v));
+                }
+            }
+            i += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
+/// A pin of long ago in the docs (Calico v3.27.4, Kyverno 1.11) misleads whoever deploys by hand: every version the
+/// docs give a pinned component is one the catalog pins for it (whole, or its minor).
+#[test]
+fn versions_in_the_docs_are_the_catalogs() {
+    let pins = pinned_versions();
+    let names: Vec<&str> = pins.iter().map(|(n, _)| *n).collect();
+    let docs = [
+        ("README.md", README),
+        ("docs/cluster-stage.md", CLUSTER_STAGE),
+        ("docs/validation.md", include_str!("../../docs/validation.md")),
+        ("docs/versions.md", include_str!("../../docs/versions.md")),
+    ];
+    let mut stale = Vec::new();
+    let mut seen = 0;
+    for (file, doc) in docs {
+        for (line, name, version) in stated_versions(doc, &names) {
+            seen += 1;
+            let bare = version.trim_start_matches('v');
+            let known = &pins.iter().find(|(n, _)| *n == name).unwrap().1;
+            let pinned = known
+                .iter()
+                .map(|k| k.trim_start_matches('v'))
+                .any(|k| k == bare || k.strip_prefix(bare).is_some_and(|rest| rest.starts_with(['.', '-'])));
+            if !pinned {
+                stale.push(format!("{file}:{line}: {name} {version}"));
+            }
+        }
+    }
+    assert!(seen > 5, "the scan found only {seen} stated versions: is it still reading the docs?");
+    assert!(stale.is_empty(), "versions no pin of the catalog has:\n{}", stale.join("\n"));
+}
+
+#[test]
+fn stated_versions_follow_the_name_or_a_version_flag_and_skip_paths() {
+    let names = ["calico", "Calico", "Kyverno", "tigera-operator"];
+    let doc = "A pinned Kyverno (1.11, which supports 1.25)\nprojectcalico/calico v3.20.0 guide\n\
+               helm upgrade --install calico tigera-operator --repo https://x/calico/charts --version v3.27.4 \\\n\
+               | 3.3.9 (Kyverno 1.13) |";
+    let found: Vec<(usize, &str, &str)> = stated_versions(doc, &names);
+    assert_eq!(found, [(1, "Kyverno", "1.11"), (3, "tigera-operator", "v3.27.4"), (4, "Kyverno", "1.13")]);
+    assert_eq!(version_at("v1.28.15-eksbuild.31 x"), Some("v1.28.15-eksbuild.31"));
+    assert_eq!(version_at("1.13)"), Some("1.13"));
+    assert_eq!(version_at("10.0.0.0/16"), None);
+}
