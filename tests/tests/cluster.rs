@@ -123,6 +123,39 @@ fn calico_is_the_network_root_and_does_not_wait_for_nodes() {
     }
 }
 
+/// Every `pod-security.kubernetes.io/<mode>-version` label found anywhere in `value`.
+fn psa_versions(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k.starts_with("pod-security.kubernetes.io/") && k.ends_with("-version") {
+                    out.push(v.as_str().unwrap_or_default().to_owned());
+                }
+                psa_versions(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| psa_versions(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn pod_security_labels_pin_the_policy_of_the_clusters_own_minor_version_on_every_carried_version() {
+    for release in platform_core::catalog::kubernetes::carried() {
+        let artifacts = platform_tests::render_for(release.version);
+        let mut found = Vec::new();
+        for root in ["network", "cluster"] {
+            psa_versions(&platform_tests::json_in(&artifacts, &format!("terraform/{root}/main.tf.json")), &mut found);
+        }
+        for object in platform_tests::manifest_objects_in(&artifacts) {
+            psa_versions(&object, &mut found);
+        }
+        assert!(!found.is_empty(), "{}: no PSA version label rendered", release.version);
+        let want = format!("v{}", release.version);
+        assert!(found.iter().all(|v| *v == want), "{}: PSA versions {found:?}, want {want}", release.version);
+    }
+}
+
 #[test]
 fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline() {
     let doc = cluster();
