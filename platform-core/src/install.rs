@@ -5,9 +5,14 @@
 //!
 //! - The network root holds Calico alone: nodes are NotReady until the CNI runs, so it is applied between the infra
 //!   root's two applies (`render::infra::bootstrap`).
-//! - The cluster root holds Kyverno and the controllers, each needing only its namespace, then the local chart of
-//!   custom resources, after all of them: its Kyverno policies and SecretStores are kinds whose CRDs those charts
-//!   install.
+//! - The cluster root holds Kyverno and the controllers, then the local chart of custom resources, after all of
+//!   them: its Kyverno policies and SecretStores are kinds whose CRDs those charts install.
+//! - The load balancer controller goes first in the cluster root, and every other chart of the root waits until its
+//!   release is ready: its chart registers `mservice.elbv2.k8s.aws`, a mutating webhook on every Service CREATE in
+//!   every namespace with `failurePolicy: Fail` (eks-charts `stable/aws-load-balancer-controller/templates/
+//!   webhook.yaml`, chart 3.5.0; the `serviceMutatorWebhookConfig` defaults), and every other chart creates
+//!   Services. Installed side by side, their Services would be refused until the controller's pods serve the
+//!   webhook. `tests/tests/deploy_order.rs` derives the same need from the charts rendered at their tags.
 
 use crate::catalog::charts::Chart;
 use crate::checked::Checked;
@@ -79,6 +84,15 @@ pub fn releases<'p>(checked: &Checked<'p>) -> Vec<Release<'p>> {
         let binding = checked.controller(kind);
         pinned(component(binding), chart, &binding.namespace, Root::Cluster)
     }));
+    // The webhook every Service passes through is served before anything else of the root is installed.
+    let webhook = v.aws_load_balancer_controller.release;
+    let webhook_first = out.iter().position(|r| r.name == webhook).expect("the load balancer controller is installed");
+    let lbc = out.remove(webhook_first);
+    let first_of_cluster = out.iter().position(|r| r.root == Root::Cluster).unwrap_or(out.len());
+    out.insert(first_of_cluster, lbc);
+    for r in out.iter_mut().filter(|r| r.root == Root::Cluster && r.name != webhook) {
+        r.depends_on.push(webhook);
+    }
     let charts = out.iter().filter(|r| r.root == Root::Cluster).map(|r| r.name).collect();
     out.push(Release {
         component: Component::Policies,
@@ -90,6 +104,11 @@ pub fn releases<'p>(checked: &Checked<'p>) -> Vec<Release<'p>> {
         depends_on: charts,
     });
     out
+}
+
+/// The releases other releases wait for (Helm's `--wait` in a GitOps install): the webhook servers.
+pub fn waited_for<'a>(plan: &'a [Release<'_>]) -> impl Iterator<Item = &'a str> + 'a {
+    plan.iter().map(|r| r.name).filter(|name| plan.iter().any(|o| o.depends_on.contains(name)))
 }
 
 #[cfg(test)]
@@ -119,12 +138,20 @@ mod tests {
         let network: Vec<Component> = in_root(Root::Network).map(|r| r.component).collect();
         assert_eq!(network, [Component::Calico]);
         // Every chart of the catalog row is installed once (the fixture binds every controller).
-        let pinned: Vec<Chart> = plan.iter().filter_map(|r| r.chart).collect();
-        assert_eq!(pinned, checked.chart_versions().charts().map(|c| *c));
+        let mut pinned: Vec<&str> = plan.iter().filter_map(|r| r.chart).map(|c| c.release).collect();
+        let mut catalog = checked.chart_versions().charts().map(|c| c.release);
+        (pinned.sort_unstable(), catalog.sort_unstable());
+        assert_eq!(pinned, catalog);
         let policies = plan.last().unwrap();
         assert_eq!((policies.name, policies.chart, policies.root), (POLICY_RELEASE, None, Root::Cluster));
         let charts: Vec<&str> = in_root(Root::Cluster).filter(|r| r.chart.is_some()).map(|r| r.name).collect();
         assert_eq!(policies.depends_on, charts);
-        assert!(plan.iter().filter(|r| r.component != Component::Policies).all(|r| r.depends_on.is_empty()));
+        // Every other chart of the cluster root waits for the load balancer controller's Service webhook.
+        let lbc = checked.chart_versions().aws_load_balancer_controller.release;
+        assert_eq!(in_root(Root::Cluster).next().map(|r| r.name), Some(lbc));
+        for r in in_root(Root::Cluster).filter(|r| r.chart.is_some() && r.name != lbc) {
+            assert_eq!(r.depends_on, [lbc], "{}", r.name);
+        }
+        assert!(in_root(Root::Network).all(|r| r.depends_on.is_empty()));
     }
 }

@@ -2,7 +2,8 @@
 //! `manifests/helm/<release>-values.yaml` with the exact chart, version and values the Terraform root installs.
 //!
 //! Apply order for GitOps, the Terraform roots' order: after the first infra apply (no nodes), the namespaces file
-//! and Calico (the network root's part); after the second (nodes, coredns), the other charts, then
+//! and Calico (the network root's part); after the second (nodes, coredns), the load balancer controller with
+//! `--wait` (its Service webhook fails closed, see [`crate::install`]), the other charts, then
 //! `kubectl apply -k manifests/` (the custom resources need the Kyverno and external-secrets CRDs). Each chart's
 //! install command is the first line of its values file. Objects the charts create (the Calico `Installation`, the controllers' service accounts,
 //! the autoscaler's priority-expander ConfigMap) are in the values, never duplicated here: a second owner would
@@ -13,19 +14,22 @@ use serde_json::json;
 use super::charts::{releases, Release};
 use super::objects::{self, Concern};
 use super::{yaml, Context, Target};
+use crate::install;
 
 const HEADER: &str = "Rendered by `platform render`; edit the platform definition, not this file.";
 
-/// The first line of a values file: the command that installs the release with it.
-pub fn install_command(r: &Release) -> String {
+/// The first line of a values file: the command that installs the release with it; `--wait` where later
+/// releases need its pods serving ([`install::waited_for`]: the webhook every Service passes through).
+pub fn install_command(r: &Release, wait: bool) -> String {
     format!(
-        "helm upgrade --install {} {} --repo {} --version {} --namespace {} --values {}",
+        "helm upgrade --install {} {} --repo {} --version {} --namespace {} --values {}{}",
         r.chart.release,
         r.chart.chart,
         r.chart.repository,
         r.chart.version,
         r.namespace,
-        values_file(r)
+        values_file(r),
+        if wait { " --wait" } else { "" }
     )
 }
 
@@ -61,8 +65,10 @@ pub(crate) fn render(ctx: &Context, account_id: &str, custom: &[(Concern, String
         "resources": listed,
     });
     files.push(("manifests/kustomization.yaml".to_owned(), yaml::to_yaml_file(&[HEADER], &kustomization)));
+    let plan = install::releases(ctx.checked);
+    let waited: Vec<&str> = install::waited_for(&plan).collect();
     for r in releases(ctx, target) {
-        let command = install_command(&r);
+        let command = install_command(&r, waited.contains(&r.chart.release));
         let text = yaml::to_yaml_file(&[&command, HEADER], &r.values);
         files.push((format!("manifests/helm/{}", values_file(&r)), text));
     }
