@@ -233,3 +233,4 @@ pub mod conformance;
 pub mod fake_sts;
 pub mod schema;
 pub mod terraform;
+pub mod webhooks;
