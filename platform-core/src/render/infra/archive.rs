@@ -32,7 +32,7 @@
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::{logs, refs, Context};
 use crate::naming::label;
 use crate::render::terraform::{Document, Ref};
 
@@ -42,6 +42,15 @@ pub(crate) const GLACIER_AFTER_DAYS: u32 = 90;
 pub(crate) fn bucket_ref() -> Ref {
     Ref::resource("aws_s3_bucket", "log_archive")
 }
+
+/// The Container Insights groups (`logs::CONTAINER_INSIGHTS`) with their source keys and prefixes; keys no longer
+/// than `flow_logs`, so the stream name the naming check measures stays the longest.
+const CONTAINER_INSIGHTS: [(&str, &str, &str); 4] = [
+    ("application", "ci_app", "container-insights/application/"),
+    ("dataplane", "ci_data", "container-insights/dataplane/"),
+    ("host", "ci_host", "container-insights/host/"),
+    ("performance", "ci_perf", "container-insights/performance/"),
+];
 
 /// One audit log group streamed into the archive.
 pub(crate) struct Source {
@@ -53,13 +62,20 @@ pub(crate) struct Source {
     pub prefix: &'static str,
 }
 
-/// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager.
+/// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager, and the
+/// Container Insights groups of the CloudWatch addon (container stdout of tenants and system pods, node syslogs
+/// with `/var/log/secure`, kubelet/containerd logs, performance events; see `logs`).
 pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
     let mut all = vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/" }];
     if ctx.platform.vpc.flow_logs {
         all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/" });
     }
     all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/" });
+    if logs::has_container_insights(ctx) {
+        for (kind, key, prefix) in CONTAINER_INSIGHTS {
+            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix });
+        }
+    }
     all
 }
 
@@ -243,4 +259,14 @@ fn subscription_role(ctx: &Context, doc: &mut Document, streams: &[Ref]) -> Ref 
             .actions(&["firehose:PutRecord", "firehose:PutRecordBatch"])
             .resources(&streams.iter().map(|s| s.attr("arn")).collect::<Vec<_>>())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_container_insights_group_has_a_source() {
+        let kinds: Vec<&str> = super::CONTAINER_INSIGHTS.iter().map(|(kind, _, _)| *kind).collect();
+        assert_eq!(kinds, super::logs::CONTAINER_INSIGHTS);
+        assert!(super::CONTAINER_INSIGHTS.iter().all(|(_, key, _)| key.len() <= "flow_logs".len()));
+    }
 }

@@ -50,6 +50,11 @@ pub fn cluster_log_group() -> Ref {
     Ref::resource("aws_cloudwatch_log_group", "cluster")
 }
 
+/// One Container Insights log group `/aws/containerinsights/<cluster>/<kind>` (see `logs`).
+pub fn container_insights_log_group(kind: &str) -> Ref {
+    Ref::resource("aws_cloudwatch_log_group", &format!("container_insights_{}", ident(kind)))
+}
+
 pub fn cluster() -> Ref {
     Ref::resource("aws_eks_cluster", "main")
 }
