@@ -241,11 +241,11 @@ fn rbac_binds_prefixed_azure_ad_groups() {
             .map(|b| (role_of(b), b["subjects"][0]["name"].as_str().unwrap().to_owned()))
             .collect();
         for g in &tenant(ns).groups {
-            // Kubernetes' user-facing roles: admin, edit, view.
+            // The platform's tenant roles, never Kubernetes' `admin`/`edit` (what they allow: tests/tests/rbac.rs).
             let role = match g.role {
-                TenantRole::Admin => "admin",
-                TenantRole::Developer => "edit",
-                TenantRole::ReadOnly => "view",
+                TenantRole::Admin => "platform-tenant-admin",
+                TenantRole::Developer => "platform-tenant-developer",
+                TenantRole::ReadOnly => "platform-tenant-view",
             };
             let group = format!("{}{}", identity.groups_prefix, g.group_id);
             assert!(bound.contains(&(role.into(), group)), "{ns}: {g:?} in {bound:?}");
