@@ -501,6 +501,12 @@ fn tenant_policies_keep_stores_on_the_tenant_role() {
             account["validate"]["pattern"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
             format!("arn:*:iam::*:role/{}", names().tenant_secrets_role(&key(t)))
         );
+        let pods = &rule("no-pods-as-the-secret-store-account");
+        assert_eq!(strs(&pods["match"]["any"][0]["resources"]["kinds"]), ["Pod"]);
+        assert_eq!(strs(&pods["match"]["any"][0]["resources"]["namespaces"]), [t.as_str()]);
+        for field in ["=(serviceAccountName)", "=(serviceAccount)"] {
+            assert_eq!(pods["validate"]["pattern"]["spec"][field], "!secret-store", "{t}: {field}");
+        }
         let secrets = &rule("secrets-under-tenant-prefix")["validate"]["pattern"]["spec"];
         assert_eq!(secrets["=(secretStoreRef)"]["=(kind)"], "SecretStore", "{t}: no ClusterSecretStore");
     }
