@@ -79,9 +79,12 @@ fn allows(rule: &Rule, r: Request) -> bool {
         && (rule.names.is_empty() || rule.names.iter().any(|n| n == r.name))
 }
 
-/// ClusterRoles by name, the built-in ones and the rendered ones, with aggregation resolved.
-fn cluster_roles(rendered: &[Value], builtin: &Value) -> BTreeMap<String, (BTreeMap<String, String>, Vec<Rule>)> {
-    let mut roles: BTreeMap<String, (BTreeMap<String, String>, Vec<Value>, Vec<Rule>)> = BTreeMap::new();
+type Labels = BTreeMap<String, String>;
+
+/// ClusterRoles by name (labels, rules), the built-in ones and the rendered ones, with aggregation resolved.
+fn cluster_roles(rendered: &[Value], builtin: &Value) -> BTreeMap<String, (Labels, Vec<Rule>)> {
+    // labels, aggregation selectors, rules
+    let mut roles: BTreeMap<String, (Labels, Vec<Value>, Vec<Rule>)> = BTreeMap::new();
     for (name, r) in builtin["roles"].as_object().expect("bootstrap roles") {
         let labels = r["labels"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().into()));
         let selectors = r["aggregation"].as_array().unwrap().clone();
@@ -102,7 +105,7 @@ fn cluster_roles(rendered: &[Value], builtin: &Value) -> BTreeMap<String, (BTree
     }
     loop {
         let mut changed = false;
-        let snapshot: Vec<(String, BTreeMap<String, String>, usize)> =
+        let snapshot: Vec<(String, Labels, usize)> =
             roles.iter().map(|(n, (l, _, r))| (n.clone(), l.clone(), r.len())).collect();
         for (name, (_, selectors, _)) in roles.clone() {
             if selectors.is_empty() {
@@ -132,7 +135,7 @@ fn cluster_roles(rendered: &[Value], builtin: &Value) -> BTreeMap<String, (BTree
 /// The rendered objects and the built-in roles, evaluated.
 struct Rbac {
     objects: Vec<Value>,
-    roles: BTreeMap<String, (BTreeMap<String, String>, Vec<Rule>)>,
+    roles: BTreeMap<String, (Labels, Vec<Rule>)>,
 }
 
 impl Rbac {
