@@ -149,7 +149,7 @@ fn flow_logs_capture_all_traffic_into_an_encrypted_group() {
 }
 
 #[test]
-fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
+fn every_kms_key_rotates_and_has_an_alias_and_only_the_archive_key_a_long_deletion_window() {
     let doc = infra();
     let keys = resources(&doc, "aws_kms_key");
     let mut names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
@@ -160,7 +160,10 @@ fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
     assert_eq!(names, declared);
     for (name, key) in &keys {
         assert_eq!(key["enable_key_rotation"], true, "{name}");
-        assert_eq!(key["deletion_window_in_days"], 7, "{name}");
+        // The logs key encrypts the 12-month archive: KMS's longest window (30 days) to cancel a mistaken
+        // deletion; the others the shortest (7), so a torn-down environment does not linger.
+        let window = if *name == "logs" { 30 } else { 7 };
+        assert_eq!(key["deletion_window_in_days"], window, "{name}");
         let alias = resource(&doc, "aws_kms_alias", name);
         assert!(alias["name"].as_str().unwrap().starts_with(&format!("alias/kms-{}-", platform().name)));
         assert!(alias["name"].as_str().unwrap().ends_with(&format!("-{SUFFIX}")));
