@@ -781,14 +781,23 @@ fn ssm_sessions_are_logged_encrypted_and_time_out() {
 #[test]
 fn cluster_health_alarms_notify_an_encrypted_topic() {
     let doc = infra();
+    let topic = "${aws_sns_topic.alarms.arn}";
     assert_eq!(resource(&doc, "aws_sns_topic", "alarms")["kms_master_key_id"], "${aws_kms_key.logs.arn}");
     let mut metrics: Vec<&str> = resources(&doc, "aws_cloudwatch_metric_alarm")
         .into_iter()
+        .filter(|(_, a)| a["dimensions"].get("ClusterName").is_some())
         .map(|(_, a)| {
-            assert_eq!(strs(&a["alarm_actions"]), ["${aws_sns_topic.alarms.arn}"]);
+            assert_eq!(strs(&a["alarm_actions"]), [topic]);
             assert_eq!(a["dimensions"]["ClusterName"], "${aws_eks_cluster.main.name}");
+            let metric = a["metric_name"].as_str().unwrap();
+            // The CloudWatch agent publishes the node metrics every minute: without them the agent (or every node)
+            // is gone, which must page like a failure rather than sit silently in INSUFFICIENT_DATA.
+            if metric.starts_with("node_") || metric == "cluster_failed_node_count" {
+                assert_eq!(a["treat_missing_data"], "missing", "{metric}");
+                assert_eq!(strs(&a["insufficient_data_actions"]), [topic], "{metric}");
+            }
             assert!(a["treat_missing_data"].is_string());
-            a["metric_name"].as_str().unwrap()
+            metric
         })
         .collect();
     metrics.sort_unstable();
@@ -802,6 +811,55 @@ fn cluster_health_alarms_notify_an_encrypted_topic() {
             "pod_number_of_container_restarts"
         ]
     );
+}
+
+/// PCI DSS 10.7.2: a failure of the audit log pipeline is detected. Every archive stream alarms on failed S3 puts
+/// and on records waiting, and a stream of a log group that never goes quiet alarms when it delivers nothing.
+#[test]
+fn every_archive_stream_alarms_when_its_delivery_fails_or_stops() {
+    let doc = infra();
+    let topic = "${aws_sns_topic.alarms.arn}";
+    let alarms = resources(&doc, "aws_cloudwatch_metric_alarm");
+    let streams = resources(&doc, "aws_kinesis_firehose_delivery_stream");
+    assert!(streams.len() >= 2, "{}", streams.len());
+    for (name, _) in &streams {
+        let stream_name = format!("${{aws_kinesis_firehose_delivery_stream.{name}.name}}");
+        let watching: Vec<&Value> = alarms
+            .iter()
+            .filter(|(_, a)| a["dimensions"]["DeliveryStreamName"] == stream_name.as_str())
+            .map(|(_, a)| *a)
+            .collect();
+        let metric = |m: &str| watching.iter().find(|a| a["metric_name"] == m).copied();
+        for a in &watching {
+            assert_eq!(a["namespace"], "AWS/Firehose");
+            assert_eq!(strs(&a["alarm_actions"]), [topic]);
+        }
+        let success = metric("DeliveryToS3.Success").unwrap_or_else(|| panic!("{name}: no delivery alarm"));
+        assert_eq!((success["comparison_operator"].as_str(), success["threshold"].as_f64()), (Some("LessThanThreshold"), Some(1.0)));
+        let freshness = metric("DeliveryToS3.DataFreshness").unwrap_or_else(|| panic!("{name}: no freshness alarm"));
+        assert_eq!(freshness["comparison_operator"], "GreaterThanThreshold");
+        // Records older than a few buffer intervals are late.
+        let buffer = streams.iter().find(|(n, _)| n == name).unwrap().1["extended_s3_configuration"]
+            ["buffering_interval"]
+            .as_f64()
+            .unwrap();
+        let threshold = freshness["threshold"].as_f64().unwrap();
+        assert!(threshold > buffer && threshold <= 900.0, "{name}: {threshold}");
+        // Which log group feeds the stream decides whether silence is a failure.
+        let filter = resources(&doc, "aws_cloudwatch_log_subscription_filter")
+            .into_iter()
+            .find(|(_, f)| f["destination_arn"] == format!("${{aws_kinesis_firehose_delivery_stream.{name}.arn}}"))
+            .unwrap()
+            .1;
+        let quiet = filter["log_group_name"] == "${aws_cloudwatch_log_group.ssm_sessions.name}";
+        if quiet {
+            assert_eq!(success["treat_missing_data"], "notBreaching", "{name}: no session, no delivery");
+            assert!(success.get("insufficient_data_actions").is_none(), "{name}");
+        } else {
+            assert_eq!(success["treat_missing_data"], "missing", "{name}");
+            assert_eq!(strs(&success["insufficient_data_actions"]), [topic], "{name}: a busy stream went silent");
+        }
+    }
 }
 
 #[test]

@@ -11,6 +11,8 @@ mod nodes;
 pub use network::{interface_service, pod_subnets, Network};
 pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 
+#[cfg(feature = "render")]
+use crate::alarms::{ALARMS, ARCHIVE_ALARMS};
 use crate::catalog::charts::{chart_versions, ChartVersions};
 use crate::catalog::kubernetes::{addon_versions, AddonVersions};
 use crate::check::{self, Findings};
@@ -141,6 +143,18 @@ impl<'p> Checked<'p> {
     /// Every KMS key the platform has.
     pub fn kms_keys(&self) -> usize {
         PLATFORM_KMS_KEYS + self.platform.tenants.len()
+    }
+
+    /// The audit log groups archived to S3, one Firehose stream each: the control plane's, Session Manager's and,
+    /// when on, the VPC flow logs.
+    pub fn archived_log_groups(&self) -> usize {
+        2 + usize::from(self.platform.vpc.flow_logs)
+    }
+
+    /// Every CloudWatch alarm the platform has: the cluster's and those of each archive stream.
+    #[cfg(feature = "render")]
+    pub fn alarms(&self) -> usize {
+        ALARMS.len() + ARCHIVE_ALARMS.len() * self.archived_log_groups()
     }
 }
 
