@@ -752,8 +752,10 @@ fn azure_ad_users_get_a_kubeconfig_for_the_declared_issuer_and_client() {
     assert_eq!(args[..2], ["oidc-login", "get-token"]);
     assert!(args.contains(&format!("--oidc-issuer-url={}", idp["issuer_url"].as_str().unwrap()).as_str()), "{args:?}");
     assert!(args.contains(&format!("--oidc-client-id={}", idp["client_id"].as_str().unwrap()).as_str()), "{args:?}");
-    assert_eq!(idp["username_claim"], "email");
-    assert!(args.contains(&"--oidc-extra-scope=email"), "Entra ID puts `email` in the ID token only with the scope");
+    // The audited user is the Entra ID object id (PCI DSS 8.2.1): immutable, never reused; Entra ID puts `oid` in
+    // the ID token only with the `profile` scope.
+    assert_eq!(idp["username_claim"], "oid");
+    assert!(args.contains(&"--oidc-extra-scope=profile"), "{args:?}");
     assert!(!args.iter().any(|a| a.contains("secret")), "public client: no secret");
     let context = &config["contexts"][0];
     assert_eq!(context["context"]["cluster"], cluster["name"]);
