@@ -421,6 +421,10 @@ fn node_launch_templates_are_bottlerocket_imdsv2_and_encrypted() {
     assert!(settings.contains("[settings.host-containers.admin]\nenabled = false"));
     assert!(settings.contains("[settings.host-containers.control]\nenabled = true"));
     assert!(settings.contains("max-pods = 110"));
+    // Kernel lockdown set, not left to the variant's default (`none` on Bottlerocket's nvidia variants).
+    let kernel =
+        settings.split("\n\n").find(|t| t.starts_with("[settings.kernel]\n")).expect("a [settings.kernel] table");
+    assert_eq!(kernel.lines().collect::<Vec<_>>(), ["[settings.kernel]", "lockdown = \"integrity\""], "{settings}");
 }
 
 #[test]
@@ -837,7 +841,10 @@ fn every_archive_stream_alarms_when_its_delivery_fails_or_stops() {
             assert_eq!(strs(&a["alarm_actions"]), [topic]);
         }
         let success = metric("DeliveryToS3.Success").unwrap_or_else(|| panic!("{name}: no delivery alarm"));
-        assert_eq!((success["comparison_operator"].as_str(), success["threshold"].as_f64()), (Some("LessThanThreshold"), Some(1.0)));
+        assert_eq!(
+            (success["comparison_operator"].as_str(), success["threshold"].as_f64()),
+            (Some("LessThanThreshold"), Some(1.0))
+        );
         let freshness = metric("DeliveryToS3.DataFreshness").unwrap_or_else(|| panic!("{name}: no freshness alarm"));
         assert_eq!(freshness["comparison_operator"], "GreaterThanThreshold");
         // Records older than a few buffer intervals are late.

@@ -60,14 +60,10 @@ pub(crate) struct Source {
 
 /// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager.
 pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
-    let mut all = vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/", quiet: false }];
+    let mut all =
+        vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/", quiet: false }];
     if ctx.platform.vpc.flow_logs {
-        all.push(Source {
-            key: "flow_logs",
-            group: refs::flow_log_group(),
-            prefix: "vpc-flow-logs/",
-            quiet: false,
-        });
+        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/", quiet: false });
     }
     all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/", quiet: true });
     all
