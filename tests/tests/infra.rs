@@ -631,7 +631,12 @@ fn the_external_secrets_controller_role_reads_nothing() {
         let reads = statements.iter().flat_map(|s| strs(&s["actions"])).any(|a| a.starts_with("secretsmanager:"));
         assert_eq!(reads, name.starts_with("secrets_"), "{name}: Secrets Manager access outside a tenant role");
     }
-    assert!(resources(&doc, "aws_iam_policy").is_empty(), "no standalone policy left to attach to the controller");
+    // A standalone policy (the node operators') could be attached to the controller: none grants Secrets Manager.
+    for (name, p) in resources(&doc, "aws_iam_policy") {
+        let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+        let actions: Vec<&str> = statements.iter().flat_map(|s| strs(&s["actions"])).collect();
+        assert!(!actions.iter().any(|a| a.starts_with("secretsmanager:") || a.contains('*')), "{name}: {actions:?}");
+    }
 }
 
 #[test]
@@ -782,6 +787,51 @@ fn ssm_sessions_are_logged_encrypted_and_time_out() {
     assert_eq!(inputs["idleSessionTimeout"], "15");
     let group = resource(&doc, "aws_cloudwatch_log_group", "ssm_sessions");
     assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
+}
+
+/// A plain `aws ssm start-session` uses the account's default document, which the platform does not manage, so
+/// it could go unlogged: every statement of the infra root that allows `ssm:StartSession` requires the document
+/// access check, the only document it allows is the platform's logging one, and its instances are this
+/// environment's nodes (the tags the launch templates put on instances).
+#[test]
+fn node_sessions_can_only_be_started_with_the_logging_document() {
+    let doc = infra();
+    let policy = resource(&doc, "aws_iam_policy", "ssm_sessions");
+    assert_eq!(doc["output"]["ssm_session_policy_arn"]["value"], "${aws_iam_policy.ssm_sessions.arn}");
+    let statements = policy_statements(&doc, policy["policy"].as_str().unwrap());
+    let document = resource(&doc, "aws_ssm_document", "sessions")["name"].as_str().unwrap();
+    let node_tags = &resources(&doc, "aws_launch_template")[0].1["tag_specifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["resource_type"] == "instance")
+        .unwrap()["tags"];
+    let mut starts = 0;
+    for (name, policy_doc) in data_sources(&doc, "aws_iam_policy_document") {
+        for s in policy_doc["statement"].as_array().unwrap() {
+            let actions = strs(&s["actions"]);
+            if !actions.iter().any(|a| *a == "ssm:StartSession" || *a == "ssm:*" || *a == "*") {
+                continue;
+            }
+            starts += 1;
+            assert_eq!(conditions(s, "BoolIfExists", "ssm:SessionDocumentAccessCheck"), ["true"], "{name}: {s}");
+            for r in strs(&s["resources"]) {
+                if r.contains(":document/") {
+                    assert!(r.ends_with(&format!(":document/{document}")), "{name}: another document {r}");
+                } else {
+                    assert!(r.contains(":instance/"), "{name}: {r}");
+                    for key in ["platform", "environment"] {
+                        let tag = node_tags[key].as_str().unwrap();
+                        assert_eq!(conditions(s, "StringEquals", &format!("ssm:resourceTag/{key}")), [tag], "{name}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(statements
+        .iter()
+        .any(|s| strs(&s["resources"]).iter().any(|r| r.ends_with(&format!(":document/{document}")))));
+    assert_eq!(starts, 2, "one statement for the nodes, one for the document");
 }
 
 #[test]
