@@ -639,6 +639,30 @@ fn the_external_secrets_controller_role_reads_nothing() {
     }
 }
 
+/// Requirement 9: what EC2 and the controllers create outside Terraform's `default_tags` carries the same
+/// cost-allocation tags: each node's volumes and network interface, and the EBS volumes the CSI driver creates.
+#[test]
+fn what_nodes_and_the_ebs_driver_create_carries_the_cost_tags() {
+    let doc = infra();
+    let default_tags = doc["provider"]["aws"][0]["default_tags"]["tags"].as_object().unwrap();
+    assert!(default_tags.contains_key("environment") && default_tags.contains_key("platform"), "{default_tags:?}");
+    let carries = |what: &str, tags: &Value| {
+        for (k, v) in default_tags {
+            assert_eq!(&tags[k], v, "{what}: tag `{k}`");
+        }
+    };
+    for (name, lt) in resources(&doc, "aws_launch_template") {
+        let specs = lt["tag_specifications"].as_array().unwrap();
+        for kind in ["instance", "volume", "network-interface"] {
+            let spec = specs.iter().find(|s| s["resource_type"] == kind).unwrap_or_else(|| panic!("{name}: {kind}"));
+            carries(&format!("{name} {kind}"), &spec["tags"]);
+        }
+    }
+    let ebs = resource(&doc, "aws_eks_addon", "aws_ebs_csi_driver");
+    let config: Value = serde_json::from_str(ebs["configuration_values"].as_str().unwrap()).unwrap();
+    carries("EBS CSI volumes", &config["controller"]["extraVolumeTags"]);
+}
+
 #[test]
 fn addons_are_pinned_and_configured() {
     let doc = infra();

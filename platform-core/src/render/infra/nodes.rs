@@ -153,9 +153,12 @@ fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, setting
             },
             "block_device_mappings": [volume("/dev/xvda", OS_VOLUME_GIB), volume("/dev/xvdb", group.disk_gib)],
             "user_data": Expr::call("base64encode", [settings.expr()]),
+            // What the instance launches with: itself, its volumes and its network interface (EC2 API reference,
+            // LaunchTemplateTagSpecificationRequest; `default_tags` reach none of them).
             "tag_specifications": [
                 { "resource_type": "instance", "tags": tags },
                 { "resource_type": "volume", "tags": tags },
+                { "resource_type": "network-interface", "tags": tags },
             ],
             "tags": { "Name": name },
         }),
