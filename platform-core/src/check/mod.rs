@@ -20,6 +20,7 @@ mod naming;
 mod network;
 mod nodes;
 mod partial;
+mod privilege;
 mod rule;
 mod tenancy;
 mod values;

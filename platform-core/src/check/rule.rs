@@ -115,7 +115,8 @@ rules! {
     // --- IRSA ---
     /// IRSA bindings name a namespace that exists (a tenant's or a system namespace).
     UnknownNamespace = "irsa/unknown-namespace",
-    /// No statement allows `*` actions on `*` resources.
+    /// No statement allows all of AWS or a whole service on every resource, nor a privilege-escalation step on
+    /// every resource of its type.
     WildcardPolicy = "irsa/wildcard-policy",
     /// Every platform controller has its IRSA binding.
     ControllerRoles = "irsa/controller-roles",
