@@ -152,6 +152,9 @@ fn load_balancer_controller(ctx: &Context, target: Target, b: &IrsaBinding) -> V
             "hostNetwork": true,
             "replicaCount": 2,
             "serviceAccount": service_account(ctx, target, b),
+            // Cost tags on every load balancer, target group and security group the controller creates
+            // (chart 3.5.0 value `defaultTags`, tests/upstream/charts facts).
+            "defaultTags": crate::render::cost_tags(ctx.platform, &ctx.names),
         }),
     );
     // IMDS is closed to pods (hop limit 1), so the VPC is given: by id in Terraform, by its Name tag in manifests.
