@@ -78,10 +78,10 @@ pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
     }
     all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/", quiet: true });
     if logs::has_container_insights(ctx) {
-        // Every node's kubelet, host and performance records flow all the time; tenants' stdout may not.
+        // Never quiet: every node's kubelet, host and performance records, and the controllers' own stdout, flow
+        // all the time, so a stream that delivers nothing means Fluent Bit or the agent stopped.
         for (kind, key, prefix) in CONTAINER_INSIGHTS {
-            let quiet = kind == "application";
-            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix, quiet });
+            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix, quiet: false });
         }
     }
     all
