@@ -278,3 +278,42 @@ fn a_missing_behaviour_file_is_one_line_naming_it_and_its_command() {
     assert!(e.contains(&behaviour_file("kyverno", "0.0.0-missing")), "{e}");
     assert!(e.contains(&format!("{GENERATE} kyverno 0.0.0-missing")), "{e}");
 }
+
+/// Releases whose webhooks the chart does not render: the pods that serve them, which must be on the host network.
+/// Kyverno registers its resource and policy webhooks at run time, pointing at its admission controller's Service
+/// (kyverno `pkg/controllers/webhook` at the app tag), so the chart's facts list none.
+const RUNTIME_WEBHOOK_SERVERS: &[(&str, &str)] = &[("kyverno", "kyverno-admission-controller")];
+
+/// With Calico's VXLAN overlay the EKS control plane cannot reach pod addresses: every admission and CRD conversion
+/// webhook a chart renders must be served from the host network, on every carried version; so must the servers of
+/// the webhooks a controller registers at run time. (The CloudWatch add-on's are scoped to no namespace:
+/// tests/tests/cloudwatch_addon.rs.)
+#[test]
+fn every_webhook_the_api_server_calls_is_served_from_the_host_network() {
+    let mut unreachable = Vec::new();
+    let mut counted = 0;
+    for v in versions() {
+        for (release, chart, entry) in entries(v) {
+            for w in &entry.webhooks {
+                counted += 1;
+                if !w.host_network {
+                    unreachable.push(format!(
+                        "{release} {chart} on {}: webhook {} ({})",
+                        v.kubernetes, w.name, w.configuration
+                    ));
+                }
+            }
+            for c in entry.conversion_webhooks.iter().filter(|c| !c.host_network) {
+                unreachable.push(format!("{release} {chart} on {}: conversion webhook of {}", v.kubernetes, c.crd));
+            }
+            for (_, server) in RUNTIME_WEBHOOK_SERVERS.iter().filter(|(r, _)| *r == release) {
+                if !entry.host_network.iter().any(|h| h.name == *server) {
+                    unreachable
+                        .push(format!("{release} {chart} on {}: {server} is not on the host network", v.kubernetes));
+                }
+            }
+        }
+    }
+    assert!(counted > 0, "no webhook in the facts: are they still read?");
+    assert!(unreachable.is_empty(), "webhooks the control plane cannot reach:\n{}", unreachable.join("\n"));
+}
