@@ -453,3 +453,20 @@ fn charts_wait_for_the_fail_closed_webhooks_that_intercept_their_objects() {
         assert!(text.contains(&want), "not caught: {want}\n{text}");
     }
 }
+
+/// The GitOps order (`manifests/helm/<release>-values.yaml`, the install command on each first line): a release
+/// another one's objects need serving is installed with `--wait`, so the next command starts once its webhook
+/// answers.
+#[test]
+fn gitops_commands_wait_for_the_webhooks_later_releases_need() {
+    let files = &artifacts().files;
+    let command = |release: &str| {
+        let text = std::str::from_utf8(&files[&format!("manifests/helm/{release}-values.yaml")]).unwrap().to_owned();
+        text.lines().next().unwrap().to_owned()
+    };
+    let needed: BTreeSet<String> = our_releases(artifacts()).keys().flat_map(|r| webhook_needs(r)).collect();
+    assert!(!needed.is_empty());
+    for release in &needed {
+        assert!(command(release).ends_with(" --wait"), "{release}: {}", command(release));
+    }
+}
