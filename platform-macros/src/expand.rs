@@ -1,7 +1,8 @@
 //! From tokens to the expansion: parse, run platform-core's checks, report findings at their tokens, bake.
 
 use platform_core::catalog::AS_OF;
-use platform_core::check::{findings, partial_findings, Finding, Severity};
+use platform_core::check::{findings, implied, partial_findings, Finding, Findings, Gaps, Severity};
+use platform_core::model::Platform;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -24,7 +25,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let Some(platform) = platform else {
         return compile_errors(errors.expect("a definition without a platform has a syntax error"));
     };
-    let findings = partial_findings(findings(&platform, AS_OF), &gaps);
+    let findings = checked(&platform, &gaps);
     for finding in findings.errors() {
         let error = spans.resolve(&finding.path).error(finding);
         match &mut errors {
@@ -41,6 +42,12 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         #(#warnings)*
         #value
     }}
+}
+
+/// The findings the macro reports: those the parsed part proves (`partial_findings`), without those another
+/// finding implies (`implied`).
+pub(crate) fn checked(platform: &Platform, gaps: &Gaps) -> Findings {
+    implied(partial_findings(findings(platform, AS_OF), gaps))
 }
 
 /// One `compile_error!` per error, in a block: several in a row are statements, not one expression.

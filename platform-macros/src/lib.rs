@@ -11,6 +11,8 @@ mod ctxt;
 mod expand;
 mod parse;
 mod spans;
+#[cfg(test)]
+mod suggestions;
 
 /// Declares a platform; expands to a `::platform_core::model::Platform` value (users depend on `platform-core`).
 ///

@@ -44,7 +44,7 @@ fn check_ids(p: &Platform, out: &mut Findings) {
                 path,
                 id,
                 format!("{what} `{id}` is not a GUID"),
-                "copy the object id from the Azure portal (Entra ID): 8-4-4-4-12 hex digits, e.g. `6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80`",
+                "copy the object id from the Azure portal (Entra ID): 8-4-4-4-12 hex digits",
             ));
         }
     }
@@ -66,7 +66,8 @@ fn check_claims(p: &Platform, out: &mut Findings) {
                 value,
                 format!("`{key}` `{value}` is not a claim name"),
                 format!("write `{key}: \"{example}\"`"),
-            ));
+            )
+            .with_set(format!("{example:?}")));
         }
     }
     for (key, value) in [("username_prefix", &id.username_prefix), ("groups_prefix", &id.groups_prefix)] {
@@ -84,7 +85,8 @@ fn check_claims(p: &Platform, out: &mut Findings) {
                 value,
                 message,
                 format!("write `{key}: \"aad:\"`"),
-            ));
+            )
+            .with_set("\"aad:\""));
         }
     }
 }
@@ -108,7 +110,8 @@ fn check_stable_username(p: &Platform, out: &mut Findings) {
                 "`username_claim` `{claim}` can change or be reused, so audit records would not name one person for good"
             ),
             format!("write `username_claim: \"{}\"` (the user's object id), or `\"sub\"`", Identity::DEFAULT_USERNAME_CLAIM),
-        ));
+        )
+        .with_set(format!("{:?}", Identity::DEFAULT_USERNAME_CLAIM)));
     }
 }
 

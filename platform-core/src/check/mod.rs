@@ -29,10 +29,10 @@ mod versions;
 #[cfg(test)]
 mod properties;
 
-pub use finding::{FieldPath, Finding, Findings, Severity};
+pub use finding::{FieldPath, Finding, Findings, Fix, Severity};
 pub use naming::checked_names;
 pub use network::parse_cidr;
-pub use partial::{partial_findings, Dropped, Gaps};
+pub use partial::{implied, partial_findings, Dropped, Gaps, IMPLIES};
 pub use rule::Rule;
 #[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;

@@ -1,7 +1,7 @@
 //! Version rules: a Kubernetes version the renderer carries pinned versions for, inside EKS support.
 
 use super::values::ticks;
-use super::{at, Finding, Findings, Rule};
+use super::{at, Finding, Findings, Fix, Rule};
 use crate::catalog::kubernetes::{carried, newest_in_standard_support, release, SupportPhase};
 use crate::model::{did_you_mean, Platform};
 
@@ -9,17 +9,21 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     let version = &p.kubernetes;
     let Some(current) = release(version) else {
         let supported = carried().map(|r| r.version);
-        let help = match did_you_mean(version, supported.clone()) {
-            Some(s) => format!("did you mean `{s}`? Supported: {}", ticks(supported)),
-            None => format!("write one of {}", ticks(supported)),
+        let fix = did_you_mean(version, supported.clone()).map(|s| Fix::set(at("kubernetes"), format!("{s:?}")));
+        let help = match &fix {
+            Some(fix) => format!("did you mean `{}`? Supported: {}", fix.dsl(), ticks(supported)),
+            None => format!("choose one of {}", ticks(supported)),
         };
-        out.push(Finding::new(
-            Rule::KubernetesVersion,
-            at("kubernetes"),
-            version,
-            format!("Kubernetes `{version}` is not a version the platform carries addon and chart versions for"),
-            help,
-        ));
+        out.push(
+            Finding::new(
+                Rule::KubernetesVersion,
+                at("kubernetes"),
+                version,
+                format!("Kubernetes `{version}` is not a version the platform carries addon and chart versions for"),
+                help,
+            )
+            .maybe_fix(fix),
+        );
         return;
     };
     let (phase, ended) = match current.phase(today) {
