@@ -235,6 +235,6 @@ mod tests {
         expect(&f, Rule::ControlPlaneLogs, "cluster.logs", "`authenticator`");
         expect(&f, Rule::ControlPlaneLogs, "cluster.logs[2]", "`audit` is listed twice");
         assert!(f.0.iter().all(|f| f.path.as_str() != "cluster.logs[0]"), "once, on the repetition: {f}");
-        assert_eq!(f.errors().count(), 3, "{f}");
+        assert_eq!(f.errors().count(), 2, "{f}");
     }
 }

@@ -250,7 +250,7 @@ mod tests {
         p.tenants[2].name = "web_".into();
         let f = run(&p);
         let g = expect(&f, Rule::NameSyntax, "node_groups[1]", "`General-Purpose`");
-        assert!(g.help.contains("`general_purpose`"), "{}", g.help);
+        assert!(g.help.contains("`node_group general_purpose`"), "{}", g.help);
         expect(&f, Rule::NameSyntax, "tenants[2]", "`web_`");
     }
 

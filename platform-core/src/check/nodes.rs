@@ -369,7 +369,7 @@ mod tests {
         p.node_groups[2].instance_types[1] = "c5a.lage".into();
         let f = run(&p);
         let t = expect(&f, Rule::UnknownInstanceType, "node_groups[2].instance_types[1]", "`c5a.lage`");
-        assert_eq!(t.help, "did you mean `c5a.large`?");
+        assert_eq!(t.help, "did you mean `\"c5a.large\"`?");
         assert_eq!(f.errors().count(), 1, "an unknown type does not also trip the size rules: {f}");
     }
 
@@ -388,12 +388,23 @@ mod tests {
         let mut p = sample();
         p.node_groups[0].desired_size = 2;
         let f = run(&p);
-        expect(&f, Rule::SizeOrder, "node_groups[0].min_size", "`3` is above `desired_size` `2`");
-        expect(&f, Rule::SizeOrder, "node_groups[0].desired_size", "`2` is below `min_size` `3`");
+        let d = expect(&f, Rule::SizeOrder, "node_groups[0].desired_size", "`desired: 2` of node group `critical` is below its `size: 3..=6`");
+        assert_eq!(d.help, "write `desired: 3`, or widen the range to `size: 2..=6`");
+        assert_eq!(f.errors().count(), 1, "one mistake, one finding: {f}");
+
+        // An inverted range, with the desired size at its minimum by default: one finding, on the range.
+        let mut p = sample();
+        (p.node_groups[1].min_size, p.node_groups[1].desired_size, p.node_groups[1].max_size) = (6, 6, 3);
+        let f = run(&p);
+        let r = expect(&f, Rule::SizeOrder, "node_groups[1].min_size", "`size: 6..=3` of node group `general` is empty");
+        assert_eq!(r.help, "write `size: 3..=6`: a size is `min..=max`");
+        assert_eq!(f.errors().count(), 1, "{f}");
 
         let mut p = sample();
         p.node_groups[2].max_size = 0;
-        expect(&run(&p), Rule::SizeOrder, "node_groups[2].max_size", "`max_size` `0`");
+        let f = run(&p);
+        let z = expect(&f, Rule::SizeOrder, "node_groups[2].max_size", "a maximum size of `0`");
+        assert!(z.help.starts_with("write `size: 0..=1`"), "{}", z.help);
     }
 
     #[test]

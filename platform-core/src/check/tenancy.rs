@@ -304,7 +304,7 @@ mod tests {
         let f = run(&p);
         expect(&f, Rule::Quota, "tenants[0].quota.cpu", "`0`");
         let mem = expect(&f, Rule::Quota, "tenants[0].quota.memory", "`32GB`");
-        assert!(mem.help.contains("`memory: \"32Gi\"`"));
+        assert!(mem.help.starts_with("write `memory: \"32G\"`"), "{}", mem.help);
         expect(&f, Rule::Quota, "tenants[0].quota.pods", "no pod");
         assert_eq!(f.errors().count(), 3, "{f}");
     }

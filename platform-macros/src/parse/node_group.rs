@@ -132,7 +132,9 @@ fn parse_size(cx: &Ctxt, input: ParseStream, group: &FieldPath) -> syn::Result<(
             input.parse::<Token![..=]>()?;
         } else {
             return Err(input.error(format!(
-                "expected `..=` after the minimum size: a size is an inclusive range, e.g. `{min}..=6`"
+                "expected `..=` after the minimum size: a size is an inclusive range, `size: {min}..={}` for {}",
+                min.max(1),
+                if min == 0 { "at most one node".to_owned() } else { format!("exactly {min} nodes") }
             )));
         }
         let (max, max_span) = lit_int::<u32>(input, &group.key(NodeGroupKey::size.schema().name))?;
