@@ -142,9 +142,8 @@ fn control_plane(p: &Platform, today: &str) -> Vec<Line> {
         lines.push(line(
             "EKS extended support surcharge",
             format!(
-                "Kubernetes {} is past standard support: ${EKS_EXTENDED_PER_HOUR:.2}/h in all, ${surcharge:.2}/h above \
-                 standard",
-                p.kubernetes
+                "{}; ${EKS_EXTENDED_PER_HOUR:.2}/h in all, ${surcharge:.2}/h above standard",
+                calendar(&p.kubernetes).map_or_else(String::new, |r| r.support_words(today))
             ),
             monthly(surcharge),
             monthly(surcharge),
