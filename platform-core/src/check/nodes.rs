@@ -354,7 +354,7 @@ fn check_workload_classes(p: &Platform, out: &mut Findings) {
             at("node_groups"),
             class.keyword(),
             format!("there is no node group with `workload: {class}`"),
-            format!("declare a node group with `workload: {class}` (or name one `{class}`), or mark one with it"),
+            format!("declare a node group with `workload: {class}` (a group named `{class}` has it by default)"),
         ));
     }
 }
