@@ -304,7 +304,11 @@ fn a_closed_pipe_ends_the_output_quietly() {
         drop(reader);
         let out = platform_to(args, Stdio::from(writer));
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(stderr_besides_the_support_window(&out).is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            stderr_besides_the_support_window(&out).is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert!(dir.path().join("terraform/infra/main.tf.json").is_file(), "render still writes its files");
 }

@@ -137,7 +137,8 @@ fn entries(trees: &[TokenTree]) -> Vec<Entry> {
             i = end + 1;
         } else {
             let mut end = i + 1;
-            while end < trees.len() && !matches!(&trees[end], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace) {
+            while end < trees.len() && !matches!(&trees[end], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace)
+            {
                 end += 1;
             }
             let name = (end > i + 1).then_some(i + 1);
@@ -250,7 +251,11 @@ fn edit_block(trees: &mut Vec<TokenTree>, block: &'static Block, segs: &[Seg], o
                     match op {
                         Op::Set(value) => drop(inner.splice(item, tokens(value))),
                         Op::Remove => {
-                            let end = if inner.get(item.end).is_some_and(|t| is_punct(t, ',')) { item.end + 1 } else { item.end };
+                            let end = if inner.get(item.end).is_some_and(|t| is_punct(t, ',')) {
+                                item.end + 1
+                            } else {
+                                item.end
+                            };
                             inner.drain(item.start..end);
                         }
                         Op::Append(_) => return Err("append to an item".into()),
@@ -359,7 +364,7 @@ fn implication_counts() {
         let parsed = parse(definition.clone());
         let platform = parsed.platform.expect("parses");
         platform_core::check::partial_findings(
-            platform_core::check::findings(&platform, platform_core::catalog::AS_OF),
+            platform_core::check::findings(&platform, &platform_core::check::today()),
             &parsed.gaps,
         )
     };

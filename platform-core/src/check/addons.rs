@@ -50,46 +50,56 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
     let kind = addon.kind;
     if let Some(replicas) = addon.replicas {
         if daemonset {
-            out.push(Finding::new(
-                Rule::AddonOption,
-                path.key("replicas"),
-                replicas.to_string(),
-                format!("addon `{kind}` runs one pod per node (a DaemonSet), so `replicas` does not apply"),
-                "remove `replicas`",
-            )
-            .with_fix(Fix::Remove { path: path.key("replicas") }));
+            out.push(
+                Finding::new(
+                    Rule::AddonOption,
+                    path.key("replicas"),
+                    replicas.to_string(),
+                    format!("addon `{kind}` runs one pod per node (a DaemonSet), so `replicas` does not apply"),
+                    "remove `replicas`",
+                )
+                .with_fix(Fix::Remove { path: path.key("replicas") }),
+            );
         } else if replicas == 0 {
-            out.push(Finding::new(
-                Rule::AddonOption,
-                path.key("replicas"),
-                "0",
-                format!("`replicas: 0` would stop addon `{kind}`"),
-                "write `replicas: 2` or more, one per failure domain you want to survive",
-            )
-            .with_set("2"));
+            out.push(
+                Finding::new(
+                    Rule::AddonOption,
+                    path.key("replicas"),
+                    "0",
+                    format!("`replicas: 0` would stop addon `{kind}`"),
+                    "write `replicas: 2` or more, one per failure domain you want to survive",
+                )
+                .with_set("2"),
+            );
         }
     }
     if let (true, Some(group)) = (daemonset, &addon.node_group) {
-        out.push(Finding::new(
-            Rule::AddonOption,
-            path.key("node_group"),
-            group,
-            format!("addon `{kind}` runs on every node (a DaemonSet), so it cannot be placed on node group `{group}`"),
-            "remove `node_group`",
-        )
-        .with_fix(Fix::Remove { path: path.key("node_group") }));
+        out.push(
+            Finding::new(
+                Rule::AddonOption,
+                path.key("node_group"),
+                group,
+                format!(
+                    "addon `{kind}` runs on every node (a DaemonSet), so it cannot be placed on node group `{group}`"
+                ),
+                "remove `node_group`",
+            )
+            .with_fix(Fix::Remove { path: path.key("node_group") }),
+        );
     }
     if let Some(resources) = &addon.resources {
         for (key, value, example) in [("cpu", &resources.cpu, "100m"), ("memory", &resources.memory, "128Mi")] {
             if !is_positive_quantity(value) {
-                out.push(Finding::new(
-                    Rule::AddonOption,
-                    path.key("resources").key(key),
-                    value,
-                    format!("{key} `{value}` of addon `{kind}` is not a Kubernetes quantity above zero"),
-                    format!("write a quantity such as `{key}: \"{example}\"`"),
-                )
-                .with_set(format!("{example:?}")));
+                out.push(
+                    Finding::new(
+                        Rule::AddonOption,
+                        path.key("resources").key(key),
+                        value,
+                        format!("{key} `{value}` of addon `{kind}` is not a Kubernetes quantity above zero"),
+                        format!("write a quantity such as `{key}: \"{example}\"`"),
+                    )
+                    .with_set(format!("{example:?}")),
+                );
             }
         }
     }

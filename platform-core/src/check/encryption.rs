@@ -29,14 +29,16 @@ fn check_encryption(p: &Platform, out: &mut Findings) {
         if on {
             continue;
         }
-        out.push(Finding::new(
-            Rule::EncryptionRequired,
-            at("encryption").key(key),
-            "false",
-            format!("`{key}: false` switches encryption off: {what}, which PCI DSS 3.5.1 forbids"),
-            format!("write `{key}: true` (or remove the line: encryption is on by default)"),
-        )
-        .with_set("true"));
+        out.push(
+            Finding::new(
+                Rule::EncryptionRequired,
+                at("encryption").key(key),
+                "false",
+                format!("`{key}: false` switches encryption off: {what}, which PCI DSS 3.5.1 forbids"),
+                format!("write `{key}: true` (or remove the line: encryption is on by default)"),
+            )
+            .with_set("true"),
+        );
     }
 }
 
@@ -60,17 +62,19 @@ fn check_log_retention(p: &Platform, out: &mut Findings) {
     } else {
         format!("log retention of {days} days is not a value CloudWatch Logs accepts")
     };
-    out.push(Finding::new(
-        Rule::LogRetention,
-        at("cluster").key("log_retention_days"),
-        days.to_string(),
-        message,
-        format!(
-            "write `log_retention_days: {nearest}` (accepted from 90 on: {})",
-            ticks(RETENTION_DAYS.iter().filter(|d| **d >= 90))
-        ),
-    )
-    .with_set(nearest.to_string()));
+    out.push(
+        Finding::new(
+            Rule::LogRetention,
+            at("cluster").key("log_retention_days"),
+            days.to_string(),
+            message,
+            format!(
+                "write `log_retention_days: {nearest}` (accepted from 90 on: {})",
+                ticks(RETENTION_DAYS.iter().filter(|d| **d >= 90))
+            ),
+        )
+        .with_set(nearest.to_string()),
+    );
 }
 
 /// `logging/archive`: PCI DSS v4.0 10.5.1 keeps audit log history for at least 12 months, the latest three
@@ -82,14 +86,16 @@ fn check_log_archive(p: &Platform, out: &mut Findings) {
     if days >= 365 {
         return;
     }
-    out.push(Finding::new(
-        Rule::LogArchive,
-        at("cluster").key("log_archive_days"),
-        days.to_string(),
-        format!("audit logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
-        "write `log_archive_days: 400` (or remove the line: 400 is the default)",
-    )
-    .with_set("400"));
+    out.push(
+        Finding::new(
+            Rule::LogArchive,
+            at("cluster").key("log_archive_days"),
+            days.to_string(),
+            format!("audit logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
+            "write `log_archive_days: 400` (or remove the line: 400 is the default)",
+        )
+        .with_set("400"),
+    );
 }
 
 /// Environment suffixes that name production: equal to or starting with one of these.
@@ -113,18 +119,20 @@ fn check_archive_retention(p: &Platform, out: &mut Findings) {
                 "list environment suffixes as `platform render --environment-suffix` takes them, e.g. `\"dev\"`",
             ));
         } else if let Some(prefix) = PRODUCTION_PREFIXES.iter().find(|pre| env.starts_with(*pre)) {
-            out.push(Finding::new(
-                Rule::ArchiveRetention,
-                path,
-                env,
-                format!(
-                    "`{env}` names a production environment{}, whose audit logs PCI DSS 10.5.1 keeps for 12 \
+            out.push(
+                Finding::new(
+                    Rule::ArchiveRetention,
+                    path,
+                    env,
+                    format!(
+                        "`{env}` names a production environment{}, whose audit logs PCI DSS 10.5.1 keeps for 12 \
                      months: its log archive may not be destroyable",
-                    if env == prefix { String::new() } else { format!(" (it starts with `{prefix}`)") }
-                ),
-                format!("remove `\"{env}\"` from `log_archive_destroyable_in` (production retains its archive)"),
-            )
-            .with_fix(Fix::Remove { path: at("cluster").key("log_archive_destroyable_in").index(i) }));
+                        if env == prefix { String::new() } else { format!(" (it starts with `{prefix}`)") }
+                    ),
+                    format!("remove `\"{env}\"` from `log_archive_destroyable_in` (production retains its archive)"),
+                )
+                .with_fix(Fix::Remove { path: at("cluster").key("log_archive_destroyable_in").index(i) }),
+            );
         }
     }
 }

@@ -151,7 +151,11 @@ impl Fix {
                         let key = last.unwrap_or_default();
                         let ident = key.starts_with(|c: char| c.is_ascii_alphabetic())
                             && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                        if ident { format!("{key}: {value}") } else { format!("{key:?}: {value}") }
+                        if ident {
+                            format!("{key}: {value}")
+                        } else {
+                            format!("{key:?}: {value}")
+                        }
                     }
                 }
             }

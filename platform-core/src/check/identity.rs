@@ -60,14 +60,16 @@ fn check_claims(p: &Platform, out: &mut Findings) {
         [("username_claim", &id.username_claim, "oid"), ("groups_claim", &id.groups_claim, "groups")]
     {
         if value.trim().is_empty() || value.contains(char::is_whitespace) {
-            out.push(Finding::new(
-                Rule::OidcClaims,
-                identity.key(key),
-                value,
-                format!("`{key}` `{value}` is not a claim name"),
-                format!("write `{key}: \"{example}\"`"),
-            )
-            .with_set(format!("{example:?}")));
+            out.push(
+                Finding::new(
+                    Rule::OidcClaims,
+                    identity.key(key),
+                    value,
+                    format!("`{key}` `{value}` is not a claim name"),
+                    format!("write `{key}: \"{example}\"`"),
+                )
+                .with_set(format!("{example:?}")),
+            );
         }
     }
     for (key, value) in [("username_prefix", &id.username_prefix), ("groups_prefix", &id.groups_prefix)] {
@@ -79,14 +81,10 @@ fn check_claims(p: &Platform, out: &mut Findings) {
             None
         };
         if let Some(message) = problem {
-            out.push(Finding::new(
-                Rule::OidcClaims,
-                identity.key(key),
-                value,
-                message,
-                format!("write `{key}: \"aad:\"`"),
-            )
-            .with_set("\"aad:\""));
+            out.push(
+                Finding::new(Rule::OidcClaims, identity.key(key), value, message, format!("write `{key}: \"aad:\"`"))
+                    .with_set("\"aad:\""),
+            );
         }
     }
 }

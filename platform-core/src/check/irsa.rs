@@ -38,20 +38,23 @@ fn check_namespace(p: &Platform, known: &BTreeSet<String>, b: &IrsaBinding, path
         return;
     }
     let known = namespaces(p);
-    let (help, fix) = did_you_mean_or(&path.key("namespace"), &b.namespace, known.iter().map(String::as_str), quoted, || {
-        format!("use a tenant's namespace or one of {}", ticks(&known))
-    });
-    out.push(Finding::new(
-        Rule::UnknownNamespace,
-        path.key("namespace"),
-        &b.namespace,
-        format!(
-            "IRSA binding `{}` names namespace `{}`, which is neither a tenant's nor a system namespace",
-            b.name, b.namespace
-        ),
-        help,
-    )
-    .maybe_fix(fix));
+    let (help, fix) =
+        did_you_mean_or(&path.key("namespace"), &b.namespace, known.iter().map(String::as_str), quoted, || {
+            format!("use a tenant's namespace or one of {}", ticks(&known))
+        });
+    out.push(
+        Finding::new(
+            Rule::UnknownNamespace,
+            path.key("namespace"),
+            &b.namespace,
+            format!(
+                "IRSA binding `{}` names namespace `{}`, which is neither a tenant's nor a system namespace",
+                b.name, b.namespace
+            ),
+            help,
+        )
+        .maybe_fix(fix),
+    );
 }
 
 /// `irsa/service-account`: the service account is a Kubernetes object name (DNS-1123 subdomain), and for the
@@ -91,17 +94,19 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
                 fixes.push(Fix::set(path.key("service_account"), quoted(account)));
             }
             let fix = if fixes.len() == 1 { fixes.remove(0) } else { Fix::All(fixes) };
-            out.push(Finding::new(
-                Rule::ServiceAccount,
-                path.key("service_account"),
-                sa,
-                format!(
-                    "IRSA binding `{}` names `{}/{sa}`, but its EKS addon runs as `{namespace}/{account}`",
-                    b.name, b.namespace
-                ),
-                format!("write `{}`", fix.dsl()),
-            )
-            .with_fix(fix));
+            out.push(
+                Finding::new(
+                    Rule::ServiceAccount,
+                    path.key("service_account"),
+                    sa,
+                    format!(
+                        "IRSA binding `{}` names `{}/{sa}`, but its EKS addon runs as `{namespace}/{account}`",
+                        b.name, b.namespace
+                    ),
+                    format!("write `{}`", fix.dsl()),
+                )
+                .with_fix(fix),
+            );
         }
     }
 }

@@ -5,7 +5,8 @@
 //! [`FieldPath`] to the span of the token it came from; the renderers refuse a platform with errors.
 //!
 //! Conventions: a message is one sentence starting lowercase with values in backticks; `help` names the token
-//! to write where possible; a conflict between two values is reported on both; a value that fails to parse is
+//! to write where possible (as a [`Fix`] when one change removes the finding); one mistake is one finding, on
+//! the value to change (a duplicate on the later one, a conflict on the value that moves); a value that fails to parse is
 //! reported once (by its syntax rule) and skipped by the rules that need it parsed, so one mistake does not
 //! cascade into several findings.
 

@@ -131,7 +131,9 @@ fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
             .filter(|c| (16..=28).contains(&c.prefix_len()) && pod.is_none_or(|pod| !overlaps(c, &pod)))
             .map(|c| Fix::set(at("vpc").key("cidr"), quoted(&c.to_string())));
         let help = match &fix {
-            Some(fix) => format!("write `{}`, the network that holds them, or move every subnet into `{vpc}`", fix.dsl()),
+            Some(fix) => {
+                format!("write `{}`, the network that holds them, or move every subnet into `{vpc}`", fix.dsl())
+            }
             None => format!("choose a VPC CIDR that holds the subnets, or move every subnet into `{vpc}`"),
         };
         out.push(
@@ -152,7 +154,9 @@ fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
         taken.extend(free);
         let fix = free.map(|free| Fix::set(path.clone(), quoted(&free.to_string())));
         let help = match &fix {
-            Some(fix) => format!("write `{}`, a free /{} inside `{vpc}`", fix.dsl(), net.prefix_len().max(vpc.prefix_len())),
+            Some(fix) => {
+                format!("write `{}`, a free /{} inside `{vpc}`", fix.dsl(), net.prefix_len().max(vpc.prefix_len()))
+            }
             None => format!("pick a free range inside `{vpc}` (or widen the VPC CIDR)"),
         };
         out.push(
@@ -244,8 +248,14 @@ fn check_region(p: &Platform, out: &mut Findings) {
         format!("use an AWS region; known: {}", ticks(REGIONS))
     });
     out.push(
-        Finding::new(Rule::UnknownRegion, at("region"), &p.region, format!("`{}` is not an AWS region", p.region), help)
-            .maybe_fix(fix),
+        Finding::new(
+            Rule::UnknownRegion,
+            at("region"),
+            &p.region,
+            format!("`{}` is not an AWS region", p.region),
+            help,
+        )
+        .maybe_fix(fix),
     );
 }
 
@@ -303,14 +313,16 @@ fn check_az_in_region(p: &Platform, out: &mut Findings) {
             continue;
         }
         let letter = az.chars().last().filter(char::is_ascii_lowercase).unwrap_or('a');
-        out.push(Finding::new(
-            Rule::AzNotInRegion,
-            at("availability_zones").index(i),
-            az,
-            format!("availability zone `{az}` is not in region `{}`", p.region),
-            format!("write `{:?}`", format!("{}{letter}", p.region)),
-        )
-        .with_set(quoted(&format!("{}{letter}", p.region))));
+        out.push(
+            Finding::new(
+                Rule::AzNotInRegion,
+                at("availability_zones").index(i),
+                az,
+                format!("availability zone `{az}` is not in region `{}`", p.region),
+                format!("write `{:?}`", format!("{}{letter}", p.region)),
+            )
+            .with_set(quoted(&format!("{}{letter}", p.region))),
+        );
     }
 }
 
@@ -369,32 +381,36 @@ fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
             ),
             None => format!("pod CIDR `{pod}` is not a range EKS accepts as a secondary VPC CIDR"),
         };
-        out.push(Finding::new(
-            Rule::PodCidrRange,
-            path.clone(),
-            value,
-            message,
-            format!(
+        out.push(
+            Finding::new(
+                Rule::PodCidrRange,
+                path.clone(),
+                value,
+                message,
+                format!(
                 "write `pod_cidr: \"100.64.0.0/16\"` (the carrier-grade NAT range, routable only inside the VPC), or \
                  another part of {}",
                 ticks(&allowed)
             ),
-        )
-        .with_set(quoted("100.64.0.0/16")));
+            )
+            .with_set(quoted("100.64.0.0/16")),
+        );
     }
     if !(16..=26).contains(&pod.prefix_len()) {
         let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(16, 26)).map_or(pod, |n| n.trunc());
-        out.push(Finding::new(
-            Rule::PodCidrRange,
-            path,
-            value,
-            format!(
-                "pod CIDR `{pod}` is a /{}; a secondary VPC CIDR split into 3 per-AZ subnets must be /16 to /26",
-                pod.prefix_len()
-            ),
-            format!("write `pod_cidr: {}`: a prefix between /16 and /26", quoted(&fixed.to_string())),
-        )
-        .with_set(quoted(&fixed.to_string())));
+        out.push(
+            Finding::new(
+                Rule::PodCidrRange,
+                path,
+                value,
+                format!(
+                    "pod CIDR `{pod}` is a /{}; a secondary VPC CIDR split into 3 per-AZ subnets must be /16 to /26",
+                    pod.prefix_len()
+                ),
+                format!("write `pod_cidr: {}`: a prefix between /16 and /26", quoted(&fixed.to_string())),
+            )
+            .with_set(quoted(&fixed.to_string())),
+        );
     }
 }
 
@@ -417,14 +433,16 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
     let endpoints = &p.vpc.endpoints;
     for (endpoint, why) in REQUIRED_ENDPOINTS {
         if !endpoints.contains(endpoint) {
-            out.push(Finding::new(
-                Rule::RequiredEndpoints,
-                at("vpc").key("endpoints"),
-                endpoint.keyword(),
-                format!("the VPC endpoint `{endpoint}` is missing: {why}"),
-                format!("add `{endpoint}` to `endpoints`"),
-            )
-            .with_fix(Fix::Append { path: at("vpc").key("endpoints"), item: endpoint.keyword().to_owned() }));
+            out.push(
+                Finding::new(
+                    Rule::RequiredEndpoints,
+                    at("vpc").key("endpoints"),
+                    endpoint.keyword(),
+                    format!("the VPC endpoint `{endpoint}` is missing: {why}"),
+                    format!("add `{endpoint}` to `endpoints`"),
+                )
+                .with_fix(Fix::Append { path: at("vpc").key("endpoints"), item: endpoint.keyword().to_owned() }),
+            );
         }
     }
     for (j, endpoint) in endpoints.iter().enumerate() {
@@ -447,14 +465,16 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
 /// (PCI DSS v4.0 requirement 10.2: audit logs capture all access to system components).
 fn check_flow_logs(p: &Platform, out: &mut Findings) {
     if !p.vpc.flow_logs {
-        out.push(Finding::new(
-            Rule::FlowLogs,
-            at("vpc").key("flow_logs"),
-            "false",
-            "VPC flow logs are switched off, but PCI DSS 10.2 requires logging network access",
-            "write `flow_logs: true` (or remove the line: flow logs are on by default)",
-        )
-        .with_set("true"));
+        out.push(
+            Finding::new(
+                Rule::FlowLogs,
+                at("vpc").key("flow_logs"),
+                "false",
+                "VPC flow logs are switched off, but PCI DSS 10.2 requires logging network access",
+                "write `flow_logs: true` (or remove the line: flow logs are on by default)",
+            )
+            .with_set("true"),
+        );
     }
 }
 
@@ -522,7 +542,8 @@ mod tests {
         let mut p = sample();
         p.vpc.cidr = "8.8.0.0/16".into();
         let f = run(&p);
-        let found = expect(&f, Rule::SubnetOutsideVpc, "vpc.cidr", "none of the 6 subnets lies in the VPC CIDR `8.8.0.0/16`");
+        let found =
+            expect(&f, Rule::SubnetOutsideVpc, "vpc.cidr", "none of the 6 subnets lies in the VPC CIDR `8.8.0.0/16`");
         assert!(found.help.starts_with("write `cidr: \"10.0.0.0/17\"`"), "{}", found.help);
         assert_eq!(f.errors().count(), 1, "{f}");
     }

@@ -100,7 +100,11 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
                 Rule::SizeOrder,
                 path.key("min_size"),
                 range(min, max),
-                format!("`size: {}` of node group `{}` is empty: its minimum is above its maximum", range(min, max), g.name),
+                format!(
+                    "`size: {}` of node group `{}` is empty: its minimum is above its maximum",
+                    range(min, max),
+                    g.name
+                ),
                 format!("write `{}`: a size is `min..=max`", fix.dsl()),
             )
             .with_fix(fix),
@@ -141,17 +145,19 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
 /// "critical workloads node group: on-demand").
 fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Critical && g.capacity != Capacity::OnDemand {
-        out.push(Finding::new(
-            Rule::CriticalOnDemand,
-            path.key("capacity"),
-            g.capacity.to_string(),
-            format!(
-                "critical node group `{}` uses `{}` capacity, which spot interruptions can take away",
-                g.name, g.capacity
-            ),
-            "write `capacity: on_demand`",
-        )
-        .with_set("on_demand"));
+        out.push(
+            Finding::new(
+                Rule::CriticalOnDemand,
+                path.key("capacity"),
+                g.capacity.to_string(),
+                format!(
+                    "critical node group `{}` uses `{}` capacity, which spot interruptions can take away",
+                    g.name, g.capacity
+                ),
+                "write `capacity: on_demand`",
+            )
+            .with_set("on_demand"),
+        );
     }
 }
 
@@ -159,14 +165,16 @@ fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings)
 /// (requirement 2: "batch processing node group: spot-only").
 fn check_batch_spot_only(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Batch && g.capacity != Capacity::Spot {
-        out.push(Finding::new(
-            Rule::BatchSpotOnly,
-            path.key("capacity"),
-            g.capacity.to_string(),
-            format!("batch node group `{}` uses `{}` capacity, but batch runs on spot only", g.name, g.capacity),
-            "write `capacity: spot`",
-        )
-        .with_set("spot"));
+        out.push(
+            Finding::new(
+                Rule::BatchSpotOnly,
+                path.key("capacity"),
+                g.capacity.to_string(),
+                format!("batch node group `{}` uses `{}` capacity, but batch runs on spot only", g.name, g.capacity),
+                "write `capacity: spot`",
+            )
+            .with_set("spot"),
+        );
     }
 }
 
@@ -192,7 +200,8 @@ fn check_dedicated_taint(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
                 let shown = format!("{}={}:{}", t.key, t.value, t.effect);
                 let message =
                     format!("taint `{shown}` of {class} node group `{}` does not have the effect `NoSchedule`", g.name);
-                let taint = Fix::set(path.key("taints").index(j), format!("{} = {}: NoSchedule", t.key, quoted(&t.value)));
+                let taint =
+                    Fix::set(path.key("taints").index(j), format!("{} = {}: NoSchedule", t.key, quoted(&t.value)));
                 (path.key("taints").index(j), shown, message, [Some(taint), label(&t.key, &t.value)])
             }
             None => {
@@ -264,14 +273,16 @@ fn check_bottlerocket(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.os == NodeOs::Bottlerocket {
         return;
     }
-    out.push(Finding::new(
-        Rule::BottlerocketOnly,
-        path.key("os"),
-        g.os.keyword(),
-        format!("node group `{}` runs `{}`, but every node group must run Bottlerocket", g.name, g.os),
-        "write `os: bottlerocket`: an immutable, minimal OS with SELinux enforcing, required for all node groups",
-    )
-    .with_set("bottlerocket"));
+    out.push(
+        Finding::new(
+            Rule::BottlerocketOnly,
+            path.key("os"),
+            g.os.keyword(),
+            format!("node group `{}` runs `{}`, but every node group must run Bottlerocket", g.name, g.os),
+            "write `os: bottlerocket`: an immutable, minimal OS with SELinux enforcing, required for all node groups",
+        )
+        .with_set("bottlerocket"),
+    );
 }
 
 /// `nodes/disk-size`: the data volume holds container images and ephemeral storage; below 20 GiB nodes hit image
@@ -388,7 +399,12 @@ mod tests {
         let mut p = sample();
         p.node_groups[0].desired_size = 2;
         let f = run(&p);
-        let d = expect(&f, Rule::SizeOrder, "node_groups[0].desired_size", "`desired: 2` of node group `critical` is below its `size: 3..=6`");
+        let d = expect(
+            &f,
+            Rule::SizeOrder,
+            "node_groups[0].desired_size",
+            "`desired: 2` of node group `critical` is below its `size: 3..=6`",
+        );
         assert_eq!(d.help, "write `desired: 3`, or widen the range to `size: 2..=6`");
         assert_eq!(f.errors().count(), 1, "one mistake, one finding: {f}");
 
@@ -396,7 +412,8 @@ mod tests {
         let mut p = sample();
         (p.node_groups[1].min_size, p.node_groups[1].desired_size, p.node_groups[1].max_size) = (6, 6, 3);
         let f = run(&p);
-        let r = expect(&f, Rule::SizeOrder, "node_groups[1].min_size", "`size: 6..=3` of node group `general` is empty");
+        let r =
+            expect(&f, Rule::SizeOrder, "node_groups[1].min_size", "`size: 6..=3` of node group `general` is empty");
         assert_eq!(r.help, "write `size: 3..=6`: a size is `min..=max`");
         assert_eq!(f.errors().count(), 1, "{f}");
 

@@ -249,7 +249,11 @@ mod tests {
         let all = run(&p);
         assert!(!all.of(Rule::SecretPrefix).is_empty(), "{all}");
         let roots = implied(all);
-        assert_eq!(roots.0.iter().map(|f| (f.rule, f.path.as_str())).collect::<Vec<_>>(), [(Rule::DuplicateName, "tenants[1]")], "{roots}");
+        assert_eq!(
+            roots.0.iter().map(|f| (f.rule, f.path.as_str())).collect::<Vec<_>>(),
+            [(Rule::DuplicateName, "tenants[1]")],
+            "{roots}"
+        );
         // A batch group on on-demand: the batch rule, not also a spot share that suggests mixed capacity.
         let mut p = sample();
         p.node_groups[2].capacity = Capacity::OnDemand;

@@ -62,10 +62,17 @@ fn check_reference(
     }
     let groups = || p.node_groups.iter().map(|g| g.name.as_str());
     // A list item (a tenant's `node_groups[0]`) or a key's value (an addon's `node_group`): both are identifiers.
-    let (help, fix) = did_you_mean_or(&path, group, groups(), str::to_owned, || format!("name one of {}", ticks(groups())));
+    let (help, fix) =
+        did_you_mean_or(&path, group, groups(), str::to_owned, || format!("name one of {}", ticks(groups())));
     out.push(
-        Finding::new(Rule::UnknownNodeGroup, path, group, format!("{who} names node group `{group}`, which is not declared"), help)
-            .maybe_fix(fix),
+        Finding::new(
+            Rule::UnknownNodeGroup,
+            path,
+            group,
+            format!("{who} names node group `{group}`, which is not declared"),
+            help,
+        )
+        .maybe_fix(fix),
     );
 }
 
@@ -73,14 +80,16 @@ fn check_reference(
 /// host-level containers next to other tenants' cardholder data (requirement 5; PCI DSS 2.2 secure configuration).
 fn check_pod_security(tenant: &str, level: PodSecurity, path: &FieldPath, out: &mut Findings) {
     if level == PodSecurity::Privileged {
-        out.push(Finding::new(
-            Rule::TenantPodSecurity,
-            path.key("pod_security"),
-            level.to_string(),
-            format!("tenant `{tenant}` asks for pod security `privileged`, which enforces nothing"),
-            "write `pod_security: restricted` (or `baseline` for workloads that need it)",
-        )
-        .with_set("restricted"));
+        out.push(
+            Finding::new(
+                Rule::TenantPodSecurity,
+                path.key("pod_security"),
+                level.to_string(),
+                format!("tenant `{tenant}` asks for pod security `privileged`, which enforces nothing"),
+                "write `pod_security: restricted` (or `baseline` for workloads that need it)",
+            )
+            .with_set("restricted"),
+        );
     }
 }
 
@@ -112,14 +121,10 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             let fixed: String = t.secret_prefix.chars().filter(|c| is_secret_name_char(*c)).collect();
             let fixed = if fixed.trim_matches('/').is_empty() { format!("{}/", t.name) } else { fixed };
             let fixed = if fixed.ends_with('/') { fixed } else { format!("{fixed}/") };
-            out.push(Finding::new(
-                Rule::SecretPrefix,
-                path,
-                prefix,
-                message,
-                format!("write `secret_prefix: {fixed:?}`"),
-            )
-            .with_set(format!("{fixed:?}")));
+            out.push(
+                Finding::new(Rule::SecretPrefix, path, prefix, message, format!("write `secret_prefix: {fixed:?}`"))
+                    .with_set(format!("{fixed:?}")),
+            );
             continue;
         }
         // The prefixes starting with this one follow it in sorted order: a binary search, then a short scan.
@@ -132,17 +137,19 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             .collect();
         covered.sort_unstable();
         for (j, other) in covered.into_iter().map(|j| (j, &p.tenants[j])) {
-            out.push(Finding::new(
-                Rule::SecretPrefix,
-                path.clone(),
-                prefix,
-                format!(
-                    "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
-                    t.name, other.secret_prefix, other.name
-                ),
-                "give every tenant a prefix of its own, e.g. its name and `/`",
-            )
-            .related_to(at("tenants").index(j)));
+            out.push(
+                Finding::new(
+                    Rule::SecretPrefix,
+                    path.clone(),
+                    prefix,
+                    format!(
+                        "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
+                        t.name, other.secret_prefix, other.name
+                    ),
+                    "give every tenant a prefix of its own, e.g. its name and `/`",
+                )
+                .related_to(at("tenants").index(j)),
+            );
         }
     }
 }
@@ -174,14 +181,16 @@ fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findi
                 "use the ARN of a role in the other account, shaped `arn:aws:iam::<12-digit account id>:role/<name>`",
             ));
         } else if roles[..j].contains(arn) {
-            out.push(Finding::new(
-                Rule::CrossAccountRole,
-                role_path.clone(),
-                arn,
-                format!("cross-account role `{arn}` is listed twice"),
-                "remove this entry from `cross_account_roles`",
-            )
-            .with_fix(Fix::Remove { path: role_path }));
+            out.push(
+                Finding::new(
+                    Rule::CrossAccountRole,
+                    role_path.clone(),
+                    arn,
+                    format!("cross-account role `{arn}` is listed twice"),
+                    "remove this entry from `cross_account_roles`",
+                )
+                .with_fix(Fix::Remove { path: role_path }),
+            );
         }
     }
 }

@@ -71,8 +71,7 @@ impl Keys {
 
     /// Reports the keys of `required` that were not written, in one error at `loc`.
     pub fn require(&self, cx: &Ctxt, required: &[&str], loc: Loc) {
-        let missing: Vec<&str> =
-            required.iter().copied().filter(|k| !self.has(k) && !self.meant.contains(k)).collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|k| !self.has(k) && !self.meant.contains(k)).collect();
         match missing.as_slice() {
             [] => {}
             [one] => cx.error(loc, format!("{} is missing the required key `{one}`", self.what)),
@@ -139,7 +138,8 @@ pub(crate) fn value_of(cx: &Ctxt, input: ParseStream, key: &Ident, parse: impl F
         let _ = input.step(|cursor| {
             let mut rest = *cursor;
             loop {
-                let next_key = rest.ident().is_some_and(|(_, after)| after.punct().is_some_and(|(p, _)| p.as_char() == ':'));
+                let next_key =
+                    rest.ident().is_some_and(|(_, after)| after.punct().is_some_and(|(p, _)| p.as_char() == ':'));
                 match rest.token_tree() {
                     None => break,
                     Some(_) if next_key => break,
