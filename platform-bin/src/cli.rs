@@ -159,7 +159,8 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             if let Some(warning) = catalog::staleness(&today) {
                 let _ = writeln!(io::stderr(), "warning: {warning}");
             }
-            let findings = check::findings(platform, &today);
+            // The root causes, as the build reports them.
+            let findings = check::implied(check::findings(platform, &today));
             let text = match format {
                 Format::Json => to_json(&findings),
                 Format::Text if findings.0.is_empty() => "no findings\n".to_owned(),
