@@ -163,3 +163,21 @@ fn a_key_typo_or_a_stray_token_is_one_error() {
     assert_eq!(all.len(), 1, "{all:#?}");
     assert!(all[0].ends_with("a size is an inclusive range, `size: 10..=10` for exactly 10 nodes"), "{all:?}");
 }
+
+/// The parser's suggestions are DSL too: written in place of what they correct, the definition parses.
+#[test]
+fn syntax_suggestions_parse() {
+    let group =
+        |size: TokenStream| quote! { node_group critical { instance_types: ["m5.large"], capacity: on_demand, #size } };
+    for (wrong, suggested) in [(quote! { size: 3..6 }, "size: 3..=6"), (quote! { size: 10 }, "size: 10..=10")] {
+        let all = messages(&parse(definition(group(wrong))));
+        assert!(all.len() == 1 && all[0].contains(&format!("`{suggested}`")), "{all:?}");
+        let fixed = parse(definition(group(suggested.parse().unwrap())));
+        assert!(fixed.errors.is_none() && fixed.platform.is_some(), "{suggested}: {:?}", messages(&fixed));
+    }
+    let typo = quote! { node_group critical { instance_types: ["m5.large"], capcity: on_demand, size: 3..=6 } };
+    let all = messages(&parse(definition(typo.clone())));
+    let meant = all[0].split("did you mean `").nth(1).and_then(|s| s.split('`').next()).expect("a suggestion");
+    let fixed: TokenStream = typo.to_string().replace("capcity", meant).parse().unwrap();
+    assert!(parse(definition(fixed)).errors.is_none(), "{meant}");
+}
