@@ -57,33 +57,31 @@ fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
 /// `nodes/instance-sizes-differ`: cluster-autoscaler builds its scale-up template from one instance type of the
 /// group and assumes every node of the group has that capacity; a smaller type makes pods it planned for
 /// unschedulable (cluster-autoscaler FAQ, "mixed instance policies"). Each type that differs from the first known
-/// one is reported, and the first one once, naming a differing type.
+/// one is reported (not the first one too: one mistake, one finding).
 fn check_instance_sizes(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     let known: Vec<_> =
         g.instance_types.iter().enumerate().filter_map(|(j, n)| Some((j, n, instance_type(n)?))).collect();
-    let Some(&(first_j, first_name, first)) = known.first() else { return };
+    let Some(&(_, first_name, first)) = known.first() else { return };
     let size = |t: &crate::catalog::instance_types::InstanceType| {
         format!("{} vCPU, {} GiB", t.vcpu, f64::from(t.memory_mib) / 1024.0)
     };
     let differ: Vec<_> =
         known.iter().filter(|(_, _, t)| (t.vcpu, t.memory_mib) != (first.vcpu, first.memory_mib)).collect();
     for (j, name, t) in &differ {
-        out.push(Finding::new(
-            Rule::InstanceSizesDiffer,
-            path.key("instance_types").index(*j),
-            *name,
-            format!("instance type `{name}` ({}) differs in size from `{first_name}` ({})", size(t), size(first)),
-            format!("use types of one size in a node group, or move `{name}` to a group of its own"),
-        ));
-    }
-    if let Some((_, name, t)) = differ.first() {
-        out.push(Finding::new(
-            Rule::InstanceSizesDiffer,
-            path.key("instance_types").index(first_j),
-            first_name,
-            format!("instance type `{first_name}` ({}) differs in size from `{name}` ({})", size(first), size(t)),
-            "use types of one size in a node group: cluster-autoscaler assumes every node of a group is alike",
-        ));
+        let at = path.key("instance_types").index(*j);
+        out.push(
+            Finding::new(
+                Rule::InstanceSizesDiffer,
+                at.clone(),
+                *name,
+                format!("instance type `{name}` ({}) differs in size from `{first_name}` ({})", size(t), size(first)),
+                format!(
+                    "remove `{name}` from `instance_types` (or move it to a group of its own): cluster-autoscaler \
+                     assumes every node of a group is alike"
+                ),
+            )
+            .with_fix(Fix::Remove { path: at }),
+        );
     }
 }
 
@@ -385,13 +383,13 @@ mod tests {
     }
 
     #[test]
-    fn instance_sizes_differ_on_both_tokens() {
+    fn instance_sizes_differ_on_the_differing_type() {
         let mut p = sample();
         p.node_groups[1].instance_types[1] = "t3.large".into();
         let f = run(&p);
         let a = expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[1]", "`t3.large` (2 vCPU, 8 GiB)");
         assert!(a.message.contains("`t3.medium` (2 vCPU, 4 GiB)"), "{}", a.message);
-        expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[0]", "`t3.large`");
+        assert_eq!(f.errors().count(), 1, "{f}");
     }
 
     #[test]
