@@ -44,7 +44,7 @@ fn check_ids(p: &Platform, out: &mut Findings) {
                 path,
                 id,
                 format!("{what} `{id}` is not a GUID"),
-                "copy the object id from the Azure portal (Entra ID): 8-4-4-4-12 hex digits, e.g. `6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80`",
+                "copy the object id from the Azure portal (Entra ID): 8-4-4-4-12 hex digits",
             ));
         }
     }
@@ -60,13 +60,16 @@ fn check_claims(p: &Platform, out: &mut Findings) {
         [("username_claim", &id.username_claim, "oid"), ("groups_claim", &id.groups_claim, "groups")]
     {
         if value.trim().is_empty() || value.contains(char::is_whitespace) {
-            out.push(Finding::new(
-                Rule::OidcClaims,
-                identity.key(key),
-                value,
-                format!("`{key}` `{value}` is not a claim name"),
-                format!("write `{key}: \"{example}\"`"),
-            ));
+            out.push(
+                Finding::new(
+                    Rule::OidcClaims,
+                    identity.key(key),
+                    value,
+                    format!("`{key}` `{value}` is not a claim name"),
+                    format!("write `{key}: \"{example}\"`"),
+                )
+                .with_set(format!("{example:?}")),
+            );
         }
     }
     for (key, value) in [("username_prefix", &id.username_prefix), ("groups_prefix", &id.groups_prefix)] {
@@ -78,13 +81,10 @@ fn check_claims(p: &Platform, out: &mut Findings) {
             None
         };
         if let Some(message) = problem {
-            out.push(Finding::new(
-                Rule::OidcClaims,
-                identity.key(key),
-                value,
-                message,
-                format!("write `{key}: \"aad:\"`"),
-            ));
+            out.push(
+                Finding::new(Rule::OidcClaims, identity.key(key), value, message, format!("write `{key}: \"aad:\"`"))
+                    .with_set("\"aad:\""),
+            );
         }
     }
 }
@@ -108,7 +108,8 @@ fn check_stable_username(p: &Platform, out: &mut Findings) {
                 "`username_claim` `{claim}` can change or be reused, so audit records would not name one person for good"
             ),
             format!("write `username_claim: \"{}\"` (the user's object id), or `\"sub\"`", Identity::DEFAULT_USERNAME_CLAIM),
-        ));
+        )
+        .with_set(format!("{:?}", Identity::DEFAULT_USERNAME_CLAIM)));
     }
 }
 

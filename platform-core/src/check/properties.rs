@@ -69,7 +69,8 @@ proptest! {
         let reported = f.of(Rule::SubnetsOverlap);
         prop_assert_eq!(!reported.is_empty(), intersect, "{} {} {}", x, y, f);
         if intersect {
-            prop_assert_eq!(reported.len(), 2, "reported on both: {}", f);
+            prop_assert_eq!(reported.len(), 1, "reported once: {}", f);
+            prop_assert_eq!(reported[0].path.as_str(), "vpc.public_subnets[1]", "on the later one: {}", f);
         }
     }
 
@@ -105,8 +106,9 @@ proptest! {
         let syntax = f.of(Rule::NameSyntax);
         prop_assert_eq!(syntax.is_empty(), super::values::is_name(&name), "{}", f);
         for s in syntax {
-            if let Some(suggested) = s.help.strip_prefix("write `").and_then(|h| h.split('`').next()) {
-                prop_assert!(super::values::is_name(suggested), "{}", s.help);
+            if let Some(super::Fix::Set { value, .. }) = &s.fix {
+                prop_assert!(super::values::is_name(value), "{}", s.help);
+                prop_assert!(s.help.contains(&format!("`tenant {value}`")), "{}", s.help);
             }
         }
     }
