@@ -413,8 +413,11 @@ fn custom_resources_go_through_the_local_chart_after_the_operators() {
     assert_eq!(chart_yaml["apiVersion"], "v2");
     assert!(chart_yaml["version"].as_str().unwrap().starts_with("0.1.0+"));
     let objects = chart_objects();
-    assert!(objects.iter().all(|o| o["kind"] == "ClusterPolicy" || o["kind"] == "SecretStore"));
-    assert!(terraform_kind(&doc, "ClusterPolicy").is_empty(), "CRs never as kubernetes_manifest");
+    let kinds = ["ClusterPolicy", "SecretStore", "GlobalNetworkPolicy", "Tier"];
+    assert!(objects.iter().all(|o| kinds.iter().any(|k| o["kind"] == *k)));
+    for kind in kinds {
+        assert!(terraform_kind(&doc, kind).is_empty(), "CRs never as kubernetes_manifest");
+    }
     for path in platform_tests::artifacts().files.keys().filter(|p| p.contains("/templates/")) {
         assert!(!text(path).contains("{{"), "{path} would be rendered by Helm");
     }

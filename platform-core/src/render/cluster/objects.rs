@@ -3,7 +3,7 @@
 //! - Namespaces with Pod Security Admission labels: tenants at their declared level, system namespaces at
 //!   `baseline`, except [`PRIVILEGED_NAMESPACES`].
 //! - Per tenant: default-deny NetworkPolicy (ingress and egress), DNS egress to kube-dns, traffic inside the
-//!   namespace; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
+//!   namespace: the allowances of the platform's Calico policies ([`super::isolation`]), which own the isolation; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
 //!   be admitted under the quota; an encrypted gp3 StorageClass on the tenant's KMS key.
 //! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`); tenant groups are bound
 //!   to the platform's tenant ClusterRoles ([`super::rbac`]), never to `admin`/`edit`.
@@ -70,6 +70,8 @@ pub enum Concern {
     Namespaces,
     Rbac,
     NetworkPolicies,
+    /// Custom resources: the platform's Calico tier and policies ([`super::isolation`], in the local chart).
+    NetworkIsolation,
     Quotas,
     StorageClasses,
     ServiceAccounts,
@@ -84,6 +86,7 @@ impl Concern {
         Concern::Namespaces,
         Concern::Rbac,
         Concern::NetworkPolicies,
+        Concern::NetworkIsolation,
         Concern::Quotas,
         Concern::StorageClasses,
         Concern::ServiceAccounts,
@@ -97,6 +100,7 @@ impl Concern {
             Concern::Namespaces => "00-namespaces.yaml",
             Concern::Rbac => "10-rbac.yaml",
             Concern::NetworkPolicies => "20-network-policies.yaml",
+            Concern::NetworkIsolation => "25-calico-policies.yaml",
             Concern::Quotas => "30-quotas.yaml",
             Concern::StorageClasses => "40-storage-classes.yaml",
             Concern::ServiceAccounts => "50-service-accounts.yaml",
@@ -107,7 +111,7 @@ impl Concern {
 
     /// Whether the objects are custom resources whose CRDs come from a chart.
     pub fn is_custom(self) -> bool {
-        matches!(self, Concern::AdmissionPolicies | Concern::SecretStores)
+        matches!(self, Concern::NetworkIsolation | Concern::AdmissionPolicies | Concern::SecretStores)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Custom resources, built as JSON in this one place: Kyverno `ClusterPolicy`s and external-secrets
-//! `SecretStore`s. Their CRDs come from the Kyverno and external-secrets charts, so Terraform installs them through
+//! `SecretStore`s, and the Calico policies of [`super::isolation`]. Their CRDs come from the charts, so Terraform installs them through
 //! the local chart `charts/platform-policies` (see `terraform`), `manifests/` lists them after the charts.
 //!
 //! Policies (`kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`). Each validate rule enforces with
@@ -301,7 +301,8 @@ pub(crate) fn documents(ctx: &Context) -> Vec<(Concern, String)> {
 
 /// Every custom resource.
 pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
-    let mut out = vec![Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) }];
+    let mut out = super::isolation::objects(ctx);
+    out.push(Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) });
     for (i, t) in ctx.platform.tenants.iter().enumerate() {
         out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, i, t) });
     }
