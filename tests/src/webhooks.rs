@@ -59,10 +59,7 @@ pub fn intercepts_create(webhook: &Value, object: &Value, namespaces: &Namespace
     let resource = resource_of(kind);
     let rule_matches = webhook["rules"].as_array().into_iter().flatten().any(|r| {
         let scope = r["scope"].as_str().unwrap_or("*");
-        let scope_ok = match (scope, namespace) {
-            ("*", _) | ("Namespaced", Some(_)) | ("Cluster", None) => true,
-            _ => false,
-        };
+        let scope_ok = matches!((scope, namespace), ("*", _) | ("Namespaced", Some(_)) | ("Cluster", None));
         scope_ok
             && lists(&r["operations"], "CREATE")
             && lists(&r["api_groups"], group)
