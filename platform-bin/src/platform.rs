@@ -27,7 +27,7 @@ pub fn customer_platform() -> Platform {
             cidr: "10.0.0.0/16",
             private_subnets: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
             public_subnets: ["10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"],
-            // A secondary CIDR for pods (Calico VXLAN), split per AZ.
+            // Pods on Calico's VXLAN overlay, one IP pool per AZ; the VPC does not hold these addresses.
             pod_cidr: "100.64.0.0/16",
             nat_gateways: one_per_az,
             endpoints: [
@@ -81,6 +81,8 @@ pub fn customer_platform() -> Platform {
             // Read through external-secrets, which assumes this role in the secrets account.
             cross_account_roles: ["arn:aws:iam::111122223333:role/payments-secrets-reader"],
             quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // The API calls payments, reconciliation reads it; nothing else reaches its pods.
+            allow_from: [api: 8443, reconciliation: 8443],
         }
         tenant reconciliation {
             node_groups: [batch],
@@ -97,6 +99,8 @@ pub fn customer_platform() -> Platform {
                 developer: "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c67",
             },
             quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // The public API, behind the load balancers (instance targets: through the nodes).
+            allow_from: [load_balancers: 8443],
         }
 
         addon coredns { replicas: 3, node_group: critical, resources: { cpu: "100m", memory: "128Mi" } }

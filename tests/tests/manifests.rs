@@ -172,6 +172,7 @@ fn default_deny_and_dns_egress() {
             .iter()
             .filter(|p| p["metadata"]["namespace"] == t.as_str())
             .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .filter(|n| *n != "allow-declared-flows")
             .collect();
         assert_eq!(names, ["allow-dns-egress", "allow-same-namespace", "default-deny-all"].into());
     }
@@ -344,7 +345,7 @@ fn secret_stores_and_policies_are_there_for_gitops() {
     let stores = p.tenants.iter().map(|t| 1 + t.cross_account_roles.len()).sum::<usize>();
     assert_eq!(manifest_kind("SecretStore").len(), stores);
     let policies = manifest_kind("ClusterPolicy");
-    assert_eq!(policies.len(), 1 + p.tenants.len());
+    assert_eq!(policies.len(), 2 + p.tenants.len(), "PSA labels, load balancer targets, one per tenant");
     for t in &p.tenants {
         let name = format!("tenant-{}", platform_core::naming::label(&t.name));
         let policy = policies.iter().find(|p| p["metadata"]["name"] == name.as_str()).unwrap();

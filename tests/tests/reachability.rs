@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use platform_core::catalog::charts::chart_versions;
-use platform_core::model::Platform;
+use platform_core::model::{FlowSource, Platform};
 use platform_core::naming::label;
 use platform_core::render::{Artifacts, RenderOptions};
 use platform_core::scaled::scaled_platform;
@@ -55,23 +55,34 @@ fn endpoints(p: &Platform, objects: &[Value], one_pod: bool) -> Vec<Endpoint> {
     out
 }
 
-/// What the definition allows: inside a tenant's namespace, anything; from a tenant to CoreDNS, DNS; nothing else
-/// to or from a tenant; between the platform's own endpoints (no policy of the platform's), anything.
-fn expected(
-    endpoints: &[Endpoint],
-    tenants: &BTreeSet<String>,
-    probes: &[Traffic],
-) -> BTreeSet<(String, String, Traffic)> {
+/// What the definition allows: inside a tenant's namespace, anything; from a tenant to CoreDNS, DNS; the declared
+/// flows (`allow_from`: from another tenant's pods, or from the load balancers, which reach instance targets from
+/// addresses that are not pods), on their TCP ports; nothing else to or from a tenant; between the platform's own
+/// endpoints (no policy of the platform's), anything.
+fn expected(p: &Platform, endpoints: &[Endpoint], probes: &[Traffic]) -> BTreeSet<(String, String, Traffic)> {
+    let tenants: BTreeSet<String> = p.tenants.iter().map(|t| label(&t.name)).collect();
     let tenant_of = |e: &Endpoint| e.namespace().filter(|n| tenants.contains(*n)).map(str::to_owned);
+    let declared = |to: &str, from: Option<&str>, t: &Traffic| {
+        let tenant = p.tenants.iter().find(|x| label(&x.name) == to).unwrap();
+        tenant.allow_from.iter().any(|f| {
+            let source = match (&f.from, from) {
+                (FlowSource::Tenant(name), Some(ns)) => label(name) == ns,
+                (FlowSource::LoadBalancers, None) => true,
+                _ => false,
+            };
+            let port = t.port.map(u32::from);
+            source && t.protocol == Protocol::Tcp && port.is_some_and(|p| (f.ports.first..=f.ports.last).contains(&p))
+        })
+    };
     let mut out = BTreeSet::new();
     for s in endpoints {
         for d in endpoints.iter().filter(|d| d.name != s.name) {
             for t in probes {
                 let dns = matches!(t.protocol, Protocol::Udp | Protocol::Tcp) && t.port == Some(53);
                 let ok = match (tenant_of(s), tenant_of(d)) {
-                    (Some(a), Some(b)) => a == b,
+                    (Some(a), Some(b)) => a == b || declared(&b, Some(&a), t),
                     (Some(_), None) => d.name == COREDNS && dns,
-                    (None, Some(_)) => false,
+                    (None, Some(b)) => s.workload.is_none() && declared(&b, None, t),
                     (None, None) => true,
                 };
                 if ok {
@@ -122,12 +133,8 @@ impl Case {
         probes(ports_in(&self.objects))
     }
 
-    fn tenants(&self) -> BTreeSet<String> {
-        self.platform.tenants.iter().map(|t| label(&t.name)).collect()
-    }
-
     fn expected(&self) -> BTreeSet<(String, String, Traffic)> {
-        expected(&self.endpoints(), &self.tenants(), &self.probes())
+        expected(&self.platform, &self.endpoints(), &self.probes())
     }
 
     fn evaluated(&self, network: &Network) -> BTreeSet<(String, String, Traffic)> {

@@ -226,6 +226,18 @@ mod tests {
         case(Rule::SecretPrefix, t, &|p| p.tenants[0].secret_prefix = "cards".into());
         case(Rule::CrossAccountRole, t, &|p| p.tenants[0].cross_account_roles[0] = "arn:aws:iam::1:role/x".into());
         case(Rule::Quota, t, &|p| p.tenants[0].quota.memory = "32GB".into());
+        case(Rule::FlowSource, t, &|p| {
+            let from = crate::model::FlowSource::Tenant("nobody".into());
+            p.tenants[0]
+                .allow_from
+                .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 1, last: 1 } })
+        });
+        case(Rule::FlowPorts, t, &|p| {
+            let from = crate::model::FlowSource::LoadBalancers;
+            p.tenants[0]
+                .allow_from
+                .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 9, last: 8 } })
+        });
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
         case(Rule::UnknownNamespace, t, &|p| p.irsa[3].namespace = "externalsecrets".into());

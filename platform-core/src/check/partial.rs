@@ -57,7 +57,7 @@ fn needs(rule: Rule) -> Needs {
         Rule::RequiredAddons => Needs::All(&ADDON),
         Rule::ControllerRoles => Needs::All(&IRSA),
         Rule::UnknownNodeGroup => Needs::Named(&NODE_GROUP),
-        Rule::UnknownNamespace => Needs::Named(&TENANT),
+        Rule::UnknownNamespace | Rule::FlowSource => Needs::Named(&TENANT),
         Rule::InvalidCidr
         | Rule::VpcCidrSize
         | Rule::SubnetOutsideVpc
@@ -93,6 +93,7 @@ fn needs(rule: Rule) -> Needs {
         | Rule::SecretPrefix
         | Rule::CrossAccountRole
         | Rule::Quota
+        | Rule::FlowPorts
         | Rule::AzureAdId
         | Rule::OidcClaims
         | Rule::WildcardPolicy

@@ -1,10 +1,10 @@
-//! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas.
+//! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas, flows.
 
 use std::collections::BTreeSet;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
-use crate::model::{Platform, PodSecurity};
+use crate::model::{FlowSource, Platform, PodSecurity, Tenant};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     let groups: BTreeSet<&str> = p.node_groups.iter().map(|g| g.name.as_str()).collect();
@@ -14,6 +14,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         check_pod_security(&t.name, t.pod_security, &path, out);
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
+        check_flows(p, t, &path, out);
     }
     check_secret_prefixes(p, out);
     for (i, addon) in p.addons.iter().enumerate() {
@@ -69,6 +70,56 @@ fn check_reference(
         format!("{who} names node group `{group}`, which is not declared"),
         help,
     ));
+}
+
+/// `tenancy/flow-source` and `tenancy/flow-ports`: the platform's Calico policy lets a tenant's pods take traffic
+/// only from its own namespace and its declared flows, so each flow names another declared tenant (or the load
+/// balancers) and real TCP ports: a typo would silently open nothing, a flow from itself says nothing.
+fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
+    let tenants = || p.tenants.iter().map(|t| t.name.as_str());
+    for (j, flow) in t.allow_from.iter().enumerate() {
+        let at = path.key("allow_from").index(j);
+        if let FlowSource::Tenant(from) = &flow.from {
+            if from == &t.name {
+                out.push(Finding::new(
+                    Rule::FlowSource,
+                    at.key("from"),
+                    from,
+                    format!("tenant `{from}` declares a flow from itself; its own namespace is always allowed"),
+                    "remove this entry, or name another tenant",
+                ));
+            } else if !tenants().any(|n| n == from) {
+                let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
+                let help = did_you_mean_or(from, others(), || format!("name one of {}", ticks(others())));
+                out.push(Finding::new(
+                    Rule::FlowSource,
+                    at.key("from"),
+                    from,
+                    format!("tenant `{}` takes traffic from `{from}`, which is not a declared tenant", t.name),
+                    help,
+                ));
+            }
+        }
+        let ports = flow.ports;
+        let bad = if ports.first == 0 || ports.last == 0 {
+            Some("port 0 is not a port".to_owned())
+        } else if ports.first > 65535 || ports.last > 65535 {
+            Some("TCP ports end at 65535".to_owned())
+        } else if ports.first > ports.last {
+            Some(format!("the range is empty: {} > {}", ports.first, ports.last))
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            out.push(Finding::new(
+                Rule::FlowPorts,
+                at.key("ports"),
+                ports.to_string(),
+                format!("flow ports `{ports}` of tenant `{}`: {why}", t.name),
+                "write a port from 1 to 65535, or a range `first..=last` with first <= last, e.g. `8080..=8081`",
+            ));
+        }
+    }
 }
 
 /// `tenancy/pod-security`: tenant namespaces enforce a Pod Security Standard; `privileged` would let a tenant run
@@ -291,5 +342,32 @@ mod tests {
         assert!(mem.help.contains("`memory: \"32Gi\"`"));
         expect(&f, Rule::Quota, "tenants[0].quota.pods", "no pod");
         assert_eq!(f.errors().count(), 3, "{f}");
+    }
+
+    #[test]
+    fn flows() {
+        use crate::model::{Flow, FlowSource, PortRange};
+        let flow = |from: FlowSource, first, last| Flow { from, ports: PortRange { first, last } };
+        let mut p = sample();
+        let me = p.tenants[0].name.clone();
+        let other = p.tenants[1].name.clone();
+        p.tenants[0].allow_from =
+            vec![flow(FlowSource::Tenant(other.clone()), 8080, 8081), flow(FlowSource::LoadBalancers, 443, 443)];
+        assert_eq!(run(&p).errors().count(), 0, "{}", run(&p));
+        p.tenants[0].allow_from = vec![
+            flow(FlowSource::Tenant(format!("{other}x")), 80, 80),
+            flow(FlowSource::Tenant(me.clone()), 80, 80),
+            flow(FlowSource::LoadBalancers, 0, 10),
+            flow(FlowSource::LoadBalancers, 80, 70000),
+            flow(FlowSource::LoadBalancers, 9000, 8000),
+        ];
+        let f = run(&p);
+        let unknown = expect(&f, Rule::FlowSource, "tenants[0].allow_from[0].from", "not a declared tenant");
+        assert!(unknown.help.contains(&format!("`{other}`")), "{}", unknown.help);
+        expect(&f, Rule::FlowSource, "tenants[0].allow_from[1].from", "from itself");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[2].ports", "port 0");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[3].ports", "65535");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[4].ports", "9000 > 8000");
+        assert_eq!(f.errors().count(), 5, "{f}");
     }
 }

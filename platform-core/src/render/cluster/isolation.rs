@@ -6,7 +6,9 @@
 //! `projectcalico.org/name` Calico gives every namespace; never a pod label, which tenants write). Its rules:
 //! 1. egress to CoreDNS (`k8s-app == 'kube-dns'` in `kube-system`), UDP and TCP 53: `Allow`. Name resolution is a
 //!    platform guarantee, not something a tenant narrows;
-//! 2. `Deny` everything outside what the platform allows: the tenant's own namespace, and the declared flows;
+//! 2. `Deny` everything outside what the platform allows: the tenant's own namespace, and the declared flows
+//!    (`allow_from`: another tenant's pods, or the load balancers, i.e. anything that is not a pod, since instance
+//!    targets reach pods through the nodes), each on its TCP ports;
 //! 3. on a Calico with tiers (3.30+, [`ChartVersions::calico_tiers`]): a last `Pass` hands what is left to the
 //!    next tier, `default`, where the tenant's Kubernetes NetworkPolicies are (Calico puts them there at order
 //!    1000, `libcalico-go/lib/backend/k8s/conversion/conversion.go` at v3.28.5 and v3.30.7).
@@ -26,12 +28,14 @@
 //! Felix does not police traffic from a host to its own pods (`felix/rules/static.go`, `filterOutputChain`,
 //! v3.28.5): kubelet probes reach tenant pods whatever the policy.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use super::objects::{Concern, Object};
 use super::Context;
 use crate::catalog::charts::ChartVersions;
-use crate::model::Tenant;
+use crate::model::{FlowSource, PortRange, Tenant};
 use crate::naming::label;
 
 /// The Calico tier of the platform's policies, where the pinned Calico has tiers.
@@ -66,24 +70,55 @@ fn port_values(ports: &Ports) -> Vec<Value> {
     ports.iter().map(|&(a, b)| if a == b { json!(a) } else { json!(format!("{a}:{b}")) }).collect()
 }
 
+/// Who may send traffic into a tenant: another tenant's pods, or the load balancers (through the nodes, from
+/// any address that is not a pod: instance targets, `charts`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Peer {
+    Namespace(String),
+    LoadBalancers,
+}
+
+/// The selector every workload matches (Calico's namespace label): its negation is "not a pod".
+fn any_workload() -> String {
+    format!("has({NAMESPACE_LABEL})")
+}
+
+/// How a rule's side names a peer.
+fn peer_match(peer: &Peer) -> Value {
+    match peer {
+        Peer::Namespace(n) => json!({ "selector": in_namespaces(std::slice::from_ref(n)) }),
+        Peer::LoadBalancers => json!({ "notSelector": any_workload() }),
+    }
+}
+
 /// `Deny` rules for traffic to (egress) or from (ingress) `peer` outside `ports`: any other protocol, other TCP
 /// ports. `side` is `source` for ingress, `destination` for egress; the ports are always the destination's.
-fn outside_ports(side: &str, peer: &str, ports: &Ports) -> Vec<Value> {
+fn outside_ports(side: &str, peer: &Peer, ports: &Ports) -> Vec<Value> {
     let mut other = json!({ "action": "Deny", "notProtocol": "TCP" });
-    other[side] = json!({ "selector": peer });
+    other[side] = peer_match(peer);
     let mut tcp = json!({ "action": "Deny", "protocol": "TCP", "destination": { "notPorts": port_values(ports) } });
-    tcp[side]["selector"] = json!(peer);
+    for (k, v) in peer_match(peer).as_object().expect("a map") {
+        tcp[side][k] = v.clone();
+    }
     vec![other, tcp]
 }
 
 /// The rules of one direction: `Deny` whatever is not the tenant's namespace or a listed peer, then each listed
-/// peer outside its ports. A peer is a namespace (its workloads) and the TCP ports it may use.
-fn deny_outside(side: &str, own: &str, peers: &[(String, Ports)]) -> Vec<Value> {
+/// peer outside its ports.
+fn deny_outside(side: &str, own: &str, peers: &[(Peer, Ports)]) -> Vec<Value> {
     let mut namespaces = vec![own.to_owned()];
-    namespaces.extend(peers.iter().map(|(n, _)| n.clone()));
-    let mut rules = vec![json!({ "action": "Deny", side: { "notSelector": in_namespaces(&namespaces) } })];
-    for (namespace, ports) in peers {
-        rules.extend(outside_ports(side, &in_namespaces(std::slice::from_ref(namespace)), ports));
+    namespaces.extend(peers.iter().filter_map(|(p, _)| match p {
+        Peer::Namespace(n) => Some(n.clone()),
+        Peer::LoadBalancers => None,
+    }));
+    let mut elsewhere = json!({ "notSelector": in_namespaces(&namespaces) });
+    if peers.iter().any(|(p, _)| *p == Peer::LoadBalancers) {
+        // Only pods elsewhere: what is not a pod is the load balancers' peer, restricted to its ports below.
+        elsewhere["selector"] = json!(any_workload());
+    }
+    let mut rules = vec![json!({ "action": "Deny", side: elsewhere })];
+    for (peer, ports) in peers {
+        rules.extend(outside_ports(side, peer, ports));
     }
     rules
 }
@@ -105,18 +140,37 @@ fn dns_rules() -> Vec<Value> {
         .collect()
 }
 
-/// The tenants `tenant` takes traffic from, and the ports (none declared yet: flows come from the DSL).
-pub(crate) fn ingress_peers(_ctx: &Context, _tenant: &Tenant) -> Vec<(String, Ports)> {
-    Vec::new()
+fn ports_of(range: PortRange) -> (u16, u16) {
+    // `tenancy/flow-ports` holds them to 1..=65535.
+    (u16::try_from(range.first).unwrap_or(u16::MAX), u16::try_from(range.last).unwrap_or(u16::MAX))
+}
+
+/// Who `tenant` takes traffic from (its declared flows), with the ports of each, merged per peer.
+pub(crate) fn ingress_peers(tenant: &Tenant) -> Vec<(Peer, Ports)> {
+    let mut out: BTreeMap<Peer, Ports> = BTreeMap::new();
+    for flow in &tenant.allow_from {
+        let peer = match &flow.from {
+            FlowSource::Tenant(t) => Peer::Namespace(label(t)),
+            FlowSource::LoadBalancers => Peer::LoadBalancers,
+        };
+        let ports = out.entry(peer).or_default();
+        ports.push(ports_of(flow.ports));
+        ports.sort_unstable();
+        ports.dedup();
+    }
+    out.into_iter().collect()
 }
 
 /// The tenants `tenant` sends traffic to, and their ports: the other side of their [`ingress_peers`].
-pub(crate) fn egress_peers(ctx: &Context, tenant: &Tenant) -> Vec<(String, Ports)> {
-    let me = label(&tenant.name);
+pub(crate) fn egress_peers(ctx: &Context, tenant: &Tenant) -> Vec<(Peer, Ports)> {
+    let me = Peer::Namespace(label(&tenant.name));
     ctx.platform
         .tenants
         .iter()
-        .filter_map(|t| ingress_peers(ctx, t).into_iter().find(|(n, _)| *n == me).map(|(_, p)| (label(&t.name), p)))
+        .filter_map(|t| {
+            let ports = ingress_peers(t).into_iter().find(|(p, _)| *p == me)?.1;
+            Some((Peer::Namespace(label(&t.name)), ports))
+        })
         .collect()
 }
 
@@ -132,7 +186,7 @@ pub fn policy_name(versions: &ChartVersions, name: &str) -> String {
 fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
     let versions = ctx.checked.chart_versions();
     let ns = label(&tenant.name);
-    let mut ingress = deny_outside("source", &ns, &ingress_peers(ctx, tenant));
+    let mut ingress = deny_outside("source", &ns, &ingress_peers(tenant));
     let mut egress = dns_rules();
     egress.extend(deny_outside("destination", &ns, &egress_peers(ctx, tenant)));
     let mut spec = json!({
