@@ -55,6 +55,16 @@ pub fn customer_platform() -> Platform {
             labels: { workload: "critical" },
             taints: [workload = "critical": NoSchedule],
         }
+        // Payments' own nodes (PCI scope): critical-class, and a taint the platform's controllers do not tolerate,
+        // so none of them runs on the host network next to cardholder data (`tenancy/pci-host-network`).
+        node_group cardholder {
+            workload: critical,
+            instance_types: ["m5.large"],
+            capacity: on_demand,
+            size: 3..=6,
+            labels: { workload: "critical", pci: "true" },
+            taints: [workload = "critical": NoSchedule, pci = "true": NoSchedule],
+        }
         node_group general {
             instance_types: ["t3.medium", "t3a.medium"],
             capacity: mixed(spot: 60%),
@@ -72,7 +82,8 @@ pub fn customer_platform() -> Platform {
         }
 
         tenant payments {
-            node_groups: [critical],
+            pci: true,
+            node_groups: [cardholder],
             groups: {
                 admin: "6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80",
                 developer: "a3d5e7f9-1b2c-4d6e-8f0a-2b4c6d8e0f12",

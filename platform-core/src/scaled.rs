@@ -63,6 +63,7 @@ pub fn scaled_platform(base: &Platform, tenants: usize) -> Platform {
             cross_account_roles: vec![],
             quota: Quota { cpu: "8".into(), memory: "16Gi".into(), pods: 100 },
             allow_from,
+            pci: false,
             name,
         });
     }

@@ -354,6 +354,7 @@ dsl_block! {
         cross_account_roles: Vec<String> => ["cross_account_roles"] optional("none"),
         quota: Quota => ["quota"] required in QUOTA,
         allow_from: Vec<Flow> => ["allow_from"] optional("none: only the tenant's own namespace"),
+        pci: bool => ["pci"] optional("`false`"),
     }
 }
 
@@ -372,6 +373,7 @@ impl TenantDraft {
                 cross_account_roles: d.cross_account_roles.unwrap_or_default(),
                 quota: d.quota?,
                 allow_from: d.allow_from.unwrap_or_default(),
+                pci: d.pci.unwrap_or(false),
             })
         })()
         .ok_or(missing)

@@ -146,7 +146,7 @@ bake_structs! {
     }
     Taint { key, value, effect }
     #[table]
-    Tenant { name, node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from }
+    Tenant { name, node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from, pci }
     Flow { from, ports }
     PortRange { first, last }
     GroupBinding { role, group_id }

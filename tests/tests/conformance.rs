@@ -229,6 +229,7 @@ fn a_planted_port_clash_is_reported() {
     let pod = |owner: &str, selector: &[(&str, &str)], port| HostPod {
         owner: owner.to_owned(),
         node_selector: selector.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        tolerations: None,
         ports: [port].into(),
     };
     let critical = [("workload", "critical")];

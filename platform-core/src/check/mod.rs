@@ -33,6 +33,7 @@ pub use naming::checked_names;
 pub use network::parse_cidr;
 pub use partial::{partial_findings, Dropped, Gaps};
 pub use rule::Rule;
+pub use tenancy::hosts_controllers;
 #[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
 
@@ -238,6 +239,7 @@ mod tests {
                 .allow_from
                 .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 9, last: 8 } })
         });
+        case(Rule::PciHostNetwork, t, &|p| p.tenants[0].pci = true);
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
         case(Rule::UnknownNamespace, t, &|p| p.irsa[3].namespace = "externalsecrets".into());

@@ -57,6 +57,7 @@ fn needs(rule: Rule) -> Needs {
         Rule::RequiredAddons => Needs::All(&ADDON),
         Rule::ControllerRoles => Needs::All(&IRSA),
         Rule::UnknownNodeGroup => Needs::Named(&NODE_GROUP),
+        Rule::PciHostNetwork => Needs::All(&NODE_GROUP),
         Rule::UnknownNamespace | Rule::FlowSource => Needs::Named(&TENANT),
         Rule::InvalidCidr
         | Rule::VpcCidrSize

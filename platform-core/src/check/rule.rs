@@ -109,6 +109,8 @@ rules! {
     FlowSource = "tenancy/flow-source",
     /// A flow's ports are TCP ports 1 to 65535, `first..=last` with `first <= last`.
     FlowPorts = "tenancy/flow-ports",
+    /// A PCI tenant's node groups host no platform controller on the host network.
+    PciHostNetwork = "tenancy/pci-host-network",
     // --- identity ---
     /// Azure AD tenant, client and group ids are GUIDs.
     AzureAdId = "identity/azure-ad-id",

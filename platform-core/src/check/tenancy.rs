@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Rule};
-use crate::model::{FlowSource, Platform, PodSecurity, Tenant};
+use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant, WorkloadClass};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     let groups: BTreeSet<&str> = p.node_groups.iter().map(|g| g.name.as_str()).collect();
@@ -15,6 +15,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
         check_flows(p, t, &path, out);
+        check_pci(p, t, &path, out);
     }
     check_secret_prefixes(p, out);
     for (i, addon) in p.addons.iter().enumerate() {
@@ -117,6 +118,46 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
                 ports.to_string(),
                 format!("flow ports `{ports}` of tenant `{}`: {why}", t.name),
                 "write a port from 1 to 65535, or a range `first..=last` with first <= last, e.g. `8080..=8081`",
+            ));
+        }
+    }
+}
+
+/// Whether node group `g` can host the platform's host-network controllers (the load balancer controller, Kyverno's
+/// admission controller, the external-secrets webhook, the Tigera operator): they select the `workload` label of
+/// `critical`, the first critical group, and tolerate exactly its taints (`render::cluster::charts`), so any group
+/// of that class whose scheduling taints are all among those takes them.
+pub fn hosts_controllers(critical: &NodeGroup, g: &NodeGroup) -> bool {
+    g.workload == critical.workload
+        && g.taints.iter().filter(|t| t.effect != TaintEffect::PreferNoSchedule).all(|t| critical.taints.contains(t))
+}
+
+/// `tenancy/pci-host-network`: a tenant in PCI scope shares no node with a platform controller on the host network.
+/// Felix does not police traffic from a host to its own pods (projectcalico/calico `felix/rules/static.go`,
+/// `filterOutputChain`, v3.28.5), so such a controller, or anything that takes it over, reaches every cardholder
+/// pod of its node whatever the Calico policy (PCI DSS 1.3 and 1.4: only necessary traffic into the CDE).
+fn check_pci(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
+    let Some(critical) = p.node_groups.iter().find(|g| g.workload == WorkloadClass::Critical) else { return };
+    if !t.pci {
+        return;
+    }
+    for name in &t.node_groups {
+        let Some(g) = p.node_groups.iter().find(|g| &g.name == name) else { continue };
+        if hosts_controllers(critical, g) {
+            out.push(Finding::new(
+                Rule::PciHostNetwork,
+                path.key("pci"),
+                name,
+                format!(
+                    "tenant `{}` is in PCI scope, but its node group `{name}` can host the platform's host-network \
+                     controllers (they run on `{}`), whose traffic to pods on their own node Calico does not police",
+                    t.name, critical.name
+                ),
+                format!(
+                    "give the tenant a node group of its own with a taint the controllers do not tolerate, e.g. \
+                     `labels: {{ workload: \"{}\", pci: \"true\" }}, taints: [.., pci = \"true\": NoSchedule]`",
+                    critical.workload
+                ),
             ));
         }
     }
@@ -369,5 +410,31 @@ mod tests {
         expect(&f, Rule::FlowPorts, "tenants[0].allow_from[3].ports", "65535");
         expect(&f, Rule::FlowPorts, "tenants[0].allow_from[4].ports", "9000 > 8000");
         assert_eq!(f.errors().count(), 5, "{f}");
+    }
+
+    #[test]
+    fn pci_tenants_stay_off_the_controllers_nodes() {
+        use crate::model::Taint;
+        let mut p = sample();
+        let critical = p.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical).unwrap();
+        let on_critical = p.tenants.iter().position(|t| t.node_groups == [p.node_groups[critical].name.clone()]);
+        let i = on_critical.expect("a tenant on the critical group");
+        p.tenants[i].pci = true;
+        expect(&run(&p), Rule::PciHostNetwork, &format!("tenants[{i}].pci"), "can host the platform's host-network");
+        // A second critical group with the same taints still takes the controllers; an extra taint keeps them off.
+        let mut cde = p.node_groups[critical].clone();
+        cde.name = "cde".into();
+        p.node_groups.push(cde.clone());
+        p.tenants[i].node_groups = vec!["cde".into()];
+        assert!(!run(&p).of(Rule::PciHostNetwork).is_empty());
+        let last = p.node_groups.len() - 1;
+        p.node_groups[last].labels.insert("pci".into(), "true".into());
+        let taint = Taint { key: "pci".into(), value: "true".into(), effect: TaintEffect::NoSchedule };
+        p.node_groups[last].taints.push(taint);
+        assert!(run(&p).of(Rule::PciHostNetwork).is_empty(), "{}", run(&p));
+        // Not in scope: no finding anywhere.
+        p.tenants[i].pci = false;
+        p.tenants[i].node_groups = vec![p.node_groups[critical].name.clone()];
+        assert!(run(&p).of(Rule::PciHostNetwork).is_empty());
     }
 }

@@ -314,6 +314,9 @@ pub struct Tenant {
     pub quota: Quota,
     /// Traffic the tenant takes in besides its own namespace's: from other tenants or from the load balancers.
     pub allow_from: Vec<Flow>,
+    /// In PCI DSS scope (cardholder data): its node groups may host no platform controller on the host network
+    /// (`tenancy/pci-host-network`).
+    pub pci: bool,
 }
 
 /// One declared flow into a tenant: from whom, on which TCP ports.

@@ -1,4 +1,5 @@
-//! `tenant <name> { node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from }`: keys,
+//! `tenant <name> { node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from,
+//! pci }`: keys,
 //! required keys and defaults from `platform_core::schema::TENANT` and `QUOTA`.
 
 use platform_core::check::FieldPath;
@@ -31,6 +32,7 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &Field
             TenantKey::cross_account_roles => d.cross_account_roles = Some(value::string_list(cx, input, p)?),
             TenantKey::quota => d.quota = parse_quota(cx, input, p)?,
             TenantKey::allow_from => d.allow_from = Some(parse_flows(cx, input, p)?),
+            TenantKey::pci => d.pci = Some(value::boolean(cx, input, p)?),
         }
         Ok(())
     });

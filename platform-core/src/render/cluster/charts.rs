@@ -103,6 +103,20 @@ fn calico_pools(ctx: &Context) -> Vec<Value> {
         .collect()
 }
 
+fn operator_tolerations(ctx: &Context) -> Value {
+    let (_, tolerations) = critical_placement(ctx);
+    let mut out = tolerations.as_array().cloned().unwrap_or_default();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+        "node.kubernetes.io/network-unavailable",
+        "node.cloudprovider.kubernetes.io/uninitialized",
+    ] {
+        out.push(json!({ "key": key, "operator": "Exists" }));
+    }
+    json!(out)
+}
+
 fn calico(ctx: &Context) -> Value {
     json!({
         "installation": {
@@ -115,6 +129,12 @@ fn calico(ctx: &Context) -> Value {
         },
         // The Calico API server (projectcalico.org/v3 objects) is not used: less to run, nothing on port 5443.
         "apiServer": { "enabled": false },
+        // The operator runs on the host network: on the critical group like every controller (a PCI tenant's
+        // nodes host none, `tenancy/pci-host-network`). The chart tolerates every taint by default
+        // (`values.yaml` at v3.28.5–v3.31.7); this keeps the critical group's taints and the node-condition
+        // taints a first deployment's nodes carry until calico-node runs (it installs calico-node itself).
+        "nodeSelector": { "kubernetes.io/os": "linux", "workload": ctx.critical_group().workload.to_string() },
+        "tolerations": operator_tolerations(ctx),
     })
 }
 

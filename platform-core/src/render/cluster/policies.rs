@@ -11,7 +11,8 @@
 //! - `load-balancers-target-instances`: Services and Ingresses carry no annotation asking for `ip` targets
 //!   ([`IP_TARGET_ANNOTATIONS`]);
 //! - `tenant-<name>`, one per tenant:
-//!   - mutate Pods: `nodeSelector: {workload: <class>}` (or a node affinity when the tenant spans several classes)
+//!   - mutate Pods: `nodeSelector: {workload: <class>, <labels its groups share>}` (or a node affinity when the
+//!     tenant spans several classes)
 //!     and the tolerations of its node groups' taints. A strategic merge replaces the pod's tolerations, so the
 //!     two default `NoExecute` tolerations (300 s) the API server adds are repeated;
 //!   - ExternalSecrets read only keys under the tenant's Secrets Manager prefix, through a namespaced
@@ -25,6 +26,8 @@
 //!
 //! Policies contain no `{{`: they are Helm templates in the local chart, and Helm would try to render Kyverno
 //! variables.
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
@@ -147,7 +150,12 @@ pub fn placement_patch(groups: &[&NodeGroup]) -> Value {
     }
     let mut spec = json!({ "tolerations": tolerations });
     if let [class] = classes.as_slice() {
-        spec["nodeSelector"] = json!({ "workload": class });
+        // Every label the groups share, so that a group set apart by a label of its own (a PCI group's) is the
+        // only one the pods land on, even where another group of the class has tolerated taints.
+        let mut selector: BTreeMap<String, String> = groups[0].labels.clone();
+        selector.retain(|k, v| groups.iter().all(|g| g.labels.get(k) == Some(v)));
+        selector.insert("workload".to_owned(), class.clone());
+        spec["nodeSelector"] = json!(selector);
     } else {
         spec["affinity"] = json!({ "nodeAffinity": { "requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{ "matchExpressions": [{ "key": "workload", "operator": "In", "values": classes }] }]
