@@ -222,32 +222,31 @@ fn a_tenant_network_policy_only_narrows_and_a_missing_platform_policy_is_caught(
     for kubernetes in [platform().kubernetes.as_str(), "1.32"] {
         let case = Case::declared(kubernetes);
         let expected = case.expected();
-        let tenant = label(&case.platform.tenants[0].name);
+        for tenant in case.platform.tenants.iter().map(|t| label(&t.name)) {
+            // Widening NetworkPolicies change nothing while the platform's policy is there.
+            let mut widened = case.network();
+            for p in widening_policies(&tenant) {
+                widened.add_network_policy(&p).unwrap();
+            }
+            let evaluated = case.evaluated(&widened);
+            assert!(evaluated == expected, "{kubernetes} {tenant}: {}", differences(&evaluated, &expected));
 
-        // Widening NetworkPolicies change nothing while the platform's policy is there.
-        let mut widened = case.network();
-        for p in widening_policies(&tenant) {
-            widened.add_network_policy(&p).unwrap();
+            // Without the platform's policy of that tenant, the same NetworkPolicies open it: caught.
+            assert_eq!(widened.remove(&case.isolation(&tenant)), 1, "{kubernetes}: the platform policy is rendered");
+            let opened = case.evaluated(&widened);
+            let extra: Vec<_> = opened.difference(&expected).collect();
+            assert!(!extra.is_empty(), "{kubernetes}: removing the platform policy of {tenant} went unnoticed");
+            let mine = |e: &str| e.starts_with(&format!("{tenant}/"));
+            assert!(extra.iter().all(|(s, d, _)| mine(s) || mine(d)), "{kubernetes}: only {tenant} is opened");
+            assert!(extra.iter().any(|(s, d, _)| s == INTERNET && mine(d)));
         }
-        let evaluated = case.evaluated(&widened);
-        assert!(evaluated == expected, "{kubernetes}: {}", differences(&evaluated, &expected));
 
-        // Without the platform's policy of that tenant, the same NetworkPolicies open it: caught.
-        assert_eq!(widened.remove(&case.isolation(&tenant)), 1, "{kubernetes}: the platform policy is rendered");
-        let opened = case.evaluated(&widened);
-        let extra: Vec<_> = opened.difference(&expected).collect();
-        assert!(!extra.is_empty(), "{kubernetes}: removing the platform policy went unnoticed");
-        assert!(
-            extra.iter().all(|(s, d, _)| s.starts_with(&format!("{tenant}/")) || d.starts_with(&format!("{tenant}/"))),
-            "{kubernetes}: only {tenant} is opened"
-        );
-        assert!(extra.iter().any(|(s, d, _)| s == INTERNET && d.starts_with(&format!("{tenant}/"))));
-
-        // Deleting the platform's NetworkPolicies (which tenants may) only narrows.
+        // Deleting the platform's NetworkPolicies (which tenant admins may) only narrows.
         let mut narrowed = case.network();
         for name in ["default-deny-all", "allow-dns-egress", "allow-same-namespace"] {
             assert_eq!(narrowed.remove(&format!("knp.default.{name}")), case.platform.tenants.len(), "{name}");
         }
+        narrowed.remove("knp.default.allow-declared-flows");
         let evaluated = case.evaluated(&narrowed);
         assert!(evaluated.is_subset(&expected), "{kubernetes}: {}", differences(&evaluated, &expected));
     }
