@@ -135,7 +135,12 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             // The suffix and the account id are validated before anything else: one line, nothing written.
             let options = RenderOptions { environment_suffix, account_id };
             options.check().map_err(|e| e.to_string())?;
-            let artifacts = render(&checked(platform, &today())?, &options).map_err(|e| e.to_string())?;
+            let checked = checked(platform, &today())?;
+            // The support window, as the build and `check` say it (EKS may no longer create the version).
+            for warning in checked.warnings().0.iter() {
+                let _ = writeln!(io::stderr(), "warning: {warning}");
+            }
+            let artifacts = render(&checked, &options).map_err(|e| e.to_string())?;
             let warnings =
                 write_artifacts(&out, &artifacts, &options.environment_suffix, force).map_err(|e| match e {
                     OutputError::Refused(message) => message,
@@ -154,7 +159,8 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
             if let Some(warning) = catalog::staleness(&today) {
                 let _ = writeln!(io::stderr(), "warning: {warning}");
             }
-            let findings = check::findings(platform, &today);
+            // The root causes, as the build reports them.
+            let findings = check::implied(check::findings(platform, &today));
             let text = match format {
                 Format::Json => to_json(&findings),
                 Format::Text if findings.0.is_empty() => "no findings\n".to_owned(),
@@ -187,6 +193,7 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
                 .map(|r| VersionRow {
                     version: r.version,
                     phase: r.phase(&today),
+                    words: r.support_words(&today),
                     standard_support_end: r.standard_support_end,
                     extended_support_end: r.extended_support_end,
                     declared: r.version == platform.kubernetes,
@@ -225,6 +232,8 @@ fn checked<'p>(platform: &'p Platform, today: &str) -> Result<Checked<'p>, Strin
 struct VersionRow {
     version: &'static str,
     phase: catalog::kubernetes::SupportPhase,
+    /// The phase in the words of the build's and `check`'s warning.
+    words: String,
     standard_support_end: &'static str,
     extended_support_end: &'static str,
     /// The version the definition declares.
@@ -233,14 +242,8 @@ struct VersionRow {
 
 impl VersionRow {
     fn line(&self) -> String {
-        use catalog::kubernetes::SupportPhase::*;
-        let phase = match self.phase {
-            Standard => format!("standard support until {}", self.standard_support_end),
-            Extended => format!("extended support until {} (surcharge)", self.extended_support_end),
-            Ended => format!("support ended {}: EKS no longer creates it", self.extended_support_end),
-        };
         let declared = if self.declared { " (declared)" } else { "" };
-        format!("{}\t{phase}{declared}\n", self.version)
+        format!("{}\t{}{declared}\n", self.version, self.words)
     }
 }
 

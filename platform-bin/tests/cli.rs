@@ -112,8 +112,37 @@ fn render_forced(suffix: &str, out: &Path) -> Output {
     platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap(), "--force"])
 }
 
-fn one_error_line(out: &Output) -> String {
+/// Standard error without `render`'s support-window warning, which the customer's Kubernetes 1.28 always has
+/// (EKS no longer creates it): `warning: versions/support-window: …` and its `help:` line.
+fn stderr_besides_the_support_window(out: &Output) -> String {
     let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    let mut lines = Vec::new();
+    let mut skip_help = false;
+    for line in stderr.lines() {
+        if line.starts_with("warning: versions/support-window: Kubernetes `1.28`") {
+            skip_help = true;
+        } else if !(skip_help && line.starts_with("  help: ")) {
+            skip_help = false;
+            lines.push(line);
+        }
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn render_warns_of_the_support_window_as_check_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = render("dev", dir.path());
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    let check = String::from_utf8(platform(&["check"]).stdout).unwrap();
+    let warning = stderr.lines().next().expect("a warning").strip_prefix("warning: ").unwrap().to_owned();
+    assert!(warning.contains("EKS no longer creates clusters of it"), "{stderr}");
+    assert!(check.contains(&warning), "the same words as `check`: {check}");
+    assert!(stderr_besides_the_support_window(&out).is_empty(), "{stderr}");
+}
+
+fn one_error_line(out: &Output) -> String {
+    let stderr = stderr_besides_the_support_window(out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -183,7 +212,7 @@ fn rerendering_the_same_suffix_keeps_terraform_state() {
     }
     let out = render("dev", dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stderr_besides_the_support_window(&out).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     for file in kept {
         assert_eq!(fs::read_to_string(infra.join(file)).unwrap(), "x", "{file}");
     }
@@ -200,7 +229,7 @@ fn unknown_terraform_files_in_a_root_are_reported_and_kept() {
     }
     let out = render("dev", dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = stderr_besides_the_support_window(&out);
     assert_eq!(stderr.lines().count(), unknown.len(), "{stderr}");
     for file in unknown {
         let line = stderr.lines().find(|l| l.contains(dir.path().join(file).to_str().unwrap()));
@@ -275,7 +304,11 @@ fn a_closed_pipe_ends_the_output_quietly() {
         drop(reader);
         let out = platform_to(args, Stdio::from(writer));
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            stderr_besides_the_support_window(&out).is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert!(dir.path().join("terraform/infra/main.tf.json").is_file(), "render still writes its files");
 }

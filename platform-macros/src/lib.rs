@@ -11,6 +11,8 @@ mod ctxt;
 mod expand;
 mod parse;
 mod spans;
+#[cfg(test)]
+mod suggestions;
 
 /// Declares a platform; expands to a `::platform_core::model::Platform` value (users depend on `platform-core`).
 ///
@@ -18,8 +20,8 @@ mod spans;
 /// `platform_core::check::findings` become compile errors on the offending token; warning findings
 /// (e.g. a Kubernetes version past its support window) become `#[deprecated]` warnings on the token.
 ///
-/// The expansion depends on the definition and the crates' versions only, never on the clock: the support window
-/// is judged on the catalog's date, `platform_core::catalog::AS_OF` (`platform check` judges it on the day it runs).
+/// The support window is judged on the build's day (`platform_core::check::today`: `SOURCE_DATE_EPOCH` when set,
+/// else the clock), as `platform check`, `render`, `cost` and `versions` judge it, in the same words.
 #[proc_macro]
 pub fn platform(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand::expand(input.into()).into()

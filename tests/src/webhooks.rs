@@ -1,11 +1,13 @@
 //! Admission webhooks as the API server applies them, over the facts derived from the charts rendered at their tags
-//! (`tests/upstream/behaviour/`, the `webhooks` and `objects` of each release): which object a webhook intercepts
+//! ([`crate::behaviour`]: the `webhooks` and `objects` of each release): which object a webhook intercepts
 //! when it is created (rules, scope, namespace selector), following the Kubernetes API reference of
 //! `admissionregistration.k8s.io/v1` (`RuleWithOperations`, `namespaceSelector`, `LabelSelector`).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+use crate::behaviour::{ObjectRef, Webhook};
 
 /// The labels of the namespaces an object may be created in: name → labels.
 pub type NamespaceLabels = BTreeMap<String, BTreeMap<String, String>>;
@@ -43,49 +45,42 @@ pub fn resource_of(kind: &str) -> String {
     }
 }
 
-fn lists(v: &Value, wanted: &str) -> bool {
-    v.as_array().into_iter().flatten().filter_map(Value::as_str).any(|x| x == "*" || x == wanted)
-}
-
-/// Whether `webhook` (a facts entry: `rules`, `namespace_selector`) intercepts the CREATE of `object` (`api_version`,
-/// `kind`, `namespace`; an object without a namespace is cluster-scoped). Labels of the object itself are not in the
-/// facts, so an `object_selector` is taken to match: the caller excludes the webhook's own release, whose objects
-/// Helm creates before its webhook configurations (it installs unknown kinds last).
-pub fn intercepts_create(webhook: &Value, object: &Value, namespaces: &NamespaceLabels) -> bool {
-    let api_version = object["api_version"].as_str().unwrap_or_default();
-    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-    let kind = object["kind"].as_str().unwrap_or_default();
-    let namespace = object["namespace"].as_str().filter(|n| !n.is_empty());
-    let resource = resource_of(kind);
-    let rule_matches = webhook["rules"].as_array().into_iter().flatten().any(|r| {
-        let scope = r["scope"].as_str().unwrap_or("*");
-        let scope_ok = matches!((scope, namespace), ("*", _) | ("Namespaced", Some(_)) | ("Cluster", None));
-        scope_ok
-            && lists(&r["operations"], "CREATE")
-            && lists(&r["api_groups"], group)
-            && lists(&r["api_versions"], version)
-            && lists(&r["resources"], &resource)
+/// Whether `webhook` intercepts the CREATE of `object` (an object without a namespace is cluster-scoped). Labels of
+/// the object itself are not in the facts, so an object selector is taken to match: the caller leaves out the
+/// webhook's own release, whose objects Helm creates before its webhook configurations (it installs kinds it does
+/// not know, webhook configurations among them, last).
+pub fn intercepts_create(webhook: &Webhook, object: &ObjectRef, namespaces: &NamespaceLabels) -> bool {
+    let (group, version) = object.api_version.rsplit_once('/').unwrap_or(("", &object.api_version));
+    let namespace = object.namespace.as_deref().filter(|n| !n.is_empty());
+    let resource = resource_of(&object.kind);
+    let lists = |items: &[String], wanted: &str| items.iter().any(|x| x == "*" || x == wanted);
+    let rule_matches = webhook.rules.iter().any(|r| {
+        let scope = r.scope.as_deref().unwrap_or("*");
+        matches!((scope, namespace), ("*", _) | ("Namespaced", Some(_)) | ("Cluster", None))
+            && lists(&r.operations, "CREATE")
+            && lists(&r.api_groups, group)
+            && lists(&r.api_versions, version)
+            && lists(&r.resources, &resource)
     });
     if !rule_matches {
         return false;
     }
+    let name_only = |ns: &str| [("kubernetes.io/metadata.name".to_owned(), ns.to_owned())].into();
     match namespace {
-        // The namespace selector is matched against the labels of the object's namespace; an unknown namespace has
-        // none but its name label.
-        Some(ns) => {
-            let labels = namespaces
-                .get(ns)
-                .cloned()
-                .unwrap_or_else(|| [("kubernetes.io/metadata.name".to_owned(), ns.to_owned())].into());
-            selects(&webhook["namespace_selector"], &labels)
-        }
-        // A Namespace is matched on its own labels; other cluster-scoped objects are never skipped by it.
-        None if kind == "Namespace" => {
-            let name = object["name"].as_str().unwrap_or_default();
-            namespaces.get(name).is_none_or(|labels| selects(&webhook["namespace_selector"], labels))
+        // Matched against the labels of the object's namespace (an unknown one has only its name label).
+        Some(ns) => selects(&webhook.namespace_selector, &namespaces.get(ns).cloned().unwrap_or_else(|| name_only(ns))),
+        // A Namespace is matched on its own labels; other cluster-scoped objects are never skipped by the selector.
+        None if object.kind == "Namespace" => {
+            let labels = namespaces.get(&object.name).cloned().unwrap_or_else(|| name_only(&object.name));
+            selects(&webhook.namespace_selector, &labels)
         }
         None => true,
     }
+}
+
+/// Whether a webhook refuses what it intercepts while it cannot be called (`failurePolicy` defaults to `Fail`).
+pub fn fails_closed(webhook: &Webhook) -> bool {
+    webhook.failure_policy != "Ignore"
 }
 
 #[cfg(test)]
@@ -113,20 +108,25 @@ mod tests {
 
     #[test]
     fn a_service_webhook_intercepts_services_in_selected_namespaces_only() {
-        let webhook = json!({
-            "rules": [{ "api_groups": [""], "api_versions": ["v1"], "resources": ["services"], "operations": ["CREATE"], "scope": "*" }],
+        let webhook: Webhook = serde_json::from_value(json!({
+            "configuration": "c", "kind": "MutatingWebhookConfiguration", "name": "w", "failure_policy": "Fail",
+            "rules": [{ "api_groups": [""], "api_versions": ["v1"], "resources": ["services"], "operations": ["CREATE"], "scope": null }],
             "namespace_selector": { "matchExpressions": [{ "key": "inject", "operator": "In", "values": ["on"] }] },
-        });
+            "object_selector": {}, "service": null, "host_network": true,
+        }))
+        .unwrap();
         let namespaces: NamespaceLabels =
             [("on".to_owned(), labels(&[("inject", "on")])), ("off".to_owned(), labels(&[]))].into();
-        let service = |ns: &str| json!({ "api_version": "v1", "kind": "Service", "namespace": ns, "name": "s" });
-        assert!(intercepts_create(&webhook, &service("on"), &namespaces));
-        assert!(!intercepts_create(&webhook, &service("off"), &namespaces));
-        assert!(!intercepts_create(
-            &webhook,
-            &json!({ "api_version": "apps/v1", "kind": "Deployment", "namespace": "on" }),
-            &namespaces
-        ));
+        let object = |api_version: &str, kind: &str, ns: &str| ObjectRef {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            namespace: Some(ns.into()),
+            name: "s".into(),
+        };
+        assert!(intercepts_create(&webhook, &object("v1", "Service", "on"), &namespaces));
+        assert!(!intercepts_create(&webhook, &object("v1", "Service", "off"), &namespaces));
+        assert!(!intercepts_create(&webhook, &object("apps/v1", "Deployment", "on"), &namespaces));
+        assert!(fails_closed(&webhook));
         assert_eq!(resource_of("NetworkPolicy"), "networkpolicies");
         assert_eq!(resource_of("Ingress"), "ingresses");
     }

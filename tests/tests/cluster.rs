@@ -355,11 +355,17 @@ fn controller_settings() {
         json!({ "expander": "priority", "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false })
     );
     assert_eq!(ca["rbac"]["serviceAccount"]["name"], "cluster-autoscaler");
-    let (lb, _) = release_values(&doc, "aws-load-balancer-controller");
+    let (lb, lb_manifests) = release_values(&doc, "aws-load-balancer-controller");
     assert_eq!(lb["clusterName"], cluster_name);
     assert_eq!(lb["region"], p.region);
     assert_eq!(lb["vpcId"], "${data.aws_vpc.main.id}");
     assert_eq!(lb["hostNetwork"], true);
+    // Requirement 9: the load balancers the controller creates carry the infra root's cost-allocation tags.
+    let infra = platform_tests::infra();
+    let cost_tags = &infra["provider"]["aws"][0]["default_tags"]["tags"];
+    assert!(cost_tags["environment"].is_string(), "{cost_tags}");
+    assert_eq!(&lb["defaultTags"], cost_tags);
+    assert_eq!(lb_manifests["defaultTags"], lb["defaultTags"]);
     let (dns, _) = release_values(&doc, "external-dns");
     assert_eq!(dns["provider"], json!({ "name": "aws" }));
     let zones: Vec<&str> = p.dns_zones.iter().map(|z| z.name.as_str()).collect();

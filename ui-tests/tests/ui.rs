@@ -9,13 +9,16 @@
 //! error is the change's alone and points at the program's own tokens (see `base/src/lib.rs` for the syntax).
 //! `pass/every_carried_version.rs` compiles the base at every carried Kubernetes version.
 //!
-//! `versions_support_window.stderr` names the newest carried version in EKS standard support on the catalog's date,
-//! `catalog::AS_OF`, which is the day the macro judges the support window on (never the clock, so this expectation
-//! does not change from one day to the next). It changes with a review of the catalog, which moves that date:
-//! refresh the file then.
+//! The macro judges the support window on the build's day (`platform_core::check::today`), which this test pins
+//! to the catalog's date, `catalog::AS_OF`, with `SOURCE_DATE_EPOCH`, so that the expected output does not
+//! change from one day to the next. It changes with a review of the catalog, which moves that date: refresh the
+//! `.stderr` files then.
 
 #[test]
 fn ui() {
+    let as_of = platform_core::check::days_since_epoch(platform_core::catalog::AS_OF).expect("an ISO date");
+    // Read by the macro inside the compilers trybuild starts; this test is the only one of its process.
+    std::env::set_var("SOURCE_DATE_EPOCH", (as_of * 86_400).to_string());
     let t = trybuild::TestCases::new();
     t.pass("pass/*.rs");
     t.compile_fail("fail/*/*.rs");

@@ -39,6 +39,36 @@ impl KubernetesRelease {
             SupportPhase::Standard
         }
     }
+
+    /// The one judgment of the support window, in the words the build, `platform check`, `render`, `cost` and
+    /// `versions` all print: the phase on `today`, what it means, and the day of the catalog's EKS calendar.
+    pub fn support_words(&self, today: &str) -> String {
+        let phase = match self.phase(today) {
+            SupportPhase::Standard => format!("is in EKS standard support until {}", self.standard_support_end),
+            SupportPhase::Extended => format!(
+                "left EKS standard support on {}: until {}, clusters pay the extended-support fee",
+                self.standard_support_end, self.extended_support_end
+            ),
+            SupportPhase::Ended => format!(
+                "left EKS extended support on {}: EKS no longer creates clusters of it and upgrades existing ones \
+                 automatically",
+                self.extended_support_end
+            ),
+        };
+        format!("Kubernetes `{}` {phase} ({})", self.version, judged_on(today))
+    }
+}
+
+/// On which day and with which calendar a support phase is judged, and whether that calendar is fresh.
+pub fn judged_on(today: &str) -> String {
+    let as_of = crate::catalog::AS_OF;
+    let age = crate::check::days_since_epoch(today).zip(crate::check::days_since_epoch(as_of)).map(|(t, a)| t - a);
+    match age {
+        Some(age) if age > crate::catalog::FRESH_FOR_DAYS => {
+            format!("on {today}, by the EKS calendar of {as_of}, {age} days old: review the catalog")
+        }
+        _ => format!("on {today}, by the EKS calendar of {as_of}"),
+    }
 }
 
 const fn eks(

@@ -1,7 +1,7 @@
 //! Addon rules: the required EKS managed addons, once each, with overrides their configuration schema has.
 
 use super::values::is_positive_quantity;
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::model::{Addon, AddonKind, Keyword, Platform};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
@@ -17,13 +17,17 @@ fn check_required(p: &Platform, out: &mut Findings) {
     for &(_, kind) in AddonKind::ALL {
         let declared: Vec<usize> = (0..p.addons.len()).filter(|i| p.addons[*i].kind == kind).collect();
         if declared.is_empty() {
-            out.push(Finding::new(
-                Rule::RequiredAddons,
-                at("addons"),
-                kind.keyword(),
-                format!("managed addon `{kind}` is not declared, but the platform needs it"),
-                format!("add `{kind} {{}}` to `addons`"),
-            ));
+            let fix = Fix::Block { text: format!("addon {kind} {{}}") };
+            out.push(
+                Finding::new(
+                    Rule::RequiredAddons,
+                    at("addons"),
+                    kind.keyword(),
+                    format!("managed addon `{kind}` is not declared, but the platform needs it"),
+                    format!("add `{}`", fix.dsl()),
+                )
+                .with_fix(fix),
+            );
         }
         for &i in declared.iter().skip(1) {
             out.push(Finding::new(
@@ -46,42 +50,56 @@ fn check_options(addon: &Addon, path: &FieldPath, out: &mut Findings) {
     let kind = addon.kind;
     if let Some(replicas) = addon.replicas {
         if daemonset {
-            out.push(Finding::new(
-                Rule::AddonOption,
-                path.key("replicas"),
-                replicas.to_string(),
-                format!("addon `{kind}` runs one pod per node (a DaemonSet), so `replicas` does not apply"),
-                "remove `replicas`",
-            ));
+            out.push(
+                Finding::new(
+                    Rule::AddonOption,
+                    path.key("replicas"),
+                    replicas.to_string(),
+                    format!("addon `{kind}` runs one pod per node (a DaemonSet), so `replicas` does not apply"),
+                    "remove `replicas`",
+                )
+                .with_fix(Fix::Remove { path: path.key("replicas") }),
+            );
         } else if replicas == 0 {
-            out.push(Finding::new(
-                Rule::AddonOption,
-                path.key("replicas"),
-                "0",
-                format!("`replicas: 0` would stop addon `{kind}`"),
-                "write `replicas: 2` or more, one per failure domain you want to survive",
-            ));
+            out.push(
+                Finding::new(
+                    Rule::AddonOption,
+                    path.key("replicas"),
+                    "0",
+                    format!("`replicas: 0` would stop addon `{kind}`"),
+                    "write `replicas: 2` or more, one per failure domain you want to survive",
+                )
+                .with_set("2"),
+            );
         }
     }
     if let (true, Some(group)) = (daemonset, &addon.node_group) {
-        out.push(Finding::new(
-            Rule::AddonOption,
-            path.key("node_group"),
-            group,
-            format!("addon `{kind}` runs on every node (a DaemonSet), so it cannot be placed on node group `{group}`"),
-            "remove `node_group`",
-        ));
+        out.push(
+            Finding::new(
+                Rule::AddonOption,
+                path.key("node_group"),
+                group,
+                format!(
+                    "addon `{kind}` runs on every node (a DaemonSet), so it cannot be placed on node group `{group}`"
+                ),
+                "remove `node_group`",
+            )
+            .with_fix(Fix::Remove { path: path.key("node_group") }),
+        );
     }
     if let Some(resources) = &addon.resources {
         for (key, value, example) in [("cpu", &resources.cpu, "100m"), ("memory", &resources.memory, "128Mi")] {
             if !is_positive_quantity(value) {
-                out.push(Finding::new(
-                    Rule::AddonOption,
-                    path.key("resources").key(key),
-                    value,
-                    format!("{key} `{value}` of addon `{kind}` is not a Kubernetes quantity above zero"),
-                    format!("write a quantity such as `{key}: \"{example}\"`"),
-                ));
+                out.push(
+                    Finding::new(
+                        Rule::AddonOption,
+                        path.key("resources").key(key),
+                        value,
+                        format!("{key} `{value}` of addon `{kind}` is not a Kubernetes quantity above zero"),
+                        format!("write a quantity such as `{key}: \"{example}\"`"),
+                    )
+                    .with_set(format!("{example:?}")),
+                );
             }
         }
     }
@@ -98,7 +116,7 @@ mod tests {
         p.addons.push(p.addons[0].clone());
         let f = run(&p);
         let missing = expect(&f, Rule::RequiredAddons, "addons", "`aws_ebs_csi_driver`");
-        assert_eq!(missing.help, "add `aws_ebs_csi_driver {}` to `addons`");
+        assert_eq!(missing.help, "add `addon aws_ebs_csi_driver {}`");
         expect(&f, Rule::RequiredAddons, "addons[3]", "`coredns` is declared twice");
         assert_eq!(f.errors().count(), 2, "{f}");
     }

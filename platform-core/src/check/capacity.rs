@@ -1,6 +1,6 @@
 //! Capacity rule: the spot share of the non-critical capacity.
 
-use super::{at, Finding, Findings, Rule};
+use super::{at, Finding, Findings, Fix, Rule};
 use crate::catalog::instance_types::instance_type;
 use crate::model::{Platform, WorkloadClass};
 
@@ -43,31 +43,32 @@ fn check_spot_share(p: &Platform, out: &mut Findings) {
     if total == 0 || spot * 2 >= total * 100 {
         return;
     }
-    let Some(worst) = shares.iter().max_by_key(|s| s.vcpu * (100 - s.spot_percent)) else { return };
+    // The group to suggest a spot share for: a general one (batch is spot only, `nodes/batch-spot-only`).
+    let general = |s: &&Share| p.node_groups[s.index].workload == WorkloadClass::General;
+    let Some(worst) = shares.iter().filter(general).max_by_key(|s| s.vcpu * (100 - s.spot_percent)) else { return };
     let share = spot / total; // whole percent, rounded down
     let missing = total * 50 - spot; // vCPU × percent short of 50%
                                      // Raising `worst` to `n`% adds worst.vcpu × (n - current) vCPU × percent.
     let needed = worst.spot_percent + missing.div_ceil(worst.vcpu.max(1));
     // Or adding `s` spot vCPU: spot + 100 s >= 50 (total + s), so s >= missing / 50.
     let extra_vcpu = missing.div_ceil(50);
-    let raise = if needed <= 99 {
-        format!(
-            "raise the spot share of `{}` to at least {needed}% (`capacity: mixed(spot: {needed}%)`), or ",
-            worst.name
-        )
-    } else {
-        String::new()
+    let path = at("node_groups").index(worst.index).key("capacity");
+    let fix = (needed <= 99).then(|| Fix::set(path.clone(), format!("mixed(spot: {needed}%)")));
+    let raise = match &fix {
+        Some(fix) => format!("raise the spot share of `{}`: `{}`, or ", worst.name, fix.dsl()),
+        None => String::new(),
     };
     let spot_vcpu = spot / 100;
     out.push(Finding::new(
         Rule::SpotShare,
-        at("node_groups").index(worst.index).key("capacity"),
+        path,
         format!("spot {share}% of {total} vCPU"),
         format!(
             "spot is {share}% of the non-critical capacity ({spot_vcpu} of {total} vCPU at max size), below the required 50%"
         ),
-        format!("{raise}add at least {extra_vcpu} spot vCPU, e.g. by raising `max_size` of a spot group"),
-    ));
+        format!("{raise}add at least {extra_vcpu} spot vCPU (a larger maximum in the `size` of a spot group)"),
+    )
+    .maybe_fix(fix));
 }
 
 #[cfg(test)]
@@ -94,8 +95,8 @@ mod tests {
         // 44 × 50 - 2000 = 200 vCPU% short: general (24 vCPU) to ceil(200 / 24) = 9%, or 4 more spot vCPU.
         assert_eq!(
             s.help,
-            "raise the spot share of `general` to at least 9% (`capacity: mixed(spot: 9%)`), or add at least 4 spot \
-             vCPU, e.g. by raising `max_size` of a spot group"
+            "raise the spot share of `general`: `capacity: mixed(spot: 9%)`, or add at least 4 spot vCPU (a larger \
+             maximum in the `size` of a spot group)"
         );
         p.node_groups[1].capacity = mixed(9);
         assert!(run(&p).of(Rule::SpotShare).is_empty(), "the suggested fix passes");

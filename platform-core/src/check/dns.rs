@@ -12,18 +12,25 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
             at("dns_zones"),
             "[]",
             "no DNS zone is declared, so external-dns would have nothing it may manage",
-            "declare the hosted zone, e.g. `payments_example_com { name: \"payments.example.com\", zone_id: \"Z0123456789ABCDEFGHIJ\" }`",
+            "declare the hosted zone as `dns_zones: { \"<domain>\": \"<hosted zone id>\" }`",
         ));
     }
     for (i, zone) in p.dns_zones.iter().enumerate() {
         let path = at("dns_zones").index(i);
         if !is_domain(&zone.name) {
+            let fixed = zone.name.trim_end_matches('.').to_ascii_lowercase();
+            // A trailing dot or capitals: the name meant; anything else is the owner's to correct.
+            let help = if is_domain(&fixed) {
+                format!("the zone's name is `{fixed}`: lowercase, without a trailing dot")
+            } else {
+                "write the zone's domain name, lowercase and without a trailing dot".to_owned()
+            };
             out.push(Finding::new(
                 Rule::DnsZone,
                 path.key("name"),
                 &zone.name,
                 format!("`{}` is not a lowercase domain name with at least two labels", zone.name),
-                "write the zone's name without a trailing dot, e.g. `payments.example.com`",
+                help,
             ));
         }
         if !is_zone_id(&zone.zone_id) {
@@ -32,7 +39,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
                 path.key("zone_id"),
                 &zone.zone_id,
                 format!("`{}` is not a Route 53 hosted zone id", zone.zone_id),
-                "copy the id from `aws route53 list-hosted-zones` without `/hostedzone/`, e.g. `Z0123456789ABCDEFGHIJ`",
+                "copy the id from `aws route53 list-hosted-zones` without `/hostedzone/`",
             ));
         }
         let twins: Vec<_> =

@@ -1,7 +1,7 @@
 //! Encryption and logging rules: no encryption switch off, log retention, control-plane log types.
 
 use super::values::ticks;
-use super::{at, Finding, Findings, Rule};
+use super::{at, Finding, Findings, Fix, Rule};
 use crate::model::{LogType, Platform};
 use crate::naming::suffix_error;
 
@@ -29,13 +29,16 @@ fn check_encryption(p: &Platform, out: &mut Findings) {
         if on {
             continue;
         }
-        out.push(Finding::new(
-            Rule::EncryptionRequired,
-            at("encryption").key(key),
-            "false",
-            format!("`{key}: false` switches encryption off: {what}, which PCI DSS 3.5.1 forbids"),
-            format!("write `{key}: true` (or remove the line: encryption is on by default)"),
-        ));
+        out.push(
+            Finding::new(
+                Rule::EncryptionRequired,
+                at("encryption").key(key),
+                "false",
+                format!("`{key}: false` switches encryption off: {what}, which PCI DSS 3.5.1 forbids"),
+                format!("write `{key}: true` (or remove the line: encryption is on by default)"),
+            )
+            .with_set("true"),
+        );
     }
 }
 
@@ -59,16 +62,19 @@ fn check_log_retention(p: &Platform, out: &mut Findings) {
     } else {
         format!("log retention of {days} days is not a value CloudWatch Logs accepts")
     };
-    out.push(Finding::new(
-        Rule::LogRetention,
-        at("cluster").key("log_retention_days"),
-        days.to_string(),
-        message,
-        format!(
-            "write `log_retention_days: {nearest}` (accepted from 90 on: {})",
-            ticks(RETENTION_DAYS.iter().filter(|d| **d >= 90))
-        ),
-    ));
+    out.push(
+        Finding::new(
+            Rule::LogRetention,
+            at("cluster").key("log_retention_days"),
+            days.to_string(),
+            message,
+            format!(
+                "write `log_retention_days: {nearest}` (accepted from 90 on: {})",
+                ticks(RETENTION_DAYS.iter().filter(|d| **d >= 90))
+            ),
+        )
+        .with_set(nearest.to_string()),
+    );
 }
 
 /// `logging/archive`: PCI DSS v4.0 10.5.1 keeps audit log history for at least 12 months, the latest three
@@ -80,13 +86,16 @@ fn check_log_archive(p: &Platform, out: &mut Findings) {
     if days >= 365 {
         return;
     }
-    out.push(Finding::new(
-        Rule::LogArchive,
-        at("cluster").key("log_archive_days"),
-        days.to_string(),
-        format!("audit logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
-        "write `log_archive_days: 400` (or remove the line: 400 is the default)",
-    ));
+    out.push(
+        Finding::new(
+            Rule::LogArchive,
+            at("cluster").key("log_archive_days"),
+            days.to_string(),
+            format!("audit logs would be archived {days} days, but PCI DSS 10.5.1 asks for 12 months of history"),
+            "write `log_archive_days: 400` (or remove the line: 400 is the default)",
+        )
+        .with_set("400"),
+    );
 }
 
 /// Environment suffixes that name production: equal to or starting with one of these.
@@ -110,17 +119,20 @@ fn check_archive_retention(p: &Platform, out: &mut Findings) {
                 "list environment suffixes as `platform render --environment-suffix` takes them, e.g. `\"dev\"`",
             ));
         } else if let Some(prefix) = PRODUCTION_PREFIXES.iter().find(|pre| env.starts_with(*pre)) {
-            out.push(Finding::new(
-                Rule::ArchiveRetention,
-                path,
-                env,
-                format!(
-                    "`{env}` names a production environment{}, whose audit logs PCI DSS 10.5.1 keeps for 12 \
+            out.push(
+                Finding::new(
+                    Rule::ArchiveRetention,
+                    path,
+                    env,
+                    format!(
+                        "`{env}` names a production environment{}, whose audit logs PCI DSS 10.5.1 keeps for 12 \
                      months: its log archive may not be destroyable",
-                    if env == prefix { String::new() } else { format!(" (it starts with `{prefix}`)") }
-                ),
-                format!("remove `\"{env}\"` from `log_archive_destroyable_in` (production retains its archive)"),
-            ));
+                        if env == prefix { String::new() } else { format!(" (it starts with `{prefix}`)") }
+                    ),
+                    format!("remove `\"{env}\"` from `log_archive_destroyable_in` (production retains its archive)"),
+                )
+                .with_fix(Fix::Remove { path: at("cluster").key("log_archive_destroyable_in").index(i) }),
+            );
         }
     }
 }
@@ -129,7 +141,7 @@ fn check_archive_retention(p: &Platform, out: &mut Findings) {
 const REQUIRED_LOGS: &[LogType] = &[LogType::Audit, LogType::Authenticator, LogType::Scheduler];
 
 /// `logging/control-plane-logs`: audit (who did what, PCI DSS 10.2), authenticator (who logged in) and scheduler
-/// logs are on; a log type listed twice is reported on both entries.
+/// logs are on; a log type listed twice is reported on its second entry.
 fn check_control_plane_logs(p: &Platform, out: &mut Findings) {
     let logs = &p.cluster.logs;
     for required in REQUIRED_LOGS {
@@ -140,20 +152,24 @@ fn check_control_plane_logs(p: &Platform, out: &mut Findings) {
                 required.to_string(),
                 format!("control-plane log `{required}` is not enabled, but the requirements ask for audit, authenticator and scheduler logs"),
                 format!("add `{required}` to `logs`"),
-            ));
+            )
+            .with_fix(Fix::Append { path: at("cluster").key("logs"), item: required.to_string() }));
         }
     }
-    for (i, log) in logs.iter().enumerate() {
-        for (j, other) in logs.iter().enumerate() {
-            if i != j && log == other {
-                out.push(Finding::new(
+    // A repeated entry once, on the repetition.
+    for (j, log) in logs.iter().enumerate() {
+        if let Some(i) = logs[..j].iter().position(|other| other == log) {
+            let path = at("cluster").key("logs").index(j);
+            out.push(
+                Finding::new(
                     Rule::ControlPlaneLogs,
-                    at("cluster").key("logs").index(i),
+                    path.clone(),
                     log.to_string(),
                     format!("control-plane log `{log}` is listed twice (entries {} and {})", i + 1, j + 1),
-                    "remove one of the two",
-                ));
-            }
+                    "remove this entry from `logs`",
+                )
+                .with_fix(Fix::Remove { path }),
+            );
         }
     }
 }
@@ -225,8 +241,8 @@ mod tests {
         p.cluster.logs = vec![LogType::Audit, LogType::Api, LogType::Audit, LogType::Scheduler];
         let f = run(&p);
         expect(&f, Rule::ControlPlaneLogs, "cluster.logs", "`authenticator`");
-        expect(&f, Rule::ControlPlaneLogs, "cluster.logs[0]", "`audit` is listed twice");
         expect(&f, Rule::ControlPlaneLogs, "cluster.logs[2]", "`audit` is listed twice");
-        assert_eq!(f.errors().count(), 3, "{f}");
+        assert!(f.0.iter().all(|f| f.path.as_str() != "cluster.logs[0]"), "once, on the repetition: {f}");
+        assert_eq!(f.errors().count(), 2, "{f}");
     }
 }

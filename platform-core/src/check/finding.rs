@@ -61,6 +61,20 @@ impl FieldPath {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The last key (`desired_size` of `node_groups[1].desired_size`), `None` when the path ends in an index.
+    pub fn last(&self) -> Option<&str> {
+        if self.0.ends_with(']') {
+            return None;
+        }
+        Some(self.0.rsplit(['.', ']']).next().unwrap_or(&self.0)).filter(|s| !s.is_empty())
+    }
+
+    /// The repeated block the path lies in (`tenants[1]` of `tenants[1].quota.cpu`), if any.
+    pub fn item(&self) -> Option<FieldPath> {
+        let top = self.0.find('.').map_or(self.0.as_str(), |dot| &self.0[..dot]);
+        top.ends_with(']').then(|| FieldPath(top.to_owned()))
+    }
 }
 
 impl std::fmt::Display for FieldPath {
@@ -86,6 +100,73 @@ pub struct Finding {
     pub message: String,
     /// How to fix it, concretely (the token to write where possible).
     pub help: String,
+    /// The fix as DSL text, when one change removes the finding: `help` shows it (in backticks), and a test
+    /// applies it to every ui-test and checks the finding is gone. `None` when the owner must decide (which of
+    /// two names to change, what a role should be allowed); the help then says what to decide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// The other values the finding is about (the first of two duplicates, the tenant whose prefix overlaps):
+    /// [`super::implied`] uses them to tell whether another finding has the same cause.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<FieldPath>,
+}
+
+/// A machine-applicable suggestion, in the spirit of rustc's: DSL text and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fix {
+    /// Write `value` (DSL text) for the value at `path`: a key of a block (replaced, or added when unwritten),
+    /// an item of a list (`availability_zones[2]`), or a repeated block's name (at the block, `tenants[1]`).
+    Set { path: FieldPath, value: String },
+    /// Add `item` (DSL text) to the list at `path`.
+    Append { path: FieldPath, item: String },
+    /// Remove the key at `path`.
+    Remove { path: FieldPath },
+    /// Add a top-level block (`addon kube_proxy {}`).
+    Block { text: String },
+    /// Several changes together (`namespace: "kube-system", service_account: "ebs-csi-controller-sa"`).
+    All(Vec<Fix>),
+}
+
+impl Fix {
+    pub fn set(path: FieldPath, value: impl Into<String>) -> Self {
+        Fix::Set { path, value: value.into() }
+    }
+
+    /// The DSL text the help shows: `desired: 12`, `"us-east-2c"` (a list item), `tenant api` (a name),
+    /// `ecr_dkr` (an item to add), `replicas` (a key to remove), the block.
+    pub fn dsl(&self) -> String {
+        match self {
+            Fix::Set { path, value } => {
+                let last = path.last();
+                match crate::schema::key_at(path.as_str()) {
+                    // A repeated block's name (its path is the item's): `tenant api`.
+                    Some(key) if last.is_none() && key.block.is_some_and(|b| b.repeated) => {
+                        format!("{} {value}", key.name)
+                    }
+                    _ if last.is_none() => value.clone(),
+                    Some(key) if key.fields.contains(&last.unwrap_or_default()) => format!("{}: {value}", key.name),
+                    // A map's key (`labels.workload`): an identifier, or a string.
+                    _ => {
+                        let key = last.unwrap_or_default();
+                        let ident = key.starts_with(|c: char| c.is_ascii_alphabetic())
+                            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                        if ident {
+                            format!("{key}: {value}")
+                        } else {
+                            format!("{key:?}: {value}")
+                        }
+                    }
+                }
+            }
+            Fix::Append { item, .. } => item.clone(),
+            Fix::Remove { path } => {
+                crate::schema::key_at(path.as_str()).map_or_else(|| path.to_string(), |k| k.name.to_owned())
+            }
+            Fix::Block { text } => text.clone(),
+            Fix::All(fixes) => fixes.iter().map(Fix::dsl).collect::<Vec<_>>().join(", "),
+        }
+    }
 }
 
 impl Finding {
@@ -104,7 +185,33 @@ impl Finding {
             value: value.into(),
             message: message.into(),
             help: help.into(),
+            fix: None,
+            related: Vec::new(),
         }
+    }
+
+    /// With a machine-applicable fix; `help` must show [`Fix::dsl`] in backticks (the suggestion test checks).
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// With `fix`, if there is one.
+    pub fn maybe_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
+    /// With the fix "write `value` at the finding's own path" ([`Fix::Set`]).
+    pub fn with_set(self, value: impl Into<String>) -> Self {
+        let fix = Fix::set(self.path.clone(), value);
+        self.with_fix(fix)
+    }
+
+    /// Naming the other value the finding is about.
+    pub fn related_to(mut self, path: FieldPath) -> Self {
+        self.related.push(path);
+        self
     }
 }
 

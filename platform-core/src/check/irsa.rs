@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use super::values::{did_you_mean_or, is_dns_subdomain, ticks};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::values::{did_you_mean_or, is_dns_subdomain, quoted, ticks};
+use super::{at, privilege, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
 use crate::naming::label;
@@ -17,8 +17,8 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         if let Policy::Custom(statements) = &b.policy {
             for (j, s) in statements.iter().enumerate() {
                 let path = path.key("policy").index(j);
-                check_statement_syntax(s, &path, out);
-                check_wildcard(s, &path, out);
+                let reported = check_wildcard(s, &path, out);
+                check_statement_syntax(s, reported, &path, out);
             }
         }
     }
@@ -38,19 +38,23 @@ fn check_namespace(p: &Platform, known: &BTreeSet<String>, b: &IrsaBinding, path
         return;
     }
     let known = namespaces(p);
-    let help = did_you_mean_or(&b.namespace, known.iter().map(String::as_str), || {
-        format!("use a tenant's namespace or one of {}", ticks(&known))
-    });
-    out.push(Finding::new(
-        Rule::UnknownNamespace,
-        path.key("namespace"),
-        &b.namespace,
-        format!(
-            "IRSA binding `{}` names namespace `{}`, which is neither a tenant's nor a system namespace",
-            b.name, b.namespace
-        ),
-        help,
-    ));
+    let (help, fix) =
+        did_you_mean_or(&path.key("namespace"), &b.namespace, known.iter().map(String::as_str), quoted, || {
+            format!("use a tenant's namespace or one of {}", ticks(&known))
+        });
+    out.push(
+        Finding::new(
+            Rule::UnknownNamespace,
+            path.key("namespace"),
+            &b.namespace,
+            format!(
+                "IRSA binding `{}` names namespace `{}`, which is neither a tenant's nor a system namespace",
+                b.name, b.namespace
+            ),
+            help,
+        )
+        .maybe_fix(fix),
+    );
 }
 
 /// `irsa/service-account`: the service account is a Kubernetes object name (DNS-1123 subdomain), and for the
@@ -59,18 +63,21 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
     let sa = &b.service_account;
     if !is_dns_subdomain(sa) {
         let fixed = sa.to_ascii_lowercase().replace('_', "-");
-        let help = if is_dns_subdomain(&fixed) {
-            format!("write `service_account: \"{fixed}\"`")
-        } else {
-            "use lowercase letters, digits, `-` and `.`, e.g. `external-dns`".to_owned()
+        let fix = is_dns_subdomain(&fixed).then(|| Fix::set(path.key("service_account"), quoted(&fixed)));
+        let help = match &fix {
+            Some(fix) => format!("write `{}`", fix.dsl()),
+            None => "use lowercase letters, digits, `-` and `.`".to_owned(),
         };
-        out.push(Finding::new(
-            Rule::ServiceAccount,
-            path.key("service_account"),
-            sa,
-            format!("service account `{sa}` of IRSA binding `{}` is not a valid Kubernetes name", b.name),
-            help,
-        ));
+        out.push(
+            Finding::new(
+                Rule::ServiceAccount,
+                path.key("service_account"),
+                sa,
+                format!("service account `{sa}` of IRSA binding `{}` is not a valid Kubernetes name", b.name),
+                help,
+            )
+            .maybe_fix(fix),
+        );
         return;
     }
     let addon_account = match b.policy {
@@ -79,16 +86,27 @@ fn check_service_account(b: &IrsaBinding, path: &FieldPath, out: &mut Findings) 
     };
     if let Some((namespace, account)) = addon_account {
         if (b.namespace.as_str(), sa.as_str()) != (namespace, account) {
-            out.push(Finding::new(
-                Rule::ServiceAccount,
-                path.key("service_account"),
-                sa,
-                format!(
-                    "IRSA binding `{}` names `{}/{sa}`, but its EKS addon runs as `{namespace}/{account}`",
-                    b.name, b.namespace
-                ),
-                format!("write `namespace: \"{namespace}\"` and `service_account: \"{account}\"`"),
-            ));
+            let mut fixes = Vec::new();
+            if b.namespace != namespace {
+                fixes.push(Fix::set(path.key("namespace"), quoted(namespace)));
+            }
+            if sa != account {
+                fixes.push(Fix::set(path.key("service_account"), quoted(account)));
+            }
+            let fix = if fixes.len() == 1 { fixes.remove(0) } else { Fix::All(fixes) };
+            out.push(
+                Finding::new(
+                    Rule::ServiceAccount,
+                    path.key("service_account"),
+                    sa,
+                    format!(
+                        "IRSA binding `{}` names `{}/{sa}`, but its EKS addon runs as `{namespace}/{account}`",
+                        b.name, b.namespace
+                    ),
+                    format!("write `{}`", fix.dsl()),
+                )
+                .with_fix(fix),
+            );
         }
     }
 }
@@ -105,8 +123,9 @@ fn is_action(action: &str) -> bool {
 }
 
 /// `irsa/policy-syntax`: IAM rejects an action without its service prefix and a resource that is neither `*`
-/// nor an ARN (`MalformedPolicyDocument`), and a statement needs both lists.
-fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
+/// nor an ARN (`MalformedPolicyDocument`), and a statement needs both lists. `reported`: the action
+/// `irsa/wildcard-policy` already reported (`*:*`), which is not reported twice.
+fn check_statement_syntax(s: &Statement, reported: Option<usize>, path: &FieldPath, out: &mut Findings) {
     for (key, list) in [("actions", &s.actions), ("resources", &s.resources)] {
         if list.is_empty() {
             out.push(Finding::new(
@@ -119,13 +138,13 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
         }
     }
     for (k, action) in s.actions.iter().enumerate() {
-        if !is_action(action) {
+        if !is_action(action) && reported != Some(k) {
             out.push(Finding::new(
                 Rule::PolicySyntax,
                 path.key("actions").index(k),
                 action,
                 format!("action `{action}` is not shaped `service:Action`"),
-                "prefix the action with its service, e.g. `s3:GetObject`",
+                format!("prefix `{action}` with the service that defines it: `service:{action}`"),
             ));
         }
     }
@@ -136,29 +155,38 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
                 path.key("resources").index(k),
                 resource,
                 format!("resource `{resource}` is neither `*` nor an ARN"),
-                "write the resource's ARN, e.g. `arn:aws:s3:::my-bucket/*`",
+                "write the ARN of the resource the action is for (`arn:aws:<service>:…`), or `*`",
             ));
         }
     }
 }
 
-/// `irsa/wildcard-policy`: a statement allowing every action (`*`, `*:*`) on every resource is administrator
-/// access for a pod (PCI DSS 7.2: least privilege). Reported on the wildcard action.
-fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) {
-    if !s.resources.iter().any(|r| r == "*") {
-        return;
-    }
-    for (k, action) in s.actions.iter().enumerate() {
-        if action == "*" || action == "*:*" {
-            out.push(Finding::new(
-                Rule::WildcardPolicy,
-                path.key("actions").index(k),
-                action,
-                format!("action `{action}` on resource `*` grants every AWS permission"),
-                "list the actions the workload calls (e.g. `s3:GetObject`) and the ARNs it calls them on",
-            ));
-        }
-    }
+/// `irsa/wildcard-policy` (PCI DSS 7.2: least privilege): no statement gives a pod a whole service, or all of AWS,
+/// on every resource (`*`, `arn:*`, `arn:aws:*`, `arn:aws:s3:::*` for `s3:*`), nor a privilege-escalation step
+/// (`iam:PassRole`, `iam:PutRolePolicy`, … from Rhino Security Labs' published methods) on every resource of its
+/// type ([`super::privilege`]). One finding per statement, on the action that does it; returns its index.
+fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) -> Option<usize> {
+    let excess = privilege::excess(&s.actions, &s.resources)?;
+    let action = &s.actions[excess.action];
+    out.push(Finding::new(
+        Rule::WildcardPolicy,
+        path.key("actions").index(excess.action),
+        action,
+        excess.message,
+        excess.help,
+    ));
+    Some(excess.action)
+}
+
+/// Where a controller's service account conventionally is: the addon's own (which must be named exactly), or
+/// the chart's name in a system namespace ([`SYSTEM_NAMESPACES`]; the chart takes the binding's names).
+fn conventional_account(policy: ManagedPolicy) -> (&'static str, &'static str) {
+    policy.addon_service_account().unwrap_or(match policy {
+        ManagedPolicy::ClusterAutoscaler => ("kube-system", "cluster-autoscaler"),
+        ManagedPolicy::AwsLoadBalancerController => ("kube-system", "aws-load-balancer-controller"),
+        ManagedPolicy::ExternalDns => ("external-dns", "external-dns"),
+        _ => ("external-secrets", "external-secrets"),
+    })
 }
 
 /// `irsa/controller-roles`: every platform controller runs on IRSA (requirement 6), so each managed policy has a
@@ -167,13 +195,31 @@ fn check_controller_roles(p: &Platform, out: &mut Findings) {
     for &(_, policy) in ManagedPolicy::ALL {
         let bindings: Vec<usize> = (0..p.irsa.len()).filter(|i| p.irsa[*i].policy == Policy::Managed(policy)).collect();
         if bindings.is_empty() {
-            out.push(Finding::new(
-                Rule::ControllerRoles,
-                at("irsa"),
-                policy.keyword(),
-                format!("no IRSA binding uses policy `{policy}`, but the platform runs that controller"),
-                format!("add a binding with `policy: {policy}`"),
-            ));
+            // The conventional binding, named after the policy unless that name is taken (then: decide a name).
+            let fix = (!p.irsa.iter().any(|b| b.name == policy.keyword())).then(|| {
+                let (namespace, account) = conventional_account(policy);
+                Fix::Block {
+                    text: format!(
+                        "irsa {policy} {{ namespace: {}, service_account: {}, policy: {policy} }}",
+                        quoted(namespace),
+                        quoted(account)
+                    ),
+                }
+            });
+            let help = match &fix {
+                Some(fix) => format!("add `{}`", fix.dsl()),
+                None => format!("add an `irsa` binding with `policy: {policy}`"),
+            };
+            out.push(
+                Finding::new(
+                    Rule::ControllerRoles,
+                    at("irsa"),
+                    policy.keyword(),
+                    format!("no IRSA binding uses policy `{policy}`, but the platform runs that controller"),
+                    help,
+                )
+                .maybe_fix(fix),
+            );
         }
         for &i in bindings.iter().skip(1) {
             out.push(Finding::new(
@@ -212,7 +258,7 @@ mod tests {
         p.irsa[6].namespace = "web".into();
         let f = run(&p);
         let typo = expect(&f, Rule::UnknownNamespace, "irsa[3].namespace", "`externalsecrets`");
-        assert_eq!(typo.help, "did you mean `external-secrets`?");
+        assert_eq!(typo.help, "did you mean `namespace: \"external-secrets\"`?");
         assert_eq!(f.errors().count(), 1, "a tenant namespace is fine: {f}");
     }
 
@@ -237,6 +283,33 @@ mod tests {
         let f = run(&p);
         expect(&f, Rule::WildcardPolicy, "irsa[6].policy[0].actions[1]", "every AWS permission");
         assert_eq!(f.of(Rule::WildcardPolicy).len(), 1, "`*:*` on one ARN is not `*` on `*`: {f}");
+    }
+
+    /// What used to pass: everything on `arn:*`, a whole service on `*` or on all its ARNs, an escalation step on
+    /// every role; each statement reported once, `*:*` not also as a syntax error.
+    #[test]
+    fn everything_by_another_name_is_reported_once() {
+        let cases: &[(&[&str], &[&str], usize)] = &[
+            (&["*"], &["arn:*"], 0),
+            (&["*"], &["arn:aws:*"], 0),
+            (&["s3:GetObject", "iam:*"], &["*"], 1),
+            (&["s3:*"], &["*"], 0),
+            (&["s3:*"], &["arn:aws:s3:::bucket/*", "arn:aws:s3:::*"], 0),
+            (&["*:*", "*"], &["*"], 0),
+            (&["iam:PassRole"], &["arn:aws:iam::*:role/*"], 0),
+            (&["sts:GetCallerIdentity", "iam:Attach*"], &["*"], 1),
+        ];
+        for &(actions, resources, at) in cases {
+            let mut p = sample();
+            p.irsa.push(custom(actions, resources));
+            let f = run(&p);
+            expect(&f, Rule::WildcardPolicy, &format!("irsa[6].policy[0].actions[{at}]"), "on resource");
+            assert_eq!(f.errors().count(), 1, "{actions:?} on {resources:?}: {f}");
+        }
+        let mut p = sample();
+        p.irsa
+            .push(custom(&["s3:*", "iam:PassRole"], &["arn:aws:s3:::bucket/*", "arn:aws:iam::111122223333:role/app"]));
+        assert!(run(&p).0.is_empty(), "a service on one bucket, one role passed: {}", run(&p));
     }
 
     #[test]

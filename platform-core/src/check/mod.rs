@@ -5,7 +5,8 @@
 //! [`FieldPath`] to the span of the token it came from; the renderers refuse a platform with errors.
 //!
 //! Conventions: a message is one sentence starting lowercase with values in backticks; `help` names the token
-//! to write where possible; a conflict between two values is reported on both; a value that fails to parse is
+//! to write where possible (as a [`Fix`] when one change removes the finding); one mistake is one finding, on
+//! the value to change (a duplicate on the later one, a conflict on the value that moves); a value that fails to parse is
 //! reported once (by its syntax rule) and skipped by the rules that need it parsed, so one mistake does not
 //! cascade into several findings.
 
@@ -20,6 +21,7 @@ mod naming;
 mod network;
 mod nodes;
 mod partial;
+mod privilege;
 mod rule;
 mod tenancy;
 mod values;
@@ -28,10 +30,10 @@ mod versions;
 #[cfg(test)]
 mod properties;
 
-pub use finding::{FieldPath, Finding, Findings, Severity};
+pub use finding::{FieldPath, Finding, Findings, Fix, Severity};
 pub use naming::checked_names;
 pub use network::parse_cidr;
-pub use partial::{partial_findings, Dropped, Gaps};
+pub use partial::{implied, partial_findings, Dropped, Gaps, IMPLIES};
 pub use rule::Rule;
 pub use tenancy::hosts_controllers;
 #[cfg(feature = "render")] // for the reports' messages
@@ -42,8 +44,8 @@ use crate::model::Platform;
 /// Runs every check on `platform` and returns all findings, errors and warnings ([`crate::check_platform`] hands
 /// on a checked platform when none is an error).
 ///
-/// `today` (ISO date) decides the support-window warning: the CLI and the renderers pass the day they run, the
-/// macro the catalog's date ([`crate::catalog::AS_OF`]) so that its expansion never depends on the clock.
+/// `today` (ISO date) decides the support-window warning: the macro and the CLI pass [`today`], so that a build,
+/// `platform check`, `render`, `cost` and `versions` judge a version alike on one day.
 pub fn findings(platform: &Platform, today: &str) -> Findings {
     let mut findings = Findings::default();
     let out = &mut findings;
@@ -66,10 +68,13 @@ fn at(key: &str) -> FieldPath {
     FieldPath::root().key(key)
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`, for the support-window rule.
+/// The day (UTC, `YYYY-MM-DD`) the support window is judged on, by the build and by every command: the day
+/// `SOURCE_DATE_EPOCH` names when it is set (the reproducible-builds convention: a build then expands the same
+/// way on any day), else the clock's.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    iso_date(secs / 86_400)
+    let clock = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let pinned = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    iso_date(pinned.unwrap_or_else(clock) / 86_400)
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
@@ -242,6 +247,7 @@ mod tests {
         case(Rule::PciHostNetwork, t, &|p| p.tenants[0].pci = true);
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
+        case(Rule::StableUsername, t, &|p| p.identity.username_claim = "email".into());
         case(Rule::UnknownNamespace, t, &|p| p.irsa[3].namespace = "externalsecrets".into());
         case(Rule::WildcardPolicy, t, &|p| {
             p.irsa.push(IrsaBinding {

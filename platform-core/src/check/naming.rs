@@ -3,10 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::values::{is_name, plural, suggest_name};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::model::Platform;
-use crate::model::Purchase;
+use crate::model::{Capacity, Platform, Purchase};
 use crate::naming::{label, tenant_secrets_component, NameKind, Names, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
@@ -36,33 +35,41 @@ fn check_name_syntax(p: &Platform, out: &mut Findings) {
         if is_name(name) {
             continue;
         }
-        let help = match suggest_name(name) {
-            Some(s) => format!("write `{s}`: lowercase letters, digits and `_`, starting with a letter"),
-            None => "use lowercase letters, digits and `_`, starting with a letter, e.g. `payments`".to_owned(),
+        // The platform's name is a string (`name: "fintech"`), the others the identifier after the block's kind.
+        let fix = suggest_name(name)
+            .map(|s| Fix::set(path.clone(), if path.as_str() == "name" { format!("{s:?}") } else { s }));
+        let help = match &fix {
+            Some(fix) => format!("write `{}`: lowercase letters, digits and `_`, starting with a letter", fix.dsl()),
+            None => "use lowercase letters, digits and `_`, starting with a letter".to_owned(),
         };
         let why = if name.len() > 63 { "is longer than 63 characters" } else { "is not a lowercase identifier" };
-        out.push(Finding::new(Rule::NameSyntax, path, name, format!("{what} name `{name}` {why}"), help));
+        out.push(
+            Finding::new(Rule::NameSyntax, path, name, format!("{what} name `{name}` {why}"), help).maybe_fix(fix),
+        );
     }
 }
 
 /// `naming/duplicate`: names are unique within their kind, since each becomes one AWS resource name (a second
-/// `CreateNodegroup` or `CreateRole` with the same name fails). Reported on every occurrence.
+/// `CreateNodegroup` or `CreateRole` with the same name fails). Reported once, on the later declaration (as
+/// rustc reports a name defined twice), naming the first.
 fn check_unique_names(p: &Platform, out: &mut Findings) {
     let all = named(p);
-    let mut by_name: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, (_, what, name)) in all.iter().enumerate() {
-        by_name.entry((what, name)).or_default().push(i);
-    }
+    let mut first: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (i, (path, what, name)) in all.iter().enumerate() {
-        for &j in by_name[&(*what, *name)].iter().filter(|j| **j != i) {
-            out.push(Finding::new(
+        let Some(&j) = first.get(&(*what, *name)) else {
+            first.insert((what, name), i);
+            continue;
+        };
+        out.push(
+            Finding::new(
                 Rule::DuplicateName,
                 path.clone(),
                 *name,
-                format!("{what} name `{name}` is also used by `{}`", all[j].0),
-                format!("rename one of the two {what}s"),
-            ));
-        }
+                format!("{what} name `{name}` is already used by `{}`", all[j].0),
+                format!("rename this {what}, or remove it if it repeats `{}`", all[j].0),
+            )
+            .related_to(all[j].0.clone()),
+        );
     }
 }
 
@@ -123,7 +130,7 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
 
 /// Every AWS name made from a DSL name, with the path of that name, for an environment `suffix`.
 ///
-/// Node groups use their on-demand variant, the longer spelling ([`Purchase::name`]). Names that fail `naming/syntax` are left out.
+/// Node groups use the spelling of their purchase option ([`Purchase::name`]); a mixed group's longer one. Names that fail `naming/syntax` are left out.
 pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, String)> {
     if !is_name(&p.name) {
         return Vec::new();
@@ -139,7 +146,9 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
         (at("name"), NameKind::S3Bucket, names.s3_bucket("log-archive", "123456789012")),
     ];
     for (i, g) in p.node_groups.iter().enumerate().filter(|(_, g)| is_name(&g.name)) {
-        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, Purchase::OnDemand)));
+        // The purchase options the group is split into; a mixed one has both, `ondemand` the longer spelling.
+        let purchase = if g.capacity == Capacity::Spot { Purchase::Spot } else { Purchase::OnDemand };
+        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, purchase)));
     }
     for (i, b) in p.irsa.iter().enumerate().filter(|(_, b)| is_name(&b.name)) {
         all.push((at("irsa").index(i), NameKind::IamRole, names.iam_role(&b.name)));
@@ -153,24 +162,44 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
 
 /// `naming/length`: every AWS name stays within its service's limit (IAM role 64, node group 63, …) even with the
 /// longest environment suffix the CLI accepts, so a deploy cannot fail on a name after the build passed.
+///
+/// One finding per DSL name, on its longest overrun, with how many AWS names it makes too long. Every AWS name
+/// starts with the platform name: a name is reported only if it is still too long once the platform name is
+/// shortened as its own finding asks (a long platform name is one mistake, not one per node group).
 fn check_name_lengths(p: &Platform, out: &mut Findings) {
     let suffix = "x".repeat(MAX_SUFFIX_LEN);
+    let mut over: BTreeMap<FieldPath, Vec<(NameKind, String, usize)>> = BTreeMap::new();
     for (path, kind, name) in checked_names(p, &suffix) {
-        let (len, max) = (name.len(), kind.max_len());
-        if len <= max {
-            continue;
+        if name.len() > kind.max_len() {
+            let by = name.len() - kind.max_len();
+            over.entry(path).or_default().push((kind, name, by));
         }
-        let token = if path.as_str() == "name" { "the platform name" } else { "this name" };
+    }
+    let platform_cut = over.get(&at("name")).map_or(0, |names| names.iter().map(|n| n.2).max().unwrap_or(0));
+    for (path, mut names) in over {
+        let is_platform = path.as_str() == "name";
+        if !is_platform {
+            names.retain(|n| n.2 > platform_cut);
+        }
+        names.sort_by_key(|n| std::cmp::Reverse(n.2));
+        let Some((kind, name, by)) = names.first() else { continue };
+        let (len, max) = (name.len(), kind.max_len());
+        let token = if is_platform { "the platform name" } else { "this name" };
+        let others = match names.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {} more)", plural(n, "AWS name")),
+        };
+        let cut = by - if is_platform { 0 } else { platform_cut };
         out.push(Finding::new(
             Rule::NameLength,
             path,
-            &name,
+            name,
             format!(
                 "{} `{name}` would be {len} characters with a {MAX_SUFFIX_LEN}-character environment suffix, \
-                 over the limit of {max}",
+                 over the limit of {max}{others}",
                 kind.what()
             ),
-            format!("shorten {token} by at least {}", plural(len - max, "character")),
+            format!("shorten {token} by at least {}", plural(cut, "character")),
         ));
     }
 }
@@ -203,7 +232,7 @@ fn check_tags(p: &Platform, out: &mut Findings) {
                 path,
                 bad,
                 message,
-                "use letters, digits and `-`, e.g. `cost-center: \"platform-engineering\"`",
+                "rename the tag: up to 128 letters, digits, spaces or `_ . : / = + - @`, not starting with `aws:`",
             ));
         }
     }
@@ -221,18 +250,18 @@ mod tests {
         p.tenants[2].name = "web_".into();
         let f = run(&p);
         let g = expect(&f, Rule::NameSyntax, "node_groups[1]", "`General-Purpose`");
-        assert!(g.help.contains("`general_purpose`"), "{}", g.help);
+        assert!(g.help.contains("`node_group general_purpose`"), "{}", g.help);
         expect(&f, Rule::NameSyntax, "tenants[2]", "`web_`");
     }
 
     #[test]
-    fn duplicates_are_reported_on_both() {
+    fn duplicates_are_reported_once() {
         let mut p = sample();
         p.irsa[1].name = "cluster_autoscaler".into();
         let f = run(&p);
-        let a = expect(&f, Rule::DuplicateName, "irsa[0]", "`cluster_autoscaler`");
-        assert!(a.message.contains("`irsa[1]`"));
-        expect(&f, Rule::DuplicateName, "irsa[1]", "`irsa[0]`");
+        let a = expect(&f, Rule::DuplicateName, "irsa[1]", "`cluster_autoscaler` is already used by `irsa[0]`");
+        assert_eq!(a.related.iter().map(|r| r.as_str()).collect::<Vec<_>>(), ["irsa[0]"]);
+        assert_eq!(f.of(Rule::DuplicateName).len(), 1, "once, on the later one: {f}");
     }
 
     #[test]

@@ -4,8 +4,8 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::values::{did_you_mean_or, ticks};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::values::{did_you_mean_or, plural, quoted, ticks};
+use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::regions::{is_zone_of, REGIONS};
 use crate::model::{Endpoint, Keyword, Platform};
 
@@ -67,11 +67,13 @@ fn check_cidr_syntax(p: &Platform, out: &mut Findings) {
     all.push((at("vpc").key("pod_cidr"), "pod CIDR", p.vpc.pod_cidr.as_str()));
     for (path, what, value) in all {
         if let Err(help) = parse_cidr(value) {
-            let message = match value.parse::<Ipv4Net>() {
-                Ok(_) => format!("{what} `{value}` has host bits set"),
-                Err(_) => format!("{what} `{value}` is not an IPv4 CIDR"),
+            let (message, fix) = match value.parse::<Ipv4Net>() {
+                Ok(net) => (format!("{what} `{value}` has host bits set"), Some(quoted(&net.trunc().to_string()))),
+                Err(_) => (format!("{what} `{value}` is not an IPv4 CIDR"), None),
             };
-            out.push(Finding::new(Rule::InvalidCidr, path, value, message, help));
+            let fix = fix.map(|v| Fix::set(path.clone(), v));
+            let help = fix.as_ref().map_or(help, |fix| format!("write the network address: `{}`", fix.dsl()));
+            out.push(Finding::new(Rule::InvalidCidr, path, value, message, help).maybe_fix(fix));
         }
     }
 }
@@ -87,13 +89,22 @@ fn check_cidr_sizes(p: &Platform, out: &mut Findings) {
             continue;
         }
         let fixed = Ipv4Net::new(net.addr(), net.prefix_len().clamp(16, 28)).map_or(net, |n| n.trunc());
-        out.push(Finding::new(
-            Rule::VpcCidrSize,
-            path,
-            value,
-            format!("{what} `{value}` is a /{}, but AWS accepts /16 to /28", net.prefix_len()),
-            format!("use a prefix between /16 and /28, e.g. `{fixed}`"),
-        ));
+        // The same network at the nearest accepted size: a guess only for the VPC, whose subnets show its use.
+        let fix = (path.as_str() == "vpc.cidr").then(|| Fix::set(path.clone(), quoted(&fixed.to_string())));
+        let help = match &fix {
+            Some(fix) => format!("write `{}`: AWS accepts a prefix between /16 and /28", fix.dsl()),
+            None => "use a prefix between /16 and /28".to_owned(),
+        };
+        out.push(
+            Finding::new(
+                Rule::VpcCidrSize,
+                path,
+                value,
+                format!("{what} `{value}` is a /{}, but AWS accepts /16 to /28", net.prefix_len()),
+                help,
+            )
+            .maybe_fix(fix),
+        );
     }
 }
 
@@ -103,53 +114,101 @@ fn free_subnet(vpc: &Ipv4Net, prefix: u8, taken: &[Ipv4Net]) -> Option<Ipv4Net> 
 }
 
 /// `network/subnet-outside-vpc`: a subnet must lie inside its VPC CIDR, or EC2 `CreateSubnet` fails.
+///
+/// When no subnet lies inside, the VPC CIDR is the mistake (one finding on it, with the count and the network
+/// that holds them all); otherwise each subnet outside is, with a free range of the VPC (distinct ones).
 fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
     let Some(vpc) = cidr(&p.vpc.cidr) else { return };
-    let all = subnets(p);
-    let taken: Vec<Ipv4Net> = all.iter().filter_map(|(_, _, s)| cidr(s)).filter(|n| vpc.contains(n)).collect();
-    for (path, what, value) in all {
-        let Some(net) = cidr(value) else { continue };
-        if vpc.contains(&net) {
-            continue;
-        }
-        let help = match free_subnet(&vpc, net.prefix_len().max(vpc.prefix_len()), &taken) {
-            Some(free) => format!("pick a /{} inside `{vpc}`, e.g. `{free}`", free.prefix_len()),
+    let all: Vec<_> = subnets(p).into_iter().filter_map(|(path, what, s)| Some((path, what, s, cidr(s)?))).collect();
+    let outside: Vec<_> = all.iter().filter(|s| !vpc.contains(&s.3)).collect();
+    if outside.is_empty() {
+        return;
+    }
+    if outside.len() == all.len() && all.len() > 1 {
+        let nets: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
+        let pod = cidr(&p.vpc.pod_cidr);
+        let fix = covering(&nets)
+            .filter(|c| (16..=28).contains(&c.prefix_len()) && pod.is_none_or(|pod| !overlaps(c, &pod)))
+            .map(|c| Fix::set(at("vpc").key("cidr"), quoted(&c.to_string())));
+        let help = match &fix {
+            Some(fix) => {
+                format!("write `{}`, the network that holds them, or move every subnet into `{vpc}`", fix.dsl())
+            }
+            None => format!("choose a VPC CIDR that holds the subnets, or move every subnet into `{vpc}`"),
+        };
+        out.push(
+            Finding::new(
+                Rule::SubnetOutsideVpc,
+                at("vpc").key("cidr"),
+                &p.vpc.cidr,
+                format!("none of the {} lies in the VPC CIDR `{vpc}`", plural(all.len(), "subnet")),
+                help,
+            )
+            .maybe_fix(fix),
+        );
+        return;
+    }
+    let mut taken: Vec<Ipv4Net> = all.iter().map(|s| s.3).filter(|n| vpc.contains(n)).collect();
+    for (path, what, value, net) in outside {
+        let free = free_subnet(&vpc, net.prefix_len().max(vpc.prefix_len()), &taken);
+        taken.extend(free);
+        let fix = free.map(|free| Fix::set(path.clone(), quoted(&free.to_string())));
+        let help = match &fix {
+            Some(fix) => {
+                format!("write `{}`, a free /{} inside `{vpc}`", fix.dsl(), net.prefix_len().max(vpc.prefix_len()))
+            }
             None => format!("pick a free range inside `{vpc}` (or widen the VPC CIDR)"),
         };
-        out.push(Finding::new(
-            Rule::SubnetOutsideVpc,
-            path,
-            value,
-            format!("{what} `{value}` lies outside the VPC CIDR `{vpc}`"),
-            help,
-        ));
+        out.push(
+            Finding::new(
+                Rule::SubnetOutsideVpc,
+                path.clone(),
+                *value,
+                format!("{what} `{value}` lies outside the VPC CIDR `{vpc}`"),
+                help,
+            )
+            .maybe_fix(fix),
+        );
     }
 }
 
+/// The smallest network holding every one of `nets`.
+fn covering(nets: &[Ipv4Net]) -> Option<Ipv4Net> {
+    let first = nets.first()?;
+    (0..=first.prefix_len()).rev().find_map(|len| {
+        let candidate = Ipv4Net::new(first.addr(), len).ok()?.trunc();
+        nets.iter().all(|n| candidate.contains(n)).then_some(candidate)
+    })
+}
+
 /// `network/subnets-overlap`: subnets of one VPC may not share addresses (EC2 rejects the second one).
-/// Reported on both subnets.
+/// Reported once, on the later subnet, with a free range to move it to.
 fn check_subnets_overlap(p: &Platform, out: &mut Findings) {
     let all: Vec<_> = subnets(p).into_iter().filter_map(|(path, what, s)| Some((path, what, s, cidr(s)?))).collect();
     let vpc = cidr(&p.vpc.cidr);
-    let taken: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
+    let mut taken: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
     for (i, (path, what, value, net)) in all.iter().enumerate() {
-        for (j, (_, other_what, other, other_net)) in all.iter().enumerate() {
-            if i == j || !overlaps(net, other_net) {
-                continue;
-            }
-            let others: Vec<Ipv4Net> = taken.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, n)| *n).collect();
-            let help = match vpc.and_then(|v| free_subnet(&v, net.prefix_len().max(v.prefix_len()), &others)) {
-                Some(free) => format!("move it to a free range, e.g. `{free}`"),
-                None => "move one of the two to a free range of the VPC".into(),
-            };
-            out.push(Finding::new(
+        let Some((_, other_what, other, _)) = all[..i].iter().find(|o| overlaps(net, &o.3)) else { continue };
+        let others: Vec<Ipv4Net> = taken.iter().enumerate().filter(|(k, _)| *k != i).map(|(_, n)| *n).collect();
+        let free = vpc.and_then(|v| free_subnet(&v, net.prefix_len().max(v.prefix_len()), &others));
+        let fix = free.map(|free| {
+            taken[i] = free;
+            Fix::set(path.clone(), quoted(&free.to_string()))
+        });
+        let help = match &fix {
+            Some(fix) => format!("move it to a free range: `{}`", fix.dsl()),
+            None => "move one of the two to a free range of the VPC".into(),
+        };
+        out.push(
+            Finding::new(
                 Rule::SubnetsOverlap,
                 path.clone(),
                 *value,
                 format!("{what} `{value}` overlaps {other_what} `{other}`"),
                 help,
-            ));
-        }
+            )
+            .maybe_fix(fix),
+        );
     }
 }
 
@@ -185,39 +244,52 @@ fn check_region(p: &Platform, out: &mut Findings) {
     if REGIONS.contains(&p.region.as_str()) {
         return;
     }
-    let help = did_you_mean_or(&p.region, REGIONS.iter().copied(), || {
-        format!("use an AWS region, e.g. `us-east-2`; known: {}", ticks(REGIONS))
+    let (help, fix) = did_you_mean_or(&at("region"), &p.region, REGIONS.iter().copied(), quoted, || {
+        format!("use an AWS region; known: {}", ticks(REGIONS))
     });
-    out.push(Finding::new(
-        Rule::UnknownRegion,
-        at("region"),
-        &p.region,
-        format!("`{}` is not an AWS region", p.region),
-        help,
-    ));
+    out.push(
+        Finding::new(
+            Rule::UnknownRegion,
+            at("region"),
+            &p.region,
+            format!("`{}` is not an AWS region", p.region),
+            help,
+        )
+        .maybe_fix(fix),
+    );
 }
 
 /// `network/three-azs`: exactly three distinct zones (requirements: "across 3 availability zones"; one NAT
-/// gateway and one subnet pair each). A repeated zone is reported on both entries.
+/// gateway and one subnet pair each). A repeated zone is reported once, on the repetition, with a zone of the
+/// region not listed yet; three entries with a repetition are that one finding.
 fn check_three_azs(p: &Platform, out: &mut Findings) {
     let azs = &p.availability_zones;
-    for (i, az) in azs.iter().enumerate() {
-        for (j, other) in azs.iter().enumerate() {
-            if i != j && az == other {
-                out.push(Finding::new(
-                    Rule::ThreeAzs,
-                    at("availability_zones").index(i),
-                    az,
-                    format!("availability zone `{az}` is listed twice (entries {} and {})", i + 1, j + 1),
-                    "list three different zones of the region".to_owned(),
-                ));
-            }
-        }
+    let mut repeated = false;
+    for (j, az) in azs.iter().enumerate() {
+        let Some(i) = azs[..j].iter().position(|other| other == az) else { continue };
+        repeated = true;
+        let path = at("availability_zones").index(j);
+        let free = ('a'..='z').map(|l| format!("{}{l}", p.region)).find(|z| !azs.contains(z));
+        let fix = free.filter(|_| is_zone_of(az, &p.region)).map(|z| Fix::set(path.clone(), quoted(&z)));
+        let help = match &fix {
+            Some(fix) => format!("write another zone of the region, e.g. `{}`", fix.dsl()),
+            None => "list three different zones of the region".to_owned(),
+        };
+        out.push(
+            Finding::new(
+                Rule::ThreeAzs,
+                path,
+                az,
+                format!("availability zone `{az}` is listed twice (entries {} and {})", i + 1, j + 1),
+                help,
+            )
+            .maybe_fix(fix),
+        );
     }
     let mut distinct: Vec<&String> = azs.iter().collect();
     distinct.sort();
     distinct.dedup();
-    if distinct.len() != 3 {
+    if distinct.len() != 3 && !(repeated && azs.len() == 3) {
         let example = ["a", "b", "c"].map(|l| format!("{}{l}", p.region));
         out.push(Finding::new(
             Rule::ThreeAzs,
@@ -226,6 +298,7 @@ fn check_three_azs(p: &Platform, out: &mut Findings) {
             format!("{} distinct availability zones are declared, the platform needs exactly 3", distinct.len()),
             format!("list three zones of `{}`, e.g. {}", p.region, ticks(example)),
         ));
+        // (Not a fix: which zones, and which subnets go with them, is the owner's choice.)
     }
 }
 
@@ -240,38 +313,44 @@ fn check_az_in_region(p: &Platform, out: &mut Findings) {
             continue;
         }
         let letter = az.chars().last().filter(char::is_ascii_lowercase).unwrap_or('a');
-        out.push(Finding::new(
-            Rule::AzNotInRegion,
-            at("availability_zones").index(i),
-            az,
-            format!("availability zone `{az}` is not in region `{}`", p.region),
-            format!("write `{}{letter}`", p.region),
-        ));
+        out.push(
+            Finding::new(
+                Rule::AzNotInRegion,
+                at("availability_zones").index(i),
+                az,
+                format!("availability zone `{az}` is not in region `{}`", p.region),
+                format!("write `{:?}`", format!("{}{letter}", p.region)),
+            )
+            .with_set(quoted(&format!("{}{letter}", p.region))),
+        );
     }
 }
 
 /// `network/pod-cidr-overlaps-vpc`: the pod CIDR is Calico's overlay; where it overlapped the VPC, pods could not
-/// reach the VPC's own addresses (nodes, endpoints, load balancers): the overlay route wins. Reported on both CIDRs.
+/// reach the VPC's own addresses (nodes, endpoints, load balancers): the overlay route wins. Reported once, on the
+/// pod CIDR (the VPC's subnets depend on its CIDR).
 fn check_pod_cidr_disjoint(p: &Platform, out: &mut Findings) {
     let (Some(vpc), Some(pod)) = (cidr(&p.vpc.cidr), cidr(&p.vpc.pod_cidr)) else { return };
     if !overlaps(&vpc, &pod) {
         return;
     }
-    let help = "keep pods in their own range, e.g. `pod_cidr: \"100.64.0.0/16\"`";
-    out.push(Finding::new(
-        Rule::PodCidrOverlapsVpc,
-        at("vpc").key("pod_cidr"),
-        &p.vpc.pod_cidr,
-        format!("pod CIDR `{pod}` overlaps the VPC CIDR `{vpc}`"),
-        help,
-    ));
-    out.push(Finding::new(
-        Rule::PodCidrOverlapsVpc,
-        at("vpc").key("cidr"),
-        &p.vpc.cidr,
-        format!("VPC CIDR `{vpc}` overlaps the pod CIDR `{pod}`"),
-        help,
-    ));
+    let cgnat = net(100, 64, 16);
+    let fix = (!overlaps(&vpc, &cgnat)).then(|| Fix::set(at("vpc").key("pod_cidr"), quoted(&cgnat.to_string())));
+    let help = match &fix {
+        Some(fix) => format!("keep pods in their own range: `{}`", fix.dsl()),
+        None => "keep pods in a range of their own, disjoint from the VPC CIDR".to_owned(),
+    };
+    out.push(
+        Finding::new(
+            Rule::PodCidrOverlapsVpc,
+            at("vpc").key("pod_cidr"),
+            &p.vpc.pod_cidr,
+            format!("pod CIDR `{pod}` overlaps the VPC CIDR `{vpc}`"),
+            help,
+        )
+        .related_to(at("vpc").key("cidr"))
+        .maybe_fix(fix),
+    );
 }
 
 fn net(a: u8, b: u8, prefix: u8) -> Ipv4Net {
@@ -290,29 +369,37 @@ fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
     let path = at("vpc").key("pod_cidr");
     let allowed = [net(10, 0, 8), net(172, 16, 12), net(192, 168, 16), net(100, 64, 10), net(198, 18, 15)];
     if !allowed.iter().any(|a| a.contains(&pod)) {
-        out.push(Finding::new(
-            Rule::PodCidrRange,
-            path.clone(),
-            value,
-            format!("pod CIDR `{pod}` is not a private range: pods could not reach the hosts it covers"),
-            format!(
-                "use part of {}, e.g. `100.64.0.0/16` (the shared address space, used by no internet host)",
-                ticks(allowed)
-            ),
-        ));
+        out.push(
+            Finding::new(
+                Rule::PodCidrRange,
+                path.clone(),
+                value,
+                format!("pod CIDR `{pod}` is not a private range: pods could not reach the hosts it covers"),
+                format!(
+                    "write `pod_cidr: \"100.64.0.0/16\"` (the shared address space, used by no internet host), or \
+                     another part of {}",
+                    ticks(allowed)
+                ),
+            )
+            .with_set(quoted("100.64.0.0/16")),
+        );
     }
     if !(8..=24).contains(&pod.prefix_len()) {
         let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(8, 24)).map_or(pod, |n| n.trunc());
-        out.push(Finding::new(
-            Rule::PodCidrRange,
-            path,
-            value,
-            format!(
-                "pod CIDR `{pod}` is a /{}; split into 3 per-AZ Calico pools of at least one /26 block each, it must be /8 to /24",
-                pod.prefix_len()
-            ),
-            format!("use a prefix between /8 and /24, e.g. `{fixed}`"),
-        ));
+        out.push(
+            Finding::new(
+                Rule::PodCidrRange,
+                path,
+                value,
+                format!(
+                    "pod CIDR `{pod}` is a /{}; split into 3 per-AZ Calico pools of at least one /26 block each, it \
+                     must be /8 to /24",
+                    pod.prefix_len()
+                ),
+                format!("write `pod_cidr: {}`: a prefix between /8 and /24", quoted(&fixed.to_string())),
+            )
+            .with_set(quoted(&fixed.to_string())),
+        );
     }
 }
 
@@ -335,27 +422,31 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
     let endpoints = &p.vpc.endpoints;
     for (endpoint, why) in REQUIRED_ENDPOINTS {
         if !endpoints.contains(endpoint) {
-            out.push(Finding::new(
-                Rule::RequiredEndpoints,
-                at("vpc").key("endpoints"),
-                endpoint.keyword(),
-                format!("the VPC endpoint `{endpoint}` is missing: {why}"),
-                format!("add `{endpoint}` to `endpoints`"),
-            ));
+            out.push(
+                Finding::new(
+                    Rule::RequiredEndpoints,
+                    at("vpc").key("endpoints"),
+                    endpoint.keyword(),
+                    format!("the VPC endpoint `{endpoint}` is missing: {why}"),
+                    format!("add `{endpoint}` to `endpoints`"),
+                )
+                .with_fix(Fix::Append { path: at("vpc").key("endpoints"), item: endpoint.keyword().to_owned() }),
+            );
         }
     }
-    for (i, endpoint) in endpoints.iter().enumerate() {
-        for (j, other) in endpoints.iter().enumerate() {
-            if i != j && endpoint == other {
-                out.push(Finding::new(
-                    Rule::RequiredEndpoints,
-                    at("vpc").key("endpoints").index(i),
-                    endpoint.keyword(),
-                    format!("VPC endpoint `{endpoint}` is listed twice (entries {} and {})", i + 1, j + 1),
-                    "remove one of the two".to_owned(),
-                ));
-            }
-        }
+    for (j, endpoint) in endpoints.iter().enumerate() {
+        let Some(i) = endpoints[..j].iter().position(|other| other == endpoint) else { continue };
+        let path = at("vpc").key("endpoints").index(j);
+        out.push(
+            Finding::new(
+                Rule::RequiredEndpoints,
+                path.clone(),
+                endpoint.keyword(),
+                format!("VPC endpoint `{endpoint}` is listed twice (entries {} and {})", i + 1, j + 1),
+                "remove this entry from `endpoints`",
+            )
+            .with_fix(Fix::Remove { path }),
+        );
     }
 }
 
@@ -363,13 +454,16 @@ fn check_required_endpoints(p: &Platform, out: &mut Findings) {
 /// (PCI DSS v4.0 requirement 10.2: audit logs capture all access to system components).
 fn check_flow_logs(p: &Platform, out: &mut Findings) {
     if !p.vpc.flow_logs {
-        out.push(Finding::new(
-            Rule::FlowLogs,
-            at("vpc").key("flow_logs"),
-            "false",
-            "VPC flow logs are switched off, but PCI DSS 10.2 requires logging network access",
-            "write `flow_logs: true` (or remove the line: flow logs are on by default)",
-        ));
+        out.push(
+            Finding::new(
+                Rule::FlowLogs,
+                at("vpc").key("flow_logs"),
+                "false",
+                "VPC flow logs are switched off, but PCI DSS 10.2 requires logging network access",
+                "write `flow_logs: true` (or remove the line: flow logs are on by default)",
+            )
+            .with_set("true"),
+        );
     }
 }
 
@@ -395,7 +489,7 @@ mod tests {
         p.vpc.pod_cidr = "100.64.0.0".into();
         let f = run(&p);
         let host = expect(&f, Rule::InvalidCidr, "vpc.private_subnets[1]", "`10.0.32.1/19`");
-        assert!(host.help.contains("`10.0.32.0/19`"), "{}", host.help);
+        assert!(host.help.contains("`\"10.0.32.0/19\"`"), "{}", host.help);
         expect(&f, Rule::InvalidCidr, "vpc.pod_cidr", "`100.64.0.0`");
         assert_eq!(f.errors().count(), 2, "{f}");
     }
@@ -407,7 +501,7 @@ mod tests {
         p.vpc.public_subnets[2] = "10.0.98.0/29".into();
         let f = run(&p);
         let vpc = expect(&f, Rule::VpcCidrSize, "vpc.cidr", "`10.0.0.0/8`");
-        assert!(vpc.help.contains("`10.0.0.0/16`"));
+        assert!(vpc.help.contains("`cidr: \"10.0.0.0/16\"`"), "{}", vpc.help);
         expect(&f, Rule::VpcCidrSize, "vpc.public_subnets[2]", "`10.0.98.0/29`");
     }
 
@@ -418,20 +512,29 @@ mod tests {
         let f = run(&p);
         let found = expect(&f, Rule::SubnetOutsideVpc, "vpc.private_subnets[1]", "`10.1.0.0/19`");
         assert_eq!(found.message, "private subnet `10.1.0.0/19` lies outside the VPC CIDR `10.0.0.0/16`");
-        assert_eq!(found.help, "pick a /19 inside `10.0.0.0/16`, e.g. `10.0.32.0/19`");
+        assert_eq!(found.help, "write `\"10.0.32.0/19\"`, a free /19 inside `10.0.0.0/16`");
         assert_eq!(f.errors().count(), 1, "{f}");
     }
 
     #[test]
-    fn overlapping_subnets_are_reported_on_both() {
+    fn overlapping_subnets_are_reported_once_on_the_later() {
         let mut p = sample();
         p.vpc.public_subnets[0] = "10.0.64.0/24".into();
         let f = run(&p);
-        let a = expect(&f, Rule::SubnetsOverlap, "vpc.private_subnets[2]", "`10.0.64.0/19`");
-        assert!(a.message.contains("public subnet `10.0.64.0/24`"), "{}", a.message);
         let b = expect(&f, Rule::SubnetsOverlap, "vpc.public_subnets[0]", "`10.0.64.0/24`");
         assert!(b.message.contains("private subnet `10.0.64.0/19`"), "{}", b.message);
-        assert_eq!(f.errors().count(), 2, "{f}");
+        assert_eq!(f.errors().count(), 1, "{f}");
+    }
+
+    #[test]
+    fn a_vpc_cidr_that_holds_no_subnet_is_one_finding_on_it() {
+        let mut p = sample();
+        p.vpc.cidr = "8.8.0.0/16".into();
+        let f = run(&p);
+        let found =
+            expect(&f, Rule::SubnetOutsideVpc, "vpc.cidr", "none of the 6 subnets lies in the VPC CIDR `8.8.0.0/16`");
+        assert!(found.help.starts_with("write `cidr: \"10.0.0.0/17\"`"), "{}", found.help);
+        assert_eq!(f.errors().count(), 1, "{f}");
     }
 
     #[test]
@@ -457,14 +560,16 @@ mod tests {
         p.availability_zones[2] = "us-west-2c".into();
         let f = run(&p);
         let z = expect(&f, Rule::AzNotInRegion, "availability_zones[2]", "`us-west-2c`");
-        assert_eq!(z.help, "write `us-east-2c`");
+        assert_eq!(z.help, "write `\"us-east-2c\"`");
 
         let mut p = sample();
         p.availability_zones[2] = "us-east-2a".into();
         let f = run(&p);
-        expect(&f, Rule::ThreeAzs, "availability_zones[0]", "`us-east-2a`");
-        expect(&f, Rule::ThreeAzs, "availability_zones[2]", "`us-east-2a`");
-        expect(&f, Rule::ThreeAzs, "availability_zones", "2 distinct");
+        let twice = expect(&f, Rule::ThreeAzs, "availability_zones[2]", "`us-east-2a`");
+        assert!(twice.help.contains("`\"us-east-2c\"`"), "{}", twice.help);
+        assert_eq!(f.errors().count(), 1, "the repetition is the one mistake: {f}");
+        p.availability_zones.pop();
+        expect(&run(&p), Rule::ThreeAzs, "availability_zones", "2 distinct");
     }
 
     #[test]
@@ -473,7 +578,7 @@ mod tests {
         p.vpc.pod_cidr = "10.0.0.0/16".into();
         let f = run(&p);
         expect(&f, Rule::PodCidrOverlapsVpc, "vpc.pod_cidr", "`10.0.0.0/16`");
-        expect(&f, Rule::PodCidrOverlapsVpc, "vpc.cidr", "`10.0.0.0/16`");
+        assert_eq!(f.errors().count(), 1, "{f}");
 
         let mut p = sample();
         p.vpc.pod_cidr = "192.168.0.0/16".into();
@@ -487,7 +592,7 @@ mod tests {
         p.vpc.pod_cidr = "100.64.0.0/25".into();
         let f = run(&p);
         let size = expect(&f, Rule::PodCidrRange, "vpc.pod_cidr", "/25");
-        assert!(size.help.contains("`100.64.0.0/24`"), "{}", size.help);
+        assert!(size.help.contains("`pod_cidr: \"100.64.0.0/24\"`"), "{}", size.help);
 
         let mut p = sample();
         p.vpc.pod_cidr = "198.19.0.0/16".into();
@@ -503,8 +608,9 @@ mod tests {
         p.vpc.endpoints.push(Endpoint::S3);
         let f = run(&p);
         expect(&f, Rule::RequiredEndpoints, "vpc.endpoints", "`sts`");
-        expect(&f, Rule::RequiredEndpoints, "vpc.endpoints[2]", "`s3`");
-        expect(&f, Rule::RequiredEndpoints, "vpc.endpoints[12]", "`s3`");
+        let twice = f.of(Rule::RequiredEndpoints).into_iter().filter(|f| f.message.contains("twice")).count();
+        let s3 = expect(&f, Rule::RequiredEndpoints, &format!("vpc.endpoints[{}]", p.vpc.endpoints.len() - 1), "`s3`");
+        assert!(s3.fix.is_some() && twice == 1, "{f}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Node-group rules: instance types, sizes, purchase options per workload class, taints, OS, disks, labels.
 
-use super::values::{did_you_mean_or, is_label_key, is_label_value, ticks};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::values::{did_you_mean_or, is_label_key, is_label_value, quoted, ticks};
+use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::instance_types::{instance_type, INSTANCE_TYPES};
 use crate::model::{Capacity, Keyword, NodeGroup, NodeOs, Platform, TaintEffect, WorkloadClass};
 
@@ -39,84 +39,103 @@ fn check_instance_types(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
             continue;
         }
         let types = || INSTANCE_TYPES.iter().map(|t| t.name);
-        let help = did_you_mean_or(name, types(), || format!("use one of {}", ticks(types())));
-        out.push(Finding::new(
-            Rule::UnknownInstanceType,
-            path.key("instance_types").index(j),
-            name,
-            format!("instance type `{name}` is not one the platform knows the size of"),
-            help,
-        ));
+        let at_path = path.key("instance_types").index(j);
+        let (help, fix) = did_you_mean_or(&at_path, name, types(), quoted, || format!("use one of {}", ticks(types())));
+        out.push(
+            Finding::new(
+                Rule::UnknownInstanceType,
+                at_path,
+                name,
+                format!("instance type `{name}` is not one the platform knows the size of"),
+                help,
+            )
+            .maybe_fix(fix),
+        );
     }
 }
 
 /// `nodes/instance-sizes-differ`: cluster-autoscaler builds its scale-up template from one instance type of the
 /// group and assumes every node of the group has that capacity; a smaller type makes pods it planned for
 /// unschedulable (cluster-autoscaler FAQ, "mixed instance policies"). Each type that differs from the first known
-/// one is reported, and the first one once, naming a differing type.
+/// one is reported (not the first one too: one mistake, one finding).
 fn check_instance_sizes(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     let known: Vec<_> =
         g.instance_types.iter().enumerate().filter_map(|(j, n)| Some((j, n, instance_type(n)?))).collect();
-    let Some(&(first_j, first_name, first)) = known.first() else { return };
+    let Some(&(_, first_name, first)) = known.first() else { return };
     let size = |t: &crate::catalog::instance_types::InstanceType| {
         format!("{} vCPU, {} GiB", t.vcpu, f64::from(t.memory_mib) / 1024.0)
     };
     let differ: Vec<_> =
         known.iter().filter(|(_, _, t)| (t.vcpu, t.memory_mib) != (first.vcpu, first.memory_mib)).collect();
     for (j, name, t) in &differ {
-        out.push(Finding::new(
-            Rule::InstanceSizesDiffer,
-            path.key("instance_types").index(*j),
-            *name,
-            format!("instance type `{name}` ({}) differs in size from `{first_name}` ({})", size(t), size(first)),
-            format!("use types of one size in a node group, or move `{name}` to a group of its own"),
-        ));
-    }
-    if let Some((_, name, t)) = differ.first() {
-        out.push(Finding::new(
-            Rule::InstanceSizesDiffer,
-            path.key("instance_types").index(first_j),
-            first_name,
-            format!("instance type `{first_name}` ({}) differs in size from `{name}` ({})", size(first), size(t)),
-            "use types of one size in a node group: cluster-autoscaler assumes every node of a group is alike",
-        ));
+        let at = path.key("instance_types").index(*j);
+        out.push(
+            Finding::new(
+                Rule::InstanceSizesDiffer,
+                at.clone(),
+                *name,
+                format!("instance type `{name}` ({}) differs in size from `{first_name}` ({})", size(t), size(first)),
+                format!(
+                    "remove `{name}` from `instance_types` (or move it to a group of its own): cluster-autoscaler \
+                     assumes every node of a group is alike"
+                ),
+            )
+            .with_fix(Fix::Remove { path: at }),
+        );
     }
 }
 
 /// `nodes/size-order`: EKS requires `min <= desired <= max` and `max >= 1` (`CreateNodegroup` scaling config).
-/// An inverted pair is reported on both values.
+/// One finding per mistake, on the value to change: an inverted `size` range on the range (its `desired`, by
+/// default its minimum, follows it), a `desired` outside the range on `desired`.
 fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
-    let pairs = [
-        ("min_size", g.min_size, "desired_size", g.desired_size),
-        ("desired_size", g.desired_size, "max_size", g.max_size),
-    ];
-    for (low_key, low, high_key, high) in pairs {
-        if low <= high {
-            continue;
-        }
-        out.push(Finding::new(
-            Rule::SizeOrder,
-            path.key(low_key),
-            low.to_string(),
-            format!("`{low_key}` `{low}` is above `{high_key}` `{high}`"),
-            format!("write `{low_key}: {high}` or raise `{high_key}`: sizes need min <= desired <= max"),
-        ));
-        out.push(Finding::new(
-            Rule::SizeOrder,
-            path.key(high_key),
-            high.to_string(),
-            format!("`{high_key}` `{high}` is below `{low_key}` `{low}`"),
-            format!("write `{high_key}: {low}` or lower `{low_key}`: sizes need min <= desired <= max"),
-        ));
+    let (min, desired, max) = (g.min_size, g.desired_size, g.max_size);
+    let range = |min: u32, max: u32| format!("{min}..={max}");
+    if min > max {
+        let fix = Fix::set(path.key("min_size"), range(max, min));
+        out.push(
+            Finding::new(
+                Rule::SizeOrder,
+                path.key("min_size"),
+                range(min, max),
+                format!(
+                    "`size: {}` of node group `{}` is empty: its minimum is above its maximum",
+                    range(min, max),
+                    g.name
+                ),
+                format!("write `{}`: a size is `min..=max`", fix.dsl()),
+            )
+            .with_fix(fix),
+        );
+        return;
     }
-    if g.max_size == 0 {
-        out.push(Finding::new(
-            Rule::SizeOrder,
-            path.key("max_size"),
-            "0",
-            format!("node group `{}` has `max_size` `0`, but EKS needs at least one node", g.name),
-            "write `max_size: 1` or more (`min_size: 0` lets the autoscaler scale the group to zero)",
-        ));
+    if desired < min || desired > max {
+        let (side, bound, widened) =
+            if desired < min { ("below", min, range(desired, max)) } else { ("above", max, range(min, desired)) };
+        let fix = Fix::set(path.key("desired_size"), bound.to_string());
+        out.push(
+            Finding::new(
+                Rule::SizeOrder,
+                path.key("desired_size"),
+                desired.to_string(),
+                format!("`desired: {desired}` of node group `{}` is {side} its `size: {}`", g.name, range(min, max)),
+                format!("write `{}`, or widen the range to `size: {widened}`", fix.dsl()),
+            )
+            .with_fix(fix),
+        );
+    }
+    if max == 0 {
+        let fix = Fix::set(path.key("max_size"), range(0, 1));
+        out.push(
+            Finding::new(
+                Rule::SizeOrder,
+                path.key("max_size"),
+                "0",
+                format!("node group `{}` has a maximum size of `0`, but EKS needs at least one node", g.name),
+                format!("write `{}` or more (a minimum of `0` lets the autoscaler scale the group to zero)", fix.dsl()),
+            )
+            .with_fix(fix),
+        );
     }
 }
 
@@ -124,16 +143,19 @@ fn check_size_order(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
 /// "critical workloads node group: on-demand").
 fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Critical && g.capacity != Capacity::OnDemand {
-        out.push(Finding::new(
-            Rule::CriticalOnDemand,
-            path.key("capacity"),
-            g.capacity.to_string(),
-            format!(
-                "critical node group `{}` uses `{}` capacity, which spot interruptions can take away",
-                g.name, g.capacity
-            ),
-            "write `capacity: on_demand`",
-        ));
+        out.push(
+            Finding::new(
+                Rule::CriticalOnDemand,
+                path.key("capacity"),
+                g.capacity.to_string(),
+                format!(
+                    "critical node group `{}` uses `{}` capacity, which spot interruptions can take away",
+                    g.name, g.capacity
+                ),
+                "write `capacity: on_demand`",
+            )
+            .with_set("on_demand"),
+        );
     }
 }
 
@@ -141,13 +163,16 @@ fn check_critical_on_demand(g: &NodeGroup, path: &FieldPath, out: &mut Findings)
 /// (requirement 2: "batch processing node group: spot-only").
 fn check_batch_spot_only(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.workload == WorkloadClass::Batch && g.capacity != Capacity::Spot {
-        out.push(Finding::new(
-            Rule::BatchSpotOnly,
-            path.key("capacity"),
-            g.capacity.to_string(),
-            format!("batch node group `{}` uses `{}` capacity, but batch runs on spot only", g.name, g.capacity),
-            "write `capacity: spot`",
-        ));
+        out.push(
+            Finding::new(
+                Rule::BatchSpotOnly,
+                path.key("capacity"),
+                g.capacity.to_string(),
+                format!("batch node group `{}` uses `{}` capacity, but batch runs on spot only", g.name, g.capacity),
+                "write `capacity: spot`",
+            )
+            .with_set("spot"),
+        );
     }
 }
 
@@ -159,45 +184,55 @@ fn check_dedicated_taint(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
         return;
     }
     let class = g.workload.keyword();
-    let example = format!("taints: [workload = \"{class}\": NoSchedule]");
+    // The label that selects the nodes, unless the group has it.
+    let label = |key: &str, value: &str| {
+        (g.labels.get(key).map(String::as_str) != Some(value))
+            .then(|| Fix::set(path.key("labels").key(key), quoted(value)))
+    };
     let no_schedule: Vec<_> =
         g.taints.iter().enumerate().filter(|(_, t)| t.effect == TaintEffect::NoSchedule).collect();
     if no_schedule.is_empty() {
-        let (at_path, value, message) = match g.taints.iter().position(|t| t.effect != TaintEffect::NoSchedule) {
+        let (at_path, value, message, fix) = match g.taints.iter().position(|t| t.effect != TaintEffect::NoSchedule) {
             Some(j) => {
                 let t = &g.taints[j];
                 let shown = format!("{}={}:{}", t.key, t.value, t.effect);
                 let message =
                     format!("taint `{shown}` of {class} node group `{}` does not have the effect `NoSchedule`", g.name);
-                (path.key("taints").index(j), shown, message)
+                let taint =
+                    Fix::set(path.key("taints").index(j), format!("{} = {}: NoSchedule", t.key, quoted(&t.value)));
+                (path.key("taints").index(j), shown, message, [Some(taint), label(&t.key, &t.value)])
             }
             None => {
-                (path.clone(), g.name.clone(), format!("{class} node group `{}` has no `NoSchedule` taint", g.name))
+                let message = format!("{class} node group `{}` has no `NoSchedule` taint", g.name);
+                let taint = Fix::set(path.key("taints"), format!("[workload = {}: NoSchedule]", quoted(class)));
+                (path.clone(), g.name.clone(), message, [Some(taint), label("workload", class)])
             }
         };
-        out.push(Finding::new(
-            Rule::DedicatedTaint,
-            at_path,
-            value,
-            message,
-            format!("write `{example}` with the label `workload: \"{class}\"`"),
-        ));
+        let mut fixes: Vec<Fix> = fix.into_iter().flatten().collect();
+        let fix = if fixes.len() == 1 { fixes.remove(0) } else { Fix::All(fixes) };
+        out.push(
+            Finding::new(Rule::DedicatedTaint, at_path, value, message, format!("write `{}`", fix.dsl())).with_fix(fix),
+        );
     }
     for (j, t) in no_schedule {
         if g.labels.get(&t.key) == Some(&t.value) {
             continue;
         }
         let shown = format!("{}={}:{}", t.key, t.value, t.effect);
-        out.push(Finding::new(
-            Rule::DedicatedTaint,
-            path.key("taints").index(j),
-            &shown,
-            format!(
-                "taint `{shown}` of node group `{}` has no label `{}: \"{}\"` to select its nodes",
-                g.name, t.key, t.value
-            ),
-            format!("add `{}: \"{}\"` to the group's `labels`", t.key, t.value),
-        ));
+        let fix = label(&t.key, &t.value).expect("the label is missing");
+        out.push(
+            Finding::new(
+                Rule::DedicatedTaint,
+                path.key("taints").index(j),
+                &shown,
+                format!(
+                    "taint `{shown}` of node group `{}` has no label `{}: \"{}\"` to select its nodes",
+                    g.name, t.key, t.value
+                ),
+                format!("add `{}` to the group's `labels`", fix.dsl()),
+            )
+            .with_fix(fix),
+        );
     }
 }
 
@@ -208,18 +243,26 @@ fn check_spot_percent(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if (1..=99).contains(&spot_percent) {
         return;
     }
-    let help = match spot_percent {
-        0 => "write `capacity: on_demand`, or a spot share between 1% and 99%".to_owned(),
-        100 => "write `capacity: spot`, or a spot share between 1% and 99%".to_owned(),
-        _ => "write a spot share between 1% and 99%, e.g. `capacity: mixed(spot: 60%)`".to_owned(),
+    // 0% and 100% say what was meant; above 100% it is not known.
+    let fix = match spot_percent {
+        0 => Some(Fix::set(path.key("capacity"), "on_demand")),
+        100 => Some(Fix::set(path.key("capacity"), "spot")),
+        _ => None,
     };
-    out.push(Finding::new(
-        Rule::SpotPercent,
-        path.key("capacity"),
-        g.capacity.to_string(),
-        format!("mixed capacity of node group `{}` has a spot share of {spot_percent}%, outside 1% to 99%", g.name),
-        help,
-    ));
+    let help = match &fix {
+        Some(fix) => format!("write `{}`, or a spot share between 1% and 99%", fix.dsl()),
+        None => "choose a spot share between 1% and 99% (`capacity: mixed(spot: N%)`)".to_owned(),
+    };
+    out.push(
+        Finding::new(
+            Rule::SpotPercent,
+            path.key("capacity"),
+            g.capacity.to_string(),
+            format!("mixed capacity of node group `{}` has a spot share of {spot_percent}%, outside 1% to 99%", g.name),
+            help,
+        )
+        .maybe_fix(fix),
+    );
 }
 
 /// `nodes/bottlerocket-only`: the requirements put every node group on Bottlerocket (requirement 2): an immutable,
@@ -228,13 +271,16 @@ fn check_bottlerocket(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if g.os == NodeOs::Bottlerocket {
         return;
     }
-    out.push(Finding::new(
-        Rule::BottlerocketOnly,
-        path.key("os"),
-        g.os.keyword(),
-        format!("node group `{}` runs `{}`, but every node group must run Bottlerocket", g.name, g.os),
-        "write `os: bottlerocket`: an immutable, minimal OS with SELinux enforcing, required for all node groups",
-    ));
+    out.push(
+        Finding::new(
+            Rule::BottlerocketOnly,
+            path.key("os"),
+            g.os.keyword(),
+            format!("node group `{}` runs `{}`, but every node group must run Bottlerocket", g.name, g.os),
+            "write `os: bottlerocket`: an immutable, minimal OS with SELinux enforcing, required for all node groups",
+        )
+        .with_set("bottlerocket"),
+    );
 }
 
 /// `nodes/disk-size`: the data volume holds container images and ephemeral storage; below 20 GiB nodes hit image
@@ -243,10 +289,11 @@ fn check_disk_size(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
     if (20..=16_384).contains(&g.disk_gib) {
         return;
     }
-    let (message, help) = if g.disk_gib < 20 {
+    let (message, help, fix) = if g.disk_gib < 20 {
         (
             format!("node group `{}` has a {} GiB data volume, below the 20 GiB minimum", g.name, g.disk_gib),
-            "write `disk_gib: 20` or more (50 is a comfortable default)",
+            "write `disk_gib: 50`, the default (20 is the minimum)",
+            "50",
         )
     } else {
         (
@@ -255,9 +302,10 @@ fn check_disk_size(g: &NodeGroup, path: &FieldPath, out: &mut Findings) {
                 g.name, g.disk_gib
             ),
             "write `disk_gib: 16384` or less",
+            "16384",
         )
     };
-    out.push(Finding::new(Rule::DiskSize, path.key("disk_gib"), g.disk_gib.to_string(), message, help));
+    out.push(Finding::new(Rule::DiskSize, path.key("disk_gib"), g.disk_gib.to_string(), message, help).with_set(fix));
 }
 
 /// `nodes/label-syntax`: labels and taints are Kubernetes label keys and values; EKS rejects the node group
@@ -315,7 +363,7 @@ fn check_workload_classes(p: &Platform, out: &mut Findings) {
             at("node_groups"),
             class.keyword(),
             format!("there is no node group with `workload: {class}`"),
-            format!("declare a node group with `workload: {class}`"),
+            format!("declare a node group with `workload: {class}` (a group named `{class}` has it by default)"),
         ));
     }
 }
@@ -330,18 +378,18 @@ mod tests {
         p.node_groups[2].instance_types[1] = "c5a.lage".into();
         let f = run(&p);
         let t = expect(&f, Rule::UnknownInstanceType, "node_groups[2].instance_types[1]", "`c5a.lage`");
-        assert_eq!(t.help, "did you mean `c5a.large`?");
+        assert_eq!(t.help, "did you mean `\"c5a.large\"`?");
         assert_eq!(f.errors().count(), 1, "an unknown type does not also trip the size rules: {f}");
     }
 
     #[test]
-    fn instance_sizes_differ_on_both_tokens() {
+    fn instance_sizes_differ_on_the_differing_type() {
         let mut p = sample();
         p.node_groups[1].instance_types[1] = "t3.large".into();
         let f = run(&p);
         let a = expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[1]", "`t3.large` (2 vCPU, 8 GiB)");
         assert!(a.message.contains("`t3.medium` (2 vCPU, 4 GiB)"), "{}", a.message);
-        expect(&f, Rule::InstanceSizesDiffer, "node_groups[1].instance_types[0]", "`t3.large`");
+        assert_eq!(f.errors().count(), 1, "{f}");
     }
 
     #[test]
@@ -349,12 +397,29 @@ mod tests {
         let mut p = sample();
         p.node_groups[0].desired_size = 2;
         let f = run(&p);
-        expect(&f, Rule::SizeOrder, "node_groups[0].min_size", "`3` is above `desired_size` `2`");
-        expect(&f, Rule::SizeOrder, "node_groups[0].desired_size", "`2` is below `min_size` `3`");
+        let d = expect(
+            &f,
+            Rule::SizeOrder,
+            "node_groups[0].desired_size",
+            "`desired: 2` of node group `critical` is below its `size: 3..=6`",
+        );
+        assert_eq!(d.help, "write `desired: 3`, or widen the range to `size: 2..=6`");
+        assert_eq!(f.errors().count(), 1, "one mistake, one finding: {f}");
+
+        // An inverted range, with the desired size at its minimum by default: one finding, on the range.
+        let mut p = sample();
+        (p.node_groups[1].min_size, p.node_groups[1].desired_size, p.node_groups[1].max_size) = (6, 6, 3);
+        let f = run(&p);
+        let r =
+            expect(&f, Rule::SizeOrder, "node_groups[1].min_size", "`size: 6..=3` of node group `general` is empty");
+        assert_eq!(r.help, "write `size: 3..=6`: a size is `min..=max`");
+        assert_eq!(f.errors().count(), 1, "{f}");
 
         let mut p = sample();
         p.node_groups[2].max_size = 0;
-        expect(&run(&p), Rule::SizeOrder, "node_groups[2].max_size", "`max_size` `0`");
+        let f = run(&p);
+        let z = expect(&f, Rule::SizeOrder, "node_groups[2].max_size", "a maximum size of `0`");
+        assert!(z.help.starts_with("write `size: 0..=1`"), "{}", z.help);
     }
 
     #[test]

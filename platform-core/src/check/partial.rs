@@ -97,6 +97,7 @@ fn needs(rule: Rule) -> Needs {
         | Rule::FlowPorts
         | Rule::AzureAdId
         | Rule::OidcClaims
+        | Rule::StableUsername
         | Rule::WildcardPolicy
         | Rule::ServiceAccount
         | Rule::PolicySyntax
@@ -125,6 +126,51 @@ fn proven(f: &Finding, gaps: &Gaps) -> bool {
         // Names are compared in their label form, which matches at least whatever the rule matches.
         Needs::Named(kind) => !dropped(kind).any(|d| d.name.as_deref().is_none_or(|n| label(n) == label(&f.value))),
     }
+}
+
+/// Where a finding implied by another lies, relative to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In the same item (`tenants[1]`), or in an item one of the two names as related: the duplicate's twin.
+    Item,
+    /// Anywhere: the implied rule judges the whole platform, and counts the value the cause is about.
+    Any,
+}
+
+/// Which rule's finding implies which: a finding of the second rule is not reported when one of the first lies
+/// in the scope, since fixing the first as its help says changes what the second judges. Within one rule the
+/// checks aggregate themselves (one finding per cause, with the count: `naming/length`,
+/// `network/subnet-outside-vpc`, `nodes/size-order`).
+pub const IMPLIES: &[(Rule, Rule, Scope)] = &[
+    // Two tenants of one name have the same default secret prefix, `<name>/`: renaming one gives it its own.
+    (Rule::DuplicateName, Rule::SecretPrefix, Scope::Item),
+    // The spot share counts a batch group at the capacity it has; batch is spot only, which raises the share.
+    (Rule::BatchSpotOnly, Rule::SpotShare, Scope::Any),
+    // A duplicate's AWS names are the first's, whose length is reported there.
+    (Rule::DuplicateName, Rule::NameLength, Scope::Item),
+];
+
+/// The root causes among `findings`: without those a finding of another rule implies ([`IMPLIES`]).
+pub fn implied(findings: Findings) -> Findings {
+    let items = |f: &Finding| -> Vec<FieldPath> {
+        std::iter::once(&f.path).chain(&f.related).filter_map(FieldPath::item).collect()
+    };
+    let caused = |effect: &Finding| {
+        findings.0.iter().any(|cause| {
+            IMPLIES.iter().any(|&(from, to, scope)| {
+                from == cause.rule
+                    && to == effect.rule
+                    && match scope {
+                        Scope::Any => true,
+                        Scope::Item => {
+                            let theirs = items(cause);
+                            items(effect).iter().any(|i| theirs.contains(i))
+                        }
+                    }
+            })
+        })
+    };
+    Findings(findings.0.iter().filter(|f| !caused(f)).cloned().collect())
 }
 
 #[cfg(test)]
@@ -190,6 +236,38 @@ mod tests {
         let all = run(&p);
         assert!(!all.of(Rule::UnknownNamespace).is_empty() && !all.of(Rule::RequiredAddons).is_empty(), "{all}");
         assert!(partial_findings(all, &gaps).0.is_empty());
+    }
+
+    #[test]
+    fn the_implication_table_is_acyclic_and_each_entry_suppresses_something() {
+        for &(from, to, _) in IMPLIES {
+            assert_ne!(from, to, "within one rule the check aggregates");
+            assert!(!IMPLIES.iter().any(|&(f, t, _)| f == to && t == from), "{from} and {to} imply each other");
+        }
+        // A duplicated tenant: one finding on the later one, not its prefix (both `cards/` by default) too.
+        let mut p = sample();
+        p.tenants[1].name = p.tenants[0].name.clone();
+        p.tenants[1].secret_prefix = p.tenants[0].secret_prefix.clone();
+        let all = run(&p);
+        assert!(!all.of(Rule::SecretPrefix).is_empty(), "{all}");
+        let roots = implied(all);
+        assert_eq!(
+            roots.0.iter().map(|f| (f.rule, f.path.as_str())).collect::<Vec<_>>(),
+            [(Rule::DuplicateName, "tenants[1]")],
+            "{roots}"
+        );
+        // A batch group on on-demand: the batch rule, not also a spot share that suggests mixed capacity.
+        let mut p = sample();
+        p.node_groups[2].capacity = Capacity::OnDemand;
+        p.node_groups[2].max_size = 40;
+        let all = run(&p);
+        assert!(!all.of(Rule::SpotShare).is_empty(), "{all}");
+        let roots = implied(all);
+        assert_eq!(roots.0.iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::BatchSpotOnly], "{roots}");
+        // A prefix nested in another tenant's, without a duplicate, is still reported.
+        let mut p = sample();
+        p.tenants[1].secret_prefix = format!("{}sub/", p.tenants[0].secret_prefix);
+        assert!(!implied(run(&p)).of(Rule::SecretPrefix).is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant, WorkloadClass};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
@@ -63,14 +63,19 @@ fn check_reference(
         return;
     }
     let groups = || p.node_groups.iter().map(|g| g.name.as_str());
-    let help = did_you_mean_or(group, groups(), || format!("name one of {}", ticks(groups())));
-    out.push(Finding::new(
-        Rule::UnknownNodeGroup,
-        path,
-        group,
-        format!("{who} names node group `{group}`, which is not declared"),
-        help,
-    ));
+    // A list item (a tenant's `node_groups[0]`) or a key's value (an addon's `node_group`): both are identifiers.
+    let (help, fix) =
+        did_you_mean_or(&path, group, groups(), str::to_owned, || format!("name one of {}", ticks(groups())));
+    out.push(
+        Finding::new(
+            Rule::UnknownNodeGroup,
+            path,
+            group,
+            format!("{who} names node group `{group}`, which is not declared"),
+            help,
+        )
+        .maybe_fix(fix),
+    );
 }
 
 /// `tenancy/flow-source` and `tenancy/flow-ports`: the platform's Calico policy lets a tenant's pods take traffic
@@ -91,7 +96,11 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
                 ));
             } else if !tenants().any(|n| n == from) {
                 let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
-                let help = did_you_mean_or(from, others(), || format!("name one of {}", ticks(others())));
+                // No machine fix: the name is an entry's key (`api: 8443`), not a key's value.
+                let help = match crate::model::did_you_mean(from, others()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("name one of {}", ticks(others())),
+                };
                 out.push(Finding::new(
                     Rule::FlowSource,
                     at.key("from"),
@@ -167,13 +176,16 @@ fn check_pci(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
 /// host-level containers next to other tenants' cardholder data (requirement 5; PCI DSS 2.2 secure configuration).
 fn check_pod_security(tenant: &str, level: PodSecurity, path: &FieldPath, out: &mut Findings) {
     if level == PodSecurity::Privileged {
-        out.push(Finding::new(
-            Rule::TenantPodSecurity,
-            path.key("pod_security"),
-            level.to_string(),
-            format!("tenant `{tenant}` asks for pod security `privileged`, which enforces nothing"),
-            "write `pod_security: restricted` (or `baseline` for workloads that need it)",
-        ));
+        out.push(
+            Finding::new(
+                Rule::TenantPodSecurity,
+                path.key("pod_security"),
+                level.to_string(),
+                format!("tenant `{tenant}` asks for pod security `privileged`, which enforces nothing"),
+                "write `pod_security: restricted` (or `baseline` for workloads that need it)",
+            )
+            .with_set("restricted"),
+        );
     }
 }
 
@@ -205,13 +217,10 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             let fixed: String = t.secret_prefix.chars().filter(|c| is_secret_name_char(*c)).collect();
             let fixed = if fixed.trim_matches('/').is_empty() { format!("{}/", t.name) } else { fixed };
             let fixed = if fixed.ends_with('/') { fixed } else { format!("{fixed}/") };
-            out.push(Finding::new(
-                Rule::SecretPrefix,
-                path,
-                prefix,
-                message,
-                format!("write `secret_prefix: \"{fixed}\"`"),
-            ));
+            out.push(
+                Finding::new(Rule::SecretPrefix, path, prefix, message, format!("write `secret_prefix: {fixed:?}`"))
+                    .with_set(format!("{fixed:?}")),
+            );
             continue;
         }
         // The prefixes starting with this one follow it in sorted order: a binary search, then a short scan.
@@ -223,17 +232,20 @@ fn check_secret_prefixes(p: &Platform, out: &mut Findings) {
             .filter(|j| *j != i && p.tenants[*j].secret_prefix.ends_with('/'))
             .collect();
         covered.sort_unstable();
-        for other in covered.into_iter().map(|j| &p.tenants[j]) {
-            out.push(Finding::new(
-                Rule::SecretPrefix,
-                path.clone(),
-                prefix,
-                format!(
-                    "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
-                    t.name, other.secret_prefix, other.name
-                ),
-                "give every tenant a prefix of its own, e.g. its name and `/`",
-            ));
+        for (j, other) in covered.into_iter().map(|j| (j, &p.tenants[j])) {
+            out.push(
+                Finding::new(
+                    Rule::SecretPrefix,
+                    path.clone(),
+                    prefix,
+                    format!(
+                        "secret prefix `{prefix}` of tenant `{}` also covers `{}` of tenant `{}`",
+                        t.name, other.secret_prefix, other.name
+                    ),
+                    "give every tenant a prefix of its own, e.g. its name and `/`",
+                )
+                .related_to(at("tenants").index(j)),
+            );
         }
     }
 }
@@ -262,16 +274,19 @@ fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findi
                 role_path,
                 arn,
                 format!("`{arn}` is not an IAM role ARN"),
-                "write `arn:aws:iam::<12-digit account id>:role/<role name>`",
+                "use the ARN of a role in the other account, shaped `arn:aws:iam::<12-digit account id>:role/<name>`",
             ));
         } else if roles[..j].contains(arn) {
-            out.push(Finding::new(
-                Rule::CrossAccountRole,
-                role_path,
-                arn,
-                format!("cross-account role `{arn}` is listed twice"),
-                "remove the second entry",
-            ));
+            out.push(
+                Finding::new(
+                    Rule::CrossAccountRole,
+                    role_path.clone(),
+                    arn,
+                    format!("cross-account role `{arn}` is listed twice"),
+                    "remove this entry from `cross_account_roles`",
+                )
+                .with_fix(Fix::Remove { path: role_path }),
+            );
         }
     }
 }
@@ -280,15 +295,29 @@ fn check_cross_account_roles(roles: &[String], path: &FieldPath, out: &mut Findi
 /// memory are Kubernetes quantities above zero (`16`, `500m`, `32Gi`), and at least one pod is allowed.
 fn check_quota(t: &crate::model::Tenant, path: &FieldPath, out: &mut Findings) {
     let q = &t.quota;
-    for (key, value, example) in [("cpu", &q.cpu, "16"), ("memory", &q.memory, "32Gi")] {
+    for key in ["cpu", "memory"] {
+        let value = if key == "cpu" { &q.cpu } else { &q.memory };
         if !is_positive_quantity(value) {
-            out.push(Finding::new(
-                Rule::Quota,
-                path.key("quota").key(key),
-                value,
-                format!("quota {key} `{value}` of tenant `{}` is not a Kubernetes quantity above zero", t.name),
-                format!("write a quantity such as `{key}: \"{example}\"` (binary suffixes `Ki Mi Gi`, decimal `k M G`, `m` for milli)"),
-            ));
+            // `32GB`, `32GiB`: the unit spelt with a `B`, which Kubernetes does not take; anything else is unknown.
+            let fix = value
+                .strip_suffix('B')
+                .filter(|v| is_positive_quantity(v))
+                .map(|v| Fix::set(path.key("quota").key(key), format!("{v:?}")));
+            let units = "binary suffixes `Ki Mi Gi`, decimal `k M G`, `m` for milli";
+            let help = match &fix {
+                Some(fix) => format!("write `{}` ({units})", fix.dsl()),
+                None => format!("write a Kubernetes quantity ({units})"),
+            };
+            out.push(
+                Finding::new(
+                    Rule::Quota,
+                    path.key("quota").key(key),
+                    value,
+                    format!("quota {key} `{value}` of tenant `{}` is not a Kubernetes quantity above zero", t.name),
+                    help,
+                )
+                .maybe_fix(fix),
+            );
         }
     }
     if q.pods == 0 {
@@ -297,7 +326,7 @@ fn check_quota(t: &crate::model::Tenant, path: &FieldPath, out: &mut Findings) {
             path.key("quota").key("pods"),
             "0",
             format!("quota of tenant `{}` allows no pod", t.name),
-            "write `pods: 100` or whatever the tenant needs",
+            "set `pods` to the number of pods the tenant may run",
         ));
     }
 }
@@ -380,7 +409,7 @@ mod tests {
         let f = run(&p);
         expect(&f, Rule::Quota, "tenants[0].quota.cpu", "`0`");
         let mem = expect(&f, Rule::Quota, "tenants[0].quota.memory", "`32GB`");
-        assert!(mem.help.contains("`memory: \"32Gi\"`"));
+        assert!(mem.help.starts_with("write `memory: \"32G\"`"), "{}", mem.help);
         expect(&f, Rule::Quota, "tenants[0].quota.pods", "no pod");
         assert_eq!(f.errors().count(), 3, "{f}");
     }

@@ -81,16 +81,26 @@ pub(crate) fn suggest_name(s: &str) -> Option<String> {
 }
 
 /// The help for a name that is not one of `candidates`: "did you mean `x`?" when one is close (a typo), else
-/// `otherwise` (usually the list to choose from).
+/// `otherwise` (usually the list to choose from); the suggestion as a fix, its value written by `dsl`.
 pub(crate) fn did_you_mean_or<'a>(
+    path: &super::FieldPath,
     found: &str,
     candidates: impl IntoIterator<Item = &'a str>,
+    dsl: impl FnOnce(&str) -> String,
     otherwise: impl FnOnce() -> String,
-) -> String {
+) -> (String, Option<super::Fix>) {
     match crate::model::did_you_mean(found, candidates) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => otherwise(),
+        Some(s) => {
+            let fix = super::Fix::set(path.clone(), dsl(s));
+            (format!("did you mean `{}`?", fix.dsl()), Some(fix))
+        }
+        None => (otherwise(), None),
     }
+}
+
+/// A string as a DSL literal: `"us-east-2"`.
+pub(crate) fn quoted(s: &str) -> String {
+    format!("{s:?}")
 }
 
 /// `` `a`, `b`, `c` ``: a list of values for a message.

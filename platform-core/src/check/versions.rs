@@ -1,7 +1,7 @@
 //! Version rules: a Kubernetes version the renderer carries pinned versions for, inside EKS support.
 
 use super::values::ticks;
-use super::{at, Finding, Findings, Rule};
+use super::{at, Finding, Findings, Fix, Rule};
 use crate::catalog::kubernetes::{carried, newest_in_standard_support, release, SupportPhase};
 use crate::model::{did_you_mean, Platform};
 
@@ -9,27 +9,30 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
     let version = &p.kubernetes;
     let Some(current) = release(version) else {
         let supported = carried().map(|r| r.version);
-        let help = match did_you_mean(version, supported.clone()) {
-            Some(s) => format!("did you mean `{s}`? Supported: {}", ticks(supported)),
-            None => format!("write one of {}", ticks(supported)),
+        let fix = did_you_mean(version, supported.clone()).map(|s| Fix::set(at("kubernetes"), format!("{s:?}")));
+        let help = match &fix {
+            Some(fix) => format!("did you mean `{}`? Supported: {}", fix.dsl(), ticks(supported)),
+            None => format!("choose one of {}", ticks(supported)),
         };
-        out.push(Finding::new(
-            Rule::KubernetesVersion,
-            at("kubernetes"),
-            version,
-            format!("Kubernetes `{version}` is not a version the platform carries addon and chart versions for"),
-            help,
-        ));
+        out.push(
+            Finding::new(
+                Rule::KubernetesVersion,
+                at("kubernetes"),
+                version,
+                format!("Kubernetes `{version}` is not a version the platform carries addon and chart versions for"),
+                help,
+            )
+            .maybe_fix(fix),
+        );
         return;
     };
-    let (phase, ended) = match current.phase(today) {
-        SupportPhase::Ended => ("extended support", current.extended_support_end),
-        SupportPhase::Extended => ("standard support", current.standard_support_end),
-        SupportPhase::Standard => return,
-    };
+    if current.phase(today) == SupportPhase::Standard {
+        return;
+    }
     let newer = carried().rev().find(|r| r.version != current.version && today <= r.standard_support_end);
     let help = match (newer, newest_in_standard_support(today)) {
-        (Some(r), _) => format!("upgrade one minor version at a time towards `kubernetes: \"{}\"`", r.version),
+        // Not a fix: EKS upgrades one minor version at a time, so the next step is the owner's plan.
+        (Some(r), _) => format!("upgrade one minor version at a time, towards `{}`", r.version),
         (None, Some(newest)) => format!(
             "EKS supports up to {} (standard support until {}), but the platform catalog carries no pinned addon and \
              chart versions for a supported version yet: plan the upgrade with the platform team",
@@ -37,18 +40,7 @@ pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
         ),
         (None, None) => "plan the upgrade with the platform team".to_owned(),
     };
-    let consequence = if phase == "extended support" {
-        "EKS no longer creates clusters of it and upgrades existing ones automatically"
-    } else {
-        "clusters pay the extended-support fee"
-    };
-    out.push(Finding::new(
-        Rule::SupportWindow,
-        at("kubernetes"),
-        version,
-        format!("Kubernetes `{version}` left EKS {phase} on {ended}: {consequence}"),
-        help,
-    ));
+    out.push(Finding::new(Rule::SupportWindow, at("kubernetes"), version, current.support_words(today), help));
 }
 
 #[cfg(test)]
@@ -70,9 +62,14 @@ mod tests {
         assert!(super::super::findings(&p, "2024-11-26").0.is_empty());
         let f = super::super::findings(&p, "2024-11-27");
         let w = expect(&f, Rule::SupportWindow, "kubernetes", "left EKS standard support on 2024-11-26");
+        assert!(w.message.contains("until 2025-11-26, clusters pay the extended-support fee"), "{}", w.message);
+        assert!(w.message.ends_with("(on 2024-11-27, by the EKS calendar of 2026-11-25)"), "{}", w.message);
         assert_eq!(w.severity, Severity::Warning);
         let f = super::super::findings(&p, "2026-11-25");
         expect(&f, Rule::SupportWindow, "kubernetes", "extended support on 2025-11-26: EKS no longer creates");
+        // A calendar older than its freshness says so.
+        let f = super::super::findings(&p, "2027-06-01");
+        expect(&f, Rule::SupportWindow, "kubernetes", "by the EKS calendar of 2026-11-25, 188 days old: review");
         assert!(!f.has_errors());
     }
 }

@@ -8,7 +8,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::alarms::ALARMS;
 use crate::catalog::kubernetes::{calendar, SupportPhase};
 use crate::catalog::prices::*;
 use crate::checked::{Checked, Group, Part, OS_VOLUME_GIB};
@@ -91,7 +90,7 @@ pub fn estimate(checked: &Checked, today: &str) -> Result<Estimate, Unpriced> {
         keys * KMS_KEY_PER_MONTH,
         keys * KMS_KEY_PER_MONTH,
     ));
-    let alarms = ALARMS.len() as f64;
+    let alarms = checked.alarms() as f64;
     let alarm_cost = alarms * ALARM_PER_MONTH;
     lines.push(line("CloudWatch alarms", format!("{alarms} alarms x ${ALARM_PER_MONTH:.2}"), alarm_cost, alarm_cost));
 
@@ -143,9 +142,8 @@ fn control_plane(p: &Platform, today: &str) -> Vec<Line> {
         lines.push(line(
             "EKS extended support surcharge",
             format!(
-                "Kubernetes {} is past standard support: ${EKS_EXTENDED_PER_HOUR:.2}/h in all, ${surcharge:.2}/h above \
-                 standard",
-                p.kubernetes
+                "{}; ${EKS_EXTENDED_PER_HOUR:.2}/h in all, ${surcharge:.2}/h above standard",
+                calendar(&p.kubernetes).map_or_else(String::new, |r| r.support_words(today))
             ),
             monthly(surcharge),
             monthly(surcharge),
@@ -316,6 +314,27 @@ mod tests {
         assert!(close(item(&e, "EKS control plane").min, 0.10 * 730.0));
         let surcharge = item(&e, "EKS extended support surcharge");
         assert!(close(surcharge.min, 0.50 * 730.0) && close(surcharge.max, 365.0), "{surcharge:?}");
+    }
+
+    /// The fee is charged exactly when the build and `check` warn, in their words (one judgment, one clock).
+    #[test]
+    fn the_surcharge_says_what_the_support_window_warning_says() {
+        for r in crate::catalog::kubernetes::carried() {
+            for today in ["2024-06-01", "2025-12-01", "2026-11-25", "2026-12-03", "2027-06-01"] {
+                let mut p = fixture();
+                p.kubernetes = r.version.into();
+                let warning = crate::check::findings(&p, today)
+                    .of(crate::check::Rule::SupportWindow)
+                    .first()
+                    .map(|f| f.message.clone());
+                let e = estimate_of(&p, today).unwrap();
+                let fee = e.lines.iter().find(|l| l.item == "EKS extended support surcharge");
+                assert_eq!(fee.is_some(), warning.is_some(), "{} on {today}", r.version);
+                if let (Some(fee), Some(warning)) = (fee, warning) {
+                    assert!(fee.detail.starts_with(&warning), "{} vs {warning}", fee.detail);
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use platform_core::check::FieldPath;
 use platform_core::model::did_you_mean;
 use platform_core::schema::{Block, BlockKey, Missing};
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{Ident, Token};
@@ -21,12 +21,16 @@ pub(crate) struct Keys {
     /// Keys that may appear more than once (the repeated blocks at the top level).
     repeatable: Vec<&'static str>,
     seen: Vec<(String, Span)>,
+    /// Keys an unknown key was taken for (`pod_cdir` → `pod_cidr`): their absence is that one error, not a
+    /// second "missing" one.
+    meant: Vec<&'static str>,
 }
 
 impl Keys {
     pub fn new(what: impl Into<String>, block: &'static Block) -> Self {
         let repeatable = block.keys.iter().filter(|k| k.block.is_some_and(|b| b.repeated)).map(|k| k.name);
-        Keys { what: what.into(), allowed: block.names().collect(), repeatable: repeatable.collect(), seen: Vec::new() }
+        let allowed = block.names().collect();
+        Keys { what: what.into(), allowed, repeatable: repeatable.collect(), seen: Vec::new(), meant: Vec::new() }
     }
 
     /// Whether `key` may be parsed: reports an unknown key (with the closest allowed one and the list) or a
@@ -35,6 +39,7 @@ impl Keys {
         let name = key.to_string();
         if !self.allowed.contains(&name.as_str()) {
             let suggestion = did_you_mean(&name, self.allowed.iter().copied());
+            self.meant.extend(suggestion.and_then(|s| self.allowed.iter().copied().find(|a| *a == s)));
             let head = format!("unknown key `{name}` in {}", self.what);
             cx.error(Loc::span(key.span()), unknown_message(head, suggestion, &self.allowed));
             return false;
@@ -66,7 +71,7 @@ impl Keys {
 
     /// Reports the keys of `required` that were not written, in one error at `loc`.
     pub fn require(&self, cx: &Ctxt, required: &[&str], loc: Loc) {
-        let missing: Vec<&str> = required.iter().copied().filter(|k| !self.has(k)).collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|k| !self.has(k) && !self.meant.contains(k)).collect();
         match missing.as_slice() {
             [] => {}
             [one] => cx.error(loc, format!("{} is missing the required key `{one}`", self.what)),
@@ -128,9 +133,24 @@ pub(crate) fn value_of(cx: &Ctxt, input: ParseStream, key: &Ident, parse: impl F
         let _ = input.parse::<Token![,]>();
     } else {
         cx.error(Loc::span(input.span()), format!("expected `,` after the value of `{key}`"));
-        // `key: value` on the next line with the comma forgotten: go on with it; anything else: skip.
-        if !(input.peek(Ident::peek_any) && input.peek2(Token![:])) {
-            skip_to_comma(input);
-        }
+        // A stray token (`;` for `,`) or the comma forgotten: skip to the next `,` or `key:`, so that the keys
+        // after it are parsed (and not reported missing).
+        let _ = input.step(|cursor| {
+            let mut rest = *cursor;
+            loop {
+                let next_key =
+                    rest.ident().is_some_and(|(_, after)| after.punct().is_some_and(|(p, _)| p.as_char() == ':'));
+                match rest.token_tree() {
+                    None => break,
+                    Some(_) if next_key => break,
+                    Some((TokenTree::Punct(p), after)) if p.as_char() == ',' => {
+                        rest = after;
+                        break;
+                    }
+                    Some((_, after)) => rest = after,
+                }
+            }
+            Ok(((), rest))
+        });
     }
 }

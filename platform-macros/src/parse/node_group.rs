@@ -130,10 +130,25 @@ fn parse_size(cx: &Ctxt, input: ParseStream, group: &FieldPath) -> syn::Result<(
         let (min, min_span) = lit_int::<u32>(input, &group.key(NodeGroupKey::size.schema().name))?;
         if input.peek(Token![..=]) {
             input.parse::<Token![..=]>()?;
+        } else if input.peek(Token![..]) {
+            // `3..6`: the range meant, written inclusive.
+            let dots = input.parse::<Token![..]>()?;
+            let max = input.parse::<syn::LitInt>().ok().and_then(|l| l.base10_parse::<u32>().ok());
+            let range = max.map_or_else(|| format!("{min}..=6"), |max| format!("{min}..={max}"));
+            return Err(syn::Error::new(
+                dots.spans[0],
+                format!("expected `..=` after the minimum size: a size is an inclusive range, `size: {range}`"),
+            ));
         } else {
-            return Err(input.error(format!(
-                "expected `..=` after the minimum size: a size is an inclusive range, e.g. `{min}..=6`"
-            )));
+            // One number: the size meant is probably exactly that many nodes.
+            return Err(syn::Error::new(
+                min_span,
+                format!(
+                    "expected `..=` after the minimum size: a size is an inclusive range, `size: {min}..={}` for {}",
+                    min.max(1),
+                    if min == 0 { "at most one node".to_owned() } else { format!("exactly {min} nodes") }
+                ),
+            ));
         }
         let (max, max_span) = lit_int::<u32>(input, &group.key(NodeGroupKey::size.schema().name))?;
         cx.record(&group.key(min_field), Loc::span(min_span));

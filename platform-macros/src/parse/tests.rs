@@ -132,3 +132,52 @@ fn an_unknown_block_may_have_been_any_repeated_block() {
     assert!(parsed.platform.is_some());
     assert!(parsed.gaps.dropped.iter().all(|d| d.name.is_none()) && parsed.gaps.dropped.len() == 4);
 }
+
+/// One mistake, one error: a misspelt key is not also a missing one, and a `;` for a `,` does not hide the keys
+/// after it (which would be reported missing).
+#[test]
+fn a_key_typo_or_a_stray_token_is_one_error() {
+    let typo = quote! {
+        node_group critical { instance_types: ["m5.large"], capcity: on_demand, size: 3..=6 }
+    };
+    let all = messages(&parse(definition(typo)));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all[0].starts_with("unknown key `capcity` in node group `critical`; did you mean `capacity`?"), "{all:?}");
+
+    let semicolon = quote! {
+        name: "fintech", region: "us-east-2", kubernetes: "1.28",
+        availability_zones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+        dns_zones: { "payments.example.com": "Z0123456789ABCDEFGHIJ" },
+        vpc {
+            cidr: "10.0.0.0/16", private_subnets: [], public_subnets: [], pod_cidr: "100.64.0.0/16",
+            nat_gateways: single; endpoints: [],
+        }
+        cluster { endpoint: private, logs: [audit], log_retention_days: 90 }
+        identity azure_ad { tenant_id: "t", client_id: "c" }
+    };
+    let all = messages(&parse(semicolon));
+    assert_eq!(all, ["expected `,` after the value of `nat_gateways`"], "no `endpoints` missing: {all:#?}");
+
+    let fixed = quote! { node_group critical { instance_types: ["m5.large"], capacity: on_demand, size: 10 } };
+    let all = messages(&parse(definition(fixed)));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all[0].ends_with("a size is an inclusive range, `size: 10..=10` for exactly 10 nodes"), "{all:?}");
+}
+
+/// The parser's suggestions are DSL too: written in place of what they correct, the definition parses.
+#[test]
+fn syntax_suggestions_parse() {
+    let group =
+        |size: TokenStream| quote! { node_group critical { instance_types: ["m5.large"], capacity: on_demand, #size } };
+    for (wrong, suggested) in [(quote! { size: 3..6 }, "size: 3..=6"), (quote! { size: 10 }, "size: 10..=10")] {
+        let all = messages(&parse(definition(group(wrong))));
+        assert!(all.len() == 1 && all[0].contains(&format!("`{suggested}`")), "{all:?}");
+        let fixed = parse(definition(group(suggested.parse().unwrap())));
+        assert!(fixed.errors.is_none() && fixed.platform.is_some(), "{suggested}: {:?}", messages(&fixed));
+    }
+    let typo = quote! { node_group critical { instance_types: ["m5.large"], capcity: on_demand, size: 3..=6 } };
+    let all = messages(&parse(definition(typo.clone())));
+    let meant = all[0].split("did you mean `").nth(1).and_then(|s| s.split('`').next()).expect("a suggestion");
+    let fixed: TokenStream = typo.to_string().replace("capcity", meant).parse().unwrap();
+    assert!(parse(definition(fixed)).errors.is_none(), "{meant}");
+}

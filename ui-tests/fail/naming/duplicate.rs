@@ -1,5 +1,5 @@
-//! naming/duplicate: two tenants with one name, reported on both: `payments` renamed `api`, and the base's `api`
-//! (named here so that its error points here too).
+//! naming/duplicate: two tenants with one name, reported once, on the later: `payments` renamed `api`, and the base's `api`
+//! (named here so that its error points here).
 
 use ui_base::platform_with;
 

@@ -1,5 +1,5 @@
-//! network/pod-cidr-overlaps-vpc: the pod CIDR must be disjoint from the VPC CIDR; reported on both (the base's
-//! VPC CIDR written here).
+//! network/pod-cidr-overlaps-vpc: the pod CIDR must be disjoint from the VPC CIDR; reported once, on the pod CIDR
+//! (the base's VPC CIDR written here).
 
 use ui_base::platform_with;
 

@@ -1,4 +1,4 @@
-//! network/subnets-overlap: reported on both subnets (the base's private subnets written here).
+//! network/subnets-overlap: reported once, on the later subnet (the base's private subnets written here).
 
 use ui_base::platform_with;
 

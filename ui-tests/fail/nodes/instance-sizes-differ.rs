@@ -1,4 +1,4 @@
-//! nodes/instance-sizes-differ: cluster-autoscaler needs one size per group; reported on both types.
+//! nodes/instance-sizes-differ: cluster-autoscaler needs one size per group; reported on the type that differs.
 
 use ui_base::platform_with;
 

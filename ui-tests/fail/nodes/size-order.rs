@@ -1,4 +1,4 @@
-//! nodes/size-order: desired above max, reported on both values (the base's size written here).
+//! nodes/size-order: desired above max, reported once, on `desired` (the base's size written here).
 
 use ui_base::platform_with;
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{bootstrap, irsa, logs, refs, Context};
+use super::{bootstrap, irsa, logs, providers, refs, Context};
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
 use crate::render::terraform::{Document, Ref};
 
@@ -125,7 +125,15 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "resolve_conflicts_on_create": "OVERWRITE",
             "resolve_conflicts_on_update": "OVERWRITE",
         });
-        if let Some(config) = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group)) {
+        let mut config = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group));
+        if addon.kind == AddonKind::AwsEbsCsiDriver {
+            // Cost tags on the volumes the driver creates: the chart's `controller.extraVolumeTags` becomes
+            // `--extra-tags` (aws-ebs-csi-driver v1.35.0 and v1.63.1, charts/aws-ebs-csi-driver/values.yaml and
+            // templates/controller.yaml).
+            let c = config.get_or_insert_with(|| json!({ "controller": {} }));
+            c["controller"]["extraVolumeTags"] = json!(providers::cost_tags(ctx));
+        }
+        if let Some(config) = config {
             body["configuration_values"] = json!(serde_json::to_string(&config).expect("JSON values serialize"));
         }
         let role = match addon.kind {

@@ -33,6 +33,7 @@ use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
 use super::{logs, refs, Context};
+use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
 use crate::naming::label;
 use crate::render::terraform::{Document, Ref};
 
@@ -60,20 +61,27 @@ pub(crate) struct Source {
     pub group: Ref,
     /// The S3 prefix its objects land under.
     pub prefix: &'static str,
+    /// Whether the group may go without events for long: the API server's audit log (leases, controllers) and the
+    /// flow logs (60-second aggregation of a VPC with NAT gateways and nodes) never are; Session Manager's is
+    /// when nobody is on a node. A stream of a busy group that delivers nothing has stopped (observability).
+    pub quiet: bool,
 }
 
 /// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager, and the
 /// Container Insights groups of the CloudWatch addon (container stdout of tenants and system pods, node syslogs
 /// with `/var/log/secure`, kubelet/containerd logs, performance events; see `logs`).
 pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
-    let mut all = vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/" }];
+    let mut all =
+        vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/", quiet: false }];
     if ctx.platform.vpc.flow_logs {
-        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/" });
+        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/", quiet: false });
     }
-    all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/" });
+    all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/", quiet: true });
     if logs::has_container_insights(ctx) {
+        // Never quiet: every node's kubelet, host and performance records, and the controllers' own stdout, flow
+        // all the time, so a stream that delivers nothing means Fluent Bit or the agent stopped.
         for (kind, key, prefix) in CONTAINER_INSIGHTS {
-            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix });
+            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix, quiet: false });
         }
     }
     all
@@ -188,7 +196,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
                         "prefix": source.prefix,
                         "error_output_prefix": format!("errors/{}", source.prefix),
                         "compression_format": "UNCOMPRESSED",
-                        "buffering_interval": 300,
+                        "buffering_interval": ARCHIVE_BUFFERING_SECONDS,
                         "buffering_size": 5,
                     },
                     "depends_on": ["aws_iam_role_policy.log_archive_delivery"],

@@ -14,7 +14,6 @@
 use serde_json::json;
 
 use super::{refs, Context};
-use crate::model::AddonKind;
 use crate::render::terraform::{Document, Ref};
 
 /// The name EKS writes control-plane logs to.
@@ -22,8 +21,7 @@ pub(crate) fn cluster_log_group_name(cluster: &str) -> String {
     format!("/aws/eks/{cluster}/cluster")
 }
 
-/// The Container Insights log groups of the CloudWatch observability addon, by their last name segment.
-pub(crate) const CONTAINER_INSIGHTS: [&str; 4] = ["application", "dataplane", "host", "performance"];
+pub(crate) use crate::checked::CONTAINER_INSIGHTS;
 
 /// `/aws/containerinsights/<cluster>/<kind>`.
 pub(crate) fn container_insights_log_group_name(cluster: &str, kind: &str) -> String {
@@ -37,7 +35,7 @@ pub(crate) fn container_insights_groups() -> impl Iterator<Item = (&'static str,
 
 /// Whether the platform installs the CloudWatch observability addon (whose log groups are declared here).
 pub(crate) fn has_container_insights(ctx: &Context) -> bool {
-    ctx.platform.addons.iter().any(|a| a.kind == AddonKind::AmazonCloudwatchObservability)
+    ctx.checked.has_container_insights()
 }
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {

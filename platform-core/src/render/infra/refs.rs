@@ -107,6 +107,11 @@ pub fn ssm_sessions() -> Ref {
     Ref::resource("aws_ssm_document", "sessions")
 }
 
+/// The managed policy operators get for node sessions (logged ones only).
+pub fn ssm_session_policy() -> Ref {
+    Ref::resource("aws_iam_policy", "ssm_sessions")
+}
+
 /// The variable gating everything that needs running nodes (see `bootstrap`).
 pub fn pod_network_ready() -> Var {
     Var::named(bootstrap::POD_NETWORK_READY)
