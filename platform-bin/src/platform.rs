@@ -27,7 +27,7 @@ pub fn customer_platform() -> Platform {
             cidr: "10.0.0.0/16",
             private_subnets: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
             public_subnets: ["10.0.96.0/24", "10.0.97.0/24", "10.0.98.0/24"],
-            // A secondary CIDR for pods (Calico VXLAN), split per AZ.
+            // Pods on Calico's VXLAN overlay, one IP pool per AZ; the VPC does not hold these addresses.
             pod_cidr: "100.64.0.0/16",
             nat_gateways: one_per_az,
             endpoints: [
@@ -55,6 +55,16 @@ pub fn customer_platform() -> Platform {
             labels: { workload: "critical" },
             taints: [workload = "critical": NoSchedule],
         }
+        // Payments' own nodes (PCI scope): critical-class, and a taint the platform's controllers do not tolerate,
+        // so none of them runs on the host network next to cardholder data (`tenancy/pci-host-network`).
+        node_group cardholder {
+            workload: critical,
+            instance_types: ["m5.large"],
+            capacity: on_demand,
+            size: 3..=6,
+            labels: { workload: "critical", pci: "true" },
+            taints: [workload = "critical": NoSchedule, pci = "true": NoSchedule],
+        }
         node_group general {
             instance_types: ["t3.medium", "t3a.medium"],
             capacity: mixed(spot: 60%),
@@ -72,7 +82,8 @@ pub fn customer_platform() -> Platform {
         }
 
         tenant payments {
-            node_groups: [critical],
+            pci: true,
+            node_groups: [cardholder],
             groups: {
                 admin: "6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80",
                 developer: "a3d5e7f9-1b2c-4d6e-8f0a-2b4c6d8e0f12",
@@ -81,6 +92,8 @@ pub fn customer_platform() -> Platform {
             // Read through external-secrets, which assumes this role in the secrets account.
             cross_account_roles: ["arn:aws:iam::111122223333:role/payments-secrets-reader"],
             quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // The API calls payments, reconciliation reads it; nothing else reaches its pods.
+            allow_from: [api: 8443, reconciliation: 8443],
         }
         tenant reconciliation {
             node_groups: [batch],
@@ -97,6 +110,8 @@ pub fn customer_platform() -> Platform {
                 developer: "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c67",
             },
             quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // The public API, behind the load balancers (instance targets: through the nodes).
+            allow_from: [load_balancers: 8443],
         }
 
         addon coredns { replicas: 3, node_group: critical, resources: { cpu: "100m", memory: "128Mi" } }

@@ -6,7 +6,10 @@
 //! namespace, secret prefix, Azure AD groups and quota, spread over the node groups. The result passes every
 //! check when the base does.
 
-use crate::model::{Capacity, GroupBinding, NodeGroup, PodSecurity, Quota, Tenant, TenantRole, WorkloadClass};
+use crate::model::{
+    Capacity, Flow, FlowSource, GroupBinding, NodeGroup, PodSecurity, PortRange, Quota, Tenant, TenantRole,
+    WorkloadClass,
+};
 use crate::Platform;
 
 /// Node groups added to the customer's three.
@@ -37,8 +40,18 @@ pub fn scaled_platform(base: &Platform, tenants: usize) -> Platform {
     }
     p.tenants.truncate(tenants);
     let groups: Vec<String> = p.node_groups.iter().map(|g| g.name.clone()).collect();
-    for n in p.tenants.len()..tenants {
+    let first = p.tenants.len();
+    for n in first..tenants {
         let name = format!("tenant{n:04}");
+        // Some flows: every third tenant takes 8080-8081 from the one before it, every fifth the load balancers.
+        let mut allow_from = Vec::new();
+        if n % 3 == 1 && n > first {
+            let from = FlowSource::Tenant(format!("tenant{:04}", n - 1));
+            allow_from.push(Flow { from, ports: PortRange { first: 8080, last: 8081 } });
+        }
+        if n % 5 == 0 {
+            allow_from.push(Flow { from: FlowSource::LoadBalancers, ports: PortRange { first: 8443, last: 8443 } });
+        }
         p.tenants.push(Tenant {
             node_groups: vec![groups[n % groups.len()].clone()],
             pod_security: if n % 4 == 0 { PodSecurity::Baseline } else { PodSecurity::Restricted },
@@ -49,6 +62,8 @@ pub fn scaled_platform(base: &Platform, tenants: usize) -> Platform {
             secret_prefix: format!("{name}/"),
             cross_account_roles: vec![],
             quota: Quota { cpu: "8".into(), memory: "16Gi".into(), pods: 100 },
+            allow_from,
+            pci: false,
             name,
         });
     }

@@ -353,6 +353,8 @@ dsl_block! {
         secret_prefix: String => ["secret_prefix"] optional("the tenant's namespace and `/` (`payments/`)"),
         cross_account_roles: Vec<String> => ["cross_account_roles"] optional("none"),
         quota: Quota => ["quota"] required in QUOTA,
+        allow_from: Vec<Flow> => ["allow_from"] optional("none: only the tenant's own namespace"),
+        pci: bool => ["pci"] optional("`false`"),
     }
 }
 
@@ -370,6 +372,8 @@ impl TenantDraft {
                 secret_prefix: d.secret_prefix.unwrap_or_else(|| Tenant::default_secret_prefix(name)),
                 cross_account_roles: d.cross_account_roles.unwrap_or_default(),
                 quota: d.quota?,
+                allow_from: d.allow_from.unwrap_or_default(),
+                pci: d.pci.unwrap_or(false),
             })
         })()
         .ok_or(missing)

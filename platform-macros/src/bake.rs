@@ -146,7 +146,9 @@ bake_structs! {
     }
     Taint { key, value, effect }
     #[table]
-    Tenant { name, node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota }
+    Tenant { name, node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from, pci }
+    Flow { from, ports }
+    PortRange { first, last }
     GroupBinding { role, group_id }
     Quota { cpu, memory, pods }
     #[table]
@@ -189,6 +191,18 @@ impl Bake for Capacity {
             Capacity::Mixed { spot_percent } => {
                 quote!(::platform_core::model::Capacity::Mixed { spot_percent: #spot_percent })
             }
+        }
+    }
+}
+
+impl Bake for model::FlowSource {
+    fn bake(&self) -> TokenStream {
+        match self {
+            model::FlowSource::Tenant(name) => {
+                let name = name.bake();
+                quote!(::platform_core::model::FlowSource::Tenant(#name))
+            }
+            model::FlowSource::LoadBalancers => quote!(::platform_core::model::FlowSource::LoadBalancers),
         }
     }
 }

@@ -261,6 +261,8 @@ pub struct HostPod {
     pub owner: String,
     /// The labels its nodeSelector asks for (empty: any node).
     pub node_selector: BTreeMap<String, String>,
+    /// Its tolerations where our values set them (beside the nodeSelector); `None`: the chart's default.
+    pub tolerations: Option<Vec<Value>>,
     pub ports: BTreeSet<u16>,
 }
 
@@ -297,12 +299,19 @@ pub fn host_pods(release: &str, facts: &Value, values: &Value) -> Vec<HostPod> {
                 None => port_of(&p["port"]),
             })
             .collect();
+        let tolerations = strings(&w["node_selector"]).find_map(|p| {
+            let path = match p.rsplit_once('.') {
+                Some((parent, _)) => format!("{parent}.tolerations"),
+                None => "tolerations".to_owned(),
+            };
+            value_at(values, &path).and_then(Value::as_array).cloned()
+        });
         let node_selector = strings(&w["node_selector"])
             .find_map(|p| value_at(values, p).and_then(Value::as_object).filter(|m| !m.is_empty()))
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
             .unwrap_or_default();
         let template = w["template"].as_str().unwrap_or_default();
-        pods.push(HostPod { owner: format!("{release} {chart} {template}"), node_selector, ports });
+        pods.push(HostPod { owner: format!("{release} {chart} {template}"), node_selector, tolerations, ports });
     }
     pods
 }

@@ -232,6 +232,7 @@ pub fn strs(v: &Value) -> Vec<&str> {
 pub mod behaviour;
 pub mod conformance;
 pub mod fake_sts;
+pub mod reachability;
 pub mod schema;
 pub mod terraform;
 pub mod webhooks;

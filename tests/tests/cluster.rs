@@ -2,7 +2,7 @@
 //! the local chart it installs). Names and values expected are derived from the declared platform.
 
 use platform_core::catalog::charts::chart_versions;
-use platform_core::model::{TenantRole, WorkloadClass};
+use platform_core::model::{FlowSource, TenantRole, WorkloadClass};
 use platform_tests::{
     chart_objects, cluster, data_sources, names, network, node_group_of, platform, release_values, resource, resources,
     strs, tenant, tenant_namespaces, terraform_kind, text, SUFFIX,
@@ -106,11 +106,19 @@ fn calico_is_the_network_root_and_does_not_wait_for_nodes() {
     assert_eq!(install["kubernetesProvider"], "EKS");
     assert_eq!(install["cni"]["type"], "Calico");
     assert_eq!(install["calicoNetwork"]["bgp"], "Disabled");
-    assert_eq!(
-        install["calicoNetwork"]["ipPools"],
-        json!([{ "cidr": platform().vpc.pod_cidr, "encapsulation": "VXLAN", "natOutgoing": "Enabled",
-                 "nodeSelector": "all()", "blockSize": 26 }])
-    );
+    // One pool per AZ, on the pod CIDR's first three quarters, each picked by the nodes of its zone.
+    let pods = platform_core::check::parse_cidr(&platform().vpc.pod_cidr).expect("a checked CIDR");
+    let quarters: Vec<String> = pods.subnets(pods.prefix_len() + 2).unwrap().take(3).map(|n| n.to_string()).collect();
+    let pools: Vec<Value> = platform()
+        .availability_zones
+        .iter()
+        .zip(&quarters)
+        .map(|(az, cidr)| {
+            json!({ "name": format!("pods-{az}"), "cidr": cidr, "encapsulation": "VXLAN", "natOutgoing": "Enabled",
+                    "nodeSelector": format!("topology.kubernetes.io/zone == '{az}'"), "blockSize": 26 })
+        })
+        .collect();
+    assert_eq!(install["calicoNetwork"]["ipPools"], json!(pools));
     // Nothing else: the controllers need running nodes and cluster DNS, which come after this root.
     let kinds: Vec<&String> = net["resource"].as_object().unwrap().keys().collect();
     assert_eq!(kinds, ["helm_release", "kubernetes_manifest"]);
@@ -188,7 +196,18 @@ fn tenant_namespaces_enforce_their_pod_security_level_and_system_ones_baseline()
 fn default_deny_and_dns_egress_per_tenant() {
     let doc = cluster();
     let policies = terraform_kind(&doc, "NetworkPolicy");
-    assert_eq!(policies.len(), 3 * platform().tenants.len());
+    // Three each, and `allow-declared-flows` where a tenant takes or sends a declared flow.
+    let p = platform();
+    let flows = p
+        .tenants
+        .iter()
+        .filter(|t| {
+            let sends =
+                p.tenants.iter().flat_map(|o| &o.allow_from).any(|f| f.from == FlowSource::Tenant(t.name.clone()));
+            !t.allow_from.is_empty() || sends
+        })
+        .count();
+    assert_eq!(policies.len(), 3 * p.tenants.len() + flows);
     for t in &tenant_namespaces() {
         let of = |name: &str| {
             policies.iter().find(|p| p["metadata"]["namespace"] == t.as_str() && p["metadata"]["name"] == name).unwrap()
@@ -419,8 +438,11 @@ fn custom_resources_go_through_the_local_chart_after_the_operators() {
     assert_eq!(chart_yaml["apiVersion"], "v2");
     assert!(chart_yaml["version"].as_str().unwrap().starts_with("0.1.0+"));
     let objects = chart_objects();
-    assert!(objects.iter().all(|o| o["kind"] == "ClusterPolicy" || o["kind"] == "SecretStore"));
-    assert!(terraform_kind(&doc, "ClusterPolicy").is_empty(), "CRs never as kubernetes_manifest");
+    let kinds = ["ClusterPolicy", "SecretStore", "GlobalNetworkPolicy", "Tier"];
+    assert!(objects.iter().all(|o| kinds.iter().any(|k| o["kind"] == *k)));
+    for kind in kinds {
+        assert!(terraform_kind(&doc, kind).is_empty(), "CRs never as kubernetes_manifest");
+    }
     for path in platform_tests::artifacts().files.keys().filter(|p| p.contains("/templates/")) {
         assert!(!text(path).contains("{{"), "{path} would be rendered by Helm");
     }
@@ -625,4 +647,22 @@ fn the_cluster_root_grows_linearly_with_the_tenants() {
     assert!(e40 - e20 <= 2.0 * (e20 - e10), "depends_on entries at 10, 20, 40 tenants: {e10}, {e20}, {e40}");
     assert!(b40 - b20 <= 2.02 * (b20 - b10), "bytes at 10, 20, 40 tenants: {b10}, {b20}, {b40}");
     assert!(e20 - e10 <= r20 - r10, "10 more tenants add {} resources and {} depends_on entries", r20 - r10, e20 - e10);
+}
+
+/// Load balancers target nodes: the controller's default is `instance`, and Kyverno refuses the annotations that
+/// would ask for pod IPs, which are on the overlay.
+#[test]
+fn load_balancers_target_instances() {
+    let (values, manifests) = release_values(&cluster(), "aws-load-balancer-controller");
+    assert_eq!(values["defaultTargetType"], "instance");
+    assert_eq!(manifests["defaultTargetType"], "instance");
+    let objects = chart_objects();
+    let policy = objects.iter().find(|o| o["metadata"]["name"] == "load-balancers-target-instances").unwrap();
+    let rule = &policy["spec"]["rules"][0];
+    assert_eq!(rule["match"]["any"][0]["resources"]["kinds"], json!(["Service", "Ingress"]));
+    assert_eq!(rule["validate"]["failureAction"], "Enforce");
+    let annotations = &rule["validate"]["pattern"]["metadata"]["=(annotations)"];
+    assert_eq!(annotations["=(service.beta.kubernetes.io/aws-load-balancer-nlb-target-type)"], "!ip");
+    assert_eq!(annotations["=(alb.ingress.kubernetes.io/target-type)"], "!ip");
+    assert_eq!(annotations["=(service.beta.kubernetes.io/aws-load-balancer-type)"], "!nlb-ip");
 }

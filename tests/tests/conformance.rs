@@ -123,6 +123,23 @@ fn every_custom_resource_validates_against_the_pinned_crd() {
     assert!(errors.is_empty(), "custom resources the pinned CRDs reject:\n{}", errors.join("\n"));
 }
 
+/// Tiers are used exactly where the pinned Calico's CRDs have them (the `Tier` CRD and `spec.tier` on
+/// GlobalNetworkPolicy), and every version renders Calico policies to check.
+#[test]
+fn calico_tiers_follow_the_pinned_crds() {
+    for v in versions() {
+        let crds = &v.facts["calico"]["crds"];
+        let tier_crd = !crds["Tier"].is_null();
+        let spec_tier =
+            !crds["GlobalNetworkPolicy"]["schemas"]["v1"]["properties"]["spec"]["properties"]["tier"].is_null();
+        assert_eq!(v.pins.calico_tiers(), tier_crd, "Kubernetes {}: Tier CRD", v.pins.kubernetes);
+        assert_eq!(tier_crd, spec_tier, "Kubernetes {}: spec.tier", v.pins.kubernetes);
+        let kinds: Vec<String> = v.custom_resources().into_iter().map(|(_, o)| o["kind"].to_string()).collect();
+        assert!(kinds.iter().any(|k| k == "\"GlobalNetworkPolicy\""), "Kubernetes {}", v.pins.kubernetes);
+        assert_eq!(kinds.iter().any(|k| k == "\"Tier\""), tier_crd, "Kubernetes {}", v.pins.kubernetes);
+    }
+}
+
 #[test]
 fn host_network_listeners_do_not_share_a_port() {
     let mut clashes = Vec::new();
@@ -212,6 +229,7 @@ fn a_planted_port_clash_is_reported() {
     let pod = |owner: &str, selector: &[(&str, &str)], port| HostPod {
         owner: owner.to_owned(),
         node_selector: selector.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        tolerations: None,
         ports: [port].into(),
     };
     let critical = [("workload", "critical")];

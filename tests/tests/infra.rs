@@ -18,10 +18,10 @@ fn conditions<'a>(statement: &'a Value, test: &str, variable_suffix: &str) -> Ve
 }
 
 #[test]
-fn three_azs_of_private_public_and_pod_subnets() {
+fn three_azs_of_private_and_public_subnets() {
     let doc = infra();
     let zones = &platform().availability_zones;
-    assert_eq!(resources(&doc, "aws_subnet").len(), 3 * zones.len());
+    assert_eq!(resources(&doc, "aws_subnet").len(), 2 * zones.len());
     for (i, az) in zones.iter().enumerate() {
         let private = resource(&doc, "aws_subnet", &format!("private_{i}"));
         assert_eq!(private["availability_zone"], az.as_str());
@@ -35,21 +35,20 @@ fn three_azs_of_private_public_and_pod_subnets() {
     assert_eq!(vpc["enable_dns_hostnames"], true);
 }
 
+/// Nothing in the VPC claims pod addresses: no secondary CIDR, no subnet, route or security group rule in the pod
+/// CIDR (Calico's pools hold it, `tests/tests/cluster.rs`).
 #[test]
-fn pod_subnets_split_the_secondary_cidr() {
+fn the_vpc_holds_no_pod_addresses() {
     let doc = infra();
+    assert!(resources(&doc, "aws_vpc_ipv4_cidr_block_association").is_empty());
     let pods = platform_core::check::parse_cidr(&platform().vpc.pod_cidr).expect("a checked CIDR");
-    assert_eq!(resource(&doc, "aws_vpc_ipv4_cidr_block_association", "pods")["cidr_block"], pods.to_string());
-    let cidrs: Vec<&str> =
-        (0..3).map(|i| resource(&doc, "aws_subnet", &format!("pods_{i}"))["cidr_block"].as_str().unwrap()).collect();
-    // The first three quarters, one per AZ.
-    let quarters: Vec<String> = pods.subnets(pods.prefix_len() + 2).unwrap().take(3).map(|n| n.to_string()).collect();
-    assert_eq!(cidrs, quarters);
-    // Pod subnets route through their AZ's private route table.
-    for i in 0..3 {
-        let assoc = resource(&doc, "aws_route_table_association", &format!("pods_{i}"));
-        assert_eq!(assoc["route_table_id"], format!("${{aws_route_table.private_{i}.id}}"));
+    let text = doc.to_string();
+    for cidr in std::iter::once(pods).chain(pods.subnets(pods.prefix_len() + 2).unwrap()) {
+        assert!(!text.contains(&format!("\"{cidr}\"")) || cidr == pods, "{cidr} in the infra root");
     }
+    // The pod CIDR appears once: the output naming it for the cluster stage.
+    assert_eq!(text.matches(&format!("\"{pods}\"")).count(), 1);
+    assert_eq!(doc["output"]["pod_cidr"]["value"], pods.to_string());
 }
 
 #[test]
@@ -123,9 +122,7 @@ fn endpoint_security_group_allows_only_https_from_the_vpc_and_pods() {
         })
         .collect();
     cidrs.sort_unstable();
-    let mut declared = [platform().vpc.cidr.as_str(), platform().vpc.pod_cidr.as_str()];
-    declared.sort_unstable();
-    assert_eq!(cidrs, declared);
+    assert_eq!(cidrs, [platform().vpc.cidr.as_str()], "pod traffic reaches the endpoints from the node's address");
     assert!(resources(&doc, "aws_vpc_security_group_egress_rule").is_empty());
     let default_sg = resource(&doc, "aws_default_security_group", "main");
     assert!(default_sg.get("ingress").is_none() && default_sg.get("egress").is_none());
@@ -1004,7 +1001,6 @@ fn outputs_expose_what_the_cluster_stage_needs() {
         "irsa_role_arns",
         "vpc_id",
         "private_subnet_ids",
-        "pod_subnet_ids",
         "tenant_key_arns",
         "alarm_topic_arn",
         "region",

@@ -82,6 +82,8 @@ fn only_kinds_kubectl_1_28_knows_or_the_charts_install() {
         ("StorageClass", "storage.k8s.io/v1"),
         ("ClusterPolicy", "kyverno.io/v1"),
         ("SecretStore", "external-secrets.io/v1beta1"),
+        ("GlobalNetworkPolicy", "crd.projectcalico.org/v1"),
+        ("Tier", "crd.projectcalico.org/v1"),
     ]
     .into();
     for o in manifest_objects() {
@@ -131,12 +133,13 @@ fn the_same_plain_objects_as_the_terraform_roots() {
     };
     assert_eq!(sorted(manifest_kind("StorageClass")), sorted(terraform_kind(&doc, "StorageClass")));
     // Custom resources are byte-identical to the local chart's templates.
-    for f in ["60-admission-policies.yaml", "70-secret-stores.yaml"] {
+    for f in ["25-calico-policies.yaml", "60-admission-policies.yaml", "70-secret-stores.yaml"] {
         let manifest = yaml_documents(&format!("manifests/{f}"));
         let chart = yaml_documents(&format!("terraform/cluster/charts/platform-policies/templates/{f}"));
         assert_eq!(manifest, chart, "{f}");
     }
-    assert_eq!(manifest_kind("ClusterPolicy").len() + manifest_kind("SecretStore").len(), chart_objects().len());
+    let custom = ["ClusterPolicy", "SecretStore", "GlobalNetworkPolicy", "Tier"];
+    assert_eq!(custom.iter().map(|k| manifest_kind(k).len()).sum::<usize>(), chart_objects().len());
 }
 
 #[test]
@@ -169,6 +172,7 @@ fn default_deny_and_dns_egress() {
             .iter()
             .filter(|p| p["metadata"]["namespace"] == t.as_str())
             .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .filter(|n| *n != "allow-declared-flows")
             .collect();
         assert_eq!(names, ["allow-dns-egress", "allow-same-namespace", "default-deny-all"].into());
     }
@@ -341,7 +345,7 @@ fn secret_stores_and_policies_are_there_for_gitops() {
     let stores = p.tenants.iter().map(|t| 1 + t.cross_account_roles.len()).sum::<usize>();
     assert_eq!(manifest_kind("SecretStore").len(), stores);
     let policies = manifest_kind("ClusterPolicy");
-    assert_eq!(policies.len(), 1 + p.tenants.len());
+    assert_eq!(policies.len(), 2 + p.tenants.len(), "PSA labels, load balancer targets, one per tenant");
     for t in &p.tenants {
         let name = format!("tenant-{}", platform_core::naming::label(&t.name));
         let policy = policies.iter().find(|p| p["metadata"]["name"] == name.as_str()).unwrap();

@@ -9,8 +9,11 @@
 //! ClusterRole whose labels match a selector), to a fixed point.
 //!
 //! Platform-owned objects are every object the platform renders: each one in a tenant namespace and each
-//! cluster-scoped one. No tenant group may change or delete any of them, mint a token for or impersonate the
-//! `secret-store` account, or hold `bind`/`escalate`/`impersonate` (which would lift RBAC's escalation check).
+//! cluster-scoped one, except the NetworkPolicies in tenant namespaces, which tenant admins may change: the
+//! platform's Calico policies own the isolation and `tests/tests/reachability.rs` shows a NetworkPolicy can only
+//! narrow it. No tenant group may change or delete any of the others, write any Calico policy kind, mint a token
+//! for or impersonate the `secret-store` account, or hold `bind`/`escalate`/`impersonate` (which would lift
+//! RBAC's escalation check).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -225,6 +228,7 @@ fn escapes(rbac: &Rbac, p: &Platform) -> Vec<String> {
         .objects
         .iter()
         .filter(|o| o["metadata"]["namespace"].as_str().is_none_or(|ns| tenants.contains(ns)))
+        .filter(|o| o["kind"] != "NetworkPolicy")
         .collect();
     assert!(!owned.is_empty());
     let mut out = Vec::new();
@@ -255,6 +259,22 @@ fn escapes(rbac: &Rbac, p: &Platform) -> Vec<String> {
             for (verb, resource) in [("create", "serviceaccounts/token"), ("impersonate", "serviceaccounts")] {
                 if can(Request { verb, group: "", resource, name: account }) {
                     finding(format!("{verb} {resource} {account}"));
+                }
+            }
+            // A Calico policy a tenant wrote could allow ahead of the platform's (projectcalico/calico
+            // `libcalico-go/config/crd`: the namespaced and global policy kinds, staged ones, tiers, network sets).
+            for resource in [
+                "networkpolicies",
+                "globalnetworkpolicies",
+                "stagednetworkpolicies",
+                "stagedglobalnetworkpolicies",
+                "stagedkubernetesnetworkpolicies",
+                "tiers",
+                "networksets",
+                "globalnetworksets",
+            ] {
+                if can(Request { verb: "create", group: "crd.projectcalico.org", resource, name: "" }) {
+                    finding(format!("create {resource}.crd.projectcalico.org"));
                 }
             }
             for (verb, api_group, resource) in [
@@ -313,6 +333,12 @@ fn tenant_groups_act_in_their_namespace_only() {
         };
         let read = |ns: &str| rbac.can(&group, ns, Request { verb: "list", group: "", resource: "pods", name: "" });
         assert!(read(&home), "{group} reads its namespace");
+        let policies = |ns: &str| {
+            let r = |verb| Request { verb, group: "networking.k8s.io", resource: "networkpolicies", name: "x" };
+            rbac.can(&group, ns, r("create")) && rbac.can(&group, ns, r("delete"))
+        };
+        let admin = role == platform_core::model::TenantRole::Admin;
+        assert_eq!(policies(&home), admin, "{group} ({role:?}) writes NetworkPolicies in {home}");
         let writes = !matches!(role, platform_core::model::TenantRole::ReadOnly);
         assert_eq!(deploy(&home), writes, "{group} ({role:?}) deploys in {home}");
         for other in p.tenants.iter().map(|t| label(&t.name)).filter(|n| *n != home) {
@@ -322,7 +348,7 @@ fn tenant_groups_act_in_their_namespace_only() {
 }
 
 /// The evaluation fails on the old binding to the built-in roles: `edit` lets a developer delete the platform's
-/// NetworkPolicies and mint a `secret-store` token (through `system:aggregate-to-edit`).
+/// ServiceAccounts and mint a `secret-store` token (through `system:aggregate-to-edit`).
 #[test]
 fn the_built_in_roles_would_be_found_out() {
     let mut objects = manifest_objects_in(artifacts());
@@ -338,7 +364,6 @@ fn the_built_in_roles_would_be_found_out() {
     let found = escapes(&Rbac::new(objects), platform());
     let has = |s: &str| found.iter().any(|f| f.contains(s));
     assert!(has("create serviceaccounts/token secret-store"), "{found:?}");
-    assert!(has("delete NetworkPolicy default-deny-all"), "{found:?}");
     assert!(has("delete ServiceAccount secret-store"), "{found:?}");
     assert!(has("impersonate serviceaccounts secret-store"), "{found:?}");
     assert!(has("delete RoleBinding"), "{found:?}");
@@ -348,14 +373,15 @@ fn the_built_in_roles_would_be_found_out() {
 #[test]
 fn a_forbidden_verb_is_found_out() {
     for (resource, verb, expect) in [
-        ("networkpolicies", "delete", "delete NetworkPolicy"),
+        ("globalnetworkpolicies", "delete", "delete GlobalNetworkPolicy isolation-"),
+        ("networkpolicies", "create", "create networkpolicies.crd.projectcalico.org"),
         ("resourcequotas", "patch", "patch ResourceQuota"),
         ("limitranges", "update", "update LimitRange"),
         ("serviceaccounts/token", "create", "create serviceaccounts/token"),
         ("secretstores", "delete", "delete SecretStore"),
     ] {
         let group = match resource {
-            "networkpolicies" => "networking.k8s.io",
+            "networkpolicies" | "globalnetworkpolicies" => "crd.projectcalico.org",
             "secretstores" => "external-secrets.io",
             _ => "",
         };

@@ -51,6 +51,17 @@ pub struct ChartVersions {
     pub secret_store_served: &'static [&'static str],
 }
 
+/// Calico releases with tiers (the `Tier` CRD and `GlobalNetworkPolicy.spec.tier` in the chart's CRDs: v3.30.7
+/// and v3.31.7 have them, v3.28.5 has neither; `tests/upstream/charts/calico-*.json`).
+const CALICO_WITH_TIERS: &[&str] = &["v3.30.7", "v3.31.7"];
+
+impl ChartVersions {
+    /// Whether the pinned Calico has policy tiers.
+    pub fn calico_tiers(&self) -> bool {
+        CALICO_WITH_TIERS.contains(&self.calico.version)
+    }
+}
+
 const fn chart(release: &'static str, chart: &'static str, repository: &'static str, version: &'static str) -> Chart {
     Chart { release, chart, repository, version }
 }

@@ -35,6 +35,7 @@ pub use naming::checked_names;
 pub use network::parse_cidr;
 pub use partial::{implied, partial_findings, Dropped, Gaps, IMPLIES};
 pub use rule::Rule;
+pub use tenancy::hosts_controllers;
 #[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
 
@@ -231,6 +232,19 @@ mod tests {
         case(Rule::SecretPrefix, t, &|p| p.tenants[0].secret_prefix = "cards".into());
         case(Rule::CrossAccountRole, t, &|p| p.tenants[0].cross_account_roles[0] = "arn:aws:iam::1:role/x".into());
         case(Rule::Quota, t, &|p| p.tenants[0].quota.memory = "32GB".into());
+        case(Rule::FlowSource, t, &|p| {
+            let from = crate::model::FlowSource::Tenant("nobody".into());
+            p.tenants[0]
+                .allow_from
+                .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 1, last: 1 } })
+        });
+        case(Rule::FlowPorts, t, &|p| {
+            let from = crate::model::FlowSource::LoadBalancers;
+            p.tenants[0]
+                .allow_from
+                .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 9, last: 8 } })
+        });
+        case(Rule::PciHostNetwork, t, &|p| p.tenants[0].pci = true);
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
         case(Rule::StableUsername, t, &|p| p.identity.username_claim = "email".into());

@@ -326,8 +326,9 @@ fn check_az_in_region(p: &Platform, out: &mut Findings) {
     }
 }
 
-/// `network/pod-cidr-overlaps-vpc`: the pod CIDR becomes a secondary VPC CIDR, which may not overlap the primary
-/// one (EC2 `AssociateVpcCidrBlock` fails). Reported once, on the pod CIDR (the VPC's subnets depend on its CIDR).
+/// `network/pod-cidr-overlaps-vpc`: the pod CIDR is Calico's overlay; where it overlapped the VPC, pods could not
+/// reach the VPC's own addresses (nodes, endpoints, load balancers): the overlay route wins. Reported once, on the
+/// pod CIDR (the VPC's subnets depend on its CIDR).
 fn check_pod_cidr_disjoint(p: &Platform, out: &mut Findings) {
     let (Some(vpc), Some(pod)) = (cidr(&p.vpc.cidr), cidr(&p.vpc.pod_cidr)) else { return };
     if !overlaps(&vpc, &pod) {
@@ -356,58 +357,46 @@ fn net(a: u8, b: u8, prefix: u8) -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::new(a, b, 0, 0), prefix).expect("prefix <= 32")
 }
 
-/// `network/pod-cidr-range`: the pod CIDR is a secondary VPC CIDR that EKS can use for pods, split into three
-/// per-AZ subnets.
+/// `network/pod-cidr-range`: the pod CIDR is Calico's overlay (not part of the VPC), split into one IP pool per AZ.
 ///
-/// - Range: EKS supports secondary CIDRs from 100.64.0.0/10 and 198.19.0.0/16 (AWS "What's new", 2018-10,
-///   "Amazon EKS now supports additional VPC CIDR blocks"), and EC2 only associates an RFC 1918 secondary CIDR
-///   from the same RFC 1918 block as the primary one (Amazon VPC User Guide, "IPv4 CIDR block association
-///   restrictions"): a 10/8 VPC cannot take a 192.168/16 secondary CIDR.
-/// - Size: a secondary VPC CIDR is /16 to /28; three per-AZ subnets are cut as quarters (/n+2) and a subnet is at
-///   most /28, so the pod CIDR is /16 to /26.
+/// - Range: a private one, RFC 1918, RFC 6598 (100.64.0.0/10) or RFC 2544 (198.18.0.0/15). Pods reach anything
+///   outside the pools through the node (`natOutgoing`); a public pod CIDR would hide the real hosts it covers.
+/// - Size: three per-AZ pools are cut as quarters (/n+2) and each must hold at least one Calico address block
+///   (`blockSize` 26 in the operator's `Installation`, `render::cluster::charts`), so the pod CIDR is /8 to /24.
 fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
     let Some(pod) = cidr(&p.vpc.pod_cidr) else { return };
     let value = p.vpc.pod_cidr.as_str();
     let path = at("vpc").key("pod_cidr");
-    let rfc1918 = [net(10, 0, 8), net(172, 16, 12), net(192, 168, 16)];
-    let vpc_block = cidr(&p.vpc.cidr).and_then(|v| rfc1918.into_iter().find(|b| b.contains(&v)));
-    let mut allowed = vec![net(100, 64, 10), net(198, 19, 16)];
-    allowed.extend(vpc_block);
+    let allowed = [net(10, 0, 8), net(172, 16, 12), net(192, 168, 16), net(100, 64, 10), net(198, 18, 15)];
     if !allowed.iter().any(|a| a.contains(&pod)) {
-        let message = match rfc1918.iter().find(|b| b.contains(&pod)) {
-            Some(block) => format!(
-                "pod CIDR `{pod}` is in `{block}`, which EC2 does not associate with a VPC whose primary CIDR is `{}`",
-                p.vpc.cidr
-            ),
-            None => format!("pod CIDR `{pod}` is not a range EKS accepts as a secondary VPC CIDR"),
-        };
         out.push(
             Finding::new(
                 Rule::PodCidrRange,
                 path.clone(),
                 value,
-                message,
+                format!("pod CIDR `{pod}` is not a private range: pods could not reach the hosts it covers"),
                 format!(
-                "write `pod_cidr: \"100.64.0.0/16\"` (the carrier-grade NAT range, routable only inside the VPC), or \
-                 another part of {}",
-                ticks(&allowed)
-            ),
+                    "write `pod_cidr: \"100.64.0.0/16\"` (the shared address space, used by no internet host), or \
+                     another part of {}",
+                    ticks(allowed)
+                ),
             )
             .with_set(quoted("100.64.0.0/16")),
         );
     }
-    if !(16..=26).contains(&pod.prefix_len()) {
-        let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(16, 26)).map_or(pod, |n| n.trunc());
+    if !(8..=24).contains(&pod.prefix_len()) {
+        let fixed = Ipv4Net::new(pod.addr(), pod.prefix_len().clamp(8, 24)).map_or(pod, |n| n.trunc());
         out.push(
             Finding::new(
                 Rule::PodCidrRange,
                 path,
                 value,
                 format!(
-                    "pod CIDR `{pod}` is a /{}; a secondary VPC CIDR split into 3 per-AZ subnets must be /16 to /26",
+                    "pod CIDR `{pod}` is a /{}; split into 3 per-AZ Calico pools of at least one /26 block each, it \
+                     must be /8 to /24",
                     pod.prefix_len()
                 ),
-                format!("write `pod_cidr: {}`: a prefix between /16 and /26", quoted(&fixed.to_string())),
+                format!("write `pod_cidr: {}`: a prefix between /8 and /24", quoted(&fixed.to_string())),
             )
             .with_set(quoted(&fixed.to_string())),
         );
@@ -593,23 +582,23 @@ mod tests {
 
         let mut p = sample();
         p.vpc.pod_cidr = "192.168.0.0/16".into();
-        expect(&run(&p), Rule::PodCidrRange, "vpc.pod_cidr", "`192.168.0.0/16`");
+        assert!(run(&p).of(Rule::PodCidrRange).is_empty(), "any private block: the VPC does not hold it");
 
         let mut p = sample();
         p.vpc.pod_cidr = "8.8.0.0/16".into();
         expect(&run(&p), Rule::PodCidrRange, "vpc.pod_cidr", "`8.8.0.0/16`");
 
         let mut p = sample();
-        p.vpc.pod_cidr = "100.64.0.0/27".into();
+        p.vpc.pod_cidr = "100.64.0.0/25".into();
         let f = run(&p);
-        let size = expect(&f, Rule::PodCidrRange, "vpc.pod_cidr", "/27");
-        assert!(size.help.contains("`pod_cidr: \"100.64.0.0/26\"`"), "{}", size.help);
+        let size = expect(&f, Rule::PodCidrRange, "vpc.pod_cidr", "/25");
+        assert!(size.help.contains("`pod_cidr: \"100.64.0.0/24\"`"), "{}", size.help);
 
         let mut p = sample();
         p.vpc.pod_cidr = "198.19.0.0/16".into();
         assert!(run(&p).of(Rule::PodCidrRange).is_empty());
         p.vpc.pod_cidr = "10.1.0.0/16".into();
-        assert!(run(&p).of(Rule::PodCidrRange).is_empty(), "same RFC 1918 block as the VPC");
+        assert!(run(&p).of(Rule::PodCidrRange).is_empty());
     }
 
     #[test]

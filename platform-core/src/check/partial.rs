@@ -57,7 +57,8 @@ fn needs(rule: Rule) -> Needs {
         Rule::RequiredAddons => Needs::All(&ADDON),
         Rule::ControllerRoles => Needs::All(&IRSA),
         Rule::UnknownNodeGroup => Needs::Named(&NODE_GROUP),
-        Rule::UnknownNamespace => Needs::Named(&TENANT),
+        Rule::PciHostNetwork => Needs::All(&NODE_GROUP),
+        Rule::UnknownNamespace | Rule::FlowSource => Needs::Named(&TENANT),
         Rule::InvalidCidr
         | Rule::VpcCidrSize
         | Rule::SubnetOutsideVpc
@@ -93,6 +94,7 @@ fn needs(rule: Rule) -> Needs {
         | Rule::SecretPrefix
         | Rule::CrossAccountRole
         | Rule::Quota
+        | Rule::FlowPorts
         | Rule::AzureAdId
         | Rule::OidcClaims
         | Rule::StableUsername

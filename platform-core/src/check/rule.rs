@@ -40,9 +40,9 @@ rules! {
     ThreeAzs = "network/three-azs",
     /// Every availability zone belongs to the declared region.
     AzNotInRegion = "network/az-not-in-region",
-    /// The pod CIDR is disjoint from the VPC CIDR (it becomes a secondary VPC CIDR).
+    /// The pod CIDR is disjoint from the VPC CIDR (pods must reach the VPC's addresses).
     PodCidrOverlapsVpc = "network/pod-cidr-overlaps-vpc",
-    /// The pod CIDR is a range EKS accepts as a secondary CIDR (RFC 1918 or 100.64.0.0/10) and splits over 3 AZs.
+    /// The pod CIDR is a private range (RFC 1918, 100.64.0.0/10, 198.18.0.0/15) that splits into 3 per-AZ Calico pools.
     PodCidrRange = "network/pod-cidr-range",
     /// The VPC endpoints the requirements name (ECR api/dkr, S3, EC2, STS, Logs, SSM trio) are declared.
     RequiredEndpoints = "network/required-endpoints",
@@ -105,6 +105,12 @@ rules! {
     CrossAccountRole = "tenancy/cross-account-role",
     /// ResourceQuota values are valid Kubernetes quantities.
     Quota = "tenancy/quota",
+    /// A flow comes from a declared tenant (or `load_balancers`), never from the tenant itself.
+    FlowSource = "tenancy/flow-source",
+    /// A flow's ports are TCP ports 1 to 65535, `first..=last` with `first <= last`.
+    FlowPorts = "tenancy/flow-ports",
+    /// A PCI tenant's node groups host no platform controller on the host network.
+    PciHostNetwork = "tenancy/pci-host-network",
     // --- identity ---
     /// Azure AD tenant, client and group ids are GUIDs.
     AzureAdId = "identity/azure-ad-id",

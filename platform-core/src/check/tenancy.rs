@@ -1,10 +1,10 @@
-//! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas.
+//! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas, flows.
 
 use std::collections::BTreeSet;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
-use crate::model::{Platform, PodSecurity};
+use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant, WorkloadClass};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     let groups: BTreeSet<&str> = p.node_groups.iter().map(|g| g.name.as_str()).collect();
@@ -14,6 +14,8 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         check_pod_security(&t.name, t.pod_security, &path, out);
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
+        check_flows(p, t, &path, out);
+        check_pci(p, t, &path, out);
     }
     check_secret_prefixes(p, out);
     for (i, addon) in p.addons.iter().enumerate() {
@@ -74,6 +76,100 @@ fn check_reference(
         )
         .maybe_fix(fix),
     );
+}
+
+/// `tenancy/flow-source` and `tenancy/flow-ports`: the platform's Calico policy lets a tenant's pods take traffic
+/// only from its own namespace and its declared flows, so each flow names another declared tenant (or the load
+/// balancers) and real TCP ports: a typo would silently open nothing, a flow from itself says nothing.
+fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
+    let tenants = || p.tenants.iter().map(|t| t.name.as_str());
+    for (j, flow) in t.allow_from.iter().enumerate() {
+        let at = path.key("allow_from").index(j);
+        if let FlowSource::Tenant(from) = &flow.from {
+            if from == &t.name {
+                out.push(Finding::new(
+                    Rule::FlowSource,
+                    at.key("from"),
+                    from,
+                    format!("tenant `{from}` declares a flow from itself; its own namespace is always allowed"),
+                    "remove this entry, or name another tenant",
+                ));
+            } else if !tenants().any(|n| n == from) {
+                let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
+                // No machine fix: the name is an entry's key (`api: 8443`), not a key's value.
+                let help = match crate::model::did_you_mean(from, others()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("name one of {}", ticks(others())),
+                };
+                out.push(Finding::new(
+                    Rule::FlowSource,
+                    at.key("from"),
+                    from,
+                    format!("tenant `{}` takes traffic from `{from}`, which is not a declared tenant", t.name),
+                    help,
+                ));
+            }
+        }
+        let ports = flow.ports;
+        let bad = if ports.first == 0 || ports.last == 0 {
+            Some("port 0 is not a port".to_owned())
+        } else if ports.first > 65535 || ports.last > 65535 {
+            Some("TCP ports end at 65535".to_owned())
+        } else if ports.first > ports.last {
+            Some(format!("the range is empty: {} > {}", ports.first, ports.last))
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            out.push(Finding::new(
+                Rule::FlowPorts,
+                at.key("ports"),
+                ports.to_string(),
+                format!("flow ports `{ports}` of tenant `{}`: {why}", t.name),
+                "write a port from 1 to 65535, or a range `first..=last` with first <= last, e.g. `8080..=8081`",
+            ));
+        }
+    }
+}
+
+/// Whether node group `g` can host the platform's host-network controllers (the load balancer controller, Kyverno's
+/// admission controller, the external-secrets webhook, the Tigera operator): they select the `workload` label of
+/// `critical`, the first critical group, and tolerate exactly its taints (`render::cluster::charts`), so any group
+/// of that class whose scheduling taints are all among those takes them.
+pub fn hosts_controllers(critical: &NodeGroup, g: &NodeGroup) -> bool {
+    g.workload == critical.workload
+        && g.taints.iter().filter(|t| t.effect != TaintEffect::PreferNoSchedule).all(|t| critical.taints.contains(t))
+}
+
+/// `tenancy/pci-host-network`: a tenant in PCI scope shares no node with a platform controller on the host network.
+/// Felix does not police traffic from a host to its own pods (projectcalico/calico `felix/rules/static.go`,
+/// `filterOutputChain`, v3.28.5), so such a controller, or anything that takes it over, reaches every cardholder
+/// pod of its node whatever the Calico policy (PCI DSS 1.3 and 1.4: only necessary traffic into the CDE).
+fn check_pci(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
+    let Some(critical) = p.node_groups.iter().find(|g| g.workload == WorkloadClass::Critical) else { return };
+    if !t.pci {
+        return;
+    }
+    for name in &t.node_groups {
+        let Some(g) = p.node_groups.iter().find(|g| &g.name == name) else { continue };
+        if hosts_controllers(critical, g) {
+            out.push(Finding::new(
+                Rule::PciHostNetwork,
+                path.key("pci"),
+                name,
+                format!(
+                    "tenant `{}` is in PCI scope, but its node group `{name}` can host the platform's host-network \
+                     controllers (they run on `{}`), whose traffic to pods on their own node Calico does not police",
+                    t.name, critical.name
+                ),
+                format!(
+                    "give the tenant a node group of its own with a taint the controllers do not tolerate, e.g. \
+                     `labels: {{ workload: \"{}\", pci: \"true\" }}, taints: [.., pci = \"true\": NoSchedule]`",
+                    critical.workload
+                ),
+            ));
+        }
+    }
 }
 
 /// `tenancy/pod-security`: tenant namespaces enforce a Pod Security Standard; `privileged` would let a tenant run
@@ -316,5 +412,58 @@ mod tests {
         assert!(mem.help.starts_with("write `memory: \"32G\"`"), "{}", mem.help);
         expect(&f, Rule::Quota, "tenants[0].quota.pods", "no pod");
         assert_eq!(f.errors().count(), 3, "{f}");
+    }
+
+    #[test]
+    fn flows() {
+        use crate::model::{Flow, FlowSource, PortRange};
+        let flow = |from: FlowSource, first, last| Flow { from, ports: PortRange { first, last } };
+        let mut p = sample();
+        let me = p.tenants[0].name.clone();
+        let other = p.tenants[1].name.clone();
+        p.tenants[0].allow_from =
+            vec![flow(FlowSource::Tenant(other.clone()), 8080, 8081), flow(FlowSource::LoadBalancers, 443, 443)];
+        assert_eq!(run(&p).errors().count(), 0, "{}", run(&p));
+        p.tenants[0].allow_from = vec![
+            flow(FlowSource::Tenant(format!("{other}x")), 80, 80),
+            flow(FlowSource::Tenant(me.clone()), 80, 80),
+            flow(FlowSource::LoadBalancers, 0, 10),
+            flow(FlowSource::LoadBalancers, 80, 70000),
+            flow(FlowSource::LoadBalancers, 9000, 8000),
+        ];
+        let f = run(&p);
+        let unknown = expect(&f, Rule::FlowSource, "tenants[0].allow_from[0].from", "not a declared tenant");
+        assert!(unknown.help.contains(&format!("`{other}`")), "{}", unknown.help);
+        expect(&f, Rule::FlowSource, "tenants[0].allow_from[1].from", "from itself");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[2].ports", "port 0");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[3].ports", "65535");
+        expect(&f, Rule::FlowPorts, "tenants[0].allow_from[4].ports", "9000 > 8000");
+        assert_eq!(f.errors().count(), 5, "{f}");
+    }
+
+    #[test]
+    fn pci_tenants_stay_off_the_controllers_nodes() {
+        use crate::model::Taint;
+        let mut p = sample();
+        let critical = p.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical).unwrap();
+        let on_critical = p.tenants.iter().position(|t| t.node_groups == [p.node_groups[critical].name.clone()]);
+        let i = on_critical.expect("a tenant on the critical group");
+        p.tenants[i].pci = true;
+        expect(&run(&p), Rule::PciHostNetwork, &format!("tenants[{i}].pci"), "can host the platform's host-network");
+        // A second critical group with the same taints still takes the controllers; an extra taint keeps them off.
+        let mut cde = p.node_groups[critical].clone();
+        cde.name = "cde".into();
+        p.node_groups.push(cde.clone());
+        p.tenants[i].node_groups = vec!["cde".into()];
+        assert!(!run(&p).of(Rule::PciHostNetwork).is_empty());
+        let last = p.node_groups.len() - 1;
+        p.node_groups[last].labels.insert("pci".into(), "true".into());
+        let taint = Taint { key: "pci".into(), value: "true".into(), effect: TaintEffect::NoSchedule };
+        p.node_groups[last].taints.push(taint);
+        assert!(run(&p).of(Rule::PciHostNetwork).is_empty(), "{}", run(&p));
+        // Not in scope: no finding anywhere.
+        p.tenants[i].pci = false;
+        p.tenants[i].node_groups = vec![p.node_groups[critical].name.clone()];
+        assert!(run(&p).of(Rule::PciHostNetwork).is_empty());
     }
 }

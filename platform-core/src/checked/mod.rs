@@ -8,7 +8,7 @@
 mod network;
 mod nodes;
 
-pub use network::{interface_service, pod_subnets, Network};
+pub use network::{interface_service, pod_pools, Network};
 pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 
 #[cfg(feature = "render")]
@@ -217,7 +217,7 @@ mod tests {
             assert_eq!(c.addon_group(i).map(|g| &g.group.name), addon.node_group.as_ref(), "{}", addon.kind);
         }
         assert_eq!(c.critical_group().group.workload, WorkloadClass::Critical);
-        assert_eq!(c.network().pod_subnets.len(), p.availability_zones.len());
+        assert_eq!(c.network().pod_pools.len(), p.availability_zones.len());
         assert_eq!(c.addon_versions().kubernetes, p.kubernetes);
         assert_eq!(c.chart_versions().kubernetes, p.kubernetes);
     }

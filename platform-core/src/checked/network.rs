@@ -1,7 +1,7 @@
 //! The VPC's addresses, parsed, and what the network holds that is counted (NAT gateways, interface endpoints).
 //!
-//! Pod subnets: the pod CIDR is a secondary VPC CIDR split into four equal blocks; the first three become one
-//! subnet per AZ, the fourth is left free for growth. Calico (cluster stage) runs its IP pool on the same CIDR.
+//! Pod pools: the pod CIDR is Calico's alone (the VPC does not hold it), split into four equal blocks; the first
+//! three become one Calico IP pool per AZ, the fourth is left free for growth.
 
 use ipnet::Ipv4Net;
 
@@ -16,8 +16,8 @@ pub struct Network {
     pub private_subnets: Vec<Ipv4Net>,
     pub public_subnets: Vec<Ipv4Net>,
     pub pod_cidr: Ipv4Net,
-    /// The pod CIDR's per-AZ blocks.
-    pub pod_subnets: Vec<Ipv4Net>,
+    /// The pod CIDR's per-AZ blocks: Calico's IP pools.
+    pub pod_pools: Vec<Ipv4Net>,
     /// One NAT gateway (and its public address) per AZ, or one in the first AZ.
     pub nat_gateways: usize,
     /// The endpoints reached through an interface endpoint (one ENI per AZ), with their AWS service.
@@ -30,13 +30,13 @@ impl Network {
         let parse = |cidrs: &[String]| cidrs.iter().map(|c| parse_cidr(c).ok()).collect::<Option<Vec<_>>>();
         let pod_cidr = parse_cidr(&p.vpc.pod_cidr).ok()?;
         let azs = p.availability_zones.len();
-        let pod_subnets = pod_subnets(pod_cidr, azs)?;
+        let pod_pools = pod_pools(pod_cidr, azs)?;
         Some(Network {
             vpc: parse_cidr(&p.vpc.cidr).ok()?,
             private_subnets: parse(&p.vpc.private_subnets)?,
             public_subnets: parse(&p.vpc.public_subnets)?,
             pod_cidr,
-            pod_subnets,
+            pod_pools,
             nat_gateways: match p.vpc.nat_gateways {
                 NatGateways::OnePerAz => azs,
                 NatGateways::Single => 1,
@@ -53,7 +53,7 @@ impl Network {
 
 /// The pod CIDR split into equal per-AZ blocks (prefix + 2, so four; the first `azs` are used); `None` when the
 /// split does not fit.
-pub fn pod_subnets(pod_cidr: Ipv4Net, azs: usize) -> Option<Vec<Ipv4Net>> {
+pub fn pod_pools(pod_cidr: Ipv4Net, azs: usize) -> Option<Vec<Ipv4Net>> {
     let blocks: Vec<Ipv4Net> = pod_cidr.subnets(pod_cidr.prefix_len().checked_add(2)?).ok()?.take(azs).collect();
     (blocks.len() == azs).then_some(blocks)
 }
@@ -86,10 +86,10 @@ mod tests {
     #[test]
     fn the_pod_cidr_splits_into_equal_per_az_blocks() {
         let blocks: Vec<String> =
-            pod_subnets("100.64.0.0/16".parse().unwrap(), 3).unwrap().iter().map(|b| b.to_string()).collect();
+            pod_pools("100.64.0.0/16".parse().unwrap(), 3).unwrap().iter().map(|b| b.to_string()).collect();
         assert_eq!(blocks, ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]);
-        assert_eq!(pod_subnets("100.64.0.0/31".parse().unwrap(), 3), None);
-        assert_eq!(pod_subnets("100.64.0.0/16".parse().unwrap(), 5), None, "four blocks at most");
+        assert_eq!(pod_pools("100.64.0.0/31".parse().unwrap(), 3), None);
+        assert_eq!(pod_pools("100.64.0.0/16".parse().unwrap(), 5), None, "four blocks at most");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct Platform {
     pub dns_zones: Vec<DnsZone>,
 }
 
-/// The VPC: node subnets per AZ, a secondary CIDR for pods, NAT and VPC endpoints.
+/// The VPC: node subnets per AZ, NAT and VPC endpoints; and the pod CIDR, which is Calico's, outside the VPC.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Vpc {
     pub cidr: String,
@@ -46,7 +46,7 @@ pub struct Vpc {
     pub private_subnets: Vec<String>,
     /// One public subnet per AZ (load balancers, NAT gateways).
     pub public_subnets: Vec<String>,
-    /// Secondary VPC CIDR dedicated to pods (Calico IP pool), split per AZ.
+    /// The pod network: Calico's VXLAN overlay, one IP pool per AZ; no VPC subnet holds it.
     pub pod_cidr: String,
     pub nat_gateways: NatGateways,
     pub endpoints: Vec<Endpoint>,
@@ -312,6 +312,50 @@ pub struct Tenant {
     /// IAM role ARNs in other accounts the tenant's secret store may assume.
     pub cross_account_roles: Vec<String>,
     pub quota: Quota,
+    /// Traffic the tenant takes in besides its own namespace's: from other tenants or from the load balancers.
+    pub allow_from: Vec<Flow>,
+    /// In PCI DSS scope (cardholder data): its node groups may host no platform controller on the host network
+    /// (`tenancy/pci-host-network`).
+    pub pci: bool,
+}
+
+/// One declared flow into a tenant: from whom, on which TCP ports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flow {
+    pub from: FlowSource,
+    pub ports: PortRange,
+}
+
+/// Where a flow comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowSource {
+    /// The pods of another tenant, by its name.
+    Tenant(String),
+    /// The load balancers the aws-load-balancer-controller makes (instance targets: through the nodes).
+    LoadBalancers,
+}
+
+impl FlowSource {
+    /// The DSL spelling of [`FlowSource::LoadBalancers`].
+    pub const LOAD_BALANCERS: &'static str = "load_balancers";
+}
+
+/// TCP ports `first..=last` (one port when equal). Kept as written (`u32`) so that a port past 65535 is a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PortRange {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl std::fmt::Display for PortRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}..={}", self.first, self.last)
+        }
+    }
 }
 
 impl Tenant {

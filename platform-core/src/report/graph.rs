@@ -1,6 +1,6 @@
-//! The topology of a platform as a diagram: VPC and subnets per AZ, the cluster, its node groups (as EKS managed
-//! node groups, spot and on-demand), tenants and the groups they run on, IRSA bindings and the namespaces they
-//! serve. One [`Topology`] is built from the model; Mermaid (renders on GitHub) and DOT are two printers of it.
+//! The topology of a platform as a diagram: VPC and subnets per AZ, Calico's pod network (one IP pool per AZ,
+//! outside the VPC), the cluster, its node groups (as EKS managed node groups, spot and on-demand), tenants, the
+//! groups they run on and the flows they take in, IRSA bindings and the namespaces they serve. One [`Topology`] is built from the model; Mermaid (renders on GitHub) and DOT are two printers of it.
 
 use std::fmt::Write;
 
@@ -40,7 +40,7 @@ fn node(id: impl Into<String>, label: &[&str]) -> Node {
 /// Builds the topology of a checked platform.
 pub fn topology(checked: &Checked) -> Topology {
     let p = checked.platform();
-    let pods = &checked.network().pod_subnets;
+    let pools = &checked.network().pod_pools;
     let zones = p
         .availability_zones
         .iter()
@@ -51,7 +51,6 @@ pub fn topology(checked: &Checked) -> Topology {
             nodes: vec![
                 node(format!("public_{i}"), &["public", &p.vpc.public_subnets[i]]),
                 node(format!("private_{i}"), &["private (nodes)", &p.vpc.private_subnets[i]]),
-                node(format!("pods_{i}"), &["pods", &pods[i].to_string()]),
             ],
             children: vec![],
         })
@@ -60,15 +59,24 @@ pub fn topology(checked: &Checked) -> Topology {
         crate::model::NatGateways::OnePerAz => "NAT gateway per AZ",
         crate::model::NatGateways::Single => "one NAT gateway",
     };
-    let vpc = Cluster {
-        id: "vpc".into(),
-        label: format!("VPC {} + pods {} ({nat})", p.vpc.cidr, p.vpc.pod_cidr),
-        nodes: vec![],
-        children: zones,
+    let vpc =
+        Cluster { id: "vpc".into(), label: format!("VPC {} ({nat})", p.vpc.cidr), nodes: vec![], children: zones };
+    let pod_network = Cluster {
+        id: "pods".into(),
+        label: format!("Calico pod network {} (VXLAN, not in the VPC)", p.vpc.pod_cidr),
+        nodes: p
+            .availability_zones
+            .iter()
+            .enumerate()
+            .map(|(i, az)| node(format!("pool_{i}"), &[&format!("pool {az}"), &pools[i].to_string()]))
+            .collect(),
+        children: vec![],
     };
 
     let mut nodes = vec![node("cluster", &[&format!("EKS {}", p.name), &format!("Kubernetes {}", p.kubernetes)])];
-    let mut edges = Vec::new();
+    let mut edges: Vec<(String, String, String)> = (0..p.availability_zones.len())
+        .map(|i| (format!("private_{i}"), format!("pool_{i}"), "pod addresses".to_owned()))
+        .collect();
     for Group { group: g, parts } in checked.node_groups() {
         for Part { purchase, sizes } in parts {
             let id = format!("ng_{}_{purchase}", g.name);
@@ -90,6 +98,23 @@ pub fn topology(checked: &Checked) -> Topology {
             }
         }
     }
+    // Declared flows: who may reach a tenant's pods besides its own namespace.
+    let mut load_balancers = false;
+    for t in &p.tenants {
+        for f in &t.allow_from {
+            let from = match &f.from {
+                crate::model::FlowSource::Tenant(name) => format!("tenant_{name}"),
+                crate::model::FlowSource::LoadBalancers => {
+                    load_balancers = true;
+                    "load_balancers".to_owned()
+                }
+            };
+            edges.push((from, format!("tenant_{}", t.name), format!("tcp {}", f.ports)));
+        }
+    }
+    if load_balancers {
+        nodes.push(node("load_balancers", &["load balancers", "instance targets"]));
+    }
     for b in &p.irsa {
         let id = format!("irsa_{}", b.name);
         let policy = match &b.policy {
@@ -102,7 +127,7 @@ pub fn topology(checked: &Checked) -> Topology {
         ));
         edges.push(("cluster".into(), id, String::new()));
     }
-    Topology { groups: vec![vpc], nodes, edges }
+    Topology { groups: vec![vpc, pod_network], nodes, edges }
 }
 
 /// Mermaid `flowchart`.
@@ -192,9 +217,29 @@ mod tests {
         assert_eq!(ids.iter().filter(|i| i.starts_with("irsa_")).count(), p.irsa.len());
         let zones = &t.groups[0].children;
         assert_eq!(zones.len(), 3);
-        assert_eq!(zones[1].nodes[2].label, ["pods", "100.64.64.0/18"]);
+        assert_eq!(zones[1].nodes.len(), 2, "public and private subnets only");
+        assert_eq!(t.groups[1].nodes[1].label, ["pool us-east-2b", "100.64.64.0/18"]);
         let runs_on: Vec<_> = t.edges.iter().filter(|e| e.0 == "tenant_web").map(|e| e.1.as_str()).collect();
         assert_eq!(runs_on, ["ng_general_spot", "ng_general_ondemand"]);
+    }
+
+    #[test]
+    fn flows_are_drawn() {
+        use crate::model::{Flow, FlowSource, PortRange};
+        let mut p = fixture();
+        p.tenants[0].allow_from = vec![
+            Flow { from: FlowSource::Tenant("web".into()), ports: PortRange { first: 8080, last: 8081 } },
+            Flow { from: FlowSource::LoadBalancers, ports: PortRange { first: 443, last: 443 } },
+        ];
+        let t = topology_of(&p);
+        let flows: Vec<_> = t.edges.iter().filter(|e| e.2.starts_with("tcp ")).cloned().collect();
+        let edge = |a: &str, b: &str, l: &str| (a.to_owned(), b.to_owned(), l.to_owned());
+        assert_eq!(
+            flows,
+            [edge("tenant_web", "tenant_cards", "tcp 8080..=8081"), edge("load_balancers", "tenant_cards", "tcp 443")]
+        );
+        assert!(t.nodes.iter().any(|n| n.id == "load_balancers"));
+        assert!(!topology_of(&fixture()).nodes.iter().any(|n| n.id == "load_balancers"), "only when declared");
     }
 
     #[test]
@@ -202,6 +247,7 @@ mod tests {
         let t = topology_of(&fixture());
         let mut ids: Vec<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
         ids.extend(t.groups[0].children.iter().flat_map(|z| z.nodes.iter().map(|n| n.id.as_str())));
+        ids.extend(t.groups[1].nodes.iter().map(|n| n.id.as_str()));
         for (from, to, _) in &t.edges {
             assert!(ids.contains(&from.as_str()) && ids.contains(&to.as_str()), "{from} -> {to}");
         }

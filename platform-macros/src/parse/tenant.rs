@@ -1,11 +1,12 @@
-//! `tenant <name> { node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota }`: keys,
+//! `tenant <name> { node_groups, pod_security, groups, secret_prefix, cross_account_roles, quota, allow_from,
+//! pci }`: keys,
 //! required keys and defaults from `platform_core::schema::TENANT` and `QUOTA`.
 
 use platform_core::check::FieldPath;
-use platform_core::model::{GroupBinding, Keyword, Quota, Tenant, TenantRole};
+use platform_core::model::{Flow, FlowSource, GroupBinding, Keyword, PortRange, Quota, Tenant, TenantRole};
 use platform_core::schema::{QuotaDraft, QuotaKey, TenantDraft, TenantKey, QUOTA, TENANT};
 use syn::parse::ParseStream;
-use syn::{token, Ident};
+use syn::{token, Ident, Token};
 
 use super::block_braces;
 use super::fields::{fields, Keys};
@@ -30,6 +31,8 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &Field
             TenantKey::secret_prefix => d.secret_prefix = Some(value::string(cx, input, p)?),
             TenantKey::cross_account_roles => d.cross_account_roles = Some(value::string_list(cx, input, p)?),
             TenantKey::quota => d.quota = parse_quota(cx, input, p)?,
+            TenantKey::allow_from => d.allow_from = Some(parse_flows(cx, input, p)?),
+            TenantKey::pci => d.pci = Some(value::boolean(cx, input, p)?),
         }
         Ok(())
     });
@@ -76,4 +79,28 @@ fn parse_quota(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<O
         Ok(())
     });
     Ok(keys.finish(cx, d.finish(), loc))
+}
+
+/// `[<tenant or load_balancers>: <port>, <tenant>: <first>..=<last>, …]`: `path[j].from` is the name's token,
+/// `path[j].ports` the port or range (the checks judge both).
+fn parse_flows(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Vec<Flow>> {
+    value::list(cx, input, path, |input, p| {
+        let name = value::word(input).map_err(|_| {
+            input.error(format!("expected `<tenant>: <port>` or `load_balancers: <port>` for `{path}`"))
+        })?;
+        cx.record(&p.key("from"), Loc::span(name.span()));
+        input.parse::<Token![:]>().map_err(|_| input.error("expected `:` and a port after the flow's source"))?;
+        let (first, first_span) = value::lit_int::<u32>(input, &p.key("ports"))?;
+        let (last, last_span) = if input.peek(Token![..=]) {
+            input.parse::<Token![..=]>()?;
+            value::lit_int::<u32>(input, &p.key("ports"))?
+        } else {
+            (first, first_span)
+        };
+        cx.record(&p.key("ports"), Loc::to(first_span, last_span));
+        let text = name.to_string();
+        let from =
+            if text == FlowSource::LOAD_BALANCERS { FlowSource::LoadBalancers } else { FlowSource::Tenant(text) };
+        Ok(Flow { from, ports: PortRange { first, last } })
+    })
 }

@@ -1,4 +1,4 @@
-//! network/pod-cidr-range: a public range EKS rejects as a secondary CIDR.
+//! network/pod-cidr-range: a public range, which would hide real hosts from the pods.
 
 use ui_base::platform_with;
 

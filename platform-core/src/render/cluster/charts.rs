@@ -80,25 +80,61 @@ pub fn expander_priorities_text(priorities: &BTreeMap<u32, Vec<String>>) -> Stri
     out
 }
 
+/// One IP pool per AZ on the pod CIDR's blocks (`checked::Network::pod_pools`), picked by the node's zone label;
+/// `name`, `nodeSelector` and `blockSize` are `Installation.spec.calicoNetwork.ipPools[]` fields in the operator
+/// CRD of every pinned chart (`charts/tigera-operator/crds/operator.tigera.io_installations*.yaml`, v3.28.5,
+/// v3.30.7, v3.31.7). The pools are the only holder of pod addresses: the VPC has none (`render::infra::network`).
+fn calico_pools(ctx: &Context) -> Vec<Value> {
+    let pools = &ctx.checked.network().pod_pools;
+    ctx.platform
+        .availability_zones
+        .iter()
+        .zip(pools)
+        .map(|(az, cidr)| {
+            json!({
+                "name": format!("pods-{az}"),
+                "cidr": cidr.to_string(),
+                "encapsulation": "VXLAN",
+                "natOutgoing": "Enabled",
+                "nodeSelector": format!("topology.kubernetes.io/zone == '{az}'"),
+                "blockSize": 26,
+            })
+        })
+        .collect()
+}
+
+fn operator_tolerations(ctx: &Context) -> Value {
+    let (_, tolerations) = critical_placement(ctx);
+    let mut out = tolerations.as_array().cloned().unwrap_or_default();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+        "node.kubernetes.io/network-unavailable",
+        "node.cloudprovider.kubernetes.io/uninitialized",
+    ] {
+        out.push(json!({ "key": key, "operator": "Exists" }));
+    }
+    json!(out)
+}
+
 fn calico(ctx: &Context) -> Value {
-    // One pool on the pod CIDR: with VXLAN the pool is an overlay, so per-AZ pools would buy no routing locality.
     json!({
         "installation": {
             "kubernetesProvider": "EKS",
             "cni": { "type": "Calico" },
             "calicoNetwork": {
                 "bgp": "Disabled",
-                "ipPools": [{
-                    "cidr": ctx.platform.vpc.pod_cidr,
-                    "encapsulation": "VXLAN",
-                    "natOutgoing": "Enabled",
-                    "nodeSelector": "all()",
-                    "blockSize": 26,
-                }],
+                "ipPools": calico_pools(ctx),
             },
         },
         // The Calico API server (projectcalico.org/v3 objects) is not used: less to run, nothing on port 5443.
         "apiServer": { "enabled": false },
+        // The operator runs on the host network: on the critical group like every controller (a PCI tenant's
+        // nodes host none, `tenancy/pci-host-network`). The chart tolerates every taint by default
+        // (`values.yaml` at v3.28.5–v3.31.7); this keeps the critical group's taints and the node-condition
+        // taints a first deployment's nodes carry until calico-node runs (it installs calico-node itself).
+        "nodeSelector": { "kubernetes.io/os": "linux", "workload": ctx.critical_group().workload.to_string() },
+        "tolerations": operator_tolerations(ctx),
     })
 }
 
@@ -159,6 +195,9 @@ fn load_balancer_controller(ctx: &Context, target: Target, b: &IrsaBinding) -> V
             "region": ctx.platform.region,
             "hostNetwork": true,
             "replicaCount": 2,
+            // Pod IPs are on the overlay, out of the load balancers' reach: targets are the nodes (the chart's
+            // default at 3.5.0, written down; Kyverno refuses `ip` target annotations, see `policies`).
+            "defaultTargetType": "instance",
             "serviceAccount": service_account(ctx, target, b),
             // Cost tags on every load balancer, target group and security group the controller creates
             // (chart 3.5.0 value `defaultTags`, tests/upstream/charts facts).

@@ -4,7 +4,7 @@
 //! Apply order for GitOps, the Terraform roots' order: after the first infra apply (no nodes), the namespaces file
 //! and Calico (the network root's part); after the second (nodes, coredns), the load balancer controller with
 //! `--wait` (its Service webhook fails closed, see [`crate::install`]), the other charts, then
-//! `kubectl apply -k manifests/` (the custom resources need the Kyverno and external-secrets CRDs). Each chart's
+//! `kubectl apply -k manifests/` (the custom resources need the Calico, Kyverno and external-secrets CRDs). Each chart's
 //! install command is the first line of its values file. Objects the charts create (the Calico `Installation`, the controllers' service accounts,
 //! the autoscaler's priority-expander ConfigMap) are in the values, never duplicated here: a second owner would
 //! make `helm install` fail on an existing object.
@@ -47,7 +47,7 @@ pub(crate) fn render(ctx: &Context, account_id: &str, custom: &[(Concern, String
     for &concern in Concern::ALL {
         let text = if let Some((_, documents)) = custom.iter().find(|(c, _)| *c == concern) {
             let header =
-                [HEADER, "Custom resources: apply after the Kyverno and external-secrets charts (their CRDs)."];
+                [HEADER, "Custom resources: apply after the Calico, Kyverno and external-secrets charts (their CRDs)."];
             yaml::to_yaml_documents(&header, []) + documents
         } else {
             let mut values = all.iter().filter(|o| o.concern == concern).map(|o| &o.value).peekable();

@@ -3,7 +3,8 @@
 //! - Namespaces with Pod Security Admission labels: tenants at their declared level, system namespaces at
 //!   `baseline`, except [`PRIVILEGED_NAMESPACES`].
 //! - Per tenant: default-deny NetworkPolicy (ingress and egress), DNS egress to kube-dns, traffic inside the
-//!   namespace; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
+//!   namespace, and the declared flows (`allow-declared-flows`): the allowances of the platform's Calico policies
+//!   ([`super::isolation`]), which own the isolation; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
 //!   be admitted under the quota; an encrypted gp3 StorageClass on the tenant's KMS key.
 //! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`); tenant groups are bound
 //!   to the platform's tenant ClusterRoles ([`super::rbac`]), never to `admin`/`edit`.
@@ -16,7 +17,7 @@ use k8s_openapi::api::core::v1::{
     LimitRange, LimitRangeItem, LimitRangeSpec, Namespace, ResourceQuota, ResourceQuotaSpec, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
     NetworkPolicySpec,
 };
 use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding, RoleRef, Subject};
@@ -70,6 +71,8 @@ pub enum Concern {
     Namespaces,
     Rbac,
     NetworkPolicies,
+    /// Custom resources: the platform's Calico tier and policies ([`super::isolation`], in the local chart).
+    NetworkIsolation,
     Quotas,
     StorageClasses,
     ServiceAccounts,
@@ -84,6 +87,7 @@ impl Concern {
         Concern::Namespaces,
         Concern::Rbac,
         Concern::NetworkPolicies,
+        Concern::NetworkIsolation,
         Concern::Quotas,
         Concern::StorageClasses,
         Concern::ServiceAccounts,
@@ -97,6 +101,7 @@ impl Concern {
             Concern::Namespaces => "00-namespaces.yaml",
             Concern::Rbac => "10-rbac.yaml",
             Concern::NetworkPolicies => "20-network-policies.yaml",
+            Concern::NetworkIsolation => "25-calico-policies.yaml",
             Concern::Quotas => "30-quotas.yaml",
             Concern::StorageClasses => "40-storage-classes.yaml",
             Concern::ServiceAccounts => "50-service-accounts.yaml",
@@ -107,7 +112,7 @@ impl Concern {
 
     /// Whether the objects are custom resources whose CRDs come from a chart.
     pub fn is_custom(self) -> bool {
-        matches!(self, Concern::AdmissionPolicies | Concern::SecretStores)
+        matches!(self, Concern::NetworkIsolation | Concern::AdmissionPolicies | Concern::SecretStores)
     }
 }
 
@@ -252,7 +257,78 @@ fn everything() -> LabelSelector {
     LabelSelector::default()
 }
 
-fn network_policies(tenant: &Tenant, out: &mut Vec<Object>) {
+/// The NetworkPolicy ports of a set of TCP port ranges.
+fn tcp_ports(ports: &super::isolation::Ports) -> Option<Vec<NetworkPolicyPort>> {
+    Some(
+        ports
+            .iter()
+            .map(|&(first, last)| NetworkPolicyPort {
+                port: Some(IntOrString::Int(i32::from(first))),
+                end_port: (last != first).then_some(i32::from(last)),
+                protocol: Some("TCP".to_owned()),
+            })
+            .collect(),
+    )
+}
+
+/// The NetworkPolicy peer of a flow's peer: a tenant's namespace, or any address for the load balancers (the
+/// platform's Calico policy keeps that to what is not a pod).
+fn flow_peer(peer: &super::isolation::Peer) -> NetworkPolicyPeer {
+    match peer {
+        super::isolation::Peer::Namespace(ns) => NetworkPolicyPeer {
+            namespace_selector: Some(LabelSelector {
+                match_labels: labels(&[("kubernetes.io/metadata.name", ns)]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        super::isolation::Peer::LoadBalancers => NetworkPolicyPeer {
+            ip_block: Some(IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
+            ..Default::default()
+        },
+    }
+}
+
+/// `allow-declared-flows`: the tenant's declared flows in both directions, when it has any.
+fn flow_policy(ctx: &Context, tenant: &Tenant) -> Option<NetworkPolicy> {
+    let ingress = super::isolation::ingress_peers(tenant);
+    let egress = super::isolation::egress_peers(ctx, tenant);
+    if ingress.is_empty() && egress.is_empty() {
+        return None;
+    }
+    let mut types = Vec::new();
+    if !ingress.is_empty() {
+        types.push("Ingress".to_owned());
+    }
+    if !egress.is_empty() {
+        types.push("Egress".to_owned());
+    }
+    let spec = NetworkPolicySpec {
+        pod_selector: everything(),
+        policy_types: Some(types),
+        ingress: (!ingress.is_empty()).then(|| {
+            ingress
+                .iter()
+                .map(|(peer, ports)| NetworkPolicyIngressRule {
+                    from: Some(vec![flow_peer(peer)]),
+                    ports: tcp_ports(ports),
+                })
+                .collect()
+        }),
+        egress: (!egress.is_empty()).then(|| {
+            egress
+                .iter()
+                .map(|(peer, ports)| NetworkPolicyEgressRule {
+                    to: Some(vec![flow_peer(peer)]),
+                    ports: tcp_ports(ports),
+                })
+                .collect()
+        }),
+    };
+    Some(NetworkPolicy { metadata: meta("allow-declared-flows", Some(&label(&tenant.name))), spec: Some(spec) })
+}
+
+fn network_policies(ctx: &Context, tenant: &Tenant, out: &mut Vec<Object>) {
     let ns = label(&tenant.name);
     let policy =
         |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: meta(name, Some(&ns)), spec: Some(spec) };
@@ -301,7 +377,7 @@ fn network_policies(tenant: &Tenant, out: &mut Vec<Object>) {
             egress: Some(vec![NetworkPolicyEgressRule { to: Some(vec![same]), ports: None }]),
         },
     );
-    for p in [deny, dns, within] {
+    for p in [deny, dns, within].into_iter().chain(flow_policy(ctx, tenant)) {
         out.push(Object::typed(Concern::NetworkPolicies, &p));
     }
 }
@@ -399,7 +475,7 @@ pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
     out.extend(managed_namespaces(ctx).iter().map(|ns| namespace_object(ctx, ns)));
     rbac(ctx, &mut out);
     for t in &ctx.platform.tenants {
-        network_policies(t, &mut out);
+        network_policies(ctx, t, &mut out);
     }
     for t in &ctx.platform.tenants {
         quotas(t, &mut out);

@@ -1,5 +1,5 @@
 //! Custom resources, built as JSON in this one place: Kyverno `ClusterPolicy`s and external-secrets
-//! `SecretStore`s. Their CRDs come from the Kyverno and external-secrets charts, so Terraform installs them through
+//! `SecretStore`s, and the Calico policies of [`super::isolation`]. Their CRDs come from the charts, so Terraform installs them through
 //! the local chart `charts/platform-policies` (see `terraform`), `manifests/` lists them after the charts.
 //!
 //! Policies (`kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`). Each validate rule enforces with
@@ -8,8 +8,11 @@
 //! - `require-pod-security-labels`: every namespace carries `pod-security.kubernetes.io/enforce`; every namespace
 //!   outside [`PRIVILEGED_NAMESPACES`] enforces `baseline` or `restricted`; each tenant namespace enforces at least
 //!   its declared level. PSA itself (built into the API server) enforces the labels on pods.
+//! - `load-balancers-target-instances`: Services and Ingresses carry no annotation asking for `ip` targets
+//!   ([`IP_TARGET_ANNOTATIONS`]);
 //! - `tenant-<name>`, one per tenant:
-//!   - mutate Pods: `nodeSelector: {workload: <class>}` (or a node affinity when the tenant spans several classes)
+//!   - mutate Pods: `nodeSelector: {workload: <class>, <labels its groups share>}` (or a node affinity when the
+//!     tenant spans several classes)
 //!     and the tolerations of its node groups' taints. A strategic merge replaces the pod's tolerations, so the
 //!     two default `NoExecute` tolerations (300 s) the API server adds are repeated;
 //!   - ExternalSecrets read only keys under the tenant's Secrets Manager prefix, through a namespaced
@@ -23,6 +26,8 @@
 //!
 //! Policies contain no `{{`: they are Helm templates in the local chart, and Helm would try to render Kyverno
 //! variables.
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
@@ -145,7 +150,12 @@ pub fn placement_patch(groups: &[&NodeGroup]) -> Value {
     }
     let mut spec = json!({ "tolerations": tolerations });
     if let [class] = classes.as_slice() {
-        spec["nodeSelector"] = json!({ "workload": class });
+        // Every label the groups share, so that a group set apart by a label of its own (a PCI group's) is the
+        // only one the pods land on, even where another group of the class has tolerated taints.
+        let mut selector: BTreeMap<String, String> = groups[0].labels.clone();
+        selector.retain(|k, v| groups.iter().all(|g| g.labels.get(k) == Some(v)));
+        selector.insert("workload".to_owned(), class.clone());
+        spec["nodeSelector"] = json!(selector);
     } else {
         spec["affinity"] = json!({ "nodeAffinity": { "requiredDuringSchedulingIgnoredDuringExecution": {
             "nodeSelectorTerms": [{ "matchExpressions": [{ "key": "workload", "operator": "In", "values": classes }] }]
@@ -299,9 +309,49 @@ pub(crate) fn documents(ctx: &Context) -> Vec<(Concern, String)> {
     concerns.map(|&c| (c, yaml::to_yaml_documents(&[], of(c)))).collect()
 }
 
+/// The load balancer policy's name.
+pub const TARGET_TYPE_POLICY: &str = "load-balancers-target-instances";
+
+/// Annotations that would make the load balancer controller register pod IPs, which are on Calico's overlay and
+/// unreachable from the VPC (aws-load-balancer-controller v3.5.0 `pkg/annotations/constants.go`: prefixes
+/// `service.beta.kubernetes.io` and `alb.ingress.kubernetes.io`, `SvcLBSuffixTargetType`,
+/// `IngressSuffixTargetType`, `SvcLBSuffixLoadBalancerType`; `pkg/service/model_builder.go` `nlb-ip`). The ALB
+/// annotations are read on the Ingress and on its backend Services, so both kinds are checked for all three.
+pub const IP_TARGET_ANNOTATIONS: &[(&str, &str)] = &[
+    ("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "ip"),
+    ("service.beta.kubernetes.io/aws-load-balancer-type", "nlb-ip"),
+    ("alb.ingress.kubernetes.io/target-type", "ip"),
+];
+
+fn target_type_policy() -> Value {
+    let annotations: serde_json::Map<String, Value> =
+        IP_TARGET_ANNOTATIONS.iter().map(|(k, v)| (format!("=({k})"), json!(format!("!{v}")))).collect();
+    json!({
+        "apiVersion": "kyverno.io/v1",
+        "kind": "ClusterPolicy",
+        "metadata": {
+            "name": TARGET_TYPE_POLICY,
+            "annotations": {
+                "policies.kyverno.io/title": "Load balancers target instances",
+                "policies.kyverno.io/description": "Pod IPs are on the Calico overlay: load balancers target nodes.",
+            },
+        },
+        "spec": { "background": true, "rules": [{
+            "name": "no-ip-targets",
+            "match": { "any": [{ "resources": { "kinds": ["Service", "Ingress"] } }] },
+            "validate": enforce(json!({
+                "message": "pod IPs are on the Calico overlay, which load balancers cannot reach: use instance targets",
+                "pattern": { "metadata": { "=(annotations)": annotations } },
+            })),
+        }] },
+    })
+}
+
 /// Every custom resource.
 pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
-    let mut out = vec![Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) }];
+    let mut out = super::isolation::objects(ctx);
+    out.push(Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) });
+    out.push(Object { concern: Concern::AdmissionPolicies, value: target_type_policy() });
     for (i, t) in ctx.platform.tenants.iter().enumerate() {
         out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, i, t) });
     }

@@ -9,8 +9,9 @@
 //! `aggregate-to-edit`/`-admin`. These roles have no `aggregationRule` and no aggregation label: what they grant is
 //! exactly the rules below.
 //!
-//! What the platform owns in a tenant namespace (policies, quota, limit range, SecretStores, the `secret-store`
-//! account, the group bindings) is therefore never writable: no `update`, `patch`, `delete` or `deletecollection` on
+//! What the platform owns in a tenant namespace (quota, limit range, SecretStores, the `secret-store` account, the
+//! group bindings) is therefore never writable, except its NetworkPolicies, which tenant admins may narrow (see
+//! [`ADMINISTER`]): no `update`, `patch`, `delete` or `deletecollection` on
 //! those kinds. Where tenants need to make their own objects of such a kind, they get `create` only: creating an
 //! existing name fails, so the platform's objects stay as rendered (ServiceAccounts, and Roles/RoleBindings for
 //! tenant admins, whom RBAC's escalation check keeps within their own rights).
@@ -84,7 +85,7 @@ const VIEW: &[Rule] = &[
 ];
 
 /// What developers may do besides: run and change workloads, Secrets, ConfigMaps, Services; sync secrets through
-/// the platform's SecretStores (ExternalSecrets). No NetworkPolicy, quota, limit range or SecretStore writes, no
+/// the platform's SecretStores (ExternalSecrets). No NetworkPolicy (admins only), quota, limit range or SecretStore writes, no
 /// `serviceaccounts/token`, no `impersonate`, and ServiceAccounts create-only.
 const DEVELOP: &[Rule] = &[
     ("", &["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"], READ),
@@ -128,9 +129,12 @@ const DEVELOP: &[Rule] = &[
 ];
 
 /// What tenant admins may do besides: grant others in the namespace what they hold themselves (create-only, so the
-/// platform's RoleBindings stay), and check access.
+/// platform's RoleBindings stay), check access, and write NetworkPolicies: the isolation is the platform's Calico
+/// policies ([`super::isolation`]), which no tenant role reaches, so a NetworkPolicy can only narrow what they
+/// allow (`tests/tests/reachability.rs`). Calico's own policy kinds (`crd.projectcalico.org`) stay out of reach.
 const ADMINISTER: &[Rule] = &[
     ("authorization.k8s.io", &["localsubjectaccessreviews"], CREATE),
+    ("networking.k8s.io", &["networkpolicies"], WRITE),
     ("rbac.authorization.k8s.io", &["rolebindings", "roles"], &["create", "get", "list", "watch"]),
 ];
 

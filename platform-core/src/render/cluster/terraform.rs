@@ -193,7 +193,7 @@ pub(crate) fn policy_chart(custom: &[(Concern, String)]) -> Vec<(String, Vec<u8>
     let chart = json!({
         "apiVersion": "v2",
         "name": POLICY_RELEASE,
-        "description": "Custom resources of the platform: Kyverno policies and external-secrets SecretStores.",
+        "description": "Custom resources of the platform: Calico policies, Kyverno policies and external-secrets SecretStores.",
         "type": "application",
         "version": format!("0.1.0+{hash:016x}"),
     });

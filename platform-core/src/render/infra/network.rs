@@ -1,9 +1,10 @@
-//! The VPC: private (node), public and pod subnets in each AZ, internet and NAT gateways, routes, the S3 gateway
-//! endpoint and interface endpoints (one security group: HTTPS from the VPC and pod CIDRs only), flow logs to a
+//! The VPC: private (node) and public subnets in each AZ, internet and NAT gateways, routes, the S3 gateway
+//! endpoint and interface endpoints (one security group: HTTPS from the VPC CIDR only), flow logs to a
 //! KMS-encrypted log group, and the default security group stripped of every rule.
 //!
-//! Pod subnets: the pod CIDR is a secondary VPC CIDR whose per-AZ blocks the checked model computes
-//! ([`crate::checked::Network`]). Calico (cluster stage) runs its IP pool on the same CIDR.
+//! Nothing here holds pod addresses: the pod CIDR is Calico's VXLAN overlay (one IP pool per AZ, cluster stage),
+//! and pod traffic leaves a node with the node's address (`natOutgoing`), so the VPC, its route tables and the
+//! endpoints' security group only ever see node subnets.
 
 use serde_json::json;
 
@@ -30,11 +31,6 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         }),
     );
     assert_eq!(vpc, refs::vpc());
-    let pods_cidr = doc.resource(
-        "aws_vpc_ipv4_cidr_block_association",
-        "pods",
-        json!({ "vpc_id": vpc.attr("id"), "cidr_block": p.vpc.pod_cidr }),
-    );
 
     // Nothing may use the default security group: strip its rules (Terraform removes them on adoption).
     doc.resource(
@@ -49,7 +45,6 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         json!({ "vpc_id": vpc.attr("id"), "tags": name_tag(n.name("igw", "")) }),
     );
 
-    let pod_blocks = &ctx.checked.network().pod_subnets;
     for (i, az) in p.availability_zones.iter().enumerate() {
         let zone = az.trim_start_matches(p.region.as_str());
         doc.resource(
@@ -75,18 +70,6 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
                 "availability_zone": az,
                 "map_public_ip_on_launch": false,
                 "tags": { "Name": n.name("subnet", &format!("public-{zone}")), "kubernetes.io/role/elb": "1" },
-            }),
-        );
-        // `vpc_id` through the association: the subnet waits for the secondary CIDR to exist.
-        doc.resource(
-            "aws_subnet",
-            &format!("pods_{i}"),
-            json!({
-                "vpc_id": pods_cidr.attr("vpc_id"),
-                "cidr_block": pod_blocks[i].to_string(),
-                "availability_zone": az,
-                "map_public_ip_on_launch": false,
-                "tags": { "Name": n.name("subnet", &format!("pods-{zone}")) },
             }),
         );
     }
@@ -144,13 +127,11 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             &format!("private_{i}_nat"),
             json!({ "route_table_id": rt.attr("id"), "destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.attr("id") }),
         );
-        for (kind, subnet) in [("private", refs::private_subnet(i)), ("pods", refs::pod_subnet(i))] {
-            doc.resource(
-                "aws_route_table_association",
-                &format!("{kind}_{i}"),
-                json!({ "subnet_id": subnet.attr("id"), "route_table_id": rt.attr("id") }),
-            );
-        }
+        doc.resource(
+            "aws_route_table_association",
+            &format!("private_{i}"),
+            json!({ "subnet_id": refs::private_subnet(i).attr("id"), "route_table_id": rt.attr("id") }),
+        );
         private_rts.push(rt);
     }
 
@@ -188,26 +169,25 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
         "endpoints",
         json!({
             "name": n.name("secgroup", "endpoints"),
-            "description": "Interface VPC endpoints: HTTPS from the VPC and pod CIDRs only",
+            "description": "Interface VPC endpoints: HTTPS from the VPC CIDR only",
             "vpc_id": vpc.attr("id"),
             "tags": name_tag(n.name("secgroup", "endpoints")),
         }),
     );
-    for (name, cidr) in [("vpc", &p.vpc.cidr), ("pods", &p.vpc.pod_cidr)] {
-        doc.resource(
-            "aws_vpc_security_group_ingress_rule",
-            &format!("endpoints_https_{name}"),
-            json!({
-                "security_group_id": sg.attr("id"),
-                "description": format!("HTTPS from the {name} CIDR"),
-                "ip_protocol": "tcp",
-                "from_port": 443,
-                "to_port": 443,
-                "cidr_ipv4": cidr,
-                "tags": name_tag(n.name("sgr", &format!("endpoints-https-{name}"))),
-            }),
-        );
-    }
+    // Pods reach the endpoints from their node's address (`natOutgoing`), so the VPC CIDR covers them.
+    doc.resource(
+        "aws_vpc_security_group_ingress_rule",
+        "endpoints_https_vpc",
+        json!({
+            "security_group_id": sg.attr("id"),
+            "description": "HTTPS from the vpc CIDR",
+            "ip_protocol": "tcp",
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_ipv4": p.vpc.cidr,
+            "tags": name_tag(n.name("sgr", "endpoints-https-vpc")),
+        }),
+    );
     let subnets: Vec<_> = (0..p.availability_zones.len()).map(|i| refs::private_subnet(i).attr("id")).collect();
     for (endpoint, service) in interfaces {
         let key = endpoint.to_string();

@@ -51,8 +51,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let ids = |f: fn(usize) -> Ref| azs.clone().map(|i| f(i).attr("id")).collect::<Vec<_>>();
     output(doc, "private_subnet_ids", "Node subnets, in AZ order", json!(ids(refs::private_subnet)));
     output(doc, "public_subnet_ids", "Public subnets, in AZ order", json!(ids(refs::public_subnet)));
-    output(doc, "pod_subnet_ids", "Pod subnets, in AZ order", json!(ids(refs::pod_subnet)));
-    output(doc, "pod_cidr", "Pod CIDR (the Calico IP pool)", json!(p.vpc.pod_cidr));
+    output(doc, "pod_cidr", "Pod CIDR (Calico's IP pools, one per AZ; not part of the VPC)", json!(p.vpc.pod_cidr));
     let keys: serde_json::Map<String, serde_json::Value> =
         p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_key(&t.name).attr("arn")))).collect();
     output(doc, "tenant_key_arns", "KMS key ARN per tenant (encrypt the tenant's secrets with it)", json!(keys));

@@ -20,11 +20,6 @@ pub fn public_subnet(index: usize) -> Ref {
     Ref::resource("aws_subnet", &format!("public_{index}"))
 }
 
-/// The pod subnet (in the secondary CIDR) of the AZ at `index`.
-pub fn pod_subnet(index: usize) -> Ref {
-    Ref::resource("aws_subnet", &format!("pods_{index}"))
-}
-
 /// KMS key for Kubernetes secrets envelope encryption.
 pub fn secrets_key() -> Ref {
     Ref::resource("aws_kms_key", "secrets")

@@ -1,0 +1,267 @@
+//! Tenant isolation the platform owns: Calico `GlobalNetworkPolicy`s, cluster-scoped, which no tenant role can
+//! reach. Applied as the `crd.projectcalico.org/v1` CRDs the tigera-operator chart ships (the Calico API server is
+//! disabled, see `charts`), so they go in the local chart with the other custom resources.
+//!
+//! One policy per tenant, selecting every pod of its namespace (`namespaceSelector` on the label
+//! `projectcalico.org/name` Calico gives every namespace; never a pod label, which tenants write). Its rules:
+//! 1. egress to CoreDNS (`k8s-app == 'kube-dns'` in `kube-system`), UDP and TCP 53: `Allow`. Name resolution is a
+//!    platform guarantee, not something a tenant narrows;
+//! 2. `Deny` everything outside what the platform allows: the tenant's own namespace, and the declared flows
+//!    (`allow_from`: another tenant's pods, or the load balancers, i.e. anything that is not a pod, since instance
+//!    targets reach pods through the nodes), each on its TCP ports;
+//! 3. on a Calico with tiers (3.30+, [`ChartVersions::calico_tiers`]): a last `Pass` hands what is left to the
+//!    next tier, `default`, where the tenant's Kubernetes NetworkPolicies are (Calico puts them there at order
+//!    1000, `libcalico-go/lib/backend/k8s/conversion/conversion.go` at v3.28.5 and v3.30.7).
+//!
+//! Without tiers (3.28) the policy sits in the `default` tier at order [`POLICY_ORDER`], ahead of the
+//! NetworkPolicies: what it does not deny falls through to them, and since it selects the pod, whatever no
+//! policy of the tier allows is dropped at the end of the tier. With tiers it sits in the tier [`TIER`], ahead of
+//! `kube-admin` (1,000) and `default` (1,000,000; `api/pkg/apis/projectcalico/v3/tier.go` at v3.30.7), and is
+//! named `<tier>.<name>` as a policy written directly as a CRD must be (`libcalico-go/lib/names/policy.go`,
+//! `BackendTieredPolicyName`, v3.30.7 and v3.31.7). Either way a tenant's NetworkPolicy can only narrow what the
+//! platform allows: the platform's `Deny` rules come first, and the NetworkPolicies of `objects` (the same
+//! allowances) keep the default tier selecting every tenant pod.
+//!
+//! Rules are written with the endpoint label `projectcalico.org/namespace` (every workload endpoint carries it,
+//! `api/pkg/apis/projectcalico/v3/constants.go` `LabelNamespace`, v3.28.5 and v3.30.7) so that a `notSelector`
+//! covers every source or destination outside the listed namespaces, the internet and the nodes included.
+//! Felix does not police traffic from a host to its own pods (`felix/rules/static.go`, `filterOutputChain`,
+//! v3.28.5): kubelet probes reach tenant pods whatever the policy.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::objects::{Concern, Object};
+use super::Context;
+use crate::catalog::charts::ChartVersions;
+use crate::model::{FlowSource, PortRange, Tenant};
+use crate::naming::label;
+
+/// The Calico tier of the platform's policies, where the pinned Calico has tiers.
+pub const TIER: &str = "platform";
+/// Its order: before `kube-admin` (1,000), so no AdminNetworkPolicy overrides the platform's isolation.
+pub const TIER_ORDER: f64 = 100.0;
+/// The policies' order in their tier: before the NetworkPolicies (1000) when they share the `default` tier.
+pub const POLICY_ORDER: f64 = 100.0;
+/// The Calico API group the policies are written in (the CRDs of the tigera-operator chart).
+pub const API_VERSION: &str = "crd.projectcalico.org/v1";
+/// The endpoint label holding a workload's namespace.
+pub const NAMESPACE_LABEL: &str = "projectcalico.org/namespace";
+/// The namespace label Calico gives every namespace.
+pub const NAMESPACE_NAME_LABEL: &str = "projectcalico.org/name";
+
+/// A set of TCP ports a peer may use: single ports or `first:last` ranges, as Calico writes them.
+pub type Ports = Vec<(u16, u16)>;
+
+fn quoted(values: &[String]) -> String {
+    values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// The selector of the workloads of some namespaces.
+pub fn in_namespaces(namespaces: &[String]) -> String {
+    match namespaces {
+        [one] => format!("{NAMESPACE_LABEL} == '{one}'"),
+        _ => format!("{NAMESPACE_LABEL} in {{{}}}", quoted(namespaces)),
+    }
+}
+
+fn port_values(ports: &Ports) -> Vec<Value> {
+    ports.iter().map(|&(a, b)| if a == b { json!(a) } else { json!(format!("{a}:{b}")) }).collect()
+}
+
+/// Who may send traffic into a tenant: another tenant's pods, or the load balancers (through the nodes, from
+/// any address that is not a pod: instance targets, `charts`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Peer {
+    Namespace(String),
+    LoadBalancers,
+}
+
+/// The selector every workload matches (Calico's namespace label): its negation is "not a pod".
+fn any_workload() -> String {
+    format!("has({NAMESPACE_LABEL})")
+}
+
+/// How a rule's side names a peer.
+fn peer_match(peer: &Peer) -> Value {
+    match peer {
+        Peer::Namespace(n) => json!({ "selector": in_namespaces(std::slice::from_ref(n)) }),
+        Peer::LoadBalancers => json!({ "notSelector": any_workload() }),
+    }
+}
+
+/// `Deny` rules for traffic to (egress) or from (ingress) `peer` outside `ports`: any other protocol, other TCP
+/// ports. `side` is `source` for ingress, `destination` for egress; the ports are always the destination's.
+fn outside_ports(side: &str, peer: &Peer, ports: &Ports) -> Vec<Value> {
+    let mut other = json!({ "action": "Deny", "notProtocol": "TCP" });
+    other[side] = peer_match(peer);
+    let mut tcp = json!({ "action": "Deny", "protocol": "TCP", "destination": { "notPorts": port_values(ports) } });
+    for (k, v) in peer_match(peer).as_object().expect("a map") {
+        tcp[side][k] = v.clone();
+    }
+    vec![other, tcp]
+}
+
+/// The rules of one direction: `Deny` whatever is not the tenant's namespace or a listed peer, then each listed
+/// peer outside its ports.
+fn deny_outside(side: &str, own: &str, peers: &[(Peer, Ports)]) -> Vec<Value> {
+    let mut namespaces = vec![own.to_owned()];
+    namespaces.extend(peers.iter().filter_map(|(p, _)| match p {
+        Peer::Namespace(n) => Some(n.clone()),
+        Peer::LoadBalancers => None,
+    }));
+    let mut elsewhere = json!({ "notSelector": in_namespaces(&namespaces) });
+    if peers.iter().any(|(p, _)| *p == Peer::LoadBalancers) {
+        // Only pods elsewhere: what is not a pod is the load balancers' peer, restricted to its ports below.
+        elsewhere["selector"] = json!(any_workload());
+    }
+    let mut rules = vec![json!({ "action": "Deny", side: elsewhere })];
+    for (peer, ports) in peers {
+        rules.extend(outside_ports(side, peer, ports));
+    }
+    rules
+}
+
+fn dns_rules() -> Vec<Value> {
+    ["UDP", "TCP"]
+        .into_iter()
+        .map(|protocol| {
+            json!({
+                "action": "Allow",
+                "protocol": protocol,
+                "destination": {
+                    "namespaceSelector": format!("{NAMESPACE_NAME_LABEL} == 'kube-system'"),
+                    "selector": "k8s-app == 'kube-dns'",
+                    "ports": [53],
+                },
+            })
+        })
+        .collect()
+}
+
+fn ports_of(range: PortRange) -> (u16, u16) {
+    // `tenancy/flow-ports` holds them to 1..=65535.
+    (u16::try_from(range.first).unwrap_or(u16::MAX), u16::try_from(range.last).unwrap_or(u16::MAX))
+}
+
+/// Who `tenant` takes traffic from (its declared flows), with the ports of each, merged per peer.
+pub(crate) fn ingress_peers(tenant: &Tenant) -> Vec<(Peer, Ports)> {
+    let mut out: BTreeMap<Peer, Ports> = BTreeMap::new();
+    for flow in &tenant.allow_from {
+        let peer = match &flow.from {
+            FlowSource::Tenant(t) => Peer::Namespace(label(t)),
+            FlowSource::LoadBalancers => Peer::LoadBalancers,
+        };
+        let ports = out.entry(peer).or_default();
+        ports.push(ports_of(flow.ports));
+        ports.sort_unstable();
+        ports.dedup();
+    }
+    out.into_iter().collect()
+}
+
+/// The tenants `tenant` sends traffic to, and their ports: the other side of their [`ingress_peers`].
+pub(crate) fn egress_peers(ctx: &Context, tenant: &Tenant) -> Vec<(Peer, Ports)> {
+    let me = Peer::Namespace(label(&tenant.name));
+    ctx.platform
+        .tenants
+        .iter()
+        .filter_map(|t| {
+            let ports = ingress_peers(t).into_iter().find(|(p, _)| *p == me)?.1;
+            Some((Peer::Namespace(label(&t.name)), ports))
+        })
+        .collect()
+}
+
+/// The name of a platform policy: `<tier>.<name>` on a Calico with tiers.
+pub fn policy_name(versions: &ChartVersions, name: &str) -> String {
+    if versions.calico_tiers() {
+        format!("{TIER}.{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
+    let versions = ctx.checked.chart_versions();
+    let ns = label(&tenant.name);
+    let mut ingress = deny_outside("source", &ns, &ingress_peers(tenant));
+    let mut egress = dns_rules();
+    egress.extend(deny_outside("destination", &ns, &egress_peers(ctx, tenant)));
+    let mut spec = json!({
+        "order": POLICY_ORDER,
+        "namespaceSelector": format!("{NAMESPACE_NAME_LABEL} == '{ns}'"),
+        "selector": "all()",
+        "types": ["Ingress", "Egress"],
+    });
+    if versions.calico_tiers() {
+        spec["tier"] = json!(TIER);
+        ingress.push(json!({ "action": "Pass" }));
+        egress.push(json!({ "action": "Pass" }));
+    }
+    spec["ingress"] = json!(ingress);
+    spec["egress"] = json!(egress);
+    json!({
+        "apiVersion": API_VERSION,
+        "kind": "GlobalNetworkPolicy",
+        "metadata": { "name": policy_name(versions, &format!("isolation-{ns}")) },
+        "spec": spec,
+    })
+}
+
+/// The platform's Calico objects: its tier (where the pinned Calico has tiers) and one policy per tenant.
+pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
+    let mut out = Vec::new();
+    if ctx.platform.tenants.is_empty() {
+        return out;
+    }
+    if ctx.checked.chart_versions().calico_tiers() {
+        let tier = json!({
+            "apiVersion": API_VERSION,
+            "kind": "Tier",
+            "metadata": { "name": TIER },
+            "spec": { "order": TIER_ORDER, "defaultAction": "Deny" },
+        });
+        out.push(Object { concern: Concern::NetworkIsolation, value: tier });
+    }
+    for t in &ctx.platform.tenants {
+        out.push(Object { concern: Concern::NetworkIsolation, value: tenant_policy(ctx, t) });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_platform;
+    use crate::fixture::platform as fixture;
+
+    fn at(kubernetes: &str) -> Vec<Value> {
+        let mut p = fixture();
+        p.kubernetes = kubernetes.into();
+        let checked = check_platform(&p, "2024-06-01").unwrap();
+        let ctx = Context::new(&checked, "dev");
+        objects(&ctx).into_iter().map(|o| o.value).collect()
+    }
+
+    #[test]
+    fn tiers_only_where_calico_has_them() {
+        let old = at("1.28");
+        assert!(old.iter().all(|o| o["kind"] == "GlobalNetworkPolicy" && o["spec"].get("tier").is_none()));
+        assert!(old.iter().all(|o| !o["metadata"]["name"].as_str().unwrap().contains('.')));
+        let new = at("1.32");
+        assert_eq!(new[0]["kind"], "Tier");
+        for p in &new[1..] {
+            assert_eq!(p["spec"]["tier"], TIER);
+            assert!(p["metadata"]["name"].as_str().unwrap().starts_with("platform."));
+            assert_eq!(p["spec"]["ingress"].as_array().unwrap().last().unwrap()["action"], "Pass");
+        }
+    }
+
+    #[test]
+    fn selectors_quote_namespaces() {
+        assert_eq!(in_namespaces(&["a".into()]), "projectcalico.org/namespace == 'a'");
+        assert_eq!(in_namespaces(&["a".into(), "b".into()]), "projectcalico.org/namespace in {'a', 'b'}");
+    }
+}
