@@ -9,6 +9,7 @@
 //! ```
 
 pub mod cli;
+pub mod deploy;
 pub mod output;
 mod platform;
 

@@ -8,8 +8,9 @@ fn platform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")
 }
 
+/// A render with a state bucket (without one, a note on stderr says the backend names none).
 fn render(suffix: &str, out: &Path) -> Output {
-    platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap()])
+    platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap(), "--state-bucket", "tfstate-b"])
 }
 
 #[test]
@@ -256,7 +257,7 @@ fn platform_to(args: &[&str], stdout: Stdio) -> Output {
 fn a_full_disk_is_one_line_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap().to_owned();
-    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir, "--local-state"];
     for args in COMMANDS.iter().copied().chain([&render[..]]) {
         let out = platform_to(args, Stdio::from(fs::File::create("/dev/full").unwrap()));
         let stderr = one_error_line(&out);
@@ -268,7 +269,7 @@ fn a_full_disk_is_one_line_exit_1() {
 fn a_closed_pipe_ends_the_output_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap().to_owned();
-    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir, "--local-state"];
     for args in COMMANDS.iter().copied().chain([&render[..]]) {
         // The reader is gone before the first write, as when `head -c1` has already exited.
         let (reader, writer) = std::io::pipe().unwrap();
