@@ -140,7 +140,8 @@ mod tests {
         // Every chart of the catalog row is installed once (the fixture binds every controller).
         let mut pinned: Vec<&str> = plan.iter().filter_map(|r| r.chart).map(|c| c.release).collect();
         let mut catalog = checked.chart_versions().charts().map(|c| c.release);
-        (pinned.sort_unstable(), catalog.sort_unstable());
+        pinned.sort_unstable();
+        catalog.sort_unstable();
         assert_eq!(pinned, catalog);
         let policies = plan.last().unwrap();
         assert_eq!((policies.name, policies.chart, policies.root), (POLICY_RELEASE, None, Root::Cluster));
