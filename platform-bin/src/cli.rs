@@ -411,13 +411,22 @@ fn run_command(
         return emit(stdout, &text);
     }
     render_into(platform, &run.render)?;
+    // Terraform reads a `-backend-config` file relative to `-chdir`: a file named from here is made absolute.
+    let backend_config: Vec<String> = run
+        .backend_config
+        .iter()
+        .map(|c| match std::fs::canonicalize(c) {
+            Ok(path) if !c.contains('=') => path.to_string_lossy().into_owned(),
+            _ => c.clone(),
+        })
+        .collect();
     let again: Vec<String> = std::env::args().collect();
     let again = deploy::shell(&again);
     deploy_run::run(&deploy_run::Run {
         kind,
         out: &out,
         only: &only,
-        backend_config: &run.backend_config,
+        backend_config: &backend_config,
         auto_approve: run.auto_approve,
         again,
     })

@@ -228,8 +228,13 @@ pub fn run(r: &Run) -> Result<(), String> {
         let plan: Value = if ok { serde_json::from_str(&json).map_err(|e| fail(e.to_string()))? } else { Value::Null };
         let (line, gone, changes) = summary(&plan);
         say(&format!("==> {head}: {line}"));
-        for address in &gone {
+        // What goes matters most; the plan above lists everything (a whole destroy would repeat it here).
+        const LISTED: usize = 30;
+        for address in gone.iter().take(LISTED) {
             say(&format!("    - {address}"));
+        }
+        if gone.len() > LISTED {
+            say(&format!("    … and {} more (the plan above lists them)", gone.len() - LISTED));
         }
         if !changes {
             say(&format!("==> {head}: no changes ({:.0} s)", at.elapsed().as_secs_f64()));
