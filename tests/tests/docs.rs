@@ -104,6 +104,27 @@ fn every_documented_terraform_command_is_a_step_list_command() {
     assert!(checked >= 14, "only {checked} documented commands found");
 }
 
+/// The README's own-crate `main.rs` is the example crate's file, which the workspace builds: it compiles as shown.
+#[test]
+fn the_readme_own_crate_example_is_the_example_crate() {
+    let example = include_str!("../../examples/payments-sandbox/src/main.rs");
+    assert!(
+        README.contains(&format!("```rust\n{example}```\n")),
+        "README's own-crate main.rs differs from the example's"
+    );
+    let toml = block_after_fence(README, "## Your own platform", "```toml\n");
+    for krate in ["platform-bin", "platform-core", "platform-macros"] {
+        let line = toml.lines().find(|l| l.starts_with(&format!("{krate} = "))).expect(krate);
+        assert!(line.contains(&format!("path = \"../platform/{krate}\"")), "{line}");
+        assert!(!line.contains('<'), "a placeholder: {line}");
+    }
+}
+
+fn block_after_fence<'d>(doc: &'d str, marker: &str, fence: &str) -> &'d str {
+    let at = doc.find(marker).unwrap_or_else(|| panic!("no `{marker}`"));
+    doc[at..].split(fence).nth(1).and_then(|b| b.split("```").next()).expect("a block after the marker")
+}
+
 #[test]
 fn every_infra_output_is_in_the_readme() {
     for name in infra()["output"].as_object().unwrap().keys() {
