@@ -92,7 +92,7 @@ ensure_render() {
   rm -rf "$CI_OUT/render"
   mkdir -p "$CI_OUT"
   # With an account id, so that manifests/ are rendered and validated too (111122223333: the AWS docs account).
-  cargo run --locked -q -p platform-bin -- render --environment-suffix ci --account-id 111122223333 \
+  cargo run --locked -q -p platform-bin -- render --environment-suffix ci --account-id 111122223333 --local-state \
     --out "$CI_OUT/render" >/dev/null
 }
 
