@@ -16,8 +16,8 @@ use platform_core::deploy::{self, Root};
 use crate::deploy as deploy_run;
 use crate::output::{write_artifacts, OutputError};
 
-/// The compile-time checked EKS platform: render it into Terraform JSON and Kubernetes manifests, check it, draw
-/// it, estimate its cost, plan its Kubernetes upgrades.
+/// The compile-time checked EKS platform: render it into Terraform JSON and Kubernetes manifests, deploy it through
+/// Terraform in order, check it, draw it, estimate its cost, plan its Kubernetes upgrades.
 #[derive(Debug, Parser)]
 #[command(name = "platform", version)]
 pub struct Cli {
