@@ -124,7 +124,7 @@ pub fn customer_platform() -> Platform {
         identity azure_ad {
             tenant_id: "2d4f6a8c-0e1b-4c3d-8e5f-7a9b1c3d5e78",
             client_id: "3e5a7b9d-1f2c-4d4e-9f6a-8b0c2d4e6f89",
-            username_claim: "email",
+            username_claim: "oid",
             groups_claim: "groups",
             username_prefix: "aad:",
             groups_prefix: "aad:",

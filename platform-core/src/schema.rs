@@ -476,7 +476,7 @@ dsl_block! {
     static IDENTITY = ("identity", repeated: false), struct IdentityDraft, enum IdentityKey {
         tenant_id: String => ["tenant_id"] required,
         client_id: String => ["client_id"] required,
-        username_claim: String => ["username_claim"] optional("`email`"),
+        username_claim: String => ["username_claim"] optional("`oid`"),
         groups_claim: String => ["groups_claim"] optional("`groups`"),
         username_prefix: String => ["username_prefix"] optional("`aad:`"),
         groups_prefix: String => ["groups_prefix"] optional("`aad:`"),

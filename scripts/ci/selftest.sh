@@ -110,5 +110,18 @@ spec:
 YAML
 expect_failure "CRD schema from upstream facts, unknown field" "refreshIntervall" bash scripts/ci/kubernetes.sh "$broken" 1.28
 
+# Our local chart through the real Helm: a template that does not parse fails `helm lint --strict`, and a custom
+# resource the chart renders differently from manifests/ is caught.
+chart_copy="$CI_OUT/chart"
+cp -r "$CI_OUT/../render" "$chart_copy"
+policies="$chart_copy/terraform/cluster/charts/platform-policies/templates"
+first=$(ls "$policies" | head -n 1)
+cp "$policies/$first" "$CI_OUT/template.yaml"
+printf '{{ if }}\n' >>"$policies/$first"
+expect_failure "helm lint --strict, a broken template" "parse error" bash scripts/ci/helm-lint.sh "$chart_copy" 1.28
+sed '0,/name: /s/name: \(.*\)/name: \1-changed/' "$CI_OUT/template.yaml" >"$policies/$first"
+expect_failure "helm template vs manifests/, a changed custom resource" "renders .* objects, manifests/ holds" \
+  bash scripts/ci/helm-lint.sh "$chart_copy" 1.28
+
 echo "selftest: $ok of $total broken artifacts caught"
 [[ $ok -eq $total ]]

@@ -3,7 +3,8 @@
 # (`kubernetes: "1.xx"` in platform-bin/src/platform.rs) on a scratch copy of the workspace, build and render
 # that, and run the validators on the render: terraform plan against moto (deploy/destroy for the oldest and the
 # newest carried version), checkov on the plan and kubernetes-validate for that version. (Terraform validate, the
-# provider schemas and the upstream conformance tests run for every carried version inside `cargo test`.) Writes
+# provider schemas and the upstream conformance tests run for every carried version inside `cargo test`.) Also
+# helm lint/template of the local chart and kubectl kustomize of manifests/ at that version (scripts/ci/helm-lint.sh). Writes
 # target/ci/versions/<v>/ and a counts line.
 #
 # Usage: scripts/ci/versions.sh [VERSION ...]   (default: every carried version, `platform versions`)
@@ -43,6 +44,7 @@ validate() {
   fi
   CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
   CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
+  CI_OUT=$out bash scripts/ci/helm-lint.sh "$out/render" "$v"
 }
 pending='' pending_version=''
 # Waits for the validators in the background, prints their log, and stops CI when they failed.

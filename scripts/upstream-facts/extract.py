@@ -37,9 +37,18 @@ import yaml
 CRD_KINDS = {
     "kyverno": [("kyverno.io", "ClusterPolicy")],
     "external-secrets": [("external-secrets.io", "SecretStore")],
+    "calico": [
+        ("crd.projectcalico.org", "GlobalNetworkPolicy"),
+        ("crd.projectcalico.org", "IPPool"),
+        ("crd.projectcalico.org", "Tier"),
+    ],
 }
-# Where CRDs live besides the chart, tried in this order (the chart itself first).
-CRD_DIRS = ["config/crds", "deploy/crds"]
+# Kinds a version may lack: recorded under `absent_crds` instead of failing (Calico's open-source tiers: no Tier
+# CRD and no `tier` field before 3.30).
+OPTIONAL_CRD_KINDS = {("crd.projectcalico.org", "Tier")}
+# Where CRDs live besides the chart, tried in this order (the chart itself first). Calico's chart links
+# `crds/calico` to `libcalico-go/config/crd`, which the tree walk does not follow.
+CRD_DIRS = ["config/crds", "deploy/crds", "libcalico-go/config/crd"]
 
 WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
 
@@ -607,7 +616,7 @@ def find_crds(tree, chart_path, wanted):
                             if v.get("schema")
                         },
                     }
-    missing = [k for g, k in wanted if k not in found]
+    missing = [k for g, k in wanted if k not in found and (g, k) not in OPTIONAL_CRD_KINDS]
     if missing:
         sys.exit(f"error: CRD(s) {missing} not found under {places}")
     return found
@@ -695,6 +704,9 @@ def extract(args):
         "workloads": ws,
         "crds": find_crds(tree, args.path, wanted) if wanted else {},
     }
+    absent = sorted(k for g, k in wanted if k not in facts["crds"])
+    if absent:
+        facts["absent_crds"] = absent
     # one line per value path; each CRD schema compact on one line (they are large and read only by the tests)
     schemas = {}
     for kind, crd in facts["crds"].items():

@@ -229,7 +229,9 @@ pub fn strs(v: &Value) -> Vec<&str> {
     v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
 }
 
+pub mod behaviour;
 pub mod conformance;
 pub mod fake_sts;
 pub mod schema;
 pub mod terraform;
+pub mod webhooks;

@@ -274,11 +274,11 @@ fn rbac_binds_prefixed_azure_ad_groups() {
             .map(|b| (role_of(b), b["subjects"][0]["name"].as_str().unwrap().to_owned()))
             .collect();
         for g in &tenant(ns).groups {
-            // Kubernetes' user-facing roles: admin, edit, view.
+            // The platform's tenant roles, never Kubernetes' `admin`/`edit` (what they allow: tests/tests/rbac.rs).
             let role = match g.role {
-                TenantRole::Admin => "admin",
-                TenantRole::Developer => "edit",
-                TenantRole::ReadOnly => "view",
+                TenantRole::Admin => "platform-tenant-admin",
+                TenantRole::Developer => "platform-tenant-developer",
+                TenantRole::ReadOnly => "platform-tenant-view",
             };
             let group = format!("{}{}", identity.groups_prefix, g.group_id);
             assert!(bound.contains(&(role.into(), group)), "{ns}: {g:?} in {bound:?}");
@@ -336,11 +336,17 @@ fn controller_settings() {
         json!({ "expander": "priority", "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false })
     );
     assert_eq!(ca["rbac"]["serviceAccount"]["name"], "cluster-autoscaler");
-    let (lb, _) = release_values(&doc, "aws-load-balancer-controller");
+    let (lb, lb_manifests) = release_values(&doc, "aws-load-balancer-controller");
     assert_eq!(lb["clusterName"], cluster_name);
     assert_eq!(lb["region"], p.region);
     assert_eq!(lb["vpcId"], "${data.aws_vpc.main.id}");
     assert_eq!(lb["hostNetwork"], true);
+    // Requirement 9: the load balancers the controller creates carry the infra root's cost-allocation tags.
+    let infra = platform_tests::infra();
+    let cost_tags = &infra["provider"]["aws"][0]["default_tags"]["tags"];
+    assert!(cost_tags["environment"].is_string(), "{cost_tags}");
+    assert_eq!(&lb["defaultTags"], cost_tags);
+    assert_eq!(lb_manifests["defaultTags"], lb["defaultTags"]);
     let (dns, _) = release_values(&doc, "external-dns");
     assert_eq!(dns["provider"], json!({ "name": "aws" }));
     let zones: Vec<&str> = p.dns_zones.iter().map(|z| z.name.as_str()).collect();
@@ -534,6 +540,12 @@ fn tenant_policies_keep_stores_on_the_tenant_role() {
             account["validate"]["pattern"]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
             format!("arn:*:iam::*:role/{}", names().tenant_secrets_role(&key(t)))
         );
+        let pods = &rule("no-pods-as-the-secret-store-account");
+        assert_eq!(strs(&pods["match"]["any"][0]["resources"]["kinds"]), ["Pod"]);
+        assert_eq!(strs(&pods["match"]["any"][0]["resources"]["namespaces"]), [t.as_str()]);
+        for field in ["=(serviceAccountName)", "=(serviceAccount)"] {
+            assert_eq!(pods["validate"]["pattern"]["spec"][field], "!secret-store", "{t}: {field}");
+        }
         let secrets = &rule("secrets-under-tenant-prefix")["validate"]["pattern"]["spec"];
         assert_eq!(secrets["=(secretStoreRef)"]["=(kind)"], "SecretStore", "{t}: no ClusterSecretStore");
     }

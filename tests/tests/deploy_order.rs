@@ -8,15 +8,18 @@
 //! by a resource it depends on (`depends_on` or a reference, transitively), since Terraform orders those.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use platform_core::deploy::{self, Sequence};
+use platform_tests::behaviour::{self, our_releases, Entry};
+use platform_tests::webhooks::{fails_closed, intercepts_create, NamespaceLabels};
 use platform_tests::{artifacts, platform};
 use serde_json::Value;
 
 const README: &str = include_str!("../../README.md");
 
 /// What a component needs before it can become healthy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Need {
     /// A CNI on the nodes: without it they stay NotReady.
     Cni,
@@ -26,6 +29,9 @@ enum Need {
     Dns,
     /// Running admission webhooks (and CRDs) of the controllers that validate custom resources.
     Webhooks,
+    /// The pods serving the fail-closed webhooks of this release, which intercept something the needing release
+    /// creates (derived from the charts rendered at their tags: `tests/upstream/behaviour/`).
+    WebhookOf(String),
 }
 
 /// One `terraform apply` of the README: the root and the variables it is given.
@@ -237,16 +243,90 @@ fn needs(doc: &Value, address: &str, body: &Value) -> BTreeSet<Need> {
             if body["chart"].as_str().is_some_and(|c| c.starts_with("${path.module}")) {
                 out.insert(Need::Webhooks);
             }
+            if let Some(release) = body["name"].as_str() {
+                out.extend(webhook_needs(release).into_iter().map(Need::WebhookOf));
+            }
         }
         _ => {}
     }
     out
 }
 
+/// The labels of every namespace the network and cluster roots create or label: name → labels.
+fn namespace_labels() -> NamespaceLabels {
+    let mut out = NamespaceLabels::new();
+    for path in ["terraform/network", "terraform/cluster"] {
+        let doc = root(path);
+        for (ty, labels) in [("kubernetes_manifest", "/manifest/metadata/labels"), ("kubernetes_labels", "/labels")] {
+            for body in doc["resource"][ty].as_object().into_iter().flat_map(|m| m.values()) {
+                let manifest = body.get("manifest").unwrap_or(body);
+                let is_namespace = ty == "kubernetes_labels" || manifest["kind"] == "Namespace";
+                let name = manifest["metadata"]["name"].as_str();
+                if let (true, Some(name), Some(l)) = (is_namespace, name, body.pointer(labels)) {
+                    let l = l
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()));
+                    out.entry(name.to_owned()).or_default().extend(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The releases whose fail-closed webhooks intercept an object `release` creates, at the declared Kubernetes
+/// version: each must be serving before `release` is installed. A release's own objects are created before its
+/// webhook configurations (Helm installs those last), so a release never needs itself.
+fn webhook_needs(release: &str) -> BTreeSet<String> {
+    static FACTS: OnceLock<(BTreeMap<String, Entry>, NamespaceLabels)> = OnceLock::new();
+    let (entries, namespaces) = FACTS.get_or_init(|| {
+        let kubernetes = &platform_tests::platform().kubernetes;
+        let entries = our_releases(artifacts())
+            .into_iter()
+            .map(|(name, ours)| {
+                let facts = behaviour::load(&name, &ours.chart_version).unwrap_or_else(|e| panic!("{e}"));
+                let entry =
+                    facts.kubernetes.get(kubernetes).unwrap_or_else(|| panic!("{name}: no facts for {kubernetes}"));
+                (name, entry.clone())
+            })
+            .collect();
+        (entries, namespace_labels())
+    });
+    let Some(mine) = entries.get(release) else { return BTreeSet::new() };
+    entries
+        .iter()
+        .filter(|(other, _)| *other != release)
+        .filter(|(_, theirs)| {
+            theirs
+                .webhooks
+                .iter()
+                .filter(|w| fails_closed(w))
+                .any(|w| mine.objects.iter().any(|o| intercepts_create(w, o, namespaces)))
+        })
+        .map(|(other, _)| other.clone())
+        .collect()
+}
+
 /// What a resource provides once it is healthy.
 fn provides(address: &str, body: &Value) -> BTreeSet<Need> {
     let ty = address.split('.').next().unwrap();
     let chart = body["chart"].as_str().unwrap_or_default();
+    // A release Terraform waits for serves its webhooks once applied.
+    let waits = body.get("wait") != Some(&Value::Bool(false));
+    if ty == "helm_release" && waits {
+        if let Some(name) = body["name"].as_str() {
+            let mut out = provides_static(chart, ty, body);
+            out.insert(Need::WebhookOf(name.to_owned()));
+            return out;
+        }
+    }
+    provides_static(chart, ty, body)
+}
+
+/// What a resource provides by its kind (the CNI, nodes, DNS, the custom-resource webhooks).
+fn provides_static(chart: &str, ty: &str, body: &Value) -> BTreeSet<Need> {
     match ty {
         "helm_release" if chart == "tigera-operator" => [Need::Cni].into(),
         "helm_release" if chart == "kyverno" || chart == "external-secrets" => [Need::Webhooks].into(),
@@ -263,6 +343,11 @@ fn lookup_name(body: &Value) -> Option<String> {
 
 /// Checks a deployment sequence; returns every unmet need, one line each.
 fn violations(sequence: &[Step]) -> Vec<String> {
+    violations_of(sequence, &root)
+}
+
+/// [`violations`] of the roots `root` gives (the rendered ones, or a test's changed copy).
+fn violations_of(sequence: &[Step], root: &dyn Fn(&str) -> Value) -> Vec<String> {
     let mut problems = Vec::new();
     // What exists after each root's last apply: address → body.
     let mut state: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
@@ -385,4 +470,54 @@ fn commands_are_parsed_with_their_quotes_and_saved_plans() {
     assert_eq!(s[0].vars["a"], "[\"x y\"]");
     assert_eq!(s[0].vars["b"], "false");
     assert_eq!(s[1], Step { root: "terraform/cluster".into(), vars: [("c".to_owned(), "1".to_owned())].into() });
+}
+
+/// The load balancer controller's Service webhook fails closed in every namespace, and every other chart of the
+/// cluster root creates Services: derived from the charts rendered at their tags, the need holds, and a cluster root
+/// that installs them side by side (as before the install plan knew webhooks) is rejected.
+#[test]
+fn charts_wait_for_the_fail_closed_webhooks_that_intercept_their_objects() {
+    let lbc = "aws-load-balancer-controller";
+    for release in ["kyverno", "cluster-autoscaler", "external-dns", "external-secrets"] {
+        assert!(
+            webhook_needs(release).contains(lbc),
+            "{release} creates Services the load balancer controller's webhook intercepts"
+        );
+    }
+    assert!(webhook_needs(lbc).is_empty(), "nothing the controller creates waits for another release's webhook");
+
+    let sequence = first_deployment();
+    let side_by_side = |path: &str| {
+        let mut doc = root(path);
+        if let Some(releases) = doc["resource"]["helm_release"].as_object_mut() {
+            for body in releases.values_mut() {
+                if let Some(deps) = body["depends_on"].as_array_mut() {
+                    deps.retain(|d| d != "helm_release.aws_load_balancer_controller");
+                }
+            }
+        }
+        doc
+    };
+    let text = violations_of(&sequence, &side_by_side).join("\n");
+    for release in ["kyverno", "external_dns"] {
+        let want = format!("helm_release.{release} needs WebhookOf(\"{lbc}\")");
+        assert!(text.contains(&want), "not caught: {want}\n{text}");
+    }
+}
+
+/// The GitOps order (`manifests/helm/<release>-values.yaml`, the install command on each first line): a release
+/// another one's objects need serving is installed with `--wait`, so the next command starts once its webhook
+/// answers.
+#[test]
+fn gitops_commands_wait_for_the_webhooks_later_releases_need() {
+    let files = &artifacts().files;
+    let command = |release: &str| {
+        let text = std::str::from_utf8(&files[&format!("manifests/helm/{release}-values.yaml")]).unwrap().to_owned();
+        text.lines().next().unwrap().to_owned()
+    };
+    let needed: BTreeSet<String> = our_releases(artifacts()).keys().flat_map(|r| webhook_needs(r)).collect();
+    assert!(!needed.is_empty());
+    for release in &needed {
+        assert!(command(release).ends_with(" --wait"), "{release}: {}", command(release));
+    }
 }

@@ -149,7 +149,7 @@ fn flow_logs_capture_all_traffic_into_an_encrypted_group() {
 }
 
 #[test]
-fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
+fn every_kms_key_rotates_and_has_an_alias_and_only_the_archive_key_a_long_deletion_window() {
     let doc = infra();
     let keys = resources(&doc, "aws_kms_key");
     let mut names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
@@ -160,7 +160,10 @@ fn every_kms_key_rotates_with_a_seven_day_window_and_has_an_alias() {
     assert_eq!(names, declared);
     for (name, key) in &keys {
         assert_eq!(key["enable_key_rotation"], true, "{name}");
-        assert_eq!(key["deletion_window_in_days"], 7, "{name}");
+        // The logs key encrypts the 12-month archive: KMS's longest window (30 days) to cancel a mistaken
+        // deletion; the others the shortest (7), so a torn-down environment does not linger.
+        let window = if *name == "logs" { 30 } else { 7 };
+        assert_eq!(key["deletion_window_in_days"], window, "{name}");
         let alias = resource(&doc, "aws_kms_alias", name);
         assert!(alias["name"].as_str().unwrap().starts_with(&format!("alias/kms-{}-", platform().name)));
         assert!(alias["name"].as_str().unwrap().ends_with(&format!("-{SUFFIX}")));
@@ -418,6 +421,10 @@ fn node_launch_templates_are_bottlerocket_imdsv2_and_encrypted() {
     assert!(settings.contains("[settings.host-containers.admin]\nenabled = false"));
     assert!(settings.contains("[settings.host-containers.control]\nenabled = true"));
     assert!(settings.contains("max-pods = 110"));
+    // Kernel lockdown set, not left to the variant's default (`none` on Bottlerocket's nvidia variants).
+    let kernel =
+        settings.split("\n\n").find(|t| t.starts_with("[settings.kernel]\n")).expect("a [settings.kernel] table");
+    assert_eq!(kernel.lines().collect::<Vec<_>>(), ["[settings.kernel]", "lockdown = \"integrity\""], "{settings}");
 }
 
 /// The autoscaler reads scale-from-zero hints from the Auto Scaling group's tags; EKS does not copy a node
@@ -669,7 +676,36 @@ fn the_external_secrets_controller_role_reads_nothing() {
         let reads = statements.iter().flat_map(|s| strs(&s["actions"])).any(|a| a.starts_with("secretsmanager:"));
         assert_eq!(reads, name.starts_with("secrets_"), "{name}: Secrets Manager access outside a tenant role");
     }
-    assert!(resources(&doc, "aws_iam_policy").is_empty(), "no standalone policy left to attach to the controller");
+    // A standalone policy (the node operators') could be attached to the controller: none grants Secrets Manager.
+    for (name, p) in resources(&doc, "aws_iam_policy") {
+        let statements = policy_statements(&doc, p["policy"].as_str().unwrap());
+        let actions: Vec<&str> = statements.iter().flat_map(|s| strs(&s["actions"])).collect();
+        assert!(!actions.iter().any(|a| a.starts_with("secretsmanager:") || a.contains('*')), "{name}: {actions:?}");
+    }
+}
+
+/// Requirement 9: what EC2 and the controllers create outside Terraform's `default_tags` carries the same
+/// cost-allocation tags: each node's volumes and network interface, and the EBS volumes the CSI driver creates.
+#[test]
+fn what_nodes_and_the_ebs_driver_create_carries_the_cost_tags() {
+    let doc = infra();
+    let default_tags = doc["provider"]["aws"][0]["default_tags"]["tags"].as_object().unwrap();
+    assert!(default_tags.contains_key("environment") && default_tags.contains_key("platform"), "{default_tags:?}");
+    let carries = |what: &str, tags: &Value| {
+        for (k, v) in default_tags {
+            assert_eq!(&tags[k], v, "{what}: tag `{k}`");
+        }
+    };
+    for (name, lt) in resources(&doc, "aws_launch_template") {
+        let specs = lt["tag_specifications"].as_array().unwrap();
+        for kind in ["instance", "volume", "network-interface"] {
+            let spec = specs.iter().find(|s| s["resource_type"] == kind).unwrap_or_else(|| panic!("{name}: {kind}"));
+            carries(&format!("{name} {kind}"), &spec["tags"]);
+        }
+    }
+    let ebs = resource(&doc, "aws_eks_addon", "aws_ebs_csi_driver");
+    let config: Value = serde_json::from_str(ebs["configuration_values"].as_str().unwrap()).unwrap();
+    carries("EBS CSI volumes", &config["controller"]["extraVolumeTags"]);
 }
 
 #[test]
@@ -794,8 +830,10 @@ fn azure_ad_users_get_a_kubeconfig_for_the_declared_issuer_and_client() {
     assert_eq!(args[..2], ["oidc-login", "get-token"]);
     assert!(args.contains(&format!("--oidc-issuer-url={}", idp["issuer_url"].as_str().unwrap()).as_str()), "{args:?}");
     assert!(args.contains(&format!("--oidc-client-id={}", idp["client_id"].as_str().unwrap()).as_str()), "{args:?}");
-    assert_eq!(idp["username_claim"], "email");
-    assert!(args.contains(&"--oidc-extra-scope=email"), "Entra ID puts `email` in the ID token only with the scope");
+    // The audited user is the Entra ID object id (PCI DSS 8.2.1): immutable, never reused; Entra ID puts `oid` in
+    // the ID token only with the `profile` scope.
+    assert_eq!(idp["username_claim"], "oid");
+    assert!(args.contains(&"--oidc-extra-scope=profile"), "{args:?}");
     assert!(!args.iter().any(|a| a.contains("secret")), "public client: no secret");
     let context = &config["contexts"][0];
     assert_eq!(context["context"]["cluster"], cluster["name"]);
@@ -820,17 +858,71 @@ fn ssm_sessions_are_logged_encrypted_and_time_out() {
     assert_eq!(group["kms_key_id"], "${aws_kms_key.logs.arn}");
 }
 
+/// A plain `aws ssm start-session` uses the account's default document, which the platform does not manage, so
+/// it could go unlogged: every statement of the infra root that allows `ssm:StartSession` requires the document
+/// access check, the only document it allows is the platform's logging one, and its instances are this
+/// environment's nodes (the tags the launch templates put on instances).
+#[test]
+fn node_sessions_can_only_be_started_with_the_logging_document() {
+    let doc = infra();
+    let policy = resource(&doc, "aws_iam_policy", "ssm_sessions");
+    assert_eq!(doc["output"]["ssm_session_policy_arn"]["value"], "${aws_iam_policy.ssm_sessions.arn}");
+    let statements = policy_statements(&doc, policy["policy"].as_str().unwrap());
+    let document = resource(&doc, "aws_ssm_document", "sessions")["name"].as_str().unwrap();
+    let node_tags = &resources(&doc, "aws_launch_template")[0].1["tag_specifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["resource_type"] == "instance")
+        .unwrap()["tags"];
+    let mut starts = 0;
+    for (name, policy_doc) in data_sources(&doc, "aws_iam_policy_document") {
+        for s in policy_doc["statement"].as_array().unwrap() {
+            let actions = strs(&s["actions"]);
+            if !actions.iter().any(|a| *a == "ssm:StartSession" || *a == "ssm:*" || *a == "*") {
+                continue;
+            }
+            starts += 1;
+            assert_eq!(conditions(s, "BoolIfExists", "ssm:SessionDocumentAccessCheck"), ["true"], "{name}: {s}");
+            for r in strs(&s["resources"]) {
+                if r.contains(":document/") {
+                    assert!(r.ends_with(&format!(":document/{document}")), "{name}: another document {r}");
+                } else {
+                    assert!(r.contains(":instance/"), "{name}: {r}");
+                    for key in ["platform", "environment"] {
+                        let tag = node_tags[key].as_str().unwrap();
+                        assert_eq!(conditions(s, "StringEquals", &format!("ssm:resourceTag/{key}")), [tag], "{name}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(statements
+        .iter()
+        .any(|s| strs(&s["resources"]).iter().any(|r| r.ends_with(&format!(":document/{document}")))));
+    assert_eq!(starts, 2, "one statement for the nodes, one for the document");
+}
+
 #[test]
 fn cluster_health_alarms_notify_an_encrypted_topic() {
     let doc = infra();
+    let topic = "${aws_sns_topic.alarms.arn}";
     assert_eq!(resource(&doc, "aws_sns_topic", "alarms")["kms_master_key_id"], "${aws_kms_key.logs.arn}");
     let mut metrics: Vec<&str> = resources(&doc, "aws_cloudwatch_metric_alarm")
         .into_iter()
+        .filter(|(_, a)| a["dimensions"].get("ClusterName").is_some())
         .map(|(_, a)| {
-            assert_eq!(strs(&a["alarm_actions"]), ["${aws_sns_topic.alarms.arn}"]);
+            assert_eq!(strs(&a["alarm_actions"]), [topic]);
             assert_eq!(a["dimensions"]["ClusterName"], "${aws_eks_cluster.main.name}");
+            let metric = a["metric_name"].as_str().unwrap();
+            // The CloudWatch agent publishes the node metrics every minute: without them the agent (or every node)
+            // is gone, which must page like a failure rather than sit silently in INSUFFICIENT_DATA.
+            if metric.starts_with("node_") || metric == "cluster_failed_node_count" {
+                assert_eq!(a["treat_missing_data"], "missing", "{metric}");
+                assert_eq!(strs(&a["insufficient_data_actions"]), [topic], "{metric}");
+            }
             assert!(a["treat_missing_data"].is_string());
-            a["metric_name"].as_str().unwrap()
+            metric
         })
         .collect();
     metrics.sort_unstable();
@@ -844,6 +936,58 @@ fn cluster_health_alarms_notify_an_encrypted_topic() {
             "pod_number_of_container_restarts"
         ]
     );
+}
+
+/// PCI DSS 10.7.2: a failure of the audit log pipeline is detected. Every archive stream alarms on failed S3 puts
+/// and on records waiting, and a stream of a log group that never goes quiet alarms when it delivers nothing.
+#[test]
+fn every_archive_stream_alarms_when_its_delivery_fails_or_stops() {
+    let doc = infra();
+    let topic = "${aws_sns_topic.alarms.arn}";
+    let alarms = resources(&doc, "aws_cloudwatch_metric_alarm");
+    let streams = resources(&doc, "aws_kinesis_firehose_delivery_stream");
+    assert!(streams.len() >= 2, "{}", streams.len());
+    for (name, _) in &streams {
+        let stream_name = format!("${{aws_kinesis_firehose_delivery_stream.{name}.name}}");
+        let watching: Vec<&Value> = alarms
+            .iter()
+            .filter(|(_, a)| a["dimensions"]["DeliveryStreamName"] == stream_name.as_str())
+            .map(|(_, a)| *a)
+            .collect();
+        let metric = |m: &str| watching.iter().find(|a| a["metric_name"] == m).copied();
+        for a in &watching {
+            assert_eq!(a["namespace"], "AWS/Firehose");
+            assert_eq!(strs(&a["alarm_actions"]), [topic]);
+        }
+        let success = metric("DeliveryToS3.Success").unwrap_or_else(|| panic!("{name}: no delivery alarm"));
+        assert_eq!(
+            (success["comparison_operator"].as_str(), success["threshold"].as_f64()),
+            (Some("LessThanThreshold"), Some(1.0))
+        );
+        let freshness = metric("DeliveryToS3.DataFreshness").unwrap_or_else(|| panic!("{name}: no freshness alarm"));
+        assert_eq!(freshness["comparison_operator"], "GreaterThanThreshold");
+        // Records older than a few buffer intervals are late.
+        let buffer = streams.iter().find(|(n, _)| n == name).unwrap().1["extended_s3_configuration"]
+            ["buffering_interval"]
+            .as_f64()
+            .unwrap();
+        let threshold = freshness["threshold"].as_f64().unwrap();
+        assert!(threshold > buffer && threshold <= 900.0, "{name}: {threshold}");
+        // Which log group feeds the stream decides whether silence is a failure.
+        let filter = resources(&doc, "aws_cloudwatch_log_subscription_filter")
+            .into_iter()
+            .find(|(_, f)| f["destination_arn"] == format!("${{aws_kinesis_firehose_delivery_stream.{name}.arn}}"))
+            .unwrap()
+            .1;
+        let quiet = filter["log_group_name"] == "${aws_cloudwatch_log_group.ssm_sessions.name}";
+        if quiet {
+            assert_eq!(success["treat_missing_data"], "notBreaching", "{name}: no session, no delivery");
+            assert!(success.get("insufficient_data_actions").is_none(), "{name}");
+        } else {
+            assert_eq!(success["treat_missing_data"], "missing", "{name}");
+            assert_eq!(strs(&success["insufficient_data_actions"]), [topic], "{name}: a busy stream went silent");
+        }
+    }
 }
 
 #[test]

@@ -77,6 +77,7 @@ fn only_kinds_kubectl_1_28_knows_or_the_charts_install() {
         ("LimitRange", "v1"),
         ("NetworkPolicy", "networking.k8s.io/v1"),
         ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1"),
+        ("ClusterRole", "rbac.authorization.k8s.io/v1"),
         ("RoleBinding", "rbac.authorization.k8s.io/v1"),
         ("StorageClass", "storage.k8s.io/v1"),
         ("ClusterPolicy", "kyverno.io/v1"),
@@ -103,7 +104,15 @@ fn no_placeholders_anywhere() {
 #[test]
 fn the_same_plain_objects_as_the_terraform_roots() {
     let doc = roots();
-    for kind in ["Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "ClusterRoleBinding", "RoleBinding"] {
+    for kind in [
+        "Namespace",
+        "NetworkPolicy",
+        "ResourceQuota",
+        "LimitRange",
+        "ClusterRoleBinding",
+        "ClusterRole",
+        "RoleBinding",
+    ] {
         let mut yaml = manifest_kind(kind);
         let mut tf = terraform_kind(&doc, kind);
         if kind == "Namespace" {

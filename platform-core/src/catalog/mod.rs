@@ -2,6 +2,7 @@
 //! Each table names its source; [`AS_OF`] is the day they were last checked, together.
 
 pub mod charts;
+pub mod escalation;
 pub mod instance_types;
 pub mod kubernetes;
 pub mod namespaces;

@@ -2,11 +2,12 @@
 
 use super::values::is_guid;
 use super::{at, FieldPath, Finding, Findings, Rule};
-use crate::model::Platform;
+use crate::model::{Identity, Platform};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_ids(p, out);
     check_claims(p, out);
+    check_stable_username(p, out);
 }
 
 /// Every Azure AD id of the definition with its path and what it is.
@@ -56,7 +57,7 @@ fn check_claims(p: &Platform, out: &mut Findings) {
     let id = &p.identity;
     let identity = at("identity");
     for (key, value, example) in
-        [("username_claim", &id.username_claim, "email"), ("groups_claim", &id.groups_claim, "groups")]
+        [("username_claim", &id.username_claim, "oid"), ("groups_claim", &id.groups_claim, "groups")]
     {
         if value.trim().is_empty() || value.contains(char::is_whitespace) {
             out.push(Finding::new(
@@ -85,6 +86,29 @@ fn check_claims(p: &Platform, out: &mut Findings) {
                 format!("write `{key}: \"aad:\"`"),
             ));
         }
+    }
+}
+
+/// `identity/stable-username`: the username EKS takes from the claim is who the Kubernetes audit log says acted
+/// (PCI DSS 8.2.1, a unique ID per user; 10.2.2, the user identification of every audit record). `email`, `upn`,
+/// `preferred_username` and `name` change with a person's name and can be handed to the next person with that
+/// name (Microsoft identity platform, ID token claims reference); `oid` and `sub` never are.
+fn check_stable_username(p: &Platform, out: &mut Findings) {
+    let claim = p.identity.username_claim.as_str();
+    // An empty or spaced claim is `identity/oidc-claims`'s.
+    if claim.trim().is_empty() || claim.contains(char::is_whitespace) {
+        return;
+    }
+    if !Identity::STABLE_USERNAME_CLAIMS.contains(&claim) {
+        out.push(Finding::new(
+            Rule::StableUsername,
+            at("identity").key("username_claim"),
+            claim,
+            format!(
+                "`username_claim` `{claim}` can change or be reused, so audit records would not name one person for good"
+            ),
+            format!("write `username_claim: \"{}\"` (the user's object id), or `\"sub\"`", Identity::DEFAULT_USERNAME_CLAIM),
+        ));
     }
 }
 
@@ -117,5 +141,27 @@ mod tests {
         let empty = expect(&f, Rule::OidcClaims, "identity.username_prefix", "empty");
         assert_eq!(empty.help, "write `username_prefix: \"aad:\"`");
         assert_eq!(f.errors().count(), 3, "{f}");
+    }
+
+    #[test]
+    fn the_username_is_a_stable_claim() {
+        for claim in ["email", "upn", "preferred_username", "name", "unique_name"] {
+            let mut p = sample();
+            p.identity.username_claim = claim.into();
+            let f = run(&p);
+            let found = expect(&f, Rule::StableUsername, "identity.username_claim", "can change or be reused");
+            assert_eq!(found.help, "write `username_claim: \"oid\"` (the user's object id), or `\"sub\"`");
+            assert_eq!(f.errors().count(), 1, "{f}");
+        }
+        for claim in crate::model::Identity::STABLE_USERNAME_CLAIMS {
+            let mut p = sample();
+            p.identity.username_claim = (*claim).into();
+            assert!(!run(&p).has_errors(), "{claim}");
+        }
+        // An empty claim is reported once, by `identity/oidc-claims`.
+        let mut p = sample();
+        p.identity.username_claim = " ".into();
+        let f = run(&p);
+        assert!(f.of(Rule::StableUsername).is_empty() && !f.of(Rule::OidcClaims).is_empty(), "{f}");
     }
 }

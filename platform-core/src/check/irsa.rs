@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::values::{did_you_mean_or, is_dns_subdomain, ticks};
-use super::{at, FieldPath, Finding, Findings, Rule};
+use super::{at, privilege, FieldPath, Finding, Findings, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
 use crate::naming::label;
@@ -17,8 +17,8 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         if let Policy::Custom(statements) = &b.policy {
             for (j, s) in statements.iter().enumerate() {
                 let path = path.key("policy").index(j);
-                check_statement_syntax(s, &path, out);
-                check_wildcard(s, &path, out);
+                let reported = check_wildcard(s, &path, out);
+                check_statement_syntax(s, reported, &path, out);
             }
         }
     }
@@ -105,8 +105,9 @@ fn is_action(action: &str) -> bool {
 }
 
 /// `irsa/policy-syntax`: IAM rejects an action without its service prefix and a resource that is neither `*`
-/// nor an ARN (`MalformedPolicyDocument`), and a statement needs both lists.
-fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
+/// nor an ARN (`MalformedPolicyDocument`), and a statement needs both lists. `reported`: the action
+/// `irsa/wildcard-policy` already reported (`*:*`), which is not reported twice.
+fn check_statement_syntax(s: &Statement, reported: Option<usize>, path: &FieldPath, out: &mut Findings) {
     for (key, list) in [("actions", &s.actions), ("resources", &s.resources)] {
         if list.is_empty() {
             out.push(Finding::new(
@@ -119,7 +120,7 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
         }
     }
     for (k, action) in s.actions.iter().enumerate() {
-        if !is_action(action) {
+        if !is_action(action) && reported != Some(k) {
             out.push(Finding::new(
                 Rule::PolicySyntax,
                 path.key("actions").index(k),
@@ -142,23 +143,21 @@ fn check_statement_syntax(s: &Statement, path: &FieldPath, out: &mut Findings) {
     }
 }
 
-/// `irsa/wildcard-policy`: a statement allowing every action (`*`, `*:*`) on every resource is administrator
-/// access for a pod (PCI DSS 7.2: least privilege). Reported on the wildcard action.
-fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) {
-    if !s.resources.iter().any(|r| r == "*") {
-        return;
-    }
-    for (k, action) in s.actions.iter().enumerate() {
-        if action == "*" || action == "*:*" {
-            out.push(Finding::new(
-                Rule::WildcardPolicy,
-                path.key("actions").index(k),
-                action,
-                format!("action `{action}` on resource `*` grants every AWS permission"),
-                "list the actions the workload calls (e.g. `s3:GetObject`) and the ARNs it calls them on",
-            ));
-        }
-    }
+/// `irsa/wildcard-policy` (PCI DSS 7.2: least privilege): no statement gives a pod a whole service, or all of AWS,
+/// on every resource (`*`, `arn:*`, `arn:aws:*`, `arn:aws:s3:::*` for `s3:*`), nor a privilege-escalation step
+/// (`iam:PassRole`, `iam:PutRolePolicy`, … from Rhino Security Labs' published methods) on every resource of its
+/// type ([`super::privilege`]). One finding per statement, on the action that does it; returns its index.
+fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) -> Option<usize> {
+    let excess = privilege::excess(&s.actions, &s.resources)?;
+    let action = &s.actions[excess.action];
+    out.push(Finding::new(
+        Rule::WildcardPolicy,
+        path.key("actions").index(excess.action),
+        action,
+        excess.message,
+        excess.help,
+    ));
+    Some(excess.action)
 }
 
 /// `irsa/controller-roles`: every platform controller runs on IRSA (requirement 6), so each managed policy has a
@@ -237,6 +236,33 @@ mod tests {
         let f = run(&p);
         expect(&f, Rule::WildcardPolicy, "irsa[6].policy[0].actions[1]", "every AWS permission");
         assert_eq!(f.of(Rule::WildcardPolicy).len(), 1, "`*:*` on one ARN is not `*` on `*`: {f}");
+    }
+
+    /// What used to pass: everything on `arn:*`, a whole service on `*` or on all its ARNs, an escalation step on
+    /// every role; each statement reported once, `*:*` not also as a syntax error.
+    #[test]
+    fn everything_by_another_name_is_reported_once() {
+        let cases: &[(&[&str], &[&str], usize)] = &[
+            (&["*"], &["arn:*"], 0),
+            (&["*"], &["arn:aws:*"], 0),
+            (&["s3:GetObject", "iam:*"], &["*"], 1),
+            (&["s3:*"], &["*"], 0),
+            (&["s3:*"], &["arn:aws:s3:::bucket/*", "arn:aws:s3:::*"], 0),
+            (&["*:*", "*"], &["*"], 0),
+            (&["iam:PassRole"], &["arn:aws:iam::*:role/*"], 0),
+            (&["sts:GetCallerIdentity", "iam:Attach*"], &["*"], 1),
+        ];
+        for &(actions, resources, at) in cases {
+            let mut p = sample();
+            p.irsa.push(custom(actions, resources));
+            let f = run(&p);
+            expect(&f, Rule::WildcardPolicy, &format!("irsa[6].policy[0].actions[{at}]"), "on resource");
+            assert_eq!(f.errors().count(), 1, "{actions:?} on {resources:?}: {f}");
+        }
+        let mut p = sample();
+        p.irsa
+            .push(custom(&["s3:*", "iam:PassRole"], &["arn:aws:s3:::bucket/*", "arn:aws:iam::111122223333:role/app"]));
+        assert!(run(&p).0.is_empty(), "a service on one bucket, one role passed: {}", run(&p));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod naming;
 mod network;
 mod nodes;
 mod partial;
+mod privilege;
 mod rule;
 mod tenancy;
 mod values;
@@ -228,6 +229,7 @@ mod tests {
         case(Rule::Quota, t, &|p| p.tenants[0].quota.memory = "32GB".into());
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
+        case(Rule::StableUsername, t, &|p| p.identity.username_claim = "email".into());
         case(Rule::UnknownNamespace, t, &|p| p.irsa[3].namespace = "externalsecrets".into());
         case(Rule::WildcardPolicy, t, &|p| {
             p.irsa.push(IrsaBinding {

@@ -95,6 +95,7 @@ fn needs(rule: Rule) -> Needs {
         | Rule::Quota
         | Rule::AzureAdId
         | Rule::OidcClaims
+        | Rule::StableUsername
         | Rule::WildcardPolicy
         | Rule::ServiceAccount
         | Rule::PolicySyntax

@@ -1,4 +1,5 @@
-//! Property tests of the checks whose input spaces are large: CIDR arithmetic and naming.
+//! Property tests of the checks whose input spaces are large: CIDR arithmetic, naming, and what IRSA policy
+//! statements grant.
 
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -123,6 +124,130 @@ proptest! {
             prop_assert!(!fits(&"x".repeat(MAX_SUFFIX_LEN)));
         } else {
             prop_assert!(fits(&suffix));
+        }
+    }
+}
+
+/// Concrete actions that are no privilege-escalation step: never reported, whatever the resources.
+const ORDINARY: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:DescribeInstances",
+    "ec2:RunInstances",
+    "sts:AssumeRole",
+    "kms:Decrypt",
+    "dynamodb:PutItem",
+    "iam:GetRole",
+    "secretsmanager:GetSecretValue",
+];
+
+/// An action: a wildcard of some breadth, an ordinary one, an escalation step, or a generated one.
+fn action() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec!["*", "*:*", "s3:*", "iam:*", "ec2:*", "iam:Put*", "iam:Pass*", "lambda:Update*"])
+            .prop_map(String::from),
+        prop::sample::select(ORDINARY).prop_map(String::from),
+        prop::sample::select(crate::check::privilege::escalation_steps().map(|(s, _)| s).collect::<Vec<_>>())
+            .prop_map(String::from),
+        "[a-z0-9]{1,8}:[A-Za-z*?]{1,12}",
+    ]
+}
+
+/// A resource: unscoped in some spelling, scoped, or generated.
+fn resource() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "*",
+            "arn:*",
+            "arn:aws:*",
+            "arn:aws:*:*:*:*",
+            "arn:aws:s3:::*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:iam::111122223333:role/app",
+            "arn:aws:kms:us-east-2:111122223333:key/1234",
+        ])
+        .prop_map(String::from),
+        "arn:aws[a-z-]{0,4}:[a-z0-9*]{0,6}:[a-z0-9-*]{0,9}:[0-9*]{0,12}:[a-z/*:]{0,12}",
+    ]
+}
+
+fn statement() -> impl Strategy<Value = Statement> {
+    (prop::collection::vec(action(), 1..4), prop::collection::vec(resource(), 1..4))
+        .prop_map(|(actions, resources)| Statement { actions, resources })
+}
+
+fn with_policy(statements: Vec<Statement>) -> Platform {
+    let mut p = sample();
+    p.irsa.push(IrsaBinding {
+        name: "app".into(),
+        namespace: "cards".into(),
+        service_account: "app".into(),
+        policy: Policy::Custom(statements),
+    });
+    p
+}
+
+fn wildcard_paths(p: &Platform) -> Vec<String> {
+    run(p).of(Rule::WildcardPolicy).iter().map(|f| f.path.as_str().to_owned()).collect()
+}
+
+proptest! {
+    /// One finding per statement at most, on one of its actions, and never a syntax finding on the same token.
+    #[test]
+    fn each_statement_is_reported_once_at_most(statements in prop::collection::vec(statement(), 1..4)) {
+        let p = with_policy(statements.clone());
+        let f = run(&p);
+        for (j, _) in statements.iter().enumerate() {
+            let prefix = format!("irsa[6].policy[{j}].actions[");
+            let wide: Vec<&str> = f.of(Rule::WildcardPolicy).iter().map(|f| f.path.as_str()).filter(|p| p.starts_with(&prefix)).collect();
+            prop_assert!(wide.len() <= 1, "{:?}: {}", statements[j], f);
+            for at in wide {
+                prop_assert!(f.of(Rule::PolicySyntax).iter().all(|s| s.path.as_str() != at), "{}", f);
+            }
+        }
+        prop_assert!(f.of(Rule::WildcardPolicy).len() <= statements.len());
+    }
+
+    /// Granting more never passes: a reported statement stays reported with another action or resource added.
+    #[test]
+    fn wider_statements_stay_reported(s in statement(), extra_action in action(), extra_resource in resource()) {
+        prop_assume!(!wildcard_paths(&with_policy(vec![s.clone()])).is_empty());
+        let mut wider = s.clone();
+        wider.actions.push(extra_action);
+        prop_assert!(!wildcard_paths(&with_policy(vec![wider.clone()])).is_empty(), "{:?}", wider);
+        wider.resources.insert(0, extra_resource);
+        prop_assert!(!wildcard_paths(&with_policy(vec![wider.clone()])).is_empty(), "{:?}", wider);
+    }
+
+    /// Every action on `*`, however spelled among its actions, is reported; concrete ordinary actions never are.
+    #[test]
+    fn everything_is_reported_and_ordinary_actions_are_not(
+        s in statement(),
+        ordinary in prop::collection::vec(prop::sample::select(ORDINARY), 1..4),
+        all in prop::sample::select(vec!["*", "*:*", "**"]),
+    ) {
+        let mut everything = s.clone();
+        everything.actions.push(all.to_owned());
+        everything.resources.push("*".into());
+        prop_assert_eq!(wildcard_paths(&with_policy(vec![everything.clone()])).len(), 1, "{:?}", everything);
+        let narrow = Statement { actions: ordinary.iter().map(|a| (*a).to_owned()).collect(), resources: s.resources };
+        prop_assert!(wildcard_paths(&with_policy(vec![narrow.clone()])).is_empty(), "{:?}", narrow);
+    }
+
+    /// Every published escalation step on `*` is reported, in any letter case and behind a trailing wildcard.
+    #[test]
+    fn escalation_steps_on_every_resource_are_reported(
+        step in prop::sample::select(crate::check::privilege::escalation_steps().map(|(s, _)| s).collect::<Vec<_>>()),
+        cut in 1usize..30,
+        upper in any::<bool>(),
+    ) {
+        let (service, name) = step.split_once(':').unwrap();
+        let name = if upper { name.to_ascii_uppercase() } else { name.to_ascii_lowercase() };
+        let prefix = format!("{service}:{}*", &name[..cut.min(name.len())]);
+        for spelled in [format!("{service}:{name}"), prefix] {
+            let p = with_policy(vec![Statement { actions: vec![spelled.clone()], resources: vec!["*".into()] }]);
+            prop_assert_eq!(wildcard_paths(&p), vec!["irsa[6].policy[0].actions[0]".to_owned()], "{}", spelled);
         }
     }
 }

@@ -110,10 +110,13 @@ rules! {
     AzureAdId = "identity/azure-ad-id",
     /// Claims and prefixes are set; prefixes keep OIDC users apart from IAM identities.
     OidcClaims = "identity/oidc-claims",
+    /// The username claim identifies one person for good (`oid` or `sub`), never a mutable name or address.
+    StableUsername = "identity/stable-username",
     // --- IRSA ---
     /// IRSA bindings name a namespace that exists (a tenant's or a system namespace).
     UnknownNamespace = "irsa/unknown-namespace",
-    /// No statement allows `*` actions on `*` resources.
+    /// No statement allows all of AWS or a whole service on every resource, nor a privilege-escalation step on
+    /// every resource of its type.
     WildcardPolicy = "irsa/wildcard-policy",
     /// Every platform controller has its IRSA binding.
     ControllerRoles = "irsa/controller-roles",

@@ -11,6 +11,8 @@ mod nodes;
 pub use network::{interface_service, pod_subnets, Network};
 pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 
+#[cfg(feature = "render")]
+use crate::alarms::{ALARMS, ARCHIVE_ALARMS};
 use crate::catalog::charts::{chart_versions, ChartVersions};
 use crate::catalog::kubernetes::{addon_versions, AddonVersions};
 use crate::check::{self, Findings};
@@ -18,6 +20,11 @@ use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Worklo
 
 /// The KMS keys every platform has (Kubernetes secrets, logs, EBS); each tenant has one more.
 pub const PLATFORM_KMS_KEYS: usize = 3;
+
+/// The Container Insights log groups the CloudWatch observability addon writes, by their last name segment
+/// (`/aws/containerinsights/<cluster>/<kind>`; the chart's Fluent Bit and agent configuration at the pinned tags,
+/// tests/upstream/addons/).
+pub const CONTAINER_INSIGHTS: [&str; 4] = ["application", "dataplane", "host", "performance"];
 
 /// A checked platform and its derived values.
 #[derive(Debug, Clone)]
@@ -141,6 +148,24 @@ impl<'p> Checked<'p> {
     /// Every KMS key the platform has.
     pub fn kms_keys(&self) -> usize {
         PLATFORM_KMS_KEYS + self.platform.tenants.len()
+    }
+
+    /// The audit log groups archived to S3, one Firehose stream each: the control plane's, Session Manager's,
+    /// when on, the VPC flow logs, and the Container Insights groups of the CloudWatch observability addon.
+    pub fn archived_log_groups(&self) -> usize {
+        let insights = if self.has_container_insights() { CONTAINER_INSIGHTS.len() } else { 0 };
+        2 + usize::from(self.platform.vpc.flow_logs) + insights
+    }
+
+    /// Whether the platform installs the CloudWatch observability addon, which writes the Container Insights groups.
+    pub fn has_container_insights(&self) -> bool {
+        self.platform.addons.iter().any(|a| a.kind == crate::model::AddonKind::AmazonCloudwatchObservability)
+    }
+
+    /// Every CloudWatch alarm the platform has: the cluster's and those of each archive stream.
+    #[cfg(feature = "render")]
+    pub fn alarms(&self) -> usize {
+        ALARMS.len() + ARCHIVE_ALARMS.len() * self.archived_log_groups()
     }
 }
 

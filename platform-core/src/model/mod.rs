@@ -472,8 +472,13 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// `username_claim` when not written (the renderer asks Entra ID for the matching scope).
-    pub const DEFAULT_USERNAME_CLAIM: &'static str = "email";
+    /// `username_claim` when not written: the user's object id, immutable and never reused (rule
+    /// `identity/stable-username`; the renderer asks Entra ID for the scope that puts it in the ID token).
+    pub const DEFAULT_USERNAME_CLAIM: &'static str = "oid";
+    /// The claims that identify one person for good (Microsoft identity platform, ID token claims reference, "Use
+    /// claims to reliably identify a user"): `oid`, the object id Entra ID shows for the user, and `sub`, a pairwise
+    /// id unique to this application. Both are GUIDs that are never reassigned.
+    pub const STABLE_USERNAME_CLAIMS: &'static [&'static str] = &["oid", "sub"];
     /// `groups_claim` when not written: the group object ids.
     pub const DEFAULT_GROUPS_CLAIM: &'static str = "groups";
     /// `username_prefix` and `groups_prefix` when not written: keeps Azure AD users and groups apart from IAM

@@ -9,7 +9,19 @@ use std::collections::BTreeMap;
 
 use crate::check::Findings;
 use crate::checked::Checked;
-use crate::naming::suffix_error;
+use crate::model::Platform;
+use crate::naming::{suffix_error, Names};
+
+/// Cost-allocation tags (requirement 9): the DSL's `tags` plus the platform, the environment and the tool. The
+/// infra root puts them on what it creates (`default_tags`, launch template `tag_specifications`) and hands them to
+/// the controllers that create AWS resources of their own (EBS volumes, load balancers).
+pub(crate) fn cost_tags(platform: &Platform, names: &Names) -> BTreeMap<String, String> {
+    let mut tags = platform.tags.clone();
+    tags.insert("platform".into(), platform.name.clone());
+    tags.insert("environment".into(), names.suffix().to_owned());
+    tags.insert("managed-by".into(), "platform-rs".into());
+    tags
+}
 
 /// Deploy-time inputs that are not part of the definition.
 #[derive(Debug, Clone, PartialEq, Eq)]

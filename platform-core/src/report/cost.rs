@@ -8,7 +8,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::alarms::ALARMS;
 use crate::catalog::kubernetes::{calendar, SupportPhase};
 use crate::catalog::prices::*;
 use crate::checked::{Checked, Group, Part, OS_VOLUME_GIB};
@@ -91,7 +90,7 @@ pub fn estimate(checked: &Checked, today: &str) -> Result<Estimate, Unpriced> {
         keys * KMS_KEY_PER_MONTH,
         keys * KMS_KEY_PER_MONTH,
     ));
-    let alarms = ALARMS.len() as f64;
+    let alarms = checked.alarms() as f64;
     let alarm_cost = alarms * ALARM_PER_MONTH;
     lines.push(line("CloudWatch alarms", format!("{alarms} alarms x ${ALARM_PER_MONTH:.2}"), alarm_cost, alarm_cost));
 

@@ -108,7 +108,7 @@ fn kyverno(ctx: &Context) -> Value {
     // host network that is the load balancer controller's webhook, so they follow the port (Helm merges the rest
     // of each probe from the chart's defaults).
     let probe = json!({ "httpGet": { "port": ports::KYVERNO_WEBHOOK } });
-    json!({
+    let mut values = json!({
         "admissionController": placed(ctx, json!({
             "replicas": 3,
             "hostNetwork": true,
@@ -121,7 +121,15 @@ fn kyverno(ctx: &Context) -> Value {
         "reportsController": placed(ctx, json!({})),
         // Its webhook would sit on the pod network, out of the control plane's reach; no cleanup policies are used.
         "cleanupController": { "enabled": false },
-    })
+    });
+    // Kyverno 1.17+ also starts a controller-runtime manager whose metrics bind `:8080` (chart 3.7.2 and 3.9.0
+    // `features.controllerRuntimeMetrics.bindAddress` -> `--controllerRuntimeMetricsAddress`), the load balancer
+    // controller's metrics port on the same nodes. Chart 3.3.9 (Kyverno 1.13) has neither the value nor the flag.
+    if matches!(ctx.checked.chart_versions().kyverno.version, "3.7.2" | "3.9.0") {
+        let address = format!(":{}", ports::KYVERNO_CONTROLLER_RUNTIME_METRICS);
+        values["features"] = json!({ "controllerRuntimeMetrics": { "bindAddress": address } });
+    }
+    values
 }
 
 fn cluster_autoscaler(ctx: &Context, target: Target, b: &IrsaBinding) -> Value {
@@ -152,6 +160,9 @@ fn load_balancer_controller(ctx: &Context, target: Target, b: &IrsaBinding) -> V
             "hostNetwork": true,
             "replicaCount": 2,
             "serviceAccount": service_account(ctx, target, b),
+            // Cost tags on every load balancer, target group and security group the controller creates
+            // (chart 3.5.0 value `defaultTags`, tests/upstream/charts facts).
+            "defaultTags": crate::render::cost_tags(ctx.platform, &ctx.names),
         }),
     );
     // IMDS is closed to pods (hop limit 1), so the VPC is given: by id in Terraform, by its Name tag in manifests.

@@ -10,7 +10,7 @@
 //! - `manifests/` (only with an account id, see [`super::RenderOptions::account_id`]): the same objects as YAML with
 //!   a `kustomization.yaml`, plus each chart's values in `manifests/helm/` for GitOps users.
 //!
-//! Modules: [`objects`] (typed Kubernetes objects), [`policies`] (custom resources), [`charts`] (Helm values),
+//! Modules: [`objects`] (typed Kubernetes objects), [`rbac`] (tenant roles), [`policies`] (custom resources), [`charts`] (Helm values),
 //! [`ports`] (host-network ports), [`network`] and [`terraform`] (the roots), [`manifests`] (the YAML tree).
 
 pub mod charts;
@@ -19,6 +19,7 @@ pub mod network;
 pub mod objects;
 pub mod policies;
 pub mod ports;
+pub mod rbac;
 pub mod terraform;
 mod yaml;
 

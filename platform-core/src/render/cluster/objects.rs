@@ -5,7 +5,8 @@
 //! - Per tenant: default-deny NetworkPolicy (ingress and egress), DNS egress to kube-dns, traffic inside the
 //!   namespace; a ResourceQuota from the DSL and a LimitRange whose default requests let pods that declare none
 //!   be admitted under the quota; an encrypted gp3 StorageClass on the tenant's KMS key.
-//! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`).
+//! - RBAC from Azure AD groups (subjects carry the identity provider's `groups_prefix`); tenant groups are bound
+//!   to the platform's tenant ClusterRoles ([`super::rbac`]), never to `admin`/`edit`.
 //! - ServiceAccounts for IRSA bindings no chart or EKS addon creates (custom policies), and each tenant's
 //!   `secret-store` account for its SecretStores.
 
@@ -26,9 +27,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Context, Target};
+use super::{rbac, Context, Target};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::model::{ClusterRole, PodSecurity, Policy, Tenant, TenantRole};
+use crate::model::{ClusterRole, PodSecurity, Policy, Tenant};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 
 /// The annotation IRSA reads on a service account.
@@ -216,15 +217,6 @@ pub fn cluster_role_name(role: ClusterRole) -> &'static str {
     }
 }
 
-/// The built-in ClusterRole a tenant role is bound to inside the tenant namespace.
-pub fn tenant_role_name(role: TenantRole) -> &'static str {
-    match role {
-        TenantRole::Admin => "admin",
-        TenantRole::Developer => "edit",
-        TenantRole::ReadOnly => "view",
-    }
-}
-
 fn rbac(ctx: &Context, out: &mut Vec<Object>) {
     for b in &ctx.platform.identity.cluster_roles {
         let role = cluster_role_name(b.role);
@@ -235,12 +227,19 @@ fn rbac(ctx: &Context, out: &mut Vec<Object>) {
         };
         out.push(Object::typed(Concern::Rbac, &binding));
     }
+    if ctx.platform.tenants.is_empty() {
+        return;
+    }
+    for role in rbac::TENANT_ROLES {
+        out.push(Object::typed(Concern::Rbac, &rbac::tenant_cluster_role(role)));
+    }
     for t in &ctx.platform.tenants {
         let ns = label(&t.name);
         for g in &t.groups {
-            let role = tenant_role_name(g.role);
+            // Named after the role: a RoleBinding's roleRef cannot change, another role is another binding.
+            let role = rbac::tenant_role_name(g.role);
             let binding = RoleBinding {
-                metadata: meta(&format!("tenant-{role}-{}", g.group_id), Some(&ns)),
+                metadata: meta(&format!("{role}-{}", g.group_id), Some(&ns)),
                 role_ref: cluster_role_ref(role),
                 subjects: Some(vec![group_subject(ctx, &g.group_id)]),
             };

@@ -220,6 +220,20 @@ fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
             })),
         },
         {
+            // A pod running as `secret-store` would get the IRSA token of the tenant's secrets role (the EKS pod
+            // identity webhook projects it into any pod of an annotated account): only the controller, through
+            // TokenRequest, acts as that account. `serviceAccount` is the deprecated alias of the same field.
+            "name": "no-pods-as-the-secret-store-account",
+            "match": kinds_in(&["Pod"], &ns),
+            "validate": enforce(json!({
+                "message": format!("pods in {ns} cannot run as the service account {TENANT_SECRETS_SERVICE_ACCOUNT}"),
+                "pattern": { "spec": {
+                    "=(serviceAccountName)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
+                    "=(serviceAccount)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
+                } },
+            })),
+        },
+        {
             "name": "volumes-on-tenant-key",
             "match": kinds_in(&["PersistentVolumeClaim"], &ns),
             "validate": enforce(json!({

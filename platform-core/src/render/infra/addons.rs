@@ -1,7 +1,8 @@
 //! EKS managed addons (coredns, kube-proxy, aws-ebs-csi-driver, amazon-cloudwatch-observability), each pinned
 //! per Kubernetes version (`catalog::kubernetes::ADDON_VERSIONS`, the checked model's row) with the DSL's overrides as
 //! `configuration_values`: replicas, resources, and placement (node selector and tolerations of the named node
-//! group).
+//! group); the CloudWatch addon's also keep the API server from calling its operator's webhooks
+//! ([`cloudwatch_webhook_selector`]), and it waits for the log groups it writes to (`logs`).
 //!
 //! Order (see [`super::bootstrap`]): kube-proxy runs on the host network and comes with the cluster, before any
 //! node group (Calico's operator reaches the API server through the `kubernetes` Service, which kube-proxy
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{bootstrap, irsa, refs, Context};
+use super::{bootstrap, irsa, logs, providers, refs, Context};
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
 use crate::render::terraform::{Document, Ref};
 
@@ -47,8 +48,28 @@ fn placement(group: &NodeGroup) -> (Value, Value) {
     (json!(selector), json!(tolerations))
 }
 
-/// The `configuration_values` document of an addon placed on `group`; `None` when the DSL overrides nothing.
+/// The label selector of the CloudWatch operator's admission webhooks: no namespace matches it, so the API server
+/// never calls them. `kubernetes.io/metadata.name` is on every namespace (the API server sets it), and for the
+/// namespace webhook the selector is matched against the namespace itself (admissionregistration/v1).
+///
+/// Why: the operator (aws-observability/helm-charts `charts/amazon-cloudwatch-observability`, tags
+/// amazon-cloudwatch-observability-2.1.0 and -4.5.0, `templates/operator-deployment.yaml`) has no host-network
+/// switch, and its webhook server listens on controller-runtime's default port (no flag sets it in
+/// aws/amazon-cloudwatch-agent-operator v1.7.0 / v3.2.0 `main.go`). With Calico VXLAN the control plane cannot reach
+/// it, so each pod, workload and namespace create or update in the cluster waited `timeoutSeconds` (10) and went
+/// on unmutated (`failurePolicy: Ignore`): no auto-instrumentation ever happened, only the delay did. Both chart
+/// versions read the global `admissionWebhooks.namespaceSelector` for every webhook (4.5.0 unless a per-webhook
+/// selector is set, which we do not); facts in `tests/upstream/addons/`.
+pub(crate) fn cloudwatch_webhook_selector() -> Value {
+    json!({ "matchExpressions": [{ "key": "kubernetes.io/metadata.name", "operator": "DoesNotExist" }] })
+}
+
+/// The `configuration_values` document of an addon placed on `group`; `None` when the DSL overrides nothing (the
+/// CloudWatch addon always has one: [`cloudwatch_configuration`]).
 pub(crate) fn configuration(addon: &Addon, group: Option<&NodeGroup>) -> Option<Value> {
+    if addon.kind == AddonKind::AmazonCloudwatchObservability {
+        return Some(cloudwatch_configuration(addon));
+    }
     let mut settings = Map::new();
     if let Some(replicas) = addon.replicas {
         settings.insert("replicaCount".into(), json!(replicas));
@@ -74,6 +95,19 @@ pub(crate) fn configuration(addon: &Addon, group: Option<&NodeGroup>) -> Option<
     })
 }
 
+/// The CloudWatch observability addon's values (the chart's values, both pinned versions): its operator's webhooks
+/// scoped to no namespace ([`cloudwatch_webhook_selector`]) and the DSL's resources on the agent DaemonSet
+/// (`agent.resources`; `replicas` and `node_group` are refused for this DaemonSet addon by the check).
+fn cloudwatch_configuration(addon: &Addon) -> Value {
+    let mut settings = json!({ "admissionWebhooks": { "namespaceSelector": cloudwatch_webhook_selector() } });
+    if let Some(r) = &addon.resources {
+        settings["agent"] = json!({
+            "resources": { "requests": { "cpu": r.cpu, "memory": r.memory }, "limits": { "memory": r.memory } },
+        });
+    }
+    settings
+}
+
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let p = ctx.platform;
     let node_groups: Vec<String> = ctx
@@ -91,7 +125,15 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "resolve_conflicts_on_create": "OVERWRITE",
             "resolve_conflicts_on_update": "OVERWRITE",
         });
-        if let Some(config) = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group)) {
+        let mut config = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group));
+        if addon.kind == AddonKind::AwsEbsCsiDriver {
+            // Cost tags on the volumes the driver creates: the chart's `controller.extraVolumeTags` becomes
+            // `--extra-tags` (aws-ebs-csi-driver v1.35.0 and v1.63.1, charts/aws-ebs-csi-driver/values.yaml and
+            // templates/controller.yaml).
+            let c = config.get_or_insert_with(|| json!({ "controller": {} }));
+            c["controller"]["extraVolumeTags"] = json!(providers::cost_tags(ctx));
+        }
+        if let Some(config) = config {
             body["configuration_values"] = json!(serde_json::to_string(&config).expect("JSON values serialize"));
         }
         let role = match addon.kind {
@@ -106,6 +148,10 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             let mut depends_on = node_groups.clone();
             if role.is_some() {
                 depends_on.extend(dns.clone());
+            }
+            if addon.kind == AddonKind::AmazonCloudwatchObservability {
+                // The log groups it would otherwise create itself, unencrypted and never expiring (logs module).
+                depends_on.extend(logs::container_insights_groups().map(|(_, g)| g.address()));
             }
             body["depends_on"] = json!(depends_on);
         }
@@ -136,6 +182,19 @@ mod tests {
         assert_eq!(c["replicaCount"], 3);
         assert_eq!(c["nodeSelector"]["workload"], "critical");
         assert_eq!(c["tolerations"][0]["effect"], "NoSchedule");
+    }
+
+    #[test]
+    fn cloudwatch_webhooks_select_no_namespace_and_resources_go_to_the_agent() {
+        let c = configured(AddonKind::AmazonCloudwatchObservability).unwrap();
+        assert_eq!(c["admissionWebhooks"]["namespaceSelector"], cloudwatch_webhook_selector());
+        assert!(c.get("agent").is_none(), "the fixture sets no resources");
+        let mut addon =
+            fixture().addons.into_iter().find(|a| a.kind == AddonKind::AmazonCloudwatchObservability).unwrap();
+        addon.resources = Some(crate::model::Resources { cpu: "200m".into(), memory: "384Mi".into() });
+        let c = configuration(&addon, None).unwrap();
+        assert_eq!(c["agent"]["resources"]["requests"]["cpu"], "200m");
+        assert!(c.get("resources").is_none());
     }
 
     #[test]

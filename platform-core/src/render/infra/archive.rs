@@ -32,7 +32,8 @@
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::{logs, refs, Context};
+use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
 use crate::naming::label;
 use crate::render::terraform::{Document, Ref};
 
@@ -43,6 +44,15 @@ pub(crate) fn bucket_ref() -> Ref {
     Ref::resource("aws_s3_bucket", "log_archive")
 }
 
+/// The Container Insights groups (`logs::CONTAINER_INSIGHTS`) with their source keys and prefixes; keys no longer
+/// than `flow_logs`, so the stream name the naming check measures stays the longest.
+const CONTAINER_INSIGHTS: [(&str, &str, &str); 4] = [
+    ("application", "ci_app", "container-insights/application/"),
+    ("dataplane", "ci_data", "container-insights/dataplane/"),
+    ("host", "ci_host", "container-insights/host/"),
+    ("performance", "ci_perf", "container-insights/performance/"),
+];
+
 /// One audit log group streamed into the archive.
 pub(crate) struct Source {
     /// The Terraform name suffix of its stream and filter (`log_archive_<key>`).
@@ -51,15 +61,29 @@ pub(crate) struct Source {
     pub group: Ref,
     /// The S3 prefix its objects land under.
     pub prefix: &'static str,
+    /// Whether the group may go without events for long: the API server's audit log (leases, controllers) and the
+    /// flow logs (60-second aggregation of a VPC with NAT gateways and nodes) never are; Session Manager's is
+    /// when nobody is on a node. A stream of a busy group that delivers nothing has stopped (observability).
+    pub quiet: bool,
 }
 
-/// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager.
+/// Every audit log group of the platform: the control plane, the VPC flow logs (when on), Session Manager, and the
+/// Container Insights groups of the CloudWatch addon (container stdout of tenants and system pods, node syslogs
+/// with `/var/log/secure`, kubelet/containerd logs, performance events; see `logs`).
 pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
-    let mut all = vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/" }];
+    let mut all =
+        vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/", quiet: false }];
     if ctx.platform.vpc.flow_logs {
-        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/" });
+        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/", quiet: false });
     }
-    all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/" });
+    all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/", quiet: true });
+    if logs::has_container_insights(ctx) {
+        // Never quiet: every node's kubelet, host and performance records, and the controllers' own stdout, flow
+        // all the time, so a stream that delivers nothing means Fluent Bit or the agent stopped.
+        for (kind, key, prefix) in CONTAINER_INSIGHTS {
+            all.push(Source { key, group: refs::container_insights_log_group(kind), prefix, quiet: false });
+        }
+    }
     all
 }
 
@@ -172,7 +196,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
                         "prefix": source.prefix,
                         "error_output_prefix": format!("errors/{}", source.prefix),
                         "compression_format": "UNCOMPRESSED",
-                        "buffering_interval": 300,
+                        "buffering_interval": ARCHIVE_BUFFERING_SECONDS,
                         "buffering_size": 5,
                     },
                     "depends_on": ["aws_iam_role_policy.log_archive_delivery"],
@@ -243,4 +267,14 @@ fn subscription_role(ctx: &Context, doc: &mut Document, streams: &[Ref]) -> Ref 
             .actions(&["firehose:PutRecord", "firehose:PutRecordBatch"])
             .resources(&streams.iter().map(|s| s.attr("arn")).collect::<Vec<_>>())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_container_insights_group_has_a_source() {
+        let kinds: Vec<&str> = super::CONTAINER_INSIGHTS.iter().map(|(kind, _, _)| *kind).collect();
+        assert_eq!(kinds, super::logs::CONTAINER_INSIGHTS);
+        assert!(super::CONTAINER_INSIGHTS.iter().all(|(_, key, _)| key.len() <= "flow_logs".len()));
+    }
 }

@@ -1,6 +1,7 @@
 //! KMS keys: Kubernetes secrets envelope encryption, CloudWatch logs (and the alarm topic), node EBS volumes, and
-//! one key per tenant. Every key rotates yearly and has the shortest deletion window (7 days) so that a torn-down
-//! environment does not linger; key policies give the account root administration (which lets IAM policies grant
+//! one key per tenant. Every key rotates yearly; the keys of the cluster have the shortest deletion window (7 days)
+//! so that a torn-down environment does not linger, the logs key the longest (30 days): it is the only way to read
+//! the 12-month log archive, so a mistaken deletion must stay cancellable for as long as KMS allows; key policies give the account root administration (which lets IAM policies grant
 //! use) and the AWS services exactly what they need.
 
 use serde_json::json;
@@ -12,6 +13,10 @@ use crate::render::terraform::{Document, Ref};
 
 /// KMS minimum; the requirements ask for destroyable environments.
 pub(crate) const DELETION_WINDOW_DAYS: u32 = 7;
+
+/// KMS maximum (`ScheduleKeyDeletion`, PendingWindowInDays 7 to 30, AWS KMS API reference), for the logs key: the
+/// archive (PCI DSS 10.5.1) is unreadable once the key is gone. A key pending deletion is not billed.
+pub(crate) const LOGS_KEY_DELETION_WINDOW_DAYS: u32 = 30;
 
 /// The tag every key that encrypts the cluster's EBS volumes carries (the node key and the tenant keys the
 /// StorageClasses name), valued with the cluster's name: the EBS CSI driver's role may use the keys with this tag
@@ -45,14 +50,16 @@ fn key(
     if volumes {
         tags[VOLUME_KEY_TAG] = json!(ctx.names.cluster());
     }
+    let logs = *at == refs::logs_key();
+    let window = if logs { LOGS_KEY_DELETION_WINDOW_DAYS } else { DELETION_WINDOW_DAYS };
     let mut body = json!({
         "description": description,
         "enable_key_rotation": ctx.platform.encryption.key_rotation,
-        "deletion_window_in_days": DELETION_WINDOW_DAYS,
+        "deletion_window_in_days": window,
         "policy": policy.attr("json"),
         "tags": tags,
     });
-    if *at == refs::logs_key() {
+    if logs {
         // The log archive is encrypted with it: a retained archive needs the key to outlive the platform.
         archive::protect(ctx, &mut body);
     }

@@ -1,6 +1,9 @@
 //! Developer authentication: Azure AD (Entra ID) as an OIDC identity provider of the cluster. Usernames and
 //! groups from it get the DSL's prefixes (`aad:`), so they can never collide with IAM-mapped identities; the
-//! cluster stage binds the prefixed groups to Kubernetes roles.
+//! cluster stage binds the prefixed groups to Kubernetes roles. The username is the claim the DSL names, by
+//! default `oid` (rule `identity/stable-username`): EKS's `username_claim` defaults to `sub` and takes any claim
+//! of the ID token (EKS API reference, `OidcIdentityProviderConfigRequest`), and with a prefix set the API
+//! server records `aad:<object id>` as the user of every request, the id Entra ID lists the user under.
 //!
 //! People get in with a kubeconfig whose user runs an OIDC exec credential plugin, int128/kubelogin
 //! (`kubectl oidc-login get-token`, docs/setup.md and docs/usage.md of that repository): it signs the user in to
@@ -43,13 +46,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
 }
 
-/// The scope that makes Entra ID's v2.0 endpoint put the username claim into the ID token: `email` needs the
-/// `email` scope, `preferred_username` the `profile` scope (Microsoft identity platform, ID token claims
-/// reference); other claims (`oid`, `sub`) are always there.
+/// The scope that makes Entra ID's v2.0 endpoint put the username claim into the ID token (Microsoft identity
+/// platform, ID token claims reference): `oid` (like `preferred_username` and `name`) needs the `profile` scope,
+/// `email` the `email` scope; `sub` is always there.
 fn scope_for(claim: &str) -> Option<&'static str> {
     match claim {
         "email" => Some("email"),
-        "preferred_username" | "name" => Some("profile"),
+        "oid" | "preferred_username" | "name" => Some("profile"),
         _ => None,
     }
 }
@@ -99,7 +102,8 @@ mod tests {
     fn the_username_claim_decides_the_extra_scope() {
         assert_eq!(super::scope_for("email"), Some("email"));
         assert_eq!(super::scope_for("preferred_username"), Some("profile"));
-        assert_eq!(super::scope_for("oid"), None);
+        assert_eq!(super::scope_for("oid"), Some("profile"));
+        assert_eq!(super::scope_for("sub"), None);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! IAM Roles for Service Accounts: one role per `irsa` binding, trusted only by that namespace/service account
 //! through the cluster's OIDC provider (`sub` and `aud` conditions), with a least-privilege policy per kind.
 //!
-//! Policy sources (facts, re-expressed here): cluster-autoscaler's AWS cloud-provider README ("Full Cluster
-//! Autoscaler Features Policy" and the tag-conditioned scaling actions); the AWS Load Balancer Controller's
-//! published `iam_policy.json` (v2.x: every mutating action conditioned on the `elbv2.k8s.aws/cluster` tag where
-//! upstream does so); external-dns's AWS tutorial (ChangeResourceRecordSets on the managed zones only); the EBS
-//! CSI driver guide (AWS managed `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys, which
-//! are found by tag).
+//! Policy sources (facts, re-expressed here; tests/tests/iam_reference.rs checks every action of each against
+//! `tests/upstream/iam/`, derived at the pinned tags): cluster-autoscaler's AWS cloud-provider README ("Full
+//! Cluster Autoscaler Features Policy", at the pinned image's tag) with the scaling actions tag-conditioned; the
+//! AWS Load Balancer Controller's `docs/install/iam_policy.json` (at the chart's app version; every mutating
+//! action conditioned on the `elbv2.k8s.aws/cluster` tag where upstream does so); external-dns's
+//! `docs/tutorials/aws.md` (record changes on the managed zones only); the EBS CSI driver guide (AWS managed
+//! `AmazonEBSCSIDriverPolicy`, plus key grants for customer-managed keys, which are found by tag).
 //! The external-secrets controller's role gets no policy: tenants' SecretStores use their own roles (secrets
 //! module).
 
@@ -15,6 +16,7 @@ use serde_json::json;
 use super::encryption::{USE_KEY, VOLUME_KEY_TAG};
 use super::iam::{self, Statement};
 use super::{refs, Context};
+use crate::catalog::kubernetes::minor;
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
 use crate::render::terraform::{Document, Expr, Ref};
 
@@ -98,22 +100,29 @@ fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding) {
     }
 }
 
+/// The first cluster-autoscaler minor whose README policy no longer lists `autoscaling:DescribeTags`
+/// (kubernetes/autoscaler `cluster-autoscaler/cloudprovider/aws/README.md`: listed at cluster-autoscaler-1.30.7,
+/// gone at 1.31.5; the AWS provider's code calls it at neither).
+const DESCRIBE_TAGS_DROPPED: (u32, u32) = (1, 31);
+
 fn cluster_autoscaler(ctx: &Context) -> Vec<Statement> {
     let cluster = ctx.names.cluster();
+    let image = ctx.checked.chart_versions().cluster_autoscaler_image;
+    let mut discover = vec![
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+    ];
+    if minor(image).is_some_and(|m| m < DESCRIBE_TAGS_DROPPED) {
+        discover.push("autoscaling:DescribeTags");
+    }
     vec![
-        Statement::allow("Discover")
-            .actions(&[
-                "autoscaling:DescribeAutoScalingGroups",
-                "autoscaling:DescribeAutoScalingInstances",
-                "autoscaling:DescribeLaunchConfigurations",
-                "autoscaling:DescribeScalingActivities",
-                "autoscaling:DescribeTags",
-                "ec2:DescribeImages",
-                "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplateVersions",
-                "ec2:GetInstanceTypesFromInstanceRequirements",
-            ])
-            .resources(&["*"]),
+        Statement::allow("Discover").actions(&discover).resources(&["*"]),
         // Scale from zero: labels and taints of managed node groups come from DescribeNodegroup.
         Statement::allow("DescribeOwnNodegroups").actions(&["eks:DescribeNodegroup"]).resources(&[iam::arn(
             ctx,
@@ -141,7 +150,8 @@ fn external_dns(ctx: &Context) -> Vec<Statement> {
                 .actions(&[
                     "route53:ChangeResourceRecordSets",
                     "route53:ListResourceRecordSets",
-                    "route53:ListTagsForResource",
+                    // v0.21.0 reads zone tags in one batch call (`docs/tutorials/aws.md` at v0.21.0).
+                    "route53:ListTagsForResources",
                 ])
                 .resources(&zones),
         );
@@ -198,6 +208,8 @@ fn load_balancer_controller(ctx: &Context) -> Vec<Statement> {
                 "ec2:DescribeRouteTables",
                 "ec2:GetCoipPoolUsage",
                 "ec2:DescribeCoipPools",
+                // In `docs/install/iam_policy.json` at v3.5.0, the chart's app version (as ModifyIpPools).
+                "ec2:GetSecurityGroupsForVpc",
                 "ec2:DescribeIpamPools",
                 "elasticloadbalancing:DescribeLoadBalancers",
                 "elasticloadbalancing:DescribeLoadBalancerAttributes",
@@ -296,6 +308,7 @@ fn load_balancer_controller(ctx: &Context) -> Vec<Statement> {
                 "elasticloadbalancing:DeleteTargetGroup",
                 "elasticloadbalancing:ModifyListenerAttributes",
                 "elasticloadbalancing:ModifyCapacityReservation",
+                "elasticloadbalancing:ModifyIpPools",
             ])
             .resources(&["*"])
             .condition("Null", &resource_tag, &["false"]),

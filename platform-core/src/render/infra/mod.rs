@@ -66,7 +66,6 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alarms::ALARMS;
     use crate::model::NatGateways;
 
     /// The counts the cost estimate reads off the checked model are what the infra root renders.
@@ -89,7 +88,8 @@ mod tests {
                 .sum();
             assert_eq!(endpoint_azs, network.interface_endpoints.len() * p.availability_zones.len());
             assert_eq!(count("aws_kms_key"), checked.kms_keys());
-            assert_eq!(count("aws_cloudwatch_metric_alarm"), ALARMS.len());
+            assert_eq!(count("aws_cloudwatch_metric_alarm"), checked.alarms());
+            assert_eq!(count("aws_kinesis_firehose_delivery_stream"), checked.archived_log_groups());
             let parts: usize = checked.node_groups().iter().map(|g| g.parts.len()).sum();
             assert_eq!(count("aws_eks_node_group"), parts);
         }

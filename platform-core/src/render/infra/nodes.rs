@@ -7,7 +7,12 @@
 //! The launch template has no AMI id, so EKS picks the Bottlerocket AMI of the cluster version and merges its
 //! own bootstrap settings (cluster name, endpoint, CA, node labels and taints) into the user data; the user
 //! data therefore holds only what EKS does not set: `max-pods` (Calico's overlay does not use ENI addresses, so
-//! the ENI-derived default would waste nodes) and the host containers (admin off — no SSH path; control on — SSM).
+//! the ENI-derived default would waste nodes), the host containers (admin off — no SSH path; control on — SSM) and
+//! kernel lockdown in `integrity` mode (no unsigned kernel modules, no writing kernel memory from userspace; PCI
+//! DSS 2.2, secure configuration). Bottlerocket defaults to `integrity` except in its `nvidia` and
+//! `dev` variant flavours, which default to `none` (bottlerocket.dev, settings reference, `settings.kernel.lockdown`;
+//! SECURITY_FEATURES.md of bottlerocket-os/bottlerocket, "Kernel lockdown in integrity mode"): set, it holds
+//! whatever AMI variant EKS picks.
 //!
 //! A managed node group becomes ACTIVE only once its nodes are Ready, which needs Calico (the network root): the
 //! node groups are gated on `var.pod_network_ready` (see [`super::bootstrap`]). kube-proxy is not gated, so it
@@ -45,11 +50,15 @@ fn taint_effect(effect: TaintEffect) -> &'static str {
     }
 }
 
+/// Bottlerocket's `settings.kernel.lockdown` mode, of `none`, `integrity` and `confidentiality`; the last also
+/// blocks reading kernel memory, which tools that rely on it then cannot do (settings reference).
+pub(crate) const KERNEL_LOCKDOWN: &str = "integrity";
+
 /// The Bottlerocket settings in the user data (TOML; EKS merges its bootstrap settings in).
 pub(crate) fn bottlerocket_settings() -> String {
     format!(
         "[settings.kubernetes]\nmax-pods = {MAX_PODS}\n\n[settings.host-containers.admin]\nenabled = false\n\n\
-         [settings.host-containers.control]\nenabled = true\n"
+         [settings.host-containers.control]\nenabled = true\n\n[settings.kernel]\nlockdown = \"{KERNEL_LOCKDOWN}\"\n"
     )
 }
 
@@ -144,9 +153,12 @@ fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, setting
             },
             "block_device_mappings": [volume("/dev/xvda", OS_VOLUME_GIB), volume("/dev/xvdb", group.disk_gib)],
             "user_data": Expr::call("base64encode", [settings.expr()]),
+            // What the instance launches with: itself, its volumes and its network interface (EC2 API reference,
+            // LaunchTemplateTagSpecificationRequest; `default_tags` reach none of them).
             "tag_specifications": [
                 { "resource_type": "instance", "tags": tags },
                 { "resource_type": "volume", "tags": tags },
+                { "resource_type": "network-interface", "tags": tags },
             ],
             "tags": { "Name": name },
         }),
@@ -249,8 +261,9 @@ mod tests {
     }
 
     #[test]
-    fn user_data_turns_the_admin_container_off() {
+    fn user_data_turns_the_admin_container_off_and_locks_the_kernel_down() {
         let s = bottlerocket_settings();
+        assert!(s.contains("[settings.kernel]\nlockdown = \"integrity\"\n"), "{s}");
         assert!(s.contains("max-pods = 110"));
         assert!(s.contains("[settings.host-containers.admin]\nenabled = false"));
         assert!(s.contains("[settings.host-containers.control]\nenabled = true"));

@@ -81,6 +81,12 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     );
     output(
         doc,
+        "ssm_session_policy_arn",
+        "IAM policy to attach to node operators: sessions only with the logging document",
+        json!(refs::ssm_session_policy().attr("arn")),
+    );
+    output(
+        doc,
         "pod_network_ready",
         "Whether the node groups and the addons that run pods are installed",
         json!(refs::pod_network_ready().expr()),

@@ -77,11 +77,7 @@ const ASSUMED_ROLE: &str = "^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role/";
 /// Cost-allocation tags: every taggable resource gets these through `default_tags`; the few places default tags
 /// do not reach (launch template `tag_specifications`) repeat them.
 pub(super) fn cost_tags(ctx: &Context) -> BTreeMap<String, String> {
-    let mut tags = ctx.platform.tags.clone();
-    tags.insert("platform".into(), ctx.platform.name.clone());
-    tags.insert("environment".into(), ctx.names.suffix().to_owned());
-    tags.insert("managed-by".into(), "platform-rs".into());
-    tags
+    crate::render::cost_tags(ctx.platform, &ctx.names)
 }
 
 /// EKS accepts at most 40 public access CIDR blocks per cluster, a quota AWS does not raise (AWS General

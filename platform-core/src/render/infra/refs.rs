@@ -50,6 +50,11 @@ pub fn cluster_log_group() -> Ref {
     Ref::resource("aws_cloudwatch_log_group", "cluster")
 }
 
+/// One Container Insights log group `/aws/containerinsights/<cluster>/<kind>` (see `logs`).
+pub fn container_insights_log_group(kind: &str) -> Ref {
+    Ref::resource("aws_cloudwatch_log_group", &format!("container_insights_{}", ident(kind)))
+}
+
 pub fn cluster() -> Ref {
     Ref::resource("aws_eks_cluster", "main")
 }
@@ -105,6 +110,11 @@ pub fn flow_log_group() -> Ref {
 /// The Session Manager document node sessions start with.
 pub fn ssm_sessions() -> Ref {
     Ref::resource("aws_ssm_document", "sessions")
+}
+
+/// The managed policy operators get for node sessions (logged ones only).
+pub fn ssm_session_policy() -> Ref {
+    Ref::resource("aws_iam_policy", "ssm_sessions")
 }
 
 /// The variable gating everything that needs running nodes (see `bootstrap`).

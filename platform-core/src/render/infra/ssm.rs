@@ -5,12 +5,19 @@
 //! (PCI DSS 8.2.8).
 //!
 //! The document carries the environment suffix like every name (two environments may share an account), so it
-//! is not the account-wide default `SSM-SessionManagerRunShell`: start sessions with
-//! `aws ssm start-session --document-name <output ssm_session_document>`, and require it with the
-//! `ssm:SessionDocumentAccessCheck` condition in operators' IAM policies.
+//! is not the account-wide default `SSM-SessionManagerRunShell`, which Session Manager uses when a session names
+//! no document and which the platform does not manage: the console creates it when anyone opens the Session
+//! Manager preferences, so an apply creating it would fail in such an account, and two environments would fight
+//! over it. Sessions on the nodes are started with `aws ssm start-session --document-name <output
+//! ssm_session_document>`, and the managed policy of output `ssm_session_policy_arn` is the one operators get:
+//! every statement allowing `ssm:StartSession` has `ssm:SessionDocumentAccessCheck`, so a session that names no
+//! document (the default one, unlogged) or another one is refused (Systems Manager User Guide, "Enforce a session
+//! document permission check for the AWS CLI": the condition must be on every statement that allows
+//! `ssm:StartSession`, so operators hold no other policy allowing it).
 
 use serde_json::json;
 
+use super::iam::{self, Statement};
 use super::{refs, Context};
 use crate::render::terraform::Document;
 
@@ -45,14 +52,53 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "shellProfile": { "linux": "", "windows": "" },
         },
     });
+    let document = n.name("ssm", "sessions");
     doc.resource_at(
         &refs::ssm_sessions(),
         json!({
-            "name": n.name("ssm", "sessions"),
+            "name": document,
             "document_type": "Session",
             "document_format": "JSON",
             "content": serde_json::to_string(&content).expect("JSON values serialize"),
-            "tags": { "Name": n.name("ssm", "sessions") },
+            "tags": { "Name": document },
+        }),
+    );
+    operator_policy(ctx, doc, &document);
+}
+
+/// The condition that makes Session Manager check the document a session names against the policy's resources.
+const DOCUMENT_CHECK: (&str, &str, &str) = ("BoolIfExists", "ssm:SessionDocumentAccessCheck", "true");
+
+/// `aws_iam_policy.ssm_sessions`: sessions on this environment's nodes with its logging document only. The nodes
+/// are the instances with this platform's and environment's cost tags (the launch templates tag every instance
+/// with them, `ssm:resourceTag/<key>`); the user starting a session needs `kms:GenerateDataKey` on the key that
+/// encrypts session data (Systems Manager User Guide, Session Manager, "Turn on KMS key encryption of session
+/// data").
+fn operator_policy(ctx: &Context, doc: &mut Document, document: &str) {
+    let n = &ctx.names;
+    let (test, variable, value) = DOCUMENT_CHECK;
+    let statements = [
+        Statement::allow("StartSessionsOnTheNodes")
+            .actions(&["ssm:StartSession"])
+            .resources(&[iam::arn(ctx, "ec2", "instance/*")])
+            .condition("StringEquals", "ssm:resourceTag/platform", &[ctx.platform.name.as_str()])
+            .condition("StringEquals", "ssm:resourceTag/environment", &[n.suffix()])
+            .condition(test, variable, &[value]),
+        Statement::allow("WithTheLoggingDocumentOnly")
+            .actions(&["ssm:StartSession"])
+            .resources(&[iam::arn(ctx, "ssm", &format!("document/{document}"))])
+            .condition(test, variable, &[value]),
+        Statement::allow("EncryptSessionData")
+            .actions(&["kms:GenerateDataKey"])
+            .resources(&[refs::logs_key().attr("arn")]),
+    ];
+    let policy = iam::policy_document(doc, "ssm_sessions_operator", &statements);
+    doc.resource_at(
+        &refs::ssm_session_policy(),
+        json!({
+            "name": n.iam_policy("node-sessions"),
+            "description": format!("Logged Session Manager sessions on the nodes of {}", n.cluster()),
+            "policy": policy.attr("json"),
         }),
     );
 }
