@@ -32,7 +32,7 @@ for line in sys.stdin:
 '
 
 cargo build -q --release -p platform-bin
-/usr/bin/time -f '%e %M' -o "$work/time" target/release/platform render --environment-suffix bench --out "$work/out" >/dev/null
+/usr/bin/time -f '%e %M' -o "$work/time" target/release/platform render --environment-suffix bench --local-state --out "$work/out" >/dev/null
 read -r wall rss < "$work/time"
 echo "| \`platform render\` (release binary, whole process) | ${wall} s wall, $((rss / 1024)) MiB peak RSS |"
 
@@ -45,7 +45,7 @@ sed -i 's/log_retention_days: 90,/log_retention_days: 120,/' "$definition"
 grep -q 'log_retention_days: 120,' "$definition" || { echo "error: the one-line edit did not apply" >&2; exit 1; }
 start=$(date +%s%N)
 cargo build -q -p platform-bin
-target/debug/platform render --environment-suffix bench --out "$work/out2" >/dev/null
+target/debug/platform render --environment-suffix bench --local-state --out "$work/out2" >/dev/null
 echo "| edit one DSL line, \`cargo build\` + \`platform render\` (dev profile) | $(seconds "$start") s |"
 
 echo

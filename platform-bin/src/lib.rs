@@ -9,6 +9,7 @@
 //! ```
 
 pub mod cli;
+pub mod deploy;
 pub mod output;
 mod platform;
 
@@ -19,8 +20,9 @@ use platform_core::Platform;
 
 pub use platform::customer_platform;
 
-/// The `platform` command line (render, check, graph, cost, versions, upgrade-path) on `platform`: parses the
-/// process arguments, runs the command, and returns its exit status (2 on a usage error).
+/// The `platform` command line (render, deploy, plan, destroy, state-bucket, check, graph, cost, versions,
+/// upgrade-path) on `platform`: parses the process arguments, runs the command, and returns its exit status (2 on a
+/// usage error).
 pub fn main(platform: &Platform) -> ExitCode {
     match cli::Cli::try_parse() {
         Ok(cli) => cli::run(cli, platform),

@@ -162,7 +162,16 @@ fn read_record(out: &Path) -> io::Result<Option<Record>> {
 
 /// Refuses a directory recorded for another suffix, and one with Terraform state in a root but no record.
 fn claim(out: &Path, record: Option<&Record>, roots: &BTreeSet<&str>, suffix: &str) -> Result<(), OutputError> {
-    let refuse = |what: String| Err(OutputError::Refused(format!("{what}; pass --force to render over it")));
+    // The way out first: another environment belongs in its own directory (`out/<suffix>`, the default), and
+    // `--force` only replaces what is there.
+    let refuse = |what: String| {
+        Err(OutputError::Refused(format!(
+            "{what}; render `{suffix}` into a directory of its own: leave out --out (the default is `{}`) or pass \
+             --out with a new directory; --force renders over this one, and the next apply with its state would act \
+             on what that state holds",
+            platform_core::deploy::default_out(suffix)
+        )))
+    };
     match record {
         Some(Record { suffix: Some(recorded), .. }) if recorded == suffix => Ok(()),
         Some(Record { suffix: Some(recorded), .. }) => refuse(format!(

@@ -8,8 +8,9 @@ fn platform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")
 }
 
+/// A render with a state bucket (without one, a note on stderr says the backend names none).
 fn render(suffix: &str, out: &Path) -> Output {
-    platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap()])
+    platform(&["render", "--environment-suffix", suffix, "--out", out.to_str().unwrap(), "--state-bucket", "tfstate-b"])
 }
 
 #[test]
@@ -285,7 +286,7 @@ fn platform_to(args: &[&str], stdout: Stdio) -> Output {
 fn a_full_disk_is_one_line_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap().to_owned();
-    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir, "--local-state"];
     for args in COMMANDS.iter().copied().chain([&render[..]]) {
         let out = platform_to(args, Stdio::from(fs::File::create("/dev/full").unwrap()));
         let stderr = one_error_line(&out);
@@ -297,7 +298,7 @@ fn a_full_disk_is_one_line_exit_1() {
 fn a_closed_pipe_ends_the_output_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap().to_owned();
-    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir];
+    let render = ["render", "--environment-suffix", "dev", "--out", &out_dir, "--local-state"];
     for args in COMMANDS.iter().copied().chain([&render[..]]) {
         // The reader is gone before the first write, as when `head -c1` has already exited.
         let (reader, writer) = std::io::pipe().unwrap();
@@ -311,4 +312,100 @@ fn a_closed_pipe_ends_the_output_quietly() {
         );
     }
     assert!(dir.path().join("terraform/infra/main.tf.json").is_file(), "render still writes its files");
+}
+
+fn platform_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_platform")).args(args).current_dir(dir).output().expect("the binary runs")
+}
+
+/// The README's order in one checkout: `dev`, then `prod`, without `--out`: each in its own directory, no refusal.
+#[test]
+fn dev_then_prod_render_into_their_own_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    for suffix in ["dev", "prod"] {
+        let out = platform_in(dir.path(), &["render", "--environment-suffix", suffix, "--local-state"]);
+        assert!(out.status.success(), "{suffix}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        let record = fs::read_to_string(dir.path().join("out").join(suffix).join(".platform-render")).unwrap();
+        assert!(record.starts_with(&format!("environment-suffix: {suffix}\n")), "{record}");
+    }
+    assert!(!dir.path().join("out/terraform").exists(), "nothing rendered into out/ itself");
+}
+
+/// A refused render names the directory to use before it mentions `--force`.
+#[test]
+fn a_refusal_names_the_directory_to_use_first() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(render("dev", dir.path()).status.success());
+    let line = one_error_line(&render("prod", dir.path()));
+    let (directory, force) = (line.find("`out/prod`").expect(&line), line.find("--force").expect(&line));
+    assert!(directory < force, "{line}");
+}
+
+/// The deploy-time inputs go into the infra root's tfvars file (Terraform loads it), the backend into every root.
+#[test]
+fn inputs_and_backend_are_rendered_into_the_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().to_str().unwrap();
+    let role = "arn:aws:iam::111122223333:role/platform-admin";
+    let args = ["render", "--environment-suffix", "dev", "--out", out_dir, "--state-bucket", "tfstate-b"];
+    let out =
+        platform(&[&args[..], &["--cluster-admin-role-arn", role, "--public-access-cidr", "203.0.113.0/24"]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let inputs: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("terraform/infra/platform.auto.tfvars.json")).unwrap())
+            .unwrap();
+    assert_eq!(inputs["cluster_admin_role_arns"][0], role);
+    assert_eq!(inputs["public_access_cidrs"][0], "203.0.113.0/24");
+    for root in ["infra", "network", "cluster"] {
+        let backend: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.path().join(format!("terraform/{root}/backend.tf.json"))).unwrap())
+                .unwrap();
+        let s3 = &backend["terraform"]["backend"]["s3"];
+        assert_eq!(s3["bucket"], "tfstate-b");
+        assert!(s3["key"].as_str().unwrap().ends_with(&format!("/dev/{root}.tfstate")), "{s3}");
+    }
+    // Local state when asked: the backend files of the previous render go.
+    let out = platform(&["render", "--environment-suffix", "dev", "--out", out_dir, "--local-state"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.path().join("terraform/infra/backend.tf.json").exists());
+    assert!(!dir.path().join("terraform/infra/platform.auto.tfvars.json").exists());
+}
+
+/// `deploy --dry-run` prints the whole first deployment, the step list's commands, and writes nothing.
+#[test]
+fn deploy_dry_run_prints_the_first_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = platform_in(dir.path(), &["deploy", "--environment-suffix", "dev", "--dry-run"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    use platform_core::deploy::{script, steps, Sequence};
+    assert_eq!(text, script("out/dev", &steps(Sequence::FirstDeployment), &[], true));
+    let applies: Vec<&str> = text.lines().filter(|l| l.contains(" apply ")).collect();
+    assert_eq!(applies.len(), 4, "{text}");
+    assert!(fs::read_dir(dir.path()).unwrap().next().is_none(), "a dry run writes nothing");
+    let destroy = platform_in(dir.path(), &["destroy", "--environment-suffix", "dev", "--dry-run"]);
+    let text = String::from_utf8(destroy.stdout).unwrap();
+    let roots: Vec<&str> = text.lines().filter(|l| l.contains(" plan -destroy ")).collect();
+    assert_eq!(roots.len(), 3, "{text}");
+    assert!(roots[0].contains("terraform/cluster") && roots[2].contains("terraform/infra"), "{text}");
+}
+
+/// Without a state bucket and without `--local-state`, `deploy` refuses before running terraform.
+#[test]
+fn deploy_without_a_state_decision_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = platform(&["deploy", "--environment-suffix", "dev", "--out", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("name no bucket: pass --state-bucket"), "{stderr}");
+}
+
+#[test]
+fn the_state_bucket_root_is_rendered() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = platform(&["state-bucket", "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let root: serde_json::Value = serde_json::from_slice(&fs::read(dir.path().join("main.tf.json")).unwrap()).unwrap();
+    assert!(root["resource"]["aws_s3_bucket"]["state"].is_object());
 }

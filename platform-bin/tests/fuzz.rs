@@ -244,6 +244,8 @@ proptest! {
         let mut args = vec![command.to_owned()];
         if command == "render" {
             args.extend(["--environment-suffix".into(), "dev".into(), "--out".into(), dir.path().display().to_string()]);
+            // With a decision on the state: without one, a note on stderr says the backend names no bucket.
+            args.push("--local-state".into());
         } else if let (Some(format), false) = (format, command.starts_with('-')) {
             args.extend(["--format".into(), format.into()]);
         }

@@ -108,7 +108,7 @@ fn upgrade_path_refuses_what_it_cannot_plan_naming_the_carried_versions() {
     let carried: Vec<String> = carried().map(|r| format!("`{}`", r.version)).collect();
     let declared = customer_platform().kubernetes;
     for to in [declared.as_str(), "1.27", "1.99", "next"] {
-        let line = failure(&platform(&["upgrade-path", "--to", to]));
+        let line = failure(&platform(&["upgrade-path", "--to", to, "--environment-suffix", "prod"]));
         assert!(line.starts_with(&format!("error: `--to {to}`: ")), "{line}");
         assert!(line.ends_with(&carried.join(", ")), "{line}");
     }
@@ -120,12 +120,12 @@ fn upgrade_path_refuses_what_it_cannot_plan_naming_the_carried_versions() {
 fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
     let (declared, newest) = (customer_platform().kubernetes, carried().last().unwrap().version);
     if newest == declared {
-        assert!(!platform(&["upgrade-path", "--to", newest]).status.success());
+        assert!(!platform(&["upgrade-path", "--to", newest, "--environment-suffix", "prod"]).status.success());
         return;
     }
     let minors = |v: &str| v.split('.').nth(1).unwrap().parse::<usize>().unwrap();
     let steps = minors(newest) - minors(&declared);
-    let text = stdout(&platform(&["upgrade-path", "--to", newest]));
+    let text = stdout(&platform(&["upgrade-path", "--to", newest, "--environment-suffix", "prod"]));
     assert!(
         text.starts_with(&format!(
             "Upgrade path of platform `{}`: Kubernetes {declared} → {newest}",
@@ -136,8 +136,16 @@ fn upgrade_path_prints_one_step_per_minor_as_text_and_json() {
     assert!(text.contains(&format!("catalog as of {}", platform_core::catalog::AS_OF)), "{text}");
     assert_eq!(text.matches("\nStep ").count(), steps, "{text}");
     assert_eq!(text.matches(". infra root: terraform").count(), steps, "one infra apply per step: {text}");
+    // Every command is one of the step list `platform deploy` runs, for the environment's directory (the cluster
+    // root's may be `-target`ed): no variable the root lacks, none missing.
+    use platform_core::deploy::{shell, step_of, Root, Sequence};
+    let list = Root::ALL.map(|r| shell(&step_of(Sequence::Change, r).direct_apply_command("out/prod")));
+    for command in text.lines().filter_map(|l| l.split_once(": terraform ").map(|(_, c)| format!("terraform {c}"))) {
+        let known = list.iter().any(|c| command == *c || command.starts_with(&format!("{c} -target=")));
+        assert!(known, "`{command}` is not a step-list command");
+    }
 
-    let out = platform(&["upgrade-path", "--to", newest, "--format", "json"]);
+    let out = platform(&["upgrade-path", "--to", newest, "--environment-suffix", "prod", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!((json["from"].as_str(), json["to"].as_str()), (Some(declared.as_str()), Some(newest)));
     let steps_json = json["steps"].as_array().unwrap();

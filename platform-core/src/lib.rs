@@ -13,6 +13,8 @@ pub mod alarms;
 pub mod catalog;
 pub mod check;
 pub mod checked;
+#[cfg(feature = "render")]
+pub mod deploy;
 #[cfg(test)]
 mod fixture;
 #[cfg(feature = "render")]

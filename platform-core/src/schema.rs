@@ -47,6 +47,8 @@ pub struct Key {
     pub default: Option<&'static str>,
     /// The block its value is, if any (`vpc { … }` at the top level, `quota: { … }` in a tenant).
     pub block: Option<&'static Block>,
+    /// The Rust type the parser reads its value into (`Vec<String>`); [`value_shape`] says how it is written.
+    pub value: &'static str,
 }
 
 impl Block {
@@ -156,6 +158,7 @@ macro_rules! dsl_block {
                 required: dsl_block!(@required $kind),
                 default: dsl_block!(@some $($default)?),
                 block: dsl_block!(@block $($nested)?),
+                value: stringify!($ty),
             },)+],
         };
     };
@@ -534,13 +537,88 @@ pub fn key_at(path: &str) -> Option<&'static Key> {
     }
 }
 
-/// Every block's keys as a Markdown reference (`docs/dsl.md`): required or the default.
-pub fn reference() -> String {
+/// How a value of a key's type is written in the DSL, by the type the parser reads it into ([`Key::value`]); the
+/// alternatives of a keyword are the model's own spellings. `None` for a type this table does not know (a test
+/// keeps it complete).
+pub fn value_shape(value: &str) -> Option<String> {
+    use crate::model::Keyword;
+    fn one_of<K: Keyword>() -> String {
+        let all: Vec<String> = K::ALL.iter().map(|(spelling, _)| format!("`{spelling}`")).collect();
+        format!("one of {}", all.join(", "))
+    }
+    fn list_of<K: Keyword>() -> String {
+        let all: Vec<&str> = K::ALL.iter().map(|(spelling, _)| *spelling).collect();
+        format!("a list of: `[{}]`", all.join(", "))
+    }
+    Some(match value {
+        "String" => "a string literal: `\"…\"`".into(),
+        "u32" => "an integer: `90`".into(),
+        "bool" => "`true` or `false`".into(),
+        "Vec<String>" => "a list of string literals: `[\"…\", \"…\"]`".into(),
+        "BTreeMap<String, String>" => {
+            "a map of string literals (keys quoted or bare): `{ \"key\": \"value\", … }`".into()
+        }
+        "Vec<Flow>" => "a list of sources and ports, a source being a tenant or `load_balancers`: \
+                        `[<tenant>: <port>, load_balancers: <first>..=<last>, …]`"
+            .into(),
+        "Vec<DnsZone>" => "a map of zone name to hosted zone id: `{ \"example.com\": \"Z…\" }`".into(),
+        "NatGateways" => one_of::<NatGateways>(),
+        "Vec<Endpoint>" => list_of::<Endpoint>(),
+        "EndpointAccess" => one_of::<EndpointAccess>(),
+        "Vec<LogType>" => list_of::<LogType>(),
+        "WorkloadClass" => one_of::<WorkloadClass>(),
+        "Capacity" => "`on_demand`, `spot` or `mixed(spot: <1–99>%)`".into(),
+        "RangeInclusive<u32>" => "an inclusive range: `<min>..=<max>`".into(),
+        "NodeOs" => one_of::<NodeOs>(),
+        "Vec<Taint>" => {
+            let effects: Vec<&str> = TaintEffect::ALL.iter().map(|(spelling, _)| *spelling).collect();
+            format!("a list of taints: `[<key> = \"<value>\": {}]`", effects.join(" \\| "))
+        }
+        "PodSecurity" => one_of::<PodSecurity>(),
+        "Vec<GroupBinding>" => {
+            let roles: Vec<&str> = TenantRole::ALL.iter().map(|(spelling, _)| *spelling).collect();
+            format!(
+                "a map of role ({}) to Azure AD group object id: `{{ {}: \"<GUID>\", … }}`",
+                roles.join(", "),
+                roles[0]
+            )
+        }
+        "Vec<ClusterGroupBinding>" => {
+            let roles: Vec<&str> = ClusterRole::ALL.iter().map(|(spelling, _)| *spelling).collect();
+            format!(
+                "a map of role ({}) to Azure AD group object id: `{{ {}: \"<GUID>\", … }}`",
+                roles.join(", "),
+                roles[0]
+            )
+        }
+        "Policy" => {
+            let known: Vec<&str> = ManagedPolicy::ALL.iter().map(|(spelling, _)| *spelling).collect();
+            format!(
+                "a known policy ({}) or a list of statements: `[{{ actions: [\"…\"], resources: [\"…\"] }}]`",
+                known.join(", ")
+            )
+        }
+        "Vpc" | "Cluster" | "Encryption" | "Identity" => "a block: `{ … }` after the key, no colon".into(),
+        "Quota" | "Resources" => "a block value: `: { … }`".into(),
+        "Vec<NodeGroup>" | "Vec<Tenant>" | "Vec<Addon>" | "Vec<IrsaBinding>" => {
+            "named blocks, one per item: `<key> <name> { … }`".into()
+        }
+        _ => return None,
+    })
+}
+
+/// Every block's keys as a Markdown reference (`docs/dsl.md`): the value's shape, an example, required or the
+/// default. The examples are the values written in `sources` (name, text: definitions that compile), the first
+/// that sets the key in that block.
+pub fn reference(sources: &[(&str, &str)]) -> String {
     let mut out = String::from(
         "# DSL reference\n\nGenerated from `platform-core/src/schema.rs` (the test `schema::tests::the_reference_is_current` \
          checks it; `UPDATE_DSL_REFERENCE=1 cargo test -p platform-core schema` rewrites it). Every key of every \
-         block of `platform! { … }`, the model field it fills and what an unwritten key means.\n",
+         block of `platform! { … }`, how its value is written, an example taken from a definition that compiles, the \
+         model field it fills and what an unwritten key means.\n",
     );
+    let names: Vec<String> = sources.iter().map(|(name, _)| format!("`{name}`")).collect();
+    out += &format!("\nExamples come from {}, in that order.\n", names.join(", "));
     let mut seen: Vec<&str> = Vec::new();
     let mut queue: Vec<&'static Block> = vec![&PLATFORM];
     while let Some(block) = queue.pop() {
@@ -549,7 +627,7 @@ pub fn reference() -> String {
         }
         seen.push(block.name);
         out += &format!("\n## `{}`{}\n\n", block.name, if block.repeated { " (one per item)" } else { "" });
-        out += "| key | model field | when not written |\n|---|---|---|\n";
+        out += "| key | value | example | model field | when not written |\n|---|---|---|---|---|\n";
         for key in block.keys {
             let fields: Vec<String> = key.fields.iter().map(|f| format!("`{f}`")).collect();
             let default = match (key.required, key.default) {
@@ -557,12 +635,96 @@ pub fn reference() -> String {
                 (false, Some(default)) => default,
                 (false, None) => "optional",
             };
-            out += &format!("| `{}` | {} | {default} |\n", key.name, fields.join(", "));
+            let shape = value_shape(key.value).unwrap_or_else(|| "?".into());
+            let example = match key.block {
+                Some(_) => "see below".to_owned(),
+                None => sources
+                    .iter()
+                    .find_map(|(_, text)| example(text, block.name, key.name))
+                    .map_or_else(|| "—".to_owned(), |v| format!("`{}`", v.replace('|', "\\|"))),
+            };
+            out += &format!("| `{}` | {shape} | {example} | {} | {default} |\n", key.name, fields.join(", "));
         }
         let nested: Vec<&'static Block> = block.keys.iter().filter_map(|k| k.block).collect();
         queue.extend(nested.into_iter().rev());
     }
     out
+}
+
+/// The value `key` is given in the first `block` of a definition's source text that sets it (`block` as the
+/// schema names it: `platform!`, `vpc`, `node_group`, `quota`, `policy`, …), whitespace collapsed, long values
+/// cut. Line comments are ignored.
+pub fn example(source: &str, block: &str, key: &str) -> Option<String> {
+    let text: String = source.lines().map(|l| l.split("//").next().unwrap_or_default()).collect::<Vec<_>>().join("\n");
+    let bytes = text.as_bytes();
+    let pattern = format!("{key}:");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&pattern).map(|i| i + from) {
+        from = i + pattern.len();
+        let bounded = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if !bounded || enclosing_block(&text[..i]).as_deref() != Some(block) {
+            continue;
+        }
+        let value = value_at(&text[from..]);
+        let value: String =
+            value.split_whitespace().collect::<Vec<_>>().join(" ").replace("[ ", "[").replace(" ]", "]");
+        let value = if value.chars().count() > 80 { value.chars().take(77).collect::<String>() + "…" } else { value };
+        return Some(value);
+    }
+    None
+}
+
+/// The name of the block whose `{` encloses the end of `before`: the keyword before the brace (`node_group
+/// critical {` → `node_group`, `platform! {` → `platform!`), or the key of a block value (`quota: {` → `quota`,
+/// `policy: [{` → `policy`).
+fn enclosing_block(before: &str) -> Option<String> {
+    let mut depth = 0i32;
+    let mut open = None;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            '}' | ']' | ')' => depth += 1,
+            '{' | '[' | '(' if depth > 0 => depth -= 1,
+            '{' => {
+                open = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let head = before[..open?].trim_end();
+    let head = head.strip_suffix('[').map(str::trim_end).unwrap_or(head);
+    if let Some(key) = head.strip_suffix(':') {
+        let key = key.trim_end();
+        let start = key.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+        return Some(key[start..].to_owned());
+    }
+    let start = head.rfind(['{', '}', ',', '(', '\n']).map_or(0, |i| i + 1);
+    head[start..].split_whitespace().next().map(str::to_owned)
+}
+
+/// The text of a value up to the `,` or closing bracket that ends it (brackets and string literals skipped).
+fn value_at(rest: &str) -> &str {
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    for (i, c) in rest.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' if depth == 0 => return rest[..i].trim(),
+            '}' | ']' | ')' => depth -= 1,
+            ',' if depth == 0 => return rest[..i].trim(),
+            _ => {}
+        }
+    }
+    rest.trim()
 }
 
 #[cfg(test)]
@@ -669,16 +831,57 @@ mod tests {
         assert_eq!(at("vpc.cdir"), None);
     }
 
+    /// The definitions the reference takes its examples from: files that compile (the customer's definition, the
+    /// example crate, the ui-tests' base).
+    const SOURCES: &[(&str, &str)] = &[
+        ("platform-bin/src/platform.rs", include_str!("../../platform-bin/src/platform.rs")),
+        ("examples/payments-sandbox/src/main.rs", include_str!("../../examples/payments-sandbox/src/main.rs")),
+        ("ui-tests/base/platform.rs", include_str!("../../ui-tests/base/platform.rs")),
+        ("ui-tests/pass/every_key.rs", include_str!("../../ui-tests/pass/every_key.rs")),
+    ];
+
     #[test]
     fn the_reference_is_current() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/dsl.md");
         if std::env::var_os("UPDATE_DSL_REFERENCE").is_some() {
-            std::fs::write(&path, reference()).unwrap();
+            std::fs::write(&path, reference(SOURCES)).unwrap();
         }
         let written = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
-            written == reference(),
+            written == reference(SOURCES),
             "docs/dsl.md is stale: UPDATE_DSL_REFERENCE=1 cargo test -p platform-core schema"
         );
+    }
+
+    /// Every key's value has a shape, and every key not a block has an example in the sources.
+    #[test]
+    fn every_key_has_a_shape_and_an_example() {
+        let mut missing = Vec::new();
+        for block in blocks() {
+            for key in block.keys {
+                assert!(value_shape(key.value).is_some(), "no shape for `{}` ({})", key.name, key.value);
+                let found = SOURCES.iter().find_map(|(_, t)| example(t, block.name, key.name));
+                if key.block.is_none() && found.is_none() {
+                    missing.push(format!("{}.{}", block.name, key.name));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no example in the sources: {missing:?}");
+    }
+
+    #[test]
+    fn examples_are_read_from_their_block() {
+        let source =
+            "platform! {\n    name: \"x\", // c\n    vpc { cidr: \"10.0.0.0/16\", endpoints: [s3, ec2] }\n    \
+                      tenant a { quota: { cpu: \"2\", pods: 3 }, groups: { admin: \"g\" } }\n    \
+                      irsa b { policy: [{ actions: [\"s3:Get\"], resources: [\"arn\"] }] }\n    \
+                      addon c { resources: { cpu: \"1\" } }\n}";
+        assert_eq!(example(source, "platform!", "name").as_deref(), Some("\"x\""));
+        assert_eq!(example(source, "vpc", "endpoints").as_deref(), Some("[s3, ec2]"));
+        assert_eq!(example(source, "quota", "cpu").as_deref(), Some("\"2\""));
+        assert_eq!(example(source, "resources", "cpu").as_deref(), Some("\"1\""));
+        assert_eq!(example(source, "policy", "actions").as_deref(), Some("[\"s3:Get\"]"));
+        assert_eq!(example(source, "tenant", "groups").as_deref(), Some("{ admin: \"g\" }"));
+        assert_eq!(example(source, "vpc", "name"), None, "only in its own block");
     }
 }

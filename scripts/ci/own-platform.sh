@@ -21,8 +21,8 @@ example=payments-sandbox
 out=$base/example
 rm -rf "$out" && mkdir -p "$out"
 echo "own-platform: build and render examples/$example"
-cargo run --locked -q -p "$example" -- render --environment-suffix ci --account-id 111122223333 --out "$out/render" \
-  >/dev/null
+cargo run --locked -q -p "$example" -- render --environment-suffix ci --account-id 111122223333 --local-state \
+  --out "$out/render" >/dev/null
 # Its validators (single-threaded Python and Terraform) run in the background while part 2 compiles and tests.
 validate_example() {
   CI_OUT=$out bash scripts/moto-apply.sh "$out/render"

@@ -4,6 +4,9 @@
   tfjson.py targets ROOT.tf.json [TYPE...]  `type.name` of every resource block whose type is not listed
   tfjson.py planned PLAN.json               managed resource instances the plan creates
   tfjson.py managed STATE.json              managed resource instances in `terraform show -json` state
+  tfjson.py without ROOT.tf.json TYPE...    a test-only override giving every resource of the TYPEs no instance
+                                            (`count = 0`, or an empty `for_each`): what moto lacks, for a run of
+                                            the unmodified root through `platform deploy`
   tfjson.py override ENDPOINT               the test-only provider override pointing every service at ENDPOINT
                                             (the fake keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, so
                                             that the plan JSON the scanners read holds no credentials)
@@ -45,6 +48,14 @@ def main(argv):
     elif cmd == "managed":
         print(sum(1 for r in load(args[0]).get("values", {}).get("root_module", {}).get("resources", [])
                   if r["mode"] == "managed"))
+    elif cmd == "without":
+        types = set(args[1:])
+        out = {}
+        for ty, named in sorted(load(args[0]).get("resource", {}).items()):
+            if ty in types:
+                out[ty] = {name: ({"for_each": {}} if "for_each" in body else {"count": 0})
+                           for name, body in sorted(named.items())}
+        print(json.dumps({"resource": out}, indent=2))
     elif cmd == "override":
         url = args[0]
         print(json.dumps({"provider": {"aws": {

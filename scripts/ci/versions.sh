@@ -68,7 +68,7 @@ for v in "${versions[@]}"; do
   sed "s/$declared/kubernetes: \"$v\"/" platform-bin/src/platform.rs >"$scratch/platform-bin/src/platform.rs"
   echo "versions: $v: build and render the definition with kubernetes: \"$v\""
   CARGO_TARGET_DIR=$PWD/target/versions cargo run --locked -q --manifest-path "$scratch/Cargo.toml" -p platform-bin -- \
-    render --environment-suffix ci --account-id 111122223333 --out "$out/render" >/dev/null
+    render --environment-suffix ci --account-id 111122223333 --local-state --out "$out/render" >/dev/null
   rendered=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
     "$out/render/terraform/infra/main.tf.json")
   [[ $rendered == "$v" ]] || { echo "error: the one-token change to $v rendered a $rendered cluster" >&2; exit 1; }

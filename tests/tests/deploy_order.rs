@@ -1,17 +1,19 @@
-//! The README's first deployment, step by step: every apply may only install what earlier applies made ready.
+//! The first deployment, step by step: every apply may only install what earlier applies made ready.
 //!
-//! The steps are parsed from the README's deploy commands (root and `-var`s of each `apply`). What each step
+//! The steps are the step list `platform deploy` runs (`platform_core::deploy`), with the deploy-time inputs the
+//! renderer writes into the infra root; the README's commands are that list's (`tests/tests/docs.rs`), and are
+//! parsed here too. What each step
 //! creates is read from the rendered root, with its `count`s evaluated for the step's variables. What each resource
 //! needs at run time, and what it provides, is encoded below; a need is met by an earlier step, or within the step
 //! by a resource it depends on (`depends_on` or a reference, transitively), since Terraform orders those.
 
 use std::collections::{BTreeMap, BTreeSet};
-
 use std::sync::OnceLock;
 
-use platform_tests::artifacts;
+use platform_core::deploy::{self, Sequence};
 use platform_tests::behaviour::{self, our_releases, Entry};
 use platform_tests::webhooks::{fails_closed, intercepts_create, NamespaceLabels};
+use platform_tests::{artifacts, platform};
 use serde_json::Value;
 
 const README: &str = include_str!("../../README.md");
@@ -71,7 +73,13 @@ fn steps(readme: &str, section: &str) -> Vec<Step> {
     let mut planned: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut out = Vec::new();
     for command in commands.lines().map(words).filter(|w| w.first().map(String::as_str) == Some("terraform")) {
-        let Some(root) = command.iter().find_map(|w| w.strip_prefix("-chdir=out/")) else { continue };
+        let Some(root) = command
+            .iter()
+            .filter_map(|w| w.strip_prefix("-chdir="))
+            .find_map(|dir| dir.find("terraform/").map(|i| &dir[i..]))
+        else {
+            continue;
+        };
         let mut vars = BTreeMap::new();
         let mut args = command.iter().skip(2);
         let sub = command.get(2).map(String::as_str);
@@ -94,6 +102,34 @@ fn steps(readme: &str, section: &str) -> Vec<Step> {
         }
     }
     out
+}
+
+/// The first deployment as `platform deploy` runs it: the step list, each infra step with its `-var`s and the
+/// inputs the renderer writes into the infra root (the README's CIDR and role; the CIDR only when declared).
+fn first_deployment() -> Vec<Step> {
+    let checked = platform_core::check_platform(platform(), &platform_core::check::today()).expect("valid");
+    let public = platform().cluster.endpoint == platform_core::model::EndpointAccess::PrivateAndPublic;
+    let inputs = deploy::Inputs {
+        public_access_cidrs: if public { vec!["203.0.113.0/24".into()] } else { vec![] },
+        cluster_admin_role_arns: vec!["arn:aws:iam::111122223333:role/platform-admin".into()],
+    };
+    let file = deploy::inputs_file(&checked, &inputs).expect("inputs").expect("an inputs file");
+    let given: BTreeMap<String, Value> = serde_json::from_slice(&file).expect("JSON");
+    deploy::steps(Sequence::FirstDeployment)
+        .into_iter()
+        .map(|s| {
+            let mut vars: BTreeMap<String, String> = BTreeMap::new();
+            if s.root == deploy::Root::Infra {
+                vars.extend(given.iter().map(|(k, v)| (k.clone(), v.to_string())));
+            }
+            let words = s.vars();
+            for pair in words.chunks(2) {
+                let (k, v) = pair[1].split_once('=').expect("-var name=value");
+                vars.insert(k.to_owned(), v.to_owned());
+            }
+            Step { root: s.root.dir(), vars }
+        })
+        .collect()
 }
 
 /// A rendered root, parsed.
@@ -382,8 +418,8 @@ fn violations_of(sequence: &[Step], root: &dyn Fn(&str) -> Value) -> Vec<String>
 }
 
 #[test]
-fn the_readme_first_deployment_installs_each_thing_after_what_it_needs() {
-    let sequence = steps(README, "## Deploying");
+fn the_first_deployment_installs_each_thing_after_what_it_needs() {
+    let sequence = first_deployment();
     let roots: Vec<&str> = sequence.iter().map(|s| s.root.as_str()).collect();
     assert_eq!(roots, ["terraform/infra", "terraform/network", "terraform/infra", "terraform/cluster"]);
     let problems = violations(&sequence);
@@ -407,6 +443,21 @@ fn the_old_order_is_rejected() {
     assert!(text.contains("terraform/network is rendered but never applied"), "{text}");
     assert!(text.contains("helm_release.kyverno needs Nodes"), "{text}");
     assert!(text.contains("helm_release.external_dns needs Dns"), "{text}");
+}
+
+/// The README's block of the first deployment (what `deploy --dry-run` prints) applies the same roots with the same
+/// `-var`s as the step list.
+#[test]
+fn the_readme_applies_the_step_list() {
+    let readme = steps(README, "(`platform deploy --environment-suffix prod --dry-run`):");
+    let list = first_deployment();
+    assert_eq!(readme.len(), list.len(), "{readme:?}");
+    for (r, l) in readme.iter().zip(&list) {
+        assert_eq!(r.root, l.root);
+        for (k, v) in &r.vars {
+            assert_eq!(l.vars.get(k), Some(v), "{k} of {}", r.root);
+        }
+    }
 }
 
 #[test]
@@ -435,7 +486,7 @@ fn charts_wait_for_the_fail_closed_webhooks_that_intercept_their_objects() {
     }
     assert!(webhook_needs(lbc).is_empty(), "nothing the controller creates waits for another release's webhook");
 
-    let sequence = steps(README, "## Deploying");
+    let sequence = first_deployment();
     let side_by_side = |path: &str| {
         let mut doc = root(path);
         if let Some(releases) = doc["resource"]["helm_release"].as_object_mut() {

@@ -35,7 +35,7 @@ fn every_rule_is_in_the_readme_table() {
 fn the_readme_starts_with_the_two_commands() {
     let first: Vec<&str> = README.lines().take(4).collect();
     assert_eq!(first[0], "```sh");
-    assert!(first[1].starts_with("cargo run -p platform-bin -- render --environment-suffix dev --out out"));
+    assert!(first[1].starts_with("cargo run -p platform-bin -- render --environment-suffix dev "));
     assert!(first[2].starts_with("cargo test --workspace"));
     assert_eq!(first[3], "```");
 }
@@ -46,27 +46,83 @@ fn ci_runs_the_readme_test_command() {
     assert!(ci.contains("cargo test --workspace"), ".ci/run must run the README's test command");
 }
 
-/// A documented `plan` or `apply` of the infra root that left out `cluster_admin_role_arns` would fail (it has no
-/// default, on purpose); applying a saved plan takes no variables.
+/// The `sh` block that follows `marker` in a document.
+fn block_after<'d>(doc: &'d str, marker: &str) -> &'d str {
+    let at = doc.find(marker).unwrap_or_else(|| panic!("no `{marker}`"));
+    let text = &doc[at..];
+    text.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block after the marker")
+}
+
+/// The README's and docs/cluster-stage.md's first deployment are what `platform deploy --dry-run` prints: the
+/// commands cannot drift from the step list `platform deploy` runs.
 #[test]
-fn every_documented_infra_plan_or_apply_passes_the_admin_roles() {
+fn the_documented_first_deployment_is_the_dry_run() {
+    use platform_bin::deploy::{dry_run, Kind};
+    use platform_core::deploy::Sequence;
+    let readme = block_after(README, "(`platform deploy --environment-suffix prod --dry-run`):");
+    assert_eq!(readme, dry_run(Kind::Deploy, "out/prod", Sequence::FirstDeployment, &[], &[]));
+    let stage = block_after(CLUSTER_STAGE, "as `platform deploy --environment-suffix dev` runs it");
+    assert_eq!(stage, dry_run(Kind::Deploy, "out/dev", Sequence::FirstDeployment, &[], &[]));
+}
+
+/// Every documented `terraform` plan or apply of a rendered root is a command of the step list (for its
+/// directory), so none lacks a variable or passes one the root does not declare; the inputs come from the
+/// `platform deploy`/`render` commands, and every one of those in the README gives the admin roles, without which
+/// nobody could administer the cluster.
+#[test]
+fn every_documented_terraform_command_is_a_step_list_command() {
+    use platform_core::deploy::{init_command, shell, steps, Root, Sequence};
     let mut checked = 0;
     for (name, doc) in [("README.md", README), ("docs/cluster-stage.md", CLUSTER_STAGE)] {
         for command in commands(doc) {
             let words: Vec<&str> = command.split_whitespace().collect();
-            let Some(at) = words.iter().position(|w| *w == "-chdir=out/terraform/infra") else { continue };
-            let saved_plan = words.get(at + 2).is_some_and(|w| !w.starts_with('-'));
-            if !matches!(words.get(at + 1), Some(&"plan" | &"apply")) || saved_plan {
+            let Some(dir) = words.iter().find_map(|w| w.strip_prefix("-chdir=")) else { continue };
+            let Some((out, _)) = dir.split_once("/terraform/") else { continue };
+            if !matches!(words.get(2), Some(&"plan" | &"apply" | &"init")) || words[0] != "terraform" {
+                continue;
+            }
+            let known: Vec<String> = [Sequence::FirstDeployment, Sequence::Change, Sequence::Destroy]
+                .into_iter()
+                .flat_map(steps)
+                .flat_map(|s| [shell(&s.plan_command(out)), shell(&s.apply_command(out))])
+                .chain(Root::ALL.into_iter().map(|r| shell(&init_command(out, r, &[]))))
+                .collect();
+            assert!(known.contains(&command), "{name}: `{command}` is no command of the step list");
+            checked += 1;
+        }
+        for command in commands(doc).iter().filter(|c| c.contains("-- deploy ") || c.contains("platform deploy ")) {
+            if command.contains("--dry-run") || !command.contains("--environment-suffix") {
                 continue;
             }
             assert!(
-                command.contains("cluster_admin_role_arns=[\"arn:"),
+                command.contains("--cluster-admin-role-arn arn:"),
                 "{name}: `{command}` leaves out the admin roles"
             );
             checked += 1;
         }
     }
-    assert!(checked >= 3, "only {checked} infra plan/apply commands found");
+    assert!(checked >= 14, "only {checked} documented commands found");
+}
+
+/// The README's own-crate `main.rs` is the example crate's file, which the workspace builds: it compiles as shown.
+#[test]
+fn the_readme_own_crate_example_is_the_example_crate() {
+    let example = include_str!("../../examples/payments-sandbox/src/main.rs");
+    assert!(
+        README.contains(&format!("```rust\n{example}```\n")),
+        "README's own-crate main.rs differs from the example's"
+    );
+    let toml = block_after_fence(README, "## Your own platform", "```toml\n");
+    for krate in ["platform-bin", "platform-core", "platform-macros"] {
+        let line = toml.lines().find(|l| l.starts_with(&format!("{krate} = "))).expect(krate);
+        assert!(line.contains(&format!("path = \"../platform/{krate}\"")), "{line}");
+        assert!(!line.contains('<'), "a placeholder: {line}");
+    }
+}
+
+fn block_after_fence<'d>(doc: &'d str, marker: &str, fence: &str) -> &'d str {
+    let at = doc.find(marker).unwrap_or_else(|| panic!("no `{marker}`"));
+    doc[at..].split(fence).nth(1).and_then(|b| b.split("```").next()).expect("a block after the marker")
 }
 
 #[test]

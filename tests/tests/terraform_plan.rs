@@ -195,3 +195,53 @@ fn the_infra_root_refuses_to_plan_without_usable_admin_roles() {
         assert_eq!(output.matches("Invalid value for variable").count(), usize::from(admins.is_some()), "{output}");
     }
 }
+
+/// The documented first deployment's infra plans run as `platform deploy` prints them, with the inputs file
+/// `platform render` writes, in both endpoint modes: with `endpoint: private` the root declares no
+/// `public_access_cidrs`, and neither the file nor any command passes it (Terraform would refuse "Value for
+/// undeclared variable").
+#[test]
+fn the_documented_infra_plans_run_in_both_endpoint_modes() {
+    use platform_core::deploy::{inputs_file, steps, Inputs, Root, Sequence};
+    use platform_core::model::EndpointAccess;
+    use platform_core::render::{render, RenderOptions};
+    if skip_or_require_terraform() {
+        return;
+    }
+    for endpoint in [EndpointAccess::PrivateAndPublic, EndpointAccess::Private] {
+        let mut platform = platform_tests::platform().clone();
+        platform.cluster.endpoint = endpoint;
+        let checked = platform_core::check_platform(&platform, &platform_core::check::today()).expect("valid");
+        let options = RenderOptions { environment_suffix: platform_tests::SUFFIX.into(), account_id: None };
+        let artifacts = render(&checked, &options).expect("renders");
+        let public = endpoint == EndpointAccess::PrivateAndPublic;
+        let inputs = Inputs {
+            public_access_cidrs: if public { vec!["203.0.113.0/24".into()] } else { Vec::new() },
+            cluster_admin_role_arns: vec!["arn:aws:iam::111122223333:role/platform-admin".into()],
+        };
+        let file = inputs_file(&checked, &inputs).expect("inputs").expect("an inputs file");
+        let sts = fake_sts::start();
+        let mut over = fake_aws_override(None);
+        over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts }]);
+        let over = serde_json::to_vec_pretty(&over).unwrap();
+        let main = &artifacts.files["terraform/infra/main.tf.json"];
+        let name = format!("plan-documented-{}", if public { "public" } else { "private" });
+        let work = Workdir::new(
+            &name,
+            &[("main.tf.json", main), ("platform.auto.tfvars.json", &file), (OVERRIDE_FILE, &over)],
+        );
+        work.init();
+        let mut planned = 0;
+        // Both infra steps without a public endpoint; with one, the first (the second plans the same inputs
+        // in `the_infra_root_plans_every_rendered_resource`).
+        let infra = steps(Sequence::FirstDeployment).into_iter().filter(|s| s.root == Root::Infra);
+        for step in infra.take(if public { 1 } else { 2 }) {
+            let argv = step.plan_command("out");
+            assert_eq!(argv[..2], ["terraform".to_owned(), "-chdir=out/terraform/infra".to_owned()]);
+            let args: Vec<&str> = argv[2..].iter().map(String::as_str).chain(["-no-color"]).collect();
+            work.run_ok(&args);
+            planned += 1;
+        }
+        assert_eq!(planned, if public { 1 } else { 2 });
+    }
+}

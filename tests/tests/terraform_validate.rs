@@ -36,6 +36,19 @@ fn the_retained_archive_of_production_validates_too() {
     assert_validates("validate-infra-prod", &serde_json::to_vec(&infra_for("prod")).expect("JSON serializes"));
 }
 
+/// The state bucket's root (`platform state-bucket`), with its TLS-only bucket policy, which the moto run leaves out.
+#[test]
+fn the_state_bucket_root_validates() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    let checked =
+        platform_core::check_platform(platform_tests::platform(), &platform_core::check::today()).expect("valid");
+    let root = platform_core::render::state::render(&checked).to_json();
+    assert!(root.contains("aws_s3_bucket_policy"), "the root has its bucket policy");
+    assert_validates("validate-state-bucket", root.as_bytes());
+}
+
 /// The one-token change: the infra root rendered at every carried Kubernetes version validates (one init, the
 /// root swapped per version).
 #[test]

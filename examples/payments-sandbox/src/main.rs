@@ -1,6 +1,6 @@
 //! A payments sandbox declared in its own crate: one tenant, a single NAT gateway, in
-//! eu-west-1. `cargo run -p payments-sandbox -- render --environment-suffix dev --out out/` renders it; every other
-//! `platform` command works the same.
+//! eu-west-1. `cargo run -p payments-sandbox -- render --environment-suffix dev --local-state` renders it into
+//! `out/dev/`; every other `platform` command works the same.
 
 use std::process::ExitCode;
 

@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod infra;
+pub mod state;
 pub mod terraform;
 
 use std::collections::BTreeMap;

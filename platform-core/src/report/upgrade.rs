@@ -24,12 +24,10 @@ use crate::catalog::kubernetes::{
 use crate::catalog::AS_OF;
 use crate::check::ticks;
 use crate::checked::{Checked, MAX_UNAVAILABLE_PERCENT};
+use crate::deploy::{shell, step_of, Root as DeployRoot, Sequence};
 use crate::install::{self, Root};
 use crate::model::AddonKind;
 use crate::naming::ident;
-
-/// Where the render directory is in the commands printed (the README's `--out out`).
-const OUT: &str = "out";
 
 /// The whole path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -161,7 +159,8 @@ pub fn installed(checked: &Checked) -> Installed {
 
 /// The upgrade path of a checked platform to `to`, planned on `today` (ISO date). An error is one sentence naming
 /// the versions the catalog carries.
-pub fn upgrade_path(checked: &Checked, to: &str, today: &str) -> Result<UpgradePath, String> {
+/// The commands name the roots under `out`, the environment's render directory (`out/<suffix>`).
+pub fn upgrade_path(checked: &Checked, to: &str, today: &str, out: &str) -> Result<UpgradePath, String> {
     let p = checked.platform();
     let carried_list = || ticks(carried().map(|r| r.version));
     let (Some(target), Some(current)) = (release(to), calendar(&p.kubernetes)) else {
@@ -195,7 +194,7 @@ pub fn upgrade_path(checked: &Checked, to: &str, today: &str) -> Result<UpgradeP
                 carried_list()
             ));
         };
-        steps.push(step(from, to_pins, &installed));
+        steps.push(step(from, to_pins, &installed, out));
     }
     Ok(UpgradePath {
         platform: p.name.clone(),
@@ -221,7 +220,7 @@ fn timing(old_on_new: bool, new_on_old: bool) -> Timing {
 }
 
 /// One step from the rows of two consecutive minor versions.
-pub fn step(from: Pins, to: Pins, installed: &Installed) -> Step {
+pub fn step(from: Pins, to: Pins, installed: &Installed, out: &str) -> Step {
     let (k0, k1) = (from.addons.kubernetes, to.addons.kubernetes);
     let addons: Vec<Change> = installed
         .addons
@@ -268,26 +267,28 @@ pub fn step(from: Pins, to: Pins, installed: &Installed) -> Step {
         api_moves.push(ApiMove { kind: "SecretStore", from: old, to: new, served_by });
     }
 
-    let order = order(k0, k1, &addons, &charts, &api_moves, to.charts, installed);
+    let order = order((k0, k1), &addons, &charts, &api_moves, to.charts, installed, out);
     Step { from: k0, to: k1, addons, charts, api_moves, node_groups: installed.node_groups.clone(), order }
 }
 
 fn order(
-    k0: &str,
-    k1: &str,
+    (k0, k1): (&str, &str),
     addons: &[Change],
     charts: &[ChartChange],
     api_moves: &[ApiMove],
     to: &ChartVersions,
     installed: &Installed,
+    out: &str,
 ) -> Vec<Phase> {
     let mut phases = Vec::new();
+    // The commands of the step list `platform deploy` runs for a later change.
+    let command = |root| shell(&step_of(Sequence::Change, root).direct_apply_command(out));
     // The network root holds Calico alone: it is applied whole, before or after the control plane.
     let (network, charts): (Vec<&ChartChange>, Vec<&ChartChange>) =
         charts.iter().partition(|c| installed.network_releases.contains(c.release));
     let network_phase = |changes: Vec<&ChartChange>| Phase {
         stage: Stage::Network,
-        command: format!("terraform -chdir={OUT}/terraform/network apply"),
+        command: command(DeployRoot::Network),
         actions: changes.iter().map(|c| chart_action(c, k0, k1)).collect(),
     };
     let (network_before, network_after): (Vec<&ChartChange>, Vec<&ChartChange>) =
@@ -325,7 +326,7 @@ fn order(
         let flags: Vec<String> = before.iter().map(|t| format!("-target=helm_release.{}", ident(t))).collect();
         phases.push(Phase {
             stage: Stage::Cluster,
-            command: format!("terraform -chdir={OUT}/terraform/cluster apply {}", flags.join(" ")),
+            command: format!("{} {}", command(DeployRoot::Cluster), flags.join(" ")),
             actions,
         });
     }
@@ -341,11 +342,7 @@ fn order(
     infra.extend(
         addons.iter().map(|a| format!("managed addon {} {} → {} (after the node groups)", a.name, a.from, a.to)),
     );
-    phases.push(Phase {
-        stage: Stage::Infra,
-        command: format!("terraform -chdir={OUT}/terraform/infra apply -var pod_network_ready=true"),
-        actions: infra,
-    });
+    phases.push(Phase { stage: Stage::Infra, command: command(DeployRoot::Infra), actions: infra });
 
     if !network_after.is_empty() {
         phases.push(network_phase(network_after));
@@ -373,11 +370,7 @@ fn order(
         });
     }
     if !cluster.is_empty() {
-        phases.push(Phase {
-            stage: Stage::Cluster,
-            command: format!("terraform -chdir={OUT}/terraform/cluster apply"),
-            actions: cluster,
-        });
+        phases.push(Phase { stage: Stage::Cluster, command: command(DeployRoot::Cluster), actions: cluster });
     }
     phases
 }
@@ -413,10 +406,10 @@ pub fn text(u: &UpgradePath) -> String {
         Some(v) => out += &format!("; newest version in EKS standard support today per its calendar: {v}.\n"),
         None => out += "; its calendar has no version in EKS standard support today.\n",
     }
-    out += "Each step: set `kubernetes` to the step's version in the definition, build, render into out/, then apply \
-            in the order given (the infra applies also take the deployment's `public_access_cidrs` and \
-            `cluster_admin_role_arns`). Start a step only once the previous one is applied (the nodes run the \
-            control plane's version).\n";
+    out += "Each step: set `kubernetes` to the step's version in the definition, build, render the environment with \
+            the flags of its deployment (its inputs go into the infra root's platform.auto.tfvars.json), then apply \
+            in the order given (`platform deploy` runs the last three applies). Start a step only once the previous \
+            one is applied (the nodes run the control plane's version).\n";
     for (i, s) in u.steps.iter().enumerate() {
         out += &format!("\nStep {}: {} → {}\n", i + 1, s.from, s.to);
         let changes = |items: Vec<String>| if items.is_empty() { "none".to_owned() } else { items.join(", ") };
@@ -468,7 +461,7 @@ mod tests {
         let p = fixture();
         let carried = ticks(carried().map(|r| r.version));
         for to in [p.kubernetes.as_str(), "1.27", "1.99", "latest", ""] {
-            let e = upgrade_path(&checked(&p), to, TODAY).expect_err(to);
+            let e = upgrade_path(&checked(&p), to, TODAY, "out").expect_err(to);
             assert!(e.starts_with(&format!("`--to {to}`: ")) && e.ends_with(&carried), "{e}");
             assert!(!e.contains('\n'), "one line: {e}");
         }
@@ -480,7 +473,7 @@ mod tests {
     fn the_path_to_the_newest_carried_version_covers_every_changed_pin() {
         let p = fixture();
         let newest = carried().last().expect("a carried version").version;
-        let Ok(path) = upgrade_path(&checked(&p), newest, TODAY) else {
+        let Ok(path) = upgrade_path(&checked(&p), newest, TODAY, "out") else {
             assert_eq!(newest, p.kubernetes, "only the declared version may be refused");
             return;
         };
@@ -551,7 +544,12 @@ mod tests {
         let a0 = ADDON_VERSIONS[0];
         let a1 =
             AddonVersions { kubernetes: "1.29", coredns: "v1.11.1-eksbuild.1", kube_proxy: "v1.29.0-eksbuild.1", ..a0 };
-        step(Pins { addons: &a0, charts: &c0 }, Pins { addons: &a1, charts: &c1 }, &installed(&checked(&fixture())))
+        step(
+            Pins { addons: &a0, charts: &c0 },
+            Pins { addons: &a1, charts: &c1 },
+            &installed(&checked(&fixture())),
+            "out",
+        )
     }
 
     const BOTH: &[&str] = &["example.io/v1beta1", "example.io/v1"];

@@ -31,7 +31,7 @@ use super::{refs, Context};
 use crate::render::terraform::{Document, Expr};
 
 /// The variable gating everything that needs running nodes.
-pub(crate) const POD_NETWORK_READY: &str = "pod_network_ready";
+pub(crate) const POD_NETWORK_READY: &str = crate::deploy::POD_NETWORK_READY;
 
 /// `count` of a resource that needs the pod network: one instance once Calico is installed, none before.
 pub(crate) fn count() -> Value {

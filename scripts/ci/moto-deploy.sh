@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `platform deploy` of the infra steps against moto_server, as a team runs it: the state bucket's root applied
+# first, then `platform deploy --only infra` with the rendered S3 backend (remote state, KMS-encrypted, native
+# lock file), interrupted at the second step's confirmation and resumed from the state it reads, `platform plan`
+# reading the environment as complete, the pod_network_ready gate, and `platform destroy`. Asserts what moto holds
+# after the deploy (scripts/ci/moto_assert.py) and that nothing is left after the destroy.
+#
+# Test-only settings, never in a rendered file: the provider endpoints (`zz_moto_override.tf.json`), the backend
+# endpoints (`--backend-config moto.s3.tfbackend`), and `zz_moto_unsupported_override.tf.json` giving the resource
+# types moto lacks no instance (MOTO_UNSUPPORTED_TYPES, scripts/ci/lib.sh), and the state bucket no bucket policy:
+# moto 5.2.5 does not know the `aws:SecureTransport` condition key, so it applies the TLS-only deny to every
+# request (its HeadObject of the state answers 403 over HTTP and HTTPS alike).
+#
+# Writes target/ci/infra/state.json (the state after deploy, for scripts/ci/parliament.sh) and
+# target/ci/counts/moto-deploy.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/ci/lib.sh
+ensure_venv
+command -v terraform >/dev/null || { echo "error: terraform is not on PATH" >&2; exit 1; }
+export TF_CLI_CONFIG_FILE
+TF_CLI_CONFIG_FILE=$(write_cli_config)
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 AWS_EC2_METADATA_DISABLED=true
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto
+unset TF_DATA_DIR TF_LOG
+started=$SECONDS
+
+cargo build --locked -q -p platform-bin
+platform=target/debug/platform
+work="$CI_OUT/deploy"
+rm -rf "$work" && mkdir -p "$work" "$CI_OUT/counts" "$CI_OUT/infra"
+trap stop_moto EXIT
+start_moto
+endpoint=$MOTO_ENDPOINT
+py() { "$VENV/bin/python" "$@"; }
+fail() { echo "error: $*" >&2; exit 1; }
+
+echo "moto-deploy: the state bucket"
+$platform state-bucket --out "$work/state-bucket" >/dev/null
+AWS_DEFAULT_REGION=$(py -c 'import json, sys; print(json.load(open(sys.argv[1]))["provider"]["aws"][0]["region"])' \
+  "$work/state-bucket/main.tf.json")
+export AWS_DEFAULT_REGION
+py scripts/ci/tfjson.py override "$endpoint" >"$work/state-bucket/zz_moto_override.tf.json"
+py scripts/ci/tfjson.py without "$work/state-bucket/main.tf.json" aws_s3_bucket_policy \
+  >"$work/state-bucket/zz_moto_unsupported_override.tf.json"
+terraform -chdir="$work/state-bucket" init -input=false -no-color >"$work/state-bucket.log"
+terraform -chdir="$work/state-bucket" apply -auto-approve -input=false -no-color >>"$work/state-bucket.log" 2>&1 ||
+  { tail -n 30 "$work/state-bucket.log" >&2; fail "the state bucket's apply failed"; }
+bucket=$(terraform -chdir="$work/state-bucket" output -raw bucket)
+
+cat >"$work/moto.s3.tfbackend" <<BACKEND
+endpoints = { s3 = "$endpoint", sts = "$endpoint", iam = "$endpoint" }
+use_path_style = true
+skip_credentials_validation = true
+skip_requesting_account_id = true
+skip_metadata_api_check = true
+skip_region_validation = true
+BACKEND
+
+flags=(--environment-suffix ci --out "$work/ci" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
+  --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
+run=(--only infra --backend-config "$work/moto.s3.tfbackend")
+infra="$work/ci/terraform/infra"
+# Render once to place the test-only overrides beside the rendered root (`deploy` renders again; override files
+# are the documented extension and are kept).
+$platform render "${flags[@]}" >/dev/null
+py scripts/ci/tfjson.py override "$endpoint" >"$infra/zz_moto_override.tf.json"
+py scripts/ci/tfjson.py without "$infra/main.tf.json" "${MOTO_UNSUPPORTED_TYPES[@]}" >"$infra/zz_moto_unsupported_override.tf.json"
+
+echo "moto-deploy: platform deploy, the second step refused at its confirmation"
+if printf 'yes\nno\n' | $platform deploy "${flags[@]}" "${run[@]}" >"$work/deploy-1.log" 2>&1; then
+  fail "deploy went on without a 'yes' (log: $work/deploy-1.log)"
+fi
+grep -q '==> step 1/2 (infra (pod_network_ready=false)).*applied in' "$work/deploy-1.log" ||
+  { tail -n 30 "$work/deploy-1.log" >&2; fail "step 1 was not applied (log: $work/deploy-1.log)"; }
+grep -q 'step 2/2 (infra (pod_network_ready=true)) not applied (not confirmed)' "$work/deploy-1.log" ||
+  { tail -n 30 "$work/deploy-1.log" >&2; fail "step 2 did not stop at its confirmation (log: $work/deploy-1.log)"; }
+
+echo "moto-deploy: platform deploy again resumes from the state (a cluster without node groups)"
+$platform deploy "${flags[@]}" "${run[@]}" --auto-approve >"$work/deploy-2.log" 2>&1 ||
+  { tail -n 40 "$work/deploy-2.log" >&2; fail "the resumed deploy failed (log: $work/deploy-2.log)"; }
+grep -q 'a cluster without node groups (resuming the first deployment)' "$work/deploy-2.log" ||
+  fail "the resumed deploy did not read the state as a cluster without node groups (log: $work/deploy-2.log)"
+grep -q '==> step 2/2 (infra (pod_network_ready=true)).*applied in' "$work/deploy-2.log" ||
+  fail "the node groups' step was not applied (log: $work/deploy-2.log)"
+grep '==> ' "$work/deploy-2.log" | sed 's/^/  /'
+
+# The state is in the bucket under the root's key, KMS-encrypted, and no lock object is left.
+py - "$endpoint" "$bucket" <<'PY'
+import sys, boto3
+endpoint, bucket = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint)
+keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+assert keys == ["fintech/ci/infra.tfstate"], f"objects in the state bucket: {keys}"
+head = s3.head_object(Bucket=bucket, Key=keys[0])
+assert head.get("ServerSideEncryption") == "aws:kms", head
+print(f"  state: s3://{bucket}/{keys[0]}, {head['ContentLength']} bytes, {head['ServerSideEncryption']}, no lock left")
+PY
+
+terraform -chdir="$infra" show -json >"$work/state.json"
+cp "$work/state.json" "$CI_OUT/infra/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
+applied=$(py scripts/ci/tfjson.py managed "$work/state.json")
+py scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
+
+if terraform -chdir="$infra" plan -input=false -no-color -var pod_network_ready=false >"$work/gate.log" 2>&1; then
+  fail "pod_network_ready=false planned on a cluster with node groups (log: $work/gate.log)"
+fi
+grep -q 'pod_network_ready is false, but cluster' "$work/gate.log" || fail "the plan failed, but not on the gate"
+
+$platform plan "${flags[@]}" "${run[@]}" >"$work/plan.log" 2>&1 || { tail -n 30 "$work/plan.log" >&2; fail "platform plan failed"; }
+grep -q 'plan: a cluster with node groups; 1 step(s): infra (pod_network_ready=true)$' "$work/plan.log" ||
+  fail "platform plan did not read the environment as complete (log: $work/plan.log)"
+
+echo "moto-deploy: platform destroy"
+$platform destroy "${flags[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
+  { tail -n 40 "$work/destroy.log" >&2; fail "platform destroy failed (log: $work/destroy.log)"; }
+left=$(terraform -chdir="$infra" state list | wc -l)
+[[ "$left" -eq 0 ]] || fail "$left resource(s) left in the state after destroy"
+py scripts/ci/moto_assert.py destroyed "$endpoint" "$work/state.json"
+line="moto platform deploy: infra applied $applied resources in two steps (interrupted, resumed) with S3 state, destroyed; $((SECONDS - started)) s"
+echo "$line" | tee "$CI_OUT/counts/moto-deploy.txt"
