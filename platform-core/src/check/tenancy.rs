@@ -96,9 +96,10 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
                 ));
             } else if !tenants().any(|n| n == from) {
                 let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
-                // No machine fix: the name is an entry's key (`api: 8443`), not a key's value.
+                // No machine fix (the name is an entry's key, `api: 8443`, which a fix cannot rewrite yet): the help
+                // names the closest declared source, for the user to decide.
                 let help = match crate::model::did_you_mean(from, others()) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => format!("the declared source closest to `{from}` is `{s}`"),
                     None => format!("name one of {}", ticks(others())),
                 };
                 out.push(Finding::new(
