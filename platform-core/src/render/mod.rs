@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod infra;
+mod s3;
 pub mod state;
 pub mod terraform;
 

@@ -77,34 +77,11 @@ pub fn render(checked: &Checked) -> Document {
         json!({ "bucket": bucket_name_expr(&p.name), "force_destroy": false, "lifecycle": protect }),
     );
     let id = bucket.attr("id");
-    doc.resource(
-        "aws_s3_bucket_public_access_block",
-        "state",
-        json!({
-            "bucket": id, "block_public_acls": true, "block_public_policy": true,
-            "ignore_public_acls": true, "restrict_public_buckets": true,
-        }),
-    );
+    crate::render::s3::private_versioned_encrypted(&mut doc, "state", id.clone(), key.attr("arn"));
     doc.resource(
         "aws_s3_bucket_ownership_controls",
         "state",
         json!({ "bucket": id, "rule": [{ "object_ownership": "BucketOwnerEnforced" }] }),
-    );
-    doc.resource(
-        "aws_s3_bucket_versioning",
-        "state",
-        json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } }),
-    );
-    doc.resource(
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "state",
-        json!({
-            "bucket": id,
-            "rule": [{
-                "bucket_key_enabled": true,
-                "apply_server_side_encryption_by_default": { "sse_algorithm": "aws:kms", "kms_master_key_id": key.attr("arn") },
-            }],
-        }),
     );
     let (arn, objects) = (bucket.attr("arn"), format!("{}/*", bucket.attr("arn")));
     let policy = doc.data(

@@ -115,32 +115,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     protect(ctx, &mut bucket);
     let bucket = doc.resource_at(&bucket_ref(), bucket);
     let id = bucket.attr("id");
-    doc.resource(
-        "aws_s3_bucket_public_access_block",
-        "log_archive",
-        json!({
-            "bucket": id, "block_public_acls": true, "block_public_policy": true,
-            "ignore_public_acls": true, "restrict_public_buckets": true,
-        }),
-    );
-    doc.resource(
-        "aws_s3_bucket_versioning",
-        "log_archive",
-        json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } }),
-    );
-    doc.resource(
-        "aws_s3_bucket_server_side_encryption_configuration",
-        "log_archive",
-        json!({
-            "bucket": id,
-            "rule": [{
-                "bucket_key_enabled": true,
-                "apply_server_side_encryption_by_default": {
-                    "sse_algorithm": "aws:kms", "kms_master_key_id": refs::logs_key().attr("arn"),
-                },
-            }],
-        }),
-    );
+    crate::render::s3::private_versioned_encrypted(doc, "log_archive", id.clone(), refs::logs_key().attr("arn"));
     doc.resource(
         "aws_s3_bucket_lifecycle_configuration",
         "log_archive",
