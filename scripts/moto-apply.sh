@@ -93,7 +93,7 @@ for main in "$render"/terraform/*/main.tf.json; do
   terraform -chdir="$work" show -json >"$work/state.json"
   cp "$work/state.json" "$CI_OUT/$root/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
   applied=$("$VENV/bin/python" scripts/ci/tfjson.py managed "$work/state.json")
-  "$VENV/bin/python" scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
+  "$VENV/bin/python" scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json" "$main"
 
   # The gate of a root with node groups: pod_network_ready=false on a cluster that has them must fail the plan
   # (data.aws_eks_node_groups, read from moto's ListNodegroups, and its postcondition).

@@ -100,7 +100,7 @@ PY
 terraform -chdir="$infra" show -json >"$work/state.json"
 cp "$work/state.json" "$CI_OUT/infra/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
 applied=$(py scripts/ci/tfjson.py managed "$work/state.json")
-py scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json"
+py scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json" "$infra/main.tf.json"
 
 if terraform -chdir="$infra" plan -input=false -no-color -var pod_network_ready=false >"$work/gate.log" 2>&1; then
   fail "pod_network_ready=false planned on a cluster with node groups (log: $work/gate.log)"

@@ -1,11 +1,14 @@
 """Asserts, by querying moto_server with boto3, what `terraform apply` created and `destroy` removed.
 
-  moto_assert.py applied   ENDPOINT STATE.json   the cluster, node groups, subnets, VPC endpoints, KMS keys
+  moto_assert.py applied   ENDPOINT STATE.json ROOT.tf.json
+                                                 the cluster, node groups, subnets, VPC endpoints, KMS keys
                                                  (rotation on), log groups (90 days, KMS, each subscribed to an
                                                  archive stream), IAM roles, the archive bucket and streams exist
   moto_assert.py destroyed ENDPOINT STATE.json   none of them is left (KMS keys: pending deletion)
 
-STATE.json is `terraform show -json` taken after apply; it tells which ids and names to look for. The region is
+STATE.json is `terraform show -json` taken after apply; it tells which ids and names to look for. ROOT.tf.json is
+the rendered root that was applied: how many subnets and VPC endpoints the state must hold is counted there, so a
+change of the topology never needs this script edited (and a state missing some fails). The region is
 AWS_DEFAULT_REGION (scripts/moto-apply.sh sets it to the root's).
 """
 import json
@@ -40,7 +43,15 @@ def check(ok, message):
         failures.append(message)
 
 
-def applied(endpoint, res):
+def declared(root, rtype):
+    """Resource blocks of RTYPE the rendered root declares (ours are plain blocks: no count, no for_each)."""
+    with open(root) as f:
+        blocks = json.load(f).get("resource", {}).get(rtype, {})
+    assert all("count" not in b and "for_each" not in b for b in blocks.values()), f"{rtype}: count/for_each"
+    return len(blocks)
+
+
+def applied(endpoint, res, root):
     eks, ec2, kms, logs, iam = (client(s, endpoint) for s in ("eks", "ec2", "kms", "logs", "iam"))
     clusters = res.get("aws_eks_cluster", [])
     check(len(clusters) == 1, f"expected 1 EKS cluster in the state, found {len(clusters)}")
@@ -53,10 +64,14 @@ def applied(endpoint, res):
         check(want and want == groups, f"node groups in moto {sorted(groups)} != state {sorted(want)}")
     subnets = [s["id"] for s in res.get("aws_subnet", [])]
     found = ec2.describe_subnets(SubnetIds=subnets)["Subnets"] if subnets else []
-    check(len(subnets) == 9 and len(found) == len(subnets), f"subnets: state {len(subnets)}, moto {len(found)}")
+    want = declared(root, "aws_subnet")
+    check(want and len(subnets) == want and len(found) == want,
+          f"subnets: rendered {want}, state {len(subnets)}, moto {len(found)}")
     endpoints = [e["id"] for e in res.get("aws_vpc_endpoint", [])]
     found = ec2.describe_vpc_endpoints(VpcEndpointIds=endpoints)["VpcEndpoints"] if endpoints else []
-    check(endpoints and len(found) == len(endpoints), f"VPC endpoints: state {len(endpoints)}, moto {len(found)}")
+    want = declared(root, "aws_vpc_endpoint")
+    check(want and len(endpoints) == want and len(found) == want,
+          f"VPC endpoints: rendered {want}, state {len(endpoints)}, moto {len(found)}")
     keys = [k["key_id"] for k in res.get("aws_kms_key", [])]
     check(keys, "no KMS key in the state")
     for key in keys:
@@ -133,9 +148,9 @@ def destroyed(endpoint, res):
 
 
 def main():
-    phase, endpoint, state = sys.argv[1:4]
+    phase, endpoint, state, *root = sys.argv[1:]
     res = state_resources(state)
-    summary = {"applied": applied, "destroyed": destroyed}[phase](endpoint, res)
+    summary = applied(endpoint, res, *root) if phase == "applied" else destroyed(endpoint, res)
     if failures:
         print(f"moto {phase}: {len(failures)} failed assertion(s):", file=sys.stderr)
         for f in failures:
