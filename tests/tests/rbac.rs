@@ -374,6 +374,8 @@ fn the_built_in_roles_would_be_found_out() {
 fn a_forbidden_verb_is_found_out() {
     for (resource, verb, expect) in [
         ("globalnetworkpolicies", "delete", "delete GlobalNetworkPolicy isolation-"),
+        ("globalnetworkpolicies", "patch", "patch GlobalNetworkPolicy isolation-"),
+        ("clusterpolicies", "delete", "delete ClusterPolicy tenant-"),
         ("networkpolicies", "create", "create networkpolicies.crd.projectcalico.org"),
         ("resourcequotas", "patch", "patch ResourceQuota"),
         ("limitranges", "update", "update LimitRange"),
@@ -383,6 +385,7 @@ fn a_forbidden_verb_is_found_out() {
         let group = match resource {
             "networkpolicies" | "globalnetworkpolicies" => "crd.projectcalico.org",
             "secretstores" => "external-secrets.io",
+            "clusterpolicies" => "kyverno.io",
             _ => "",
         };
         let mut objects = manifest_objects_in(artifacts());
