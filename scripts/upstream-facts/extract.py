@@ -41,6 +41,8 @@ CRD_KINDS = {
         ("crd.projectcalico.org", "GlobalNetworkPolicy"),
         ("crd.projectcalico.org", "IPPool"),
         ("crd.projectcalico.org", "Tier"),
+        # The operator's Installation, which the chart renders from the `installation` values (the pod IP pools).
+        ("operator.tigera.io", "Installation"),
     ],
 }
 # Kinds a version may lack: recorded under `absent_crds` instead of failing (Calico's open-source tiers: no Tier

@@ -28,15 +28,17 @@ impl Version {
         json_in(&self.artifacts, "terraform/cluster/main.tf.json")
     }
 
-    /// Every pinned release's values, as Terraform and as `manifests/helm/` render them.
+    /// Every pinned release's values, as Terraform and as `manifests/helm/` render them. Calico is installed by
+    /// the network root (the pod network comes before the nodes), the others by the cluster root.
     fn values(&self) -> Vec<(&'static str, &'static str, Value)> {
-        let doc = self.cluster();
+        let roots = [self.cluster(), json_in(&self.artifacts, "terraform/network/main.tf.json")];
         let mut out = Vec::new();
         for chart in charts(self.pins) {
-            if doc["resource"]["helm_release"][chart.release.replace('-', "_")].is_null() {
+            let key = chart.release.replace('-', "_");
+            let Some(doc) = roots.iter().find(|d| !d["resource"]["helm_release"][&key].is_null()) else {
                 continue;
-            }
-            let (terraform, manifests) = release_values_in(&self.artifacts, &doc, chart.release);
+            };
+            let (terraform, manifests) = release_values_in(&self.artifacts, doc, chart.release);
             out.push((chart.release, "terraform", terraform));
             out.push((chart.release, "manifests", manifests));
         }
@@ -58,7 +60,28 @@ impl Version {
                     .into_iter()
                     .map(|o| (format!("local chart: {}", named(o.clone()).0), o)),
             )
+            .chain(self.calico_installations())
             .filter(|(_, o)| is_custom_resource(o))
+            .collect()
+    }
+
+    /// The operator's `Installation` the Calico chart renders from our `installation` values (pod IP pools,
+    /// encapsulation, provider): the values without `enabled`, as its spec (projectcalico/calico
+    /// `charts/tigera-operator/templates/crs/custom-resources.yaml` at v3.28.5, v3.30.7 and v3.31.7; the chart adds
+    /// only its own `imagePullSecrets` and `kubeletVolumePluginPath`, which we do not set).
+    fn calico_installations(&self) -> Vec<(String, Value)> {
+        self.values()
+            .into_iter()
+            .filter(|(release, _, values)| *release == "calico" && values["installation"]["enabled"] != false)
+            .map(|(_, target, values)| {
+                let mut spec = values["installation"].clone();
+                if let Some(m) = spec.as_object_mut() {
+                    m.remove("enabled");
+                }
+                let object = json!({ "apiVersion": "operator.tigera.io/v1", "kind": "Installation",
+                                     "metadata": { "name": "default" }, "spec": spec });
+                (format!("calico chart ({target} values): Installation default"), object)
+            })
             .collect()
     }
 
@@ -208,6 +231,31 @@ fn a_planted_unknown_custom_resource_field_is_rejected() {
     let mut bad = store;
     bad["spec"]["provider"]["aws"]["service"] = json!("ParameterStores");
     assert!(custom_resource_errors(&v.facts, &bad)[0].contains("`spec.provider.aws.service` is \"ParameterStores\""));
+}
+
+/// The pod IP pools reach the operator's Installation CRD: a value it does not take is found out.
+#[test]
+fn a_planted_bad_ip_pool_is_rejected_by_the_installation_crd() {
+    for v in versions() {
+        let installations = v.calico_installations();
+        assert_eq!(installations.len(), 2, "Kubernetes {}: Terraform and manifests values", v.pins.kubernetes);
+        for (name, object) in installations {
+            let pools = object["spec"]["calicoNetwork"]["ipPools"].as_array().expect("IP pools rendered");
+            assert_eq!(pools.len(), platform_tests::platform().availability_zones.len(), "{name}: one pool per zone");
+            assert_eq!(custom_resource_errors(&v.facts, &object), Vec::<String>::new(), "{name}");
+            let mut bad = object.clone();
+            bad["spec"]["calicoNetwork"]["ipPools"][0]["natOutgoing"] = json!(true);
+            let errors = custom_resource_errors(&v.facts, &bad);
+            assert!(errors.iter().any(|e| e.contains("ipPools[0].natOutgoing")), "{name}: {errors:?}");
+            let mut unknown = object;
+            unknown["spec"]["calicoNetwork"]["ipPools"][1]["zone"] = json!("us-east-2b");
+            let errors = custom_resource_errors(&v.facts, &unknown);
+            assert!(
+                errors.iter().any(|e| e.ends_with("unknown field `spec.calicoNetwork.ipPools[1].zone`")),
+                "{errors:?}"
+            );
+        }
+    }
 }
 
 #[test]
