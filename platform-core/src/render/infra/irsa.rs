@@ -38,6 +38,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 
 /// A trust policy (`data.aws_iam_policy_document.<name>`) letting exactly one service account assume a role by
 /// web identity through the cluster's OIDC provider: `sub` is that account, `aud` is STS.
+///
+/// `<issuer host>:sub` and `<issuer host>:aud` are the keys IAM takes from an OIDC token on
+/// `AssumeRoleWithWebIdentity`; StringEquals on both (no wildcard) is the EKS user guide's IRSA trust ("Assign IAM
+/// roles to Kubernetes service accounts"). The network keys (`aws:SourceVpc`, `aws:SourceVpce`) are set on
+/// federated calls only through an STS VPC endpoint (IAM user guide, "Use VPC condition keys to control federated
+/// access"), so they are not added: external-secrets' STS client at the pinned versions is not shown to call the
+/// regional endpoint the VPC endpoint serves.
 pub(super) fn web_identity_trust(doc: &mut Document, name: &str, namespace: &str, service_account: &str) -> Ref {
     let host = refs::oidc_issuer_host().expr();
     iam::policy_document(
