@@ -43,8 +43,9 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 /// `AssumeRoleWithWebIdentity`; StringEquals on both (no wildcard) is the EKS user guide's IRSA trust ("Assign IAM
 /// roles to Kubernetes service accounts"). The network keys (`aws:SourceVpc`, `aws:SourceVpce`) are set on
 /// federated calls only through an STS VPC endpoint (IAM user guide, "Use VPC condition keys to control federated
-/// access"), so they are not added: external-secrets' STS client at the pinned versions is not shown to call the
-/// regional endpoint the VPC endpoint serves.
+/// access"), so they are not added: external-secrets 0.13.0 (Kubernetes 1.28) calls STS through aws-sdk-go v1
+/// (`pkg/provider/aws/auth/auth.go`, no regional option), which sends us-east-2 requests to the global
+/// `sts.amazonaws.com` (aws/aws-sdk-go `aws/endpoints/sts_legacy_regions.go`), not to the VPC endpoint.
 pub(super) fn web_identity_trust(doc: &mut Document, name: &str, namespace: &str, service_account: &str) -> Ref {
     let host = refs::oidc_issuer_host().expr();
     iam::policy_document(
