@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use platform_core::catalog;
 use platform_core::check::{self, today};
 use platform_core::render::{render, RenderError, RenderOptions};
-use platform_core::report::{cost, graph, upgrade};
+use platform_core::report::{compliance, cost, graph, upgrade};
 use platform_core::{check_platform, Checked, Platform};
 
 use platform_core::deploy::{self, Root};
@@ -93,6 +93,15 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print the PCI DSS v4.0 mapping (requirement, rules, rendered evidence, tests) resolved against the render for
+    /// an environment; exit 1 when a claimed piece of evidence is not in the render.
+    Compliance {
+        /// The environment whose render is checked.
+        #[arg(long, value_name = "SUFFIX")]
+        environment_suffix: String,
+        #[arg(long, value_enum, default_value_t = ComplianceFormat::Markdown)]
+        format: ComplianceFormat,
     },
 }
 
@@ -198,6 +207,14 @@ pub enum SequenceArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
+    Json,
+}
+
+/// Output format of `compliance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ComplianceFormat {
+    /// A Markdown table (the README's PCI section).
+    Markdown,
     Json,
 }
 
@@ -320,6 +337,21 @@ pub fn execute(cli: Cli, platform: &Platform, stdout: &mut impl Write) -> Result
                 Format::Text => rows.iter().map(VersionRow::line).collect(),
             };
             emit(stdout, &text)
+        }
+        Command::Compliance { environment_suffix, format } => {
+            let options = RenderOptions { environment_suffix, account_id: None };
+            options.check().map_err(|e| e.to_string())?;
+            let checked = checked(platform, &today())?;
+            let artifacts = render(&checked, &options).map_err(|e| e.to_string())?;
+            let report = compliance::resolve(&checked, &artifacts, &options.environment_suffix, compliance::TABLE);
+            emit(
+                stdout,
+                &match format {
+                    ComplianceFormat::Json => to_json(&report),
+                    ComplianceFormat::Markdown => compliance::markdown(&report),
+                },
+            )?;
+            report.missing_line().map_or(Ok(()), Err)
         }
         Command::UpgradePath { to, environment_suffix, out, format } => {
             RenderOptions { environment_suffix: environment_suffix.clone(), account_id: None }

@@ -20,7 +20,7 @@ use platform_core::Platform;
 
 pub use platform::customer_platform;
 
-/// The `platform` command line (render, deploy, plan, destroy, state-bucket, check, graph, cost, versions,
+/// The `platform` command line (render, deploy, plan, destroy, state-bucket, check, graph, cost, compliance, versions,
 /// upgrade-path) on `platform`: parses the process arguments, runs the command, and returns its exit status (2 on a
 /// usage error).
 pub fn main(platform: &Platform) -> ExitCode {

@@ -274,6 +274,8 @@ const COMMANDS: &[&[&str]] = &[
     &["cost", "--format", "json"],
     &["graph"],
     &["graph", "--format", "dot"],
+    &["compliance", "--environment-suffix", "prod"],
+    &["compliance", "--environment-suffix", "prod", "--format", "json"],
     &["--help"],
     &["--version"],
 ];

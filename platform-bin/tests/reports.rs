@@ -187,3 +187,32 @@ fn versions_lists_every_carried_version_with_its_phase_and_the_declared_one() {
         assert_eq!(row["declared"], release.version == declared);
     }
 }
+
+/// `platform compliance` prints the mapping resolved against the declared platform's render for the suffix given:
+/// Markdown (as the library prints it) by default, JSON with every piece present; a bad suffix is one line.
+#[test]
+fn compliance_prints_the_mapping_with_its_evidence_as_markdown_and_json() {
+    use platform_core::report::compliance::TABLE;
+    let declared = customer_platform();
+    for suffix in ["prod", "dev"] {
+        let text = stdout(&platform(&["compliance", "--environment-suffix", suffix]));
+        assert_eq!(text, run_on(&declared, &["compliance", "--environment-suffix", suffix]).unwrap());
+        assert!(text.contains(&format!("`platform compliance --environment-suffix {suffix}`")), "{text}");
+        assert!(!text.contains("**missing**"), "{text}");
+        for row in TABLE {
+            assert!(text.contains(&format!("\n| {} {} | ", row.id, row.title)), "no row for {}", row.id);
+        }
+        let json = stdout(&platform(&["compliance", "--environment-suffix", suffix, "--format", "json"]));
+        let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(json["environment_suffix"], suffix);
+        let rows = json["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), TABLE.len());
+        for row in rows {
+            let evidence = row["evidence"].as_array().unwrap();
+            assert!(!evidence.is_empty() && evidence.iter().all(|e| e["present"] == true), "{row}");
+        }
+    }
+    let line = failure(&platform(&["compliance", "--environment-suffix", "Prod"]));
+    assert!(line.starts_with("error: ") && line.contains("Prod"), "{line}");
+    assert_eq!(platform(&["compliance"]).status.code(), Some(2), "--environment-suffix is required");
+}

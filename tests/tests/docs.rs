@@ -264,3 +264,24 @@ fn stated_versions_follow_the_name_or_a_version_flag_and_skip_paths() {
     assert_eq!(version_at("1.13)"), Some("1.13"));
     assert_eq!(version_at("10.0.0.0/16"), None);
 }
+
+/// The README's PCI section is `platform compliance --environment-suffix prod` of the customer's platform, printed
+/// from the one mapping table: no claim there that the table, and so the render, does not hold.
+#[test]
+fn the_readme_pci_section_is_the_generated_mapping() {
+    use platform_core::render::RenderOptions;
+    use platform_core::report::compliance::{markdown, resolve, TABLE};
+    let begin = "<!-- compliance:begin (generated: `platform compliance --environment-suffix prod`) -->\n";
+    let at = README.find(begin).expect("the README's compliance:begin marker") + begin.len();
+    let section = &README[at..at + README[at..].find("<!-- compliance:end -->").expect("the end marker")];
+    let p = platform_tests::platform();
+    let options = RenderOptions { environment_suffix: "prod".into(), account_id: None };
+    let artifacts = platform_tests::check_and_render(p, &options).unwrap();
+    let checked = platform_core::check_platform(p, &platform_core::check::today()).unwrap();
+    let report = resolve(&checked, &artifacts, "prod", TABLE);
+    assert_eq!(
+        section,
+        markdown(&report),
+        "regenerate it with `cargo run -p platform-bin -- compliance --environment-suffix prod`"
+    );
+}
