@@ -13,8 +13,8 @@
 //!
 //! - bucket: KMS-encrypted with the archive's own key (S3 Bucket Key on; 30-day deletion window, the KMS maximum),
 //!   versioned, public access blocked, lifecycle moving objects to Glacier Flexible Retrieval after 90 days (they
-//!   are in CloudWatch until then) and expiring them, current and noncurrent alike, after `log_archive_days`:
-//!   an overwritten log's original stays as long as the log would have. Its policy denies plain HTTP and
+//!   are in CloudWatch until then) and expiring them after `log_archive_days`; an overwritten log's original stays
+//!   at least as long (Object Lock where retained, the noncurrent expiry otherwise). Its policy denies plain HTTP and
 //!   `s3:PutObject` to every principal but the Firehose delivery role (`aws:PrincipalArn`, which names the role
 //!   by ARN, so the infra root may destroy and re-create it).
 //! - retained (every environment not listed in `log_archive_destroyable_in`, rule `logging/archive-retention`):
@@ -175,6 +175,12 @@ pub fn render_root(checked: &crate::checked::Checked, suffix: &str) -> Document 
     );
 
     let days = ctx.platform.cluster.log_archive_days;
+    // An overwritten log's original must outlive its retention. Where the archive is retained, Object Lock holds
+    // every version until its own retain-until date and a lifecycle rule cannot expire a locked version (S3 User
+    // Guide, "Object Lock", managing lifecycle of locked objects), so a noncurrent version goes a day after its
+    // lock ends (and a log the expiration turned noncurrent does not stay a second `days`). Without the lock,
+    // the noncurrent version itself is kept `days`.
+    let noncurrent_days = if retained { 1 } else { days };
     let mut bucket = json!({ "bucket": bucket_name(ctx), "force_destroy": !retained });
     if retained {
         // Only at creation (S3 User Guide, "Object Lock": enabling it on an existing bucket is a separate request
@@ -208,9 +214,7 @@ pub fn render_root(checked: &crate::checked::Checked, suffix: &str) -> Document 
                 "filter": {},
                 "transition": [{ "days": GLACIER_AFTER_DAYS, "storage_class": "GLACIER" }],
                 "expiration": { "days": days },
-                // An overwritten log's original is kept as long as the log itself (Object Lock keeps it at
-                // least that long anyway where the archive is retained).
-                "noncurrent_version_expiration": { "noncurrent_days": days },
+                "noncurrent_version_expiration": { "noncurrent_days": noncurrent_days },
                 "abort_incomplete_multipart_upload": { "days_after_initiation": 7 },
             }],
         }),
@@ -389,9 +393,10 @@ mod tests {
         assert_eq!(lock["rule"][0]["default_retention"][0]["days"], days);
         assert_eq!(prod["aws_s3_bucket"]["log_archive"]["lifecycle"]["prevent_destroy"], true);
         assert_eq!(prod["aws_kms_key"]["log_archive"]["lifecycle"]["prevent_destroy"], true);
-        let rule = &prod["aws_s3_bucket_lifecycle_configuration"]["log_archive"]["rule"][0];
-        assert_eq!(rule["noncurrent_version_expiration"]["noncurrent_days"], days, "originals kept as long");
         let dev = &roots("dev")["archive"]["resource"];
+        // Without the lock, an overwritten log's original is kept by the noncurrent expiry, as long as the log.
+        let rule = &dev["aws_s3_bucket_lifecycle_configuration"]["log_archive"]["rule"][0];
+        assert_eq!(rule["noncurrent_version_expiration"]["noncurrent_days"], days, "originals kept as long");
         assert!(dev.get("aws_s3_bucket_object_lock_configuration").is_none());
         assert!(dev["aws_s3_bucket"]["log_archive"].get("object_lock_enabled").is_none());
         assert_eq!(dev["aws_s3_bucket"]["log_archive"]["force_destroy"], true);
