@@ -191,6 +191,7 @@ pub struct RunArgs {
 /// A root, as `--only` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RootArg {
+    Archive,
     Infra,
     Network,
     Cluster,
@@ -431,12 +432,14 @@ fn run_command(
         .only
         .iter()
         .map(|r| match r {
+            RootArg::Archive => Root::Archive,
             RootArg::Infra => Root::Infra,
             RootArg::Network => Root::Network,
             RootArg::Cluster => Root::Cluster,
         })
         .collect();
     let out = run.render.out_dir();
+    let archive_retained = !platform.cluster.archive_destroyable(&run.render.environment_suffix);
     if run.dry_run {
         RenderOptions { environment_suffix: run.render.environment_suffix.clone(), account_id: None }
             .check()
@@ -445,7 +448,8 @@ fn run_command(
             SequenceArg::FirstDeployment => deploy::Sequence::FirstDeployment,
             SequenceArg::Change => deploy::Sequence::Change,
         };
-        let text = deploy_run::dry_run(kind, &out.to_string_lossy(), sequence, &only, &run.backend_config);
+        let text =
+            deploy_run::dry_run(kind, &out.to_string_lossy(), sequence, &only, &run.backend_config, archive_retained);
         return emit(stdout, &text);
     }
     render_into(platform, &run.render)?;
@@ -466,6 +470,7 @@ fn run_command(
         only: &only,
         backend_config: &backend_config,
         auto_approve: run.auto_approve,
+        archive_retained,
         again,
     })
 }

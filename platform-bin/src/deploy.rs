@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use platform_core::deploy::{
-    init_command, next_steps, observe, shell, steps, steps_of, Observed, Root, Sequence, Step, BACKEND_FILE, PLAN_FILE,
+    destroy_steps, init_command, next_steps, observe, shell, steps_of, Observed, Root, Sequence, Step, ARCHIVE_KEPT,
+    BACKEND_FILE, PLAN_FILE,
 };
 use serde_json::Value;
 
@@ -42,6 +43,8 @@ pub struct Run<'a> {
     pub only: &'a [Root],
     pub backend_config: &'a [String],
     pub auto_approve: bool,
+    /// The environment keeps its audit log archive: `destroy` leaves the archive root.
+    pub archive_retained: bool,
     /// The command line to run again after a failure (for the message).
     pub again: String,
 }
@@ -165,7 +168,10 @@ pub fn run(r: &Run) -> Result<(), String> {
     let plan: Vec<Step> = match r.kind {
         Kind::Destroy => {
             let mut todo = Vec::new();
-            for step in steps(Sequence::Destroy) {
+            if r.archive_retained && (r.only.is_empty() || r.only.contains(&Root::Archive)) {
+                say(&format!("==> {ARCHIVE_KEPT}"));
+            }
+            for step in destroy_steps(r.archive_retained) {
                 if !(r.only.is_empty() || r.only.contains(&step.root)) {
                     continue;
                 }
@@ -186,7 +192,8 @@ pub fn run(r: &Run) -> Result<(), String> {
             let mut todo: Vec<Step> =
                 next_steps(observed).into_iter().filter(|s| r.only.is_empty() || r.only.contains(&s.root)).collect();
             if r.kind == Kind::Plan && observed != Observed::Complete {
-                // Later steps read what the first one creates (the cluster, by name): they cannot be planned yet.
+                // Later steps read what the first one creates (the archive bucket, the cluster, by name): they
+                // cannot be planned yet.
                 todo.truncate(1);
             }
             todo
@@ -255,8 +262,24 @@ pub fn run(r: &Run) -> Result<(), String> {
 }
 
 /// What `--dry-run` prints: the terraform commands of the sequence.
-pub fn dry_run(kind: Kind, out: &str, sequence: Sequence, only: &[Root], backend_config: &[String]) -> String {
-    let mut todo = steps_of(if kind == Kind::Destroy { Sequence::Destroy } else { sequence }, only);
+pub fn dry_run(
+    kind: Kind,
+    out: &str,
+    sequence: Sequence,
+    only: &[Root],
+    backend_config: &[String],
+    archive_retained: bool,
+) -> String {
+    if kind == Kind::Destroy {
+        let todo: Vec<Step> =
+            destroy_steps(archive_retained).into_iter().filter(|s| only.is_empty() || only.contains(&s.root)).collect();
+        let mut text = platform_core::deploy::script(out, &todo, backend_config, true);
+        if archive_retained && (only.is_empty() || only.contains(&Root::Archive)) {
+            text += &format!("\n# {ARCHIVE_KEPT}\n");
+        }
+        return text;
+    }
+    let mut todo = steps_of(sequence, only);
     if kind == Kind::Plan && sequence == Sequence::FirstDeployment {
         todo.truncate(1);
     }

@@ -387,13 +387,23 @@ fn deploy_dry_run_prints_the_first_deployment() {
     use platform_core::deploy::{script, steps, Sequence};
     assert_eq!(text, script("out/dev", &steps(Sequence::FirstDeployment), &[], true));
     let applies: Vec<&str> = text.lines().filter(|l| l.contains(" apply ")).collect();
-    assert_eq!(applies.len(), 4, "{text}");
+    assert_eq!(applies.len(), 5, "{text}");
+    assert!(applies[0].contains("terraform/archive"), "the archive first: {text}");
     assert!(fs::read_dir(dir.path()).unwrap().next().is_none(), "a dry run writes nothing");
+    // `dev` destroys its archive (it is in `log_archive_destroyable_in`), last.
     let destroy = platform_in(dir.path(), &["destroy", "--environment-suffix", "dev", "--dry-run"]);
     let text = String::from_utf8(destroy.stdout).unwrap();
     let roots: Vec<&str> = text.lines().filter(|l| l.contains(" plan -destroy ")).collect();
-    assert_eq!(roots.len(), 3, "{text}");
+    assert_eq!(roots.len(), 4, "{text}");
     assert!(roots[0].contains("terraform/cluster") && roots[2].contains("terraform/infra"), "{text}");
+    assert!(roots[3].contains("terraform/archive"), "{text}");
+    // `prod` retains it: every other root goes, and the dry run says the archive stays.
+    let destroy = platform_in(dir.path(), &["destroy", "--environment-suffix", "prod", "--dry-run"]);
+    let text = String::from_utf8(destroy.stdout).unwrap();
+    let roots: Vec<&str> = text.lines().filter(|l| l.contains(" plan -destroy ")).collect();
+    assert_eq!(roots.len(), 3, "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("terraform") && l.contains("terraform/archive")), "{text}");
+    assert!(text.contains(platform_core::deploy::ARCHIVE_KEPT), "{text}");
 }
 
 /// Without a state bucket and without `--local-state`, `deploy` refuses before running terraform.

@@ -42,16 +42,19 @@ pub fn default_out(suffix: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Root {
+    /// The audit log archive (`render::infra::archive`): applied first, kept by `destroy` where retained.
+    Archive,
     Infra,
     Network,
     Cluster,
 }
 
 impl Root {
-    pub const ALL: [Root; 3] = [Root::Infra, Root::Network, Root::Cluster];
+    pub const ALL: [Root; 4] = [Root::Archive, Root::Infra, Root::Network, Root::Cluster];
 
     pub fn name(self) -> &'static str {
         match self {
+            Root::Archive => "archive",
             Root::Infra => "infra",
             Root::Network => "network",
             Root::Cluster => "cluster",
@@ -76,7 +79,8 @@ pub enum Sequence {
     FirstDeployment,
     /// An environment whose cluster has node groups: one apply per root in order.
     Change,
-    /// Every root destroyed, in the reverse order.
+    /// Every root destroyed, in the reverse order (the archive last, and only where it is destroyable:
+    /// [`destroy_steps`]).
     Destroy,
 }
 
@@ -161,6 +165,8 @@ pub fn step_of(sequence: Sequence, root: Root) -> Step {
 /// The steps of a sequence, in order.
 pub fn steps(sequence: Sequence) -> Vec<Step> {
     let infra = |ready, what| Step::apply(Root::Infra, Some(ready), what);
+    // Before infra: the infra root looks the bucket and its key up by name.
+    let archive = Step::apply(Root::Archive, None, "the audit log archive: its S3 bucket and KMS key");
     let network = Step::apply(Root::Network, None, "Calico (the Tigera operator and its Installation)");
     let cluster = Step::apply(
         Root::Cluster,
@@ -169,6 +175,7 @@ pub fn steps(sequence: Sequence) -> Vec<Step> {
     );
     match sequence {
         Sequence::FirstDeployment => vec![
+            archive.clone(),
             infra(false, "AWS without nodes: VPC, KMS, logs, EKS with kube-proxy, IAM/IRSA roles, identity provider"),
             Step {
                 what: "Calico (the Tigera operator and its Installation); its pods start when the nodes come",
@@ -177,13 +184,26 @@ pub fn steps(sequence: Sequence) -> Vec<Step> {
             infra(true, "AWS with nodes: the node groups (ACTIVE once calico-node runs), coredns, EBS CSI, CloudWatch"),
             cluster,
         ],
-        Sequence::Change => vec![infra(true, "AWS: control plane, node groups, managed addons"), network, cluster],
+        Sequence::Change => {
+            vec![archive, infra(true, "AWS: control plane, node groups, managed addons"), network, cluster]
+        }
         Sequence::Destroy => vec![
             Step { destroy: true, ..cluster },
             Step { destroy: true, what: "Calico (its uninstall hook runs on the nodes)", ..network },
             Step { destroy: true, ..infra(true, "AWS: everything else") },
+            Step { destroy: true, ..archive },
         ],
     }
+}
+
+/// What `destroy` says of a retained archive it leaves in place.
+pub const ARCHIVE_KEPT: &str = "archive: kept, the environment retains its audit log archive (it is not in \
+                                `log_archive_destroyable_in`; Object Lock holds each log for `log_archive_days`); \
+                                the README's \"Removing a retained archive\" says how it goes once that has passed";
+
+/// The destroy steps of an environment: every root, the archive only where it is not retained.
+pub fn destroy_steps(archive_retained: bool) -> Vec<Step> {
+    steps(Sequence::Destroy).into_iter().filter(|s| !(archive_retained && s.root == Root::Archive)).collect()
 }
 
 /// Where an environment stands, read from the infra root's state (`terraform state list`).
@@ -344,9 +364,27 @@ mod tests {
     fn the_first_deployment_interleaves_the_roots() {
         let s = steps(Sequence::FirstDeployment);
         let labels: Vec<String> = s.iter().map(Step::label).collect();
-        assert_eq!(labels, ["infra (pod_network_ready=false)", "network", "infra (pod_network_ready=true)", "cluster"]);
+        assert_eq!(
+            labels,
+            ["archive", "infra (pod_network_ready=false)", "network", "infra (pod_network_ready=true)", "cluster"]
+        );
         let d: Vec<String> = steps(Sequence::Destroy).iter().map(Step::label).collect();
-        assert_eq!(d, ["cluster destroy", "network destroy", "infra (pod_network_ready=true) destroy"]);
+        assert_eq!(
+            d,
+            ["cluster destroy", "network destroy", "infra (pod_network_ready=true) destroy", "archive destroy"]
+        );
+    }
+
+    /// The archive is applied before every other root and, where retained, never destroyed.
+    #[test]
+    fn the_archive_comes_first_and_stays_where_retained() {
+        for sequence in [Sequence::FirstDeployment, Sequence::Change] {
+            assert_eq!(steps(sequence)[0].root, Root::Archive, "{sequence:?}");
+        }
+        let kept: Vec<Root> = destroy_steps(true).iter().map(|s| s.root).collect();
+        assert_eq!(kept, [Root::Cluster, Root::Network, Root::Infra]);
+        let gone = destroy_steps(false);
+        assert_eq!(gone.last().map(|s| (s.root, s.destroy)), Some((Root::Archive, true)), "destroyed last");
     }
 
     /// The next step from the observed state: never `pod_network_ready=true` before Calico, never `false` once
@@ -361,8 +399,8 @@ mod tests {
         assert_eq!(observe(&nodes), Observed::Complete);
         for (observed, first_ready) in [(Observed::NoCluster, false), (Observed::ClusterWithoutNodeGroups, false)] {
             let s = next_steps(observed);
-            assert_eq!(s[0].pod_network_ready, Some(first_ready));
-            assert_eq!(s[1].root, Root::Network, "Calico before the node groups");
+            assert_eq!(s[1].pod_network_ready, Some(first_ready));
+            assert_eq!(s[2].root, Root::Network, "Calico before the node groups");
         }
         let s = next_steps(Observed::Complete);
         assert!(s.iter().all(|s| s.pod_network_ready != Some(false)), "{s:?}");
@@ -373,13 +411,14 @@ mod tests {
     fn the_script_inits_then_plans_and_applies_each_step() {
         let text = script("out/dev", &steps(Sequence::FirstDeployment), &[], true);
         let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("terraform")).collect();
-        assert_eq!(lines.len(), 3 + 2 * 4);
-        assert_eq!(lines[0], "terraform -chdir=out/dev/terraform/infra init -input=false");
+        assert_eq!(lines.len(), 4 + 2 * 5);
+        assert_eq!(lines[0], "terraform -chdir=out/dev/terraform/archive init -input=false");
+        assert_eq!(lines[4], "terraform -chdir=out/dev/terraform/archive plan -input=false -out=tfplan");
         assert_eq!(
-            lines[3],
+            lines[6],
             "terraform -chdir=out/dev/terraform/infra plan -input=false -out=tfplan -var pod_network_ready=false"
         );
-        assert_eq!(lines[4], "terraform -chdir=out/dev/terraform/infra apply -input=false tfplan");
+        assert_eq!(lines[7], "terraform -chdir=out/dev/terraform/infra apply -input=false tfplan");
         let only = script("out/dev", &steps_of(Sequence::FirstDeployment, &[Root::Infra]), &["bucket=b".into()], true);
         assert_eq!(only.lines().filter(|l| l.contains(" apply ")).count(), 2);
         assert!(
@@ -421,7 +460,7 @@ mod tests {
         let checked = crate::check_platform(&p, "2024-06-01").unwrap();
         let state = State::S3 { bucket: Some("b".into()), region: None, kms_key: None };
         let files = backend(&checked, "dev", &state);
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 4);
         let mut keys = Vec::new();
         for (path, bytes) in &files {
             assert!(path.ends_with("/backend.tf.json"), "{path}");
@@ -432,7 +471,7 @@ mod tests {
             keys.push(s3["key"].as_str().unwrap().to_owned());
         }
         keys.dedup();
-        assert_eq!(keys.len(), 3, "a key per root: {keys:?}");
+        assert_eq!(keys.len(), 4, "a key per root: {keys:?}");
         assert!(backend(&checked, "dev", &State::Local).is_empty());
     }
 }

@@ -32,6 +32,8 @@ def state_resources(path):
     for r in state["values"]["root_module"].get("resources", []):
         if r["mode"] == "managed":
             out.setdefault(r["type"], []).append(r["values"])
+        else:
+            out.setdefault(f"data.{r['type']}", []).append(r["values"])
     return out
 
 
@@ -91,8 +93,9 @@ def applied(endpoint, res, root):
         except iam.exceptions.NoSuchEntityException:
             failures.append(f"IAM role {role['name']} missing in moto")
     s3, firehose = client("s3", endpoint), client("firehose", endpoint)
-    buckets = res.get("aws_s3_bucket", [])
-    check(len(buckets) == 1, f"expected the log-archive bucket in the state, found {len(buckets)}")
+    # The archive bucket is the archive root's; the infra root reads it by name (data.aws_s3_bucket).
+    buckets = res.get("data.aws_s3_bucket", [])
+    check(len(buckets) == 1, f"expected the log-archive bucket read in the state, found {len(buckets)}")
     for b in buckets:
         sse = s3.get_bucket_encryption(Bucket=b["bucket"])["ServerSideEncryptionConfiguration"]["Rules"][0]
         check(sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", f"bucket {b['bucket']}: not KMS")

@@ -192,6 +192,17 @@ pub fn infra_for(suffix: &str) -> Value {
     serde_json::from_slice(&artifacts.files["terraform/infra/main.tf.json"]).expect("the infra root is JSON")
 }
 
+/// The archive root (the audit log bucket and its key), parsed.
+pub fn archive() -> Value {
+    json("terraform/archive/main.tf.json")
+}
+
+/// The archive root of the declared platform rendered for another environment `suffix`.
+pub fn archive_for(suffix: &str) -> Value {
+    let artifacts = render_declared(&platform().kubernetes, suffix);
+    serde_json::from_slice(&artifacts.files["terraform/archive/main.tf.json"]).expect("the archive root is JSON")
+}
+
 /// All resources of one type in a Terraform JSON document, by name.
 pub fn resources<'a>(doc: &'a Value, resource_type: &str) -> Vec<(&'a String, &'a Value)> {
     doc["resource"][resource_type].as_object().map(|m| m.iter().collect()).unwrap_or_default()

@@ -28,6 +28,19 @@ fn every_named_resource_is_in_the_render_of_every_carried_version() {
         for suffix in ["prod", "dev"] {
             let report = report_for(version.version, suffix, |_| ());
             assert_eq!(report.missing_line(), None, "Kubernetes {}", version.version);
+            // Retained-only evidence (Object Lock) applies in `prod`, nowhere else.
+            let not_applying: Vec<&str> = report
+                .rows
+                .iter()
+                .flat_map(|r| &r.evidence)
+                .filter(|f| !f.applies)
+                .map(|f| f.evidence.as_str())
+                .collect();
+            let expected: &[&str] = match suffix {
+                "prod" => &[],
+                _ => &["archive aws_s3_bucket_object_lock_configuration.log_archive"],
+            };
+            assert_eq!(not_applying, expected, "Kubernetes {} `{suffix}`", version.version);
             for row in &report.rows {
                 assert!(!row.evidence.is_empty(), "{} claims without evidence", row.requirement);
                 assert!(!row.tests.is_empty(), "{} claims without a test", row.requirement);
@@ -97,14 +110,14 @@ fn a_helper_or_an_unknown_name_is_no_test() {
 fn evidence_taken_out_of_the_render_is_missing() {
     let version = platform().kubernetes.as_str();
     let without_archive = report_for(version, "prod", |a| {
-        let path = "terraform/infra/main.tf.json";
-        let mut infra: Value = serde_json::from_slice(&a.files[path]).unwrap();
-        infra["resource"]["aws_s3_bucket"].as_object_mut().unwrap().remove("log_archive");
-        a.files.insert(path.into(), serde_json::to_vec(&infra).unwrap());
+        let path = "terraform/archive/main.tf.json";
+        let mut archive: Value = serde_json::from_slice(&a.files[path]).unwrap();
+        archive["resource"]["aws_s3_bucket"].as_object_mut().unwrap().remove("log_archive");
+        a.files.insert(path.into(), serde_json::to_vec(&archive).unwrap());
     });
     let missing: Vec<&str> = without_archive.missing().map(|f| f.evidence.as_str()).collect();
-    assert_eq!(missing, ["infra aws_s3_bucket.log_archive"]);
-    assert!(without_archive.missing_line().unwrap().contains("infra aws_s3_bucket.log_archive"));
+    assert_eq!(missing, ["archive aws_s3_bucket.log_archive"]);
+    assert!(without_archive.missing_line().unwrap().contains("archive aws_s3_bucket.log_archive"));
 
     let without_policies = report_for(version, "prod", |a| a.files.retain(|path, _| !path.contains("calico-policies")));
     let missing: Vec<&str> = without_policies.missing().map(|f| f.evidence.as_str()).collect();

@@ -336,9 +336,21 @@ fn provides_static(chart: &str, ty: &str, body: &Value) -> BTreeSet<Need> {
     }
 }
 
-/// How a data source or resource is found by name: its `name`, else its `Name` tag.
+/// How a data source or resource is found by name: its `name` (a bucket's `bucket`), else its `Name` tag.
 fn lookup_name(body: &Value) -> Option<String> {
-    body["name"].as_str().or_else(|| body["tags"]["Name"].as_str()).map(str::to_owned)
+    body["name"]
+        .as_str()
+        .or_else(|| body["bucket"].as_str())
+        .or_else(|| body["tags"]["Name"].as_str())
+        .map(str::to_owned)
+}
+
+/// The resource type and name a data source finds: a KMS key looked up by alias is found through the alias.
+fn lookup<'a>(ty: &'a str, body: &Value) -> (&'a str, Option<String>) {
+    match body["key_id"].as_str() {
+        Some(alias) if ty == "aws_kms_key" && alias.starts_with("alias/") => ("aws_kms_alias", Some(alias.to_owned())),
+        _ => (ty, lookup_name(body)),
+    }
 }
 
 /// Checks a deployment sequence; returns every unmet need, one line each.
@@ -381,8 +393,9 @@ fn violations_of(sequence: &[Step], root: &dyn Fn(&str) -> Value) -> Vec<String>
         for (ty, named) in doc["data"].as_object().into_iter().flatten() {
             let creatable = rendered.iter().any(|r| root(r)["resource"].get(ty).is_some());
             for (name, body) in named.as_object().into_iter().flatten().filter(|_| creatable) {
-                let wanted = lookup_name(body);
-                let found = before.iter().any(|(a, b)| a.split('.').next() == Some(ty) && lookup_name(b) == wanted);
+                let (creates, wanted) = lookup(ty, body);
+                let found =
+                    before.iter().any(|(a, b)| a.split('.').next() == Some(creates) && lookup_name(b) == wanted);
                 if !found {
                     problems
                         .push(format!("{label}: data.{ty}.{name} looks up {wanted:?}, which no earlier step created"));
@@ -421,9 +434,22 @@ fn violations_of(sequence: &[Step], root: &dyn Fn(&str) -> Value) -> Vec<String>
 fn the_first_deployment_installs_each_thing_after_what_it_needs() {
     let sequence = first_deployment();
     let roots: Vec<&str> = sequence.iter().map(|s| s.root.as_str()).collect();
-    assert_eq!(roots, ["terraform/infra", "terraform/network", "terraform/infra", "terraform/cluster"]);
+    assert_eq!(
+        roots,
+        ["terraform/archive", "terraform/infra", "terraform/network", "terraform/infra", "terraform/cluster"]
+    );
     let problems = violations(&sequence);
     assert!(problems.is_empty(), "the README's deploy sequence does not converge:\n{}", problems.join("\n"));
+}
+
+/// The infra root finds the archive's bucket and key by name: applied before the archive root, its look-ups fail.
+#[test]
+fn infra_before_the_archive_is_rejected() {
+    let without: Vec<Step> = first_deployment().into_iter().filter(|s| s.root != "terraform/archive").collect();
+    let text = violations(&without).join("\n");
+    assert!(text.contains("terraform/archive is rendered but never applied"), "{text}");
+    assert!(text.contains("data.aws_s3_bucket.log_archive looks up"), "{text}");
+    assert!(text.contains("data.aws_kms_key.log_archive looks up"), "{text}");
 }
 
 /// The order before the network root existed (infra without nodes' pod network, cluster, infra again) is caught:

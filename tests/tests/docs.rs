@@ -60,9 +60,9 @@ fn the_documented_first_deployment_is_the_dry_run() {
     use platform_bin::deploy::{dry_run, Kind};
     use platform_core::deploy::Sequence;
     let readme = block_after(README, "(`platform deploy --environment-suffix prod --dry-run`):");
-    assert_eq!(readme, dry_run(Kind::Deploy, "out/prod", Sequence::FirstDeployment, &[], &[]));
+    assert_eq!(readme, dry_run(Kind::Deploy, "out/prod", Sequence::FirstDeployment, &[], &[], true));
     let stage = block_after(CLUSTER_STAGE, "as `platform deploy --environment-suffix dev` runs it");
-    assert_eq!(stage, dry_run(Kind::Deploy, "out/dev", Sequence::FirstDeployment, &[], &[]));
+    assert_eq!(stage, dry_run(Kind::Deploy, "out/dev", Sequence::FirstDeployment, &[], &[], false));
 }
 
 /// Every documented `terraform` plan or apply of a rendered root is a command of the step list (for its

@@ -254,7 +254,12 @@ fn the_control_plane_log_group_exists_before_the_cluster() {
 #[test]
 fn every_audit_log_group_is_archived_for_a_year_in_an_encrypted_bucket() {
     let doc = infra();
-    let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
+    let archive = platform_tests::archive();
+    let bucket = resource(&archive, "aws_s3_bucket", "log_archive");
+    // The infra root finds the archive root's bucket and key by name.
+    assert_eq!(doc["data"]["aws_s3_bucket"]["log_archive"]["bucket"], bucket["bucket"]);
+    let alias = &resource(&archive, "aws_kms_alias", "log_archive")["name"];
+    assert_eq!(&doc["data"]["aws_kms_key"]["log_archive"]["key_id"], alias);
     assert_eq!(
         bucket["bucket"],
         format!("s3-{}-log-archive-${{data.aws_caller_identity.current.account_id}}-{SUFFIX}", platform().name)
@@ -285,8 +290,8 @@ fn every_audit_log_group_is_archived_for_a_year_in_an_encrypted_bucket() {
             .unwrap_or_else(|| panic!("`{name}` is not subscribed to a Firehose stream: {filter}"));
         let stream = resource(&doc, "aws_kinesis_firehose_delivery_stream", stream_name);
         let s3 = &stream["extended_s3_configuration"];
-        assert_eq!(s3["bucket_arn"], "${aws_s3_bucket.log_archive.arn}");
-        assert_eq!(s3["kms_key_arn"], "${aws_kms_key.logs.arn}");
+        assert_eq!(s3["bucket_arn"], "${data.aws_s3_bucket.log_archive.arn}");
+        assert_eq!(s3["kms_key_arn"], "${data.aws_kms_key.log_archive.arn}");
         assert_eq!(stream["server_side_encryption"]["enabled"], true);
         prefixes.push(s3["prefix"].as_str().expect("a prefix").to_owned());
         assert!(
@@ -297,10 +302,12 @@ fn every_audit_log_group_is_archived_for_a_year_in_an_encrypted_bucket() {
     prefixes.sort();
     prefixes.dedup();
     assert_eq!(prefixes.len(), groups.len(), "one prefix per source: {prefixes:?}");
+    let doc = archive;
     let sse = resource(&doc, "aws_s3_bucket_server_side_encryption_configuration", "log_archive");
     let default = &sse["rule"][0]["apply_server_side_encryption_by_default"];
     assert_eq!(default["sse_algorithm"], "aws:kms");
-    assert_eq!(default["kms_master_key_id"], "${aws_kms_key.logs.arn}");
+    assert_eq!(default["kms_master_key_id"], "${aws_kms_key.log_archive.arn}");
+    assert_eq!(resource(&doc, "aws_kms_key", "log_archive")["deletion_window_in_days"], 30);
     let lifecycle = &resource(&doc, "aws_s3_bucket_lifecycle_configuration", "log_archive")["rule"][0];
     assert_eq!(lifecycle["filter"], serde_json::json!({}), "every prefix");
     assert_eq!(lifecycle["expiration"]["days"], 400, "PCI DSS 10.5.1: at least 12 months");
@@ -332,35 +339,40 @@ fn archive_denies(doc: &Value) -> Vec<String> {
 #[test]
 fn production_retains_and_protects_its_log_archive() {
     // `prod` is not a declared non-production environment (rule logging/archive-retention forbids it).
-    let doc = platform_tests::infra_for("prod");
+    let doc = platform_tests::archive_for("prod");
     let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
     assert_eq!(bucket["force_destroy"], false, "Terraform may not empty the archive");
     assert_eq!(bucket["lifecycle"]["prevent_destroy"], true);
-    // Archived objects are readable only while the logs key exists.
-    assert_eq!(resource(&doc, "aws_kms_key", "logs")["lifecycle"]["prevent_destroy"], true);
+    assert_eq!(bucket["object_lock_enabled"], true);
+    // Archived objects are readable only while their key exists.
+    assert_eq!(resource(&doc, "aws_kms_key", "log_archive")["lifecycle"]["prevent_destroy"], true);
     // PCI DSS 10.3.2: no principal deletes an archived log or hides it behind a delete marker.
     let denies = archive_denies(&doc);
     for action in ["s3:DeleteObject", "s3:DeleteObjectVersion"] {
         assert!(denies.iter().any(|d| d == action), "{action} is not denied: {denies:?}");
     }
     // Only lifecycle expiry removes logs: no role of the platform is allowed to delete from the archive.
-    for (name, policy) in resources(&doc, "aws_iam_role_policy") {
-        for s in policy_statements(&doc, policy["policy"].as_str().unwrap()) {
+    let infra = platform_tests::infra_for("prod");
+    for (name, policy) in resources(&infra, "aws_iam_role_policy") {
+        for s in policy_statements(&infra, policy["policy"].as_str().unwrap()) {
             let deletes = strs(&s["actions"]).iter().any(|a| a.starts_with("s3:Delete") || *a == "s3:*");
             let archive = strs(&s["resources"]).iter().any(|r| *r == "*" || r.contains("aws_s3_bucket.log_archive"));
             assert!(!(deletes && archive), "role policy `{name}` may delete archived logs: {s}");
         }
     }
+    // Nothing in the infra root refuses to be destroyed: what is kept is the archive root.
+    assert!(!infra.to_string().contains("prevent_destroy"));
 }
 
 #[test]
 fn declared_non_production_environments_destroy_their_archive_whole() {
     let declared = &platform().cluster.log_archive_destroyable_in;
     assert!(declared.iter().any(|e| e == SUFFIX), "the tests render a declared non-production environment");
-    let doc = infra();
+    let doc = platform_tests::archive();
     let bucket = resource(&doc, "aws_s3_bucket", "log_archive");
     assert_eq!(bucket["force_destroy"], true);
-    assert!(bucket["lifecycle"].is_null() && resource(&doc, "aws_kms_key", "logs")["lifecycle"].is_null());
+    assert!(bucket["lifecycle"].is_null() && resource(&doc, "aws_kms_key", "log_archive")["lifecycle"].is_null());
+    assert!(bucket["object_lock_enabled"].is_null(), "Object Lock cannot be turned off once on");
     // force_destroy deletes every object version: a Deny on deletion would make `terraform destroy` fail.
     assert_eq!(archive_denies(&doc), Vec::<String>::new());
 }

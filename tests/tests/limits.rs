@@ -50,6 +50,8 @@ fn resolve(doc: &Value, reference: &str) -> String {
     let account = "123456789012";
     let attribute =
         |ty: &str, name: &str, attr: &str| substitute(doc, doc["resource"][ty][name][attr].as_str().unwrap());
+    let data_attribute =
+        |ty: &str, name: &str, attr: &str| substitute(doc, doc["data"][ty][name][attr].as_str().unwrap());
     let parts: Vec<&str> = reference.split('.').collect();
     match parts.as_slice() {
         ["data", "aws_partition", "current", "partition"] => "aws".to_owned(),
@@ -61,6 +63,11 @@ fn resolve(doc: &Value, reference: &str) -> String {
         }
         // Key ids are UUIDs (36 characters; a multi-Region key's `mrk-` and 32 hex digits are as long).
         ["aws_kms_key", _, "arn"] => format!("arn:aws:kms:{region}:{account}:key/{}", "f".repeat(36)),
+        // The archive root's bucket and key, as the infra root finds them (by the bucket's name, the key's alias).
+        ["data", "aws_kms_key", _, "arn"] => format!("arn:aws:kms:{region}:{account}:key/{}", "f".repeat(36)),
+        ["data", "aws_s3_bucket", name, "arn"] => {
+            format!("arn:aws:s3:::{}", data_attribute("aws_s3_bucket", name, "bucket"))
+        }
         ["aws_s3_bucket", name, "arn"] => format!("arn:aws:s3:::{}", attribute("aws_s3_bucket", name, "bucket")),
         ["aws_cloudwatch_log_group", name, "arn"] => {
             format!("arn:aws:logs:{region}:{account}:log-group:{}", attribute("aws_cloudwatch_log_group", name, "name"))

@@ -17,7 +17,8 @@ use serde_json::Value;
 fn infra_workdir(name: &str) -> Workdir {
     let sts = fake_sts::start();
     let mut over = fake_aws_override(None);
-    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts }]);
+    over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts, "kms": sts, "s3": sts }]);
+    over["provider"]["aws"]["s3_use_path_style"] = Value::Bool(true);
     let over = serde_json::to_vec_pretty(&over).unwrap();
     let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
     let work = Workdir::new(name, &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
@@ -222,7 +223,8 @@ fn the_documented_infra_plans_run_in_both_endpoint_modes() {
         let file = inputs_file(&checked, &inputs).expect("inputs").expect("an inputs file");
         let sts = fake_sts::start();
         let mut over = fake_aws_override(None);
-        over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts }]);
+        over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts, "kms": sts, "s3": sts }]);
+        over["provider"]["aws"]["s3_use_path_style"] = Value::Bool(true);
         let over = serde_json::to_vec_pretty(&over).unwrap();
         let main = &artifacts.files["terraform/infra/main.tf.json"];
         let name = format!("plan-documented-{}", if public { "public" } else { "private" });

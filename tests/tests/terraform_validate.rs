@@ -4,7 +4,7 @@
 
 use platform_core::catalog::kubernetes::carried;
 use platform_tests::terraform::{skip_or_require_terraform, Workdir};
-use platform_tests::{artifacts, infra_for, render_for};
+use platform_tests::{archive_for, artifacts, infra_for, render_for};
 
 fn assert_validates(name: &str, main: &[u8]) {
     let work = Workdir::new(name, &[("main.tf.json", main)]);
@@ -27,13 +27,17 @@ fn the_infra_root_validates_against_the_real_aws_provider() {
     assert_validates("validate-infra", main);
 }
 
-/// A production environment renders the retained log archive (`prevent_destroy`, the deny statements).
+/// A production environment renders the retained log archive (Object Lock, `prevent_destroy`, the deny
+/// statements) in the archive root; its infra root reads it by name. A destroyable archive root validates too.
 #[test]
 fn the_retained_archive_of_production_validates_too() {
     if skip_or_require_terraform() {
         return;
     }
     assert_validates("validate-infra-prod", &serde_json::to_vec(&infra_for("prod")).expect("JSON serializes"));
+    assert_validates("validate-archive-prod", &serde_json::to_vec(&archive_for("prod")).expect("JSON serializes"));
+    let archive = artifacts().files.get("terraform/archive/main.tf.json").expect("the archive root is rendered");
+    assert_validates("validate-archive", archive);
 }
 
 /// The state bucket's root (`platform state-bucket`), with its TLS-only bucket policy, which the moto run leaves out.

@@ -92,6 +92,8 @@ impl RenderOptions {
 pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Artifacts, RenderError> {
     options.check()?;
     let mut artifacts = Artifacts::default();
+    let archive = infra::archive::render_root(checked, &options.environment_suffix);
+    artifacts.files.insert("terraform/archive/main.tf.json".to_owned(), archive.to_json().into_bytes());
     let infra = infra::render(checked, options);
     artifacts.files.insert("terraform/infra/main.tf.json".to_owned(), infra.to_json().into_bytes());
     let cluster = cluster::render(checked, &options.environment_suffix, options.account_id.as_deref());
@@ -144,7 +146,7 @@ mod tests {
             let artifacts = render(&checked, &options).unwrap();
             let roots: Vec<(&String, &Vec<u8>)> =
                 artifacts.files.iter().filter(|(path, _)| path.ends_with(".tf.json")).collect();
-            assert_eq!(roots.len(), 3, "the infra, network and cluster roots");
+            assert_eq!(roots.len(), 4, "the archive, infra, network and cluster roots");
             for (path, bytes) in roots {
                 let root = serde_json::from_slice(bytes).expect("a root is JSON");
                 assert_eq!(terraform::check_references(&root), Vec::<String>::new(), "{path}");

@@ -24,6 +24,9 @@ use crate::render::Artifacts;
 pub enum Evidence {
     /// A resource (or `data.` source) of a Terraform root, `terraform/<root>/main.tf.json`.
     Terraform { root: &'static str, address: &'static str },
+    /// A resource rendered only where the environment retains its archive (not in `log_archive_destroyable_in`);
+    /// elsewhere it does not apply, and the row's claim says so.
+    Retained { root: &'static str, address: &'static str },
     /// A Kubernetes object the render deploys: a root's `kubernetes_manifest`, a template of a local chart, or a
     /// file of `manifests/`.
     Kubernetes { kind: &'static str, namespace: Option<&'static str>, name: &'static str },
@@ -50,6 +53,10 @@ pub struct Requirement {
 
 const fn tf(root: &'static str, address: &'static str) -> Evidence {
     Evidence::Terraform { root, address }
+}
+
+const fn retained(root: &'static str, address: &'static str) -> Evidence {
+    Evidence::Retained { root, address }
 }
 
 const fn k8s(kind: &'static str, namespace: Option<&'static str>, name: &'static str) -> Evidence {
@@ -111,7 +118,7 @@ pub const TABLE: &[Requirement] = &[
         id: "3.5.1",
         title: "stored data rendered unreadable",
         claim: "Kubernetes secrets envelope-encrypted with a KMS key; node volumes and each tenant's StorageClass \
-                encrypted with KMS; log groups and the log archive encrypted with the logs key",
+                encrypted with KMS; log groups encrypted with the logs key, the log archive with a key of its own",
         rules: &[Rule::EncryptionRequired],
         evidence: &[
             tf("infra", "aws_kms_key.secrets"),
@@ -119,7 +126,8 @@ pub const TABLE: &[Requirement] = &[
             tf("infra", "aws_kms_key.logs"),
             tf("infra", "aws_kms_key.tenant_{tenant}"),
             k8s("StorageClass", None, "gp3-{namespace}"),
-            tf("infra", "aws_s3_bucket_server_side_encryption_configuration.log_archive"),
+            tf("archive", "aws_kms_key.log_archive"),
+            tf("archive", "aws_s3_bucket_server_side_encryption_configuration.log_archive"),
         ],
         tests: &[
             test(INFRA, "the_cluster_is_private_encrypted_audited_and_api_authenticated"),
@@ -132,12 +140,16 @@ pub const TABLE: &[Requirement] = &[
         id: "3.6.1, 3.7.4",
         title: "cryptographic keys managed, cryptoperiods",
         claim: "customer managed keys rotated yearly, each with an alias and a key policy naming who may use it; \
-                7-day deletion window, 30 days for the logs key the archive needs",
+                7-day deletion window, 30 days for the logs key and the archive's own key, whose loss would make \
+                a year of audit logs unreadable",
         rules: &[Rule::EncryptionRequired],
         evidence: &[
             tf("infra", "aws_kms_key.logs"),
             tf("infra", "aws_kms_alias.logs"),
             tf("infra", "data.aws_iam_policy_document.kms_logs"),
+            tf("archive", "aws_kms_key.log_archive"),
+            tf("archive", "aws_kms_alias.log_archive"),
+            tf("archive", "data.aws_iam_policy_document.kms_log_archive"),
         ],
         tests: &[test(INFRA, "every_kms_key_rotates_and_has_an_alias_and_only_the_archive_key_a_long_deletion_window")],
     },
@@ -148,7 +160,7 @@ pub const TABLE: &[Requirement] = &[
                 HTTPS only (the EKS API is TLS by the service, nothing the render sets)",
         rules: &[],
         evidence: &[
-            tf("infra", "data.aws_iam_policy_document.log_archive_bucket"),
+            tf("archive", "data.aws_iam_policy_document.log_archive_bucket"),
             tf("infra", "aws_vpc_security_group_ingress_rule.endpoints_https_vpc"),
         ],
         tests: &[
@@ -222,15 +234,18 @@ pub const TABLE: &[Requirement] = &[
     Requirement {
         id: "10.3.2",
         title: "audit logs protected from modification",
-        claim: "in retained environments the bucket policy denies every principal `s3:DeleteObject` and \
-                `s3:DeleteObjectVersion`, and versioning keeps an overwritten object's original for 30 days \
-                (noncurrent versions expire then); not covered: no Object Lock, writes are not limited to the \
-                delivery role, and administrators may change the lifecycle or the bucket policy",
+        claim: "the archive lives in a root of its own that `platform destroy` keeps where it is retained; the \
+                bucket policy denies `s3:PutObject` to every principal but the Firehose delivery role; in retained \
+                environments S3 Object Lock in COMPLIANCE mode keeps every version, overwritten ones included, for \
+                `log_archive_days`, and the bucket policy denies every principal `s3:DeleteObject` and \
+                `s3:DeleteObjectVersion`; not covered: administrators may change the lifecycle or the bucket \
+                policy (recorded by CloudTrail), which cannot remove a locked version but can stop new writes",
         rules: &[Rule::ArchiveRetention],
         evidence: &[
-            tf("infra", "aws_s3_bucket_policy.log_archive"),
-            tf("infra", "aws_s3_bucket_versioning.log_archive"),
-            tf("infra", "aws_s3_bucket_public_access_block.log_archive"),
+            retained("archive", "aws_s3_bucket_object_lock_configuration.log_archive"),
+            tf("archive", "aws_s3_bucket_policy.log_archive"),
+            tf("archive", "aws_s3_bucket_versioning.log_archive"),
+            tf("archive", "aws_s3_bucket_public_access_block.log_archive"),
         ],
         tests: &[test(INFRA, "production_retains_and_protects_its_log_archive")],
     },
@@ -241,8 +256,8 @@ pub const TABLE: &[Requirement] = &[
                 `log_archive_days` (400), retained in every environment not declared non-production",
         rules: &[Rule::LogRetention, Rule::LogArchive, Rule::ArchiveRetention],
         evidence: &[
-            tf("infra", "aws_s3_bucket.log_archive"),
-            tf("infra", "aws_s3_bucket_lifecycle_configuration.log_archive"),
+            tf("archive", "aws_s3_bucket.log_archive"),
+            tf("archive", "aws_s3_bucket_lifecycle_configuration.log_archive"),
             tf("infra", "aws_kinesis_firehose_delivery_stream.log_archive_eks"),
             tf("infra", "aws_cloudwatch_log_subscription_filter.log_archive_eks"),
             tf("infra", "aws_kinesis_firehose_delivery_stream.log_archive_flow_logs"),
@@ -278,6 +293,8 @@ pub struct Found {
     /// `infra aws_s3_bucket.log_archive`, `GlobalNetworkPolicy isolation-payments`, `NetworkPolicy payments/x`.
     pub evidence: String,
     pub present: bool,
+    /// False where the environment does not claim it (retained-only evidence in a destroyable-archive environment).
+    pub applies: bool,
 }
 
 /// A requirement resolved against a render.
@@ -301,7 +318,7 @@ pub struct Report {
 impl Report {
     /// The evidence claimed and absent from the render.
     pub fn missing(&self) -> impl Iterator<Item = &Found> {
-        self.rows.iter().flat_map(|r| &r.evidence).filter(|f| !f.present)
+        self.rows.iter().flat_map(|r| &r.evidence).filter(|f| f.applies && !f.present)
     }
 
     /// The one line `platform compliance` fails with when evidence is missing.
@@ -381,17 +398,19 @@ pub fn resolve(checked: &Checked, artifacts: &Artifacts, environment_suffix: &st
     let namespaces: Vec<String> = tenants.iter().map(|t| label(t)).collect();
     let node_groups: Vec<String> = platform.node_groups.iter().map(|g| g.name.clone()).collect();
     let objects = kubernetes_objects(artifacts);
+    let archive_retained = !platform.cluster.archive_destroyable(environment_suffix);
     let rows = table
         .iter()
         .map(|r| {
             let mut evidence = Vec::new();
             for e in r.evidence {
                 match *e {
-                    Evidence::Terraform { root, address } => {
+                    Evidence::Terraform { root, address } | Evidence::Retained { root, address } => {
+                        let applies = archive_retained || matches!(e, Evidence::Terraform { .. });
                         for address in expand(address, "{tenant}", &tenants) {
                             for address in expand(&address, "{node_group}", &node_groups) {
                                 let present = declares(artifacts, root, &address);
-                                evidence.push(Found { evidence: format!("{root} {address}"), present });
+                                evidence.push(Found { evidence: format!("{root} {address}"), present, applies });
                             }
                         }
                     }
@@ -409,7 +428,7 @@ pub fn resolve(checked: &Checked, artifacts: &Artifacts, environment_suffix: &st
                                 name = policy_name(checked.chart_versions(), &name);
                             }
                             let key = object_key(kind, namespace.map(fill).as_deref(), &name);
-                            evidence.push(Found { present: objects.contains(&key), evidence: key });
+                            evidence.push(Found { present: objects.contains(&key), evidence: key, applies: true });
                         }
                     }
                 }
@@ -440,9 +459,10 @@ pub fn markdown(report: &Report) -> String {
         let evidence: Vec<String> = row
             .evidence
             .iter()
-            .map(|f| match f.present {
-                true => format!("`{}`", f.evidence),
-                false => format!("**missing** `{}`", f.evidence),
+            .map(|f| match (f.applies, f.present) {
+                (true, true) => format!("`{}`", f.evidence),
+                (true, false) => format!("**missing** `{}`", f.evidence),
+                (false, _) => format!("`{}` (only where the archive is retained)", f.evidence),
             })
             .collect();
         let tests = code(row.tests.iter().map(|t| format!("{}::{}", t.file, t.name)).collect());
@@ -478,16 +498,39 @@ mod tests {
         let checked = crate::check_platform(&p, "2024-06-01").unwrap();
         let whole = resolve(&checked, &artifacts, "prod", TABLE);
         assert_eq!(whole.missing_line(), None, "{:?}", whole.missing().collect::<Vec<_>>());
-        let path = "terraform/infra/main.tf.json";
-        let mut infra: Value = serde_json::from_slice(&artifacts.files[path]).unwrap();
-        infra["resource"]["aws_s3_bucket"].as_object_mut().unwrap().remove("log_archive");
-        artifacts.files.insert(path.into(), serde_json::to_vec(&infra).unwrap());
+        let path = "terraform/archive/main.tf.json";
+        let mut archive: Value = serde_json::from_slice(&artifacts.files[path]).unwrap();
+        archive["resource"]["aws_s3_bucket"].as_object_mut().unwrap().remove("log_archive");
+        artifacts.files.insert(path.into(), serde_json::to_vec(&archive).unwrap());
         let report = resolve(&checked, &artifacts, "prod", TABLE);
         let missing: Vec<&str> = report.missing().map(|f| f.evidence.as_str()).collect();
-        assert_eq!(missing, ["infra aws_s3_bucket.log_archive"]);
+        assert_eq!(missing, ["archive aws_s3_bucket.log_archive"]);
         let line = report.missing_line().unwrap();
-        assert!(!line.contains('\n') && line.contains("`prod`: infra aws_s3_bucket.log_archive"), "{line}");
-        assert!(markdown(&report).contains("**missing** `infra aws_s3_bucket.log_archive`"));
+        assert!(!line.contains('\n') && line.contains("`prod`: archive aws_s3_bucket.log_archive"), "{line}");
+        assert!(markdown(&report).contains("**missing** `archive aws_s3_bucket.log_archive`"));
+    }
+
+    #[test]
+    fn retained_only_evidence_applies_where_the_archive_is_kept() {
+        let p = crate::fixture::platform();
+        let checked = crate::check_platform(&p, "2024-06-01").unwrap();
+        const EVIDENCE: &[Evidence] = &[retained("archive", "aws_s3_bucket_object_lock_configuration.log_archive")];
+        let table = [Requirement { id: "x", title: "x", claim: "x", rules: &[], evidence: EVIDENCE, tests: &[] }];
+        let destroyable = p.cluster.log_archive_destroyable_in.first().expect("the fixture declares one").clone();
+        for (suffix, applies) in [("prod", true), (destroyable.as_str(), false)] {
+            let options = RenderOptions { environment_suffix: suffix.into(), account_id: None };
+            let mut artifacts = render(&checked, &options).unwrap();
+            let report = resolve(&checked, &artifacts, suffix, &table);
+            assert_eq!((report.rows[0].evidence[0].applies, report.rows[0].evidence[0].present), (applies, applies));
+            assert_eq!(report.missing_line(), None, "`{suffix}`");
+            // Taken away where it applies, it is missing.
+            artifacts.files.remove("terraform/archive/main.tf.json");
+            let report = resolve(&checked, &artifacts, suffix, &table);
+            assert_eq!(report.missing().count(), usize::from(applies), "`{suffix}`");
+            if !applies {
+                assert!(markdown(&report).contains("(only where the archive is retained)"));
+            }
+        }
     }
 
     #[test]
@@ -498,7 +541,7 @@ mod tests {
             tf("infra", "aws_kms_key.tenant_{tenant}"),
             tf("infra", "aws_launch_template.nodes_{node_group}"),
             k8s("NetworkPolicy", Some("{namespace}"), "default-deny-all"),
-            tf("archive", "aws_s3_bucket.log_archive"),
+            tf("audit", "aws_s3_bucket.log_archive"),
         ];
         let table = [Requirement { id: "x", title: "x", claim: "x", rules: &[], evidence: EVIDENCE, tests: &[] }];
         let report = resolve(&checked, &artifacts, "prod", &table);
@@ -509,7 +552,7 @@ mod tests {
         expected.extend(p.node_groups.iter().map(|g| (format!("infra aws_launch_template.nodes_{}", g.name), true)));
         expected.extend(p.tenants.iter().map(|t| (format!("NetworkPolicy {}/default-deny-all", label(&t.name)), true)));
         // A root the render does not have: missing, not claimed.
-        expected.push(("archive aws_s3_bucket.log_archive".into(), false));
+        expected.push(("audit aws_s3_bucket.log_archive".into(), false));
         let expected: Vec<(&str, bool)> = expected.iter().map(|(e, p)| (e.as_str(), *p)).collect();
         assert_eq!(found, expected);
     }

@@ -1,13 +1,15 @@
 //! KMS keys: Kubernetes secrets envelope encryption, CloudWatch logs (and the alarm topic), node EBS volumes, and
 //! one key per tenant. Every key rotates yearly; the keys of the cluster have the shortest deletion window (7 days)
 //! so that a torn-down environment does not linger, the logs key the longest (30 days): it is the only way to read
-//! the 12-month log archive, so a mistaken deletion must stay cancellable for as long as KMS allows; key policies give the account root administration (which lets IAM policies grant
-//! use) and the AWS services exactly what they need.
+//! the audit log groups (the archive has its own key, in the archive root: `archive`), so a mistaken deletion must
+//! stay cancellable for as long as KMS allows; key policies give the account root administration (which lets IAM
+//! policies grant use) and the AWS services exactly what they need. No key here has `prevent_destroy`: the infra
+//! root destroys whole in every environment.
 
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{archive, refs, Context};
+use super::{refs, Context};
 use crate::naming::label;
 use crate::render::terraform::{Document, Ref};
 
@@ -15,7 +17,7 @@ use crate::render::terraform::{Document, Ref};
 pub(crate) const DELETION_WINDOW_DAYS: u32 = 7;
 
 /// KMS maximum (`ScheduleKeyDeletion`, PendingWindowInDays 7 to 30, AWS KMS API reference), for the logs key: the
-/// archive (PCI DSS 10.5.1) is unreadable once the key is gone. A key pending deletion is not billed.
+/// audit log groups (PCI DSS 10.5.1, the latest months) are unreadable once the key is gone. A key pending deletion is not billed.
 pub(crate) const LOGS_KEY_DELETION_WINDOW_DAYS: u32 = 30;
 
 /// The tag every key that encrypts the cluster's EBS volumes carries (the node key and the tenant keys the
@@ -52,17 +54,13 @@ fn key(
     }
     let logs = *at == refs::logs_key();
     let window = if logs { LOGS_KEY_DELETION_WINDOW_DAYS } else { DELETION_WINDOW_DAYS };
-    let mut body = json!({
+    let body = json!({
         "description": description,
         "enable_key_rotation": ctx.platform.encryption.key_rotation,
         "deletion_window_in_days": window,
         "policy": policy.attr("json"),
         "tags": tags,
     });
-    if logs {
-        // The log archive is encrypted with it: a retained archive needs the key to outlive the platform.
-        archive::protect(ctx, &mut body);
-    }
     let key = doc.resource_at(at, body);
     doc.resource(
         "aws_kms_alias",

@@ -4,7 +4,7 @@
 //! well-known addresses in [`refs`], never through formatted strings.
 
 pub(crate) mod addons;
-mod archive;
+pub(crate) mod archive;
 mod bootstrap;
 mod cluster;
 mod encryption;
