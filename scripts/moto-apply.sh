@@ -61,9 +61,13 @@ if [[ -f "$archive_main" ]]; then
   rm -rf "$archive_work" && mkdir -p "$archive_work"
   cp "$archive_main" "$archive_work/main.tf.json"
   "$VENV/bin/python" scripts/ci/tfjson.py override "$endpoint" >"$archive_work/zz_test_override.tf.json"
-  "$VENV/bin/python" scripts/ci/tfjson.py without "$archive_main" aws_s3_bucket_policy >"$archive_work/zz_unsupported_override.tf.json"
-  echo "moto: archive: init + apply"
+  echo "moto: archive: init + plan + apply"
   terraform -chdir="$archive_work" init -backend=false -input=false -no-color >"$archive_work/init.log"
+  # The whole root's plan (bucket policy included) for the scanners, as for every other root.
+  terraform -chdir="$archive_work" plan -input=false -no-color -lock=false -out=plan.bin >"$archive_work/plan.log"
+  mkdir -p "$CI_OUT/archive"
+  terraform -chdir="$archive_work" show -json plan.bin >"$CI_OUT/archive/plan.json"
+  "$VENV/bin/python" scripts/ci/tfjson.py without "$archive_main" aws_s3_bucket_policy >"$archive_work/zz_unsupported_override.tf.json"
   terraform -chdir="$archive_work" apply -auto-approve -input=false -no-color -lock=false >"$archive_work/apply.log" 2>&1 ||
     { tail -n 40 "$archive_work/apply.log" >&2; echo "error: the archive root's apply against moto failed" >&2; exit 1; }
 fi
