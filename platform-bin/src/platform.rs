@@ -91,7 +91,8 @@ pub fn customer_platform() -> Platform {
             },
             // Read through external-secrets, which assumes this role in the secrets account.
             cross_account_roles: ["arn:aws:iam::111122223333:role/payments-secrets-reader"],
-            quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // 6 × m5.large of `cardholder` hold 9 CPU and 37356Mi for tenants (`tenancy/quota-capacity`).
+            quota: { cpu: "8", memory: "32Gi", pods: 200 },
             // The API calls payments, reconciliation reads it; nothing else reaches its pods.
             allow_from: [api: 8443, reconciliation: 8443],
         }
@@ -101,7 +102,8 @@ pub fn customer_platform() -> Platform {
                 admin: "d5f7b9c1-3e4a-4f6b-8c2d-4e6f8a0b2c34",
                 developer: "e6a8c0d2-4f5b-4a7c-9d3e-5f7a9b1c3d45",
             },
-            quota: { cpu: "40", memory: "80Gi", pods: 300 },
+            // 20 × c5.large hold 30 CPU and 41.6Gi for tenants (`tenancy/quota-capacity`).
+            quota: { cpu: "30", memory: "40Gi", pods: 300 },
         }
         tenant api {
             node_groups: [general],
@@ -109,7 +111,8 @@ pub fn customer_platform() -> Platform {
                 admin: "f7b9d1e3-5a6c-4b8d-8e4f-6a8b0c2d4e56",
                 developer: "0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c67",
             },
-            quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            // 12 × t3.medium hold 25560Mi for tenants (`tenancy/quota-capacity`).
+            quota: { cpu: "16", memory: "24Gi", pods: 200 },
             // The public API, behind the load balancers (instance targets: through the nodes).
             allow_from: [load_balancers: 8443],
         }

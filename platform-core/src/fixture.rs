@@ -131,7 +131,7 @@ pub fn platform() -> Platform {
                 "settlement",
                 "batch",
                 &[(Admin, "3e9b4c5d-0f6a-4b1c-8d4e-5f6a7b8c9da4"), (Developer, "4fac5d6e-1a7b-4c2d-9e5f-6a7b8c9d0eb5")],
-                ("24", "48Gi", 150),
+                ("24", "40Gi", 150),
             ),
             tenant(
                 "web",

@@ -415,7 +415,7 @@ fn one_mistake_one_finding() {
         ("duplicate tenant", quote::quote! { tenant api as payments {} }, Rule::DuplicateName),
         ("long platform name", quote::quote! { name: "fintech_payments_platform_eu" }, Rule::NameLength),
         ("VPC CIDR", quote::quote! { vpc { cidr: "8.8.0.0/16" } }, Rule::SubnetOutsideVpc),
-        ("inverted size", quote::quote! { node_group general { size: 6..=3 } }, Rule::SizeOrder),
+        ("inverted size", quote::quote! { node_group general { size: 12..=2 } }, Rule::SizeOrder),
         ("desired above max", quote::quote! { node_group general { desired: 14 } }, Rule::SizeOrder),
         ("batch on demand", quote::quote! { node_group batch { capacity: on_demand } }, Rule::BatchSpotOnly),
     ];

@@ -11,8 +11,9 @@ that pins it:
   - `helm template` renders it with our values, `--kube-version`, and the `--api-versions` the chart's templates
     ask `.Capabilities.APIVersions.Has` about that the Kubernetes version serves by default (its OpenAPI
     definitions in the kubernetes-validate wheel, alpha versions excluded as they are off by default);
-  - objects, host-network workloads with their listeners, admission webhooks and dead values are derived from the
-    output. Listeners = declared containerPorts, probe ports, ports in the rendered arguments, and the defaults of
+  - objects, host-network workloads with their listeners, admission webhooks, each workload's pods and requests
+    (what the scheduler counts: tenancy/quota-capacity's reservations are held against them) and dead values are
+    derived from the output. Listeners = declared containerPorts, probe ports, ports in the rendered arguments, and the defaults of
     the binary's listener flags the chart does not pass, read from the Go source at the image's tag (LISTENERS).
   - a value path we set is dead when rendering without it and with it changed (same type) both leave the output
     as it was, once generated certificates and random strings are masked.
@@ -31,6 +32,7 @@ import tarfile
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
 
 import yaml
 
@@ -367,6 +369,47 @@ def pod_spec(o):
     if o["kind"] == "CronJob":
         return (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
     return (spec.get("template") or {}).get("spec") or {}
+
+
+# Kubernetes quantity suffixes (apimachinery `resource.Quantity`): binary and decimal SI, and milli.
+QUANTITY_FACTORS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 10**3, "M": 10**6, "G": 10**9,
+                    "T": 10**12, "m": Fraction(1, 1000)}
+
+
+def quantity(text):
+    m = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", str(text).strip())
+    if not m or (m.group(2) and m.group(2) not in QUANTITY_FACTORS):
+        raise SystemExit(f"error: `{text}` is no Kubernetes quantity this script reads")
+    return Fraction(m.group(1)) * QUANTITY_FACTORS.get(m.group(2), 1)
+
+
+def pod_requests(spec):
+    """What the scheduler counts for one pod: the larger of its containers' sum and its largest init container
+    (Kubernetes "Resource sharing within containers"), CPU in millicores and memory in MiB, rounded up."""
+    def of(container, resource):
+        return quantity(((container.get("resources") or {}).get("requests") or {}).get(resource, 0))
+    out = {}
+    for resource, unit, key in (("cpu", Fraction(1, 1000), "cpu_m"), ("memory", 2**20, "memory_mib")):
+        main = sum(of(c, resource) for c in spec.get("containers") or [])
+        init = max([of(c, resource) for c in spec.get("initContainers") or []], default=0)
+        out[key] = int(-(-max(main, init) // unit))
+    return out
+
+
+def workloads_of(objects):
+    """Each Deployment, StatefulSet and DaemonSet: its pods (replicas, None for a DaemonSet: one per node it
+    selects), their requests, and where they may run (node selector, tolerated taint values of `workload`)."""
+    out = []
+    for o in objects:
+        if o.get("kind") not in ("Deployment", "StatefulSet", "DaemonSet"):
+            continue
+        spec = pod_spec(o)
+        # An unset (or null) `replicas` is 1, the API's default.
+        replicas = (o.get("spec") or {}).get("replicas")
+        replicas = None if o["kind"] == "DaemonSet" else 1 if replicas is None else replicas
+        out.append({"kind": o["kind"], "name": (o.get("metadata") or {}).get("name"), "replicas": replicas,
+                    "node_selector": spec.get("nodeSelector") or {}, **pod_requests(spec)})
+    return sorted(out, key=lambda w: (w["kind"], w["name"]))
 
 
 def objects_of(objects, namespace):
@@ -731,6 +774,7 @@ def main():
                      "terraform_values": tf if tf != mine["values"] else None,
                      "objects": objects_of(objects, mine["namespace"]),
                      "host_network": host_network_of(a.release, objects, flag_sources),
+                     "workloads": workloads_of(objects),
                      "webhooks": webhooks_of(objects, mine["namespace"]),
                      "conversion_webhooks": conversion_webhooks_of(objects, mine["namespace"]), "dead_values": dead}
             if tf != mine["values"]:

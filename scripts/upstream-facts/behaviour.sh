@@ -10,7 +10,7 @@
 # Steps: Helm from scripts/ci/helm.sh; the kubernetes-validate wheel (its OpenAPI definitions tell which API
 # versions each Kubernetes minor serves), pinned by sha256; our values per carried version and release, written by
 # the ignored test `dump_our_values` (tests/tests/behaviour.rs) to $BEHAVIOUR_VALUES_OUT; then behaviour.py per
-# pin line. Needs git, python3 with PyYAML, cargo.
+# pin line; then requests.py (the charts' pods for tenancy/quota-capacity). Needs git, python3 with PyYAML, cargo.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mirrors=${1:-${UPSTREAM_MIRRORS:-}}
@@ -51,3 +51,5 @@ while read -r release version repository ref path; do
   n=$((n + 1))
 done < tests/upstream/pins.txt
 [[ $n -gt 0 ]] || { echo "error: no line of tests/upstream/pins.txt matches" >&2; exit 1; }
+# What the capacity rule reserves for the charts' pods, from the facts just written.
+python3 scripts/upstream-facts/requests.py >/dev/null

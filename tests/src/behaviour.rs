@@ -68,7 +68,22 @@ pub struct Entry {
     pub webhooks: Vec<Webhook>,
     /// CRDs the API server converts between versions by calling a webhook.
     pub conversion_webhooks: Vec<ConversionWebhook>,
+    /// Each Deployment, StatefulSet and DaemonSet with its pods' requests.
+    pub workloads: Vec<WorkloadFact>,
     pub dead_values: Vec<String>,
+}
+
+/// A workload of the render: its pods, what each requests, where it may run.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadFact {
+    pub kind: String,
+    pub name: String,
+    /// `None` for a DaemonSet.
+    pub replicas: Option<u32>,
+    pub node_selector: BTreeMap<String, String>,
+    pub cpu_m: u64,
+    pub memory_mib: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

@@ -317,3 +317,47 @@ fn every_webhook_the_api_server_calls_is_served_from_the_host_network() {
     assert!(counted > 0, "no webhook in the facts: are they still read?");
     assert!(unreachable.is_empty(), "webhooks the control plane cannot reach:\n{}", unreachable.join("\n"));
 }
+
+/// `tenancy/quota-capacity` reserves on the critical group what the charts' pods request there, as a real Helm
+/// renders them at the pinned tags with our values: `platform-core/src/catalog/chart_requests.rs` is the
+/// behaviour facts' workloads, for every carried version and pinned chart, and nothing else.
+#[test]
+fn the_capacity_rule_reserves_what_the_charts_request() {
+    use platform_core::catalog::reserved::{chart_pods, ChartWorkload, CHART_PODS};
+    let regenerate = "regenerate it with `python3 scripts/upstream-facts/requests.py`";
+    let mut covered = 0;
+    for v in versions() {
+        for (release, chart, entry) in entries(v) {
+            let pods: Vec<_> = chart_pods(v.kubernetes).filter(|c| c.release == release).collect();
+            assert_eq!(
+                pods.len(),
+                1,
+                "{release} at Kubernetes {}: chart_requests.rs is stale, {regenerate}",
+                v.kubernetes
+            );
+            assert_eq!(pods[0].chart_version, chart, "{release} at {}: {regenerate}", v.kubernetes);
+            let facts: Vec<ChartWorkload> = entry
+                .workloads
+                .iter()
+                .map(|w| ChartWorkload {
+                    name: w.name.clone().leak(),
+                    replicas: w.replicas,
+                    workload: w.node_selector.get("workload").map(|s| &*s.clone().leak()),
+                    cpu_m: w.cpu_m,
+                    memory_mib: w.memory_mib,
+                })
+                .collect();
+            assert_eq!(pods[0].workloads, facts, "{release} {chart} at {}: {regenerate}", v.kubernetes);
+            // Every pod of a chart is placed: the capacity rule counts it where it runs.
+            for w in &entry.workloads {
+                assert!(
+                    w.node_selector.contains_key("workload"),
+                    "{release} {chart}: `{}` has no workload node selector",
+                    w.name
+                );
+            }
+            covered += 1;
+        }
+    }
+    assert_eq!(covered, CHART_PODS.len(), "chart_requests.rs has entries for no carried version: {regenerate}");
+}

@@ -52,6 +52,8 @@ fn renders(kubernetes: &str) -> Vec<(&'static str, Artifacts)> {
     tuned.kubernetes = kubernetes.to_owned();
     let addon = tuned.addons.iter_mut().find(|a| a.kind == AddonKind::AmazonCloudwatchObservability).unwrap();
     addon.resources = Some(Resources { cpu: "200m".into(), memory: "384Mi".into() });
+    // A larger agent on every node leaves less for tenants (`tenancy/quota-capacity`): their quotas shrink with it.
+    tuned.tenants.iter_mut().for_each(|t| t.quota.memory = "16Gi".into());
     let options = RenderOptions { environment_suffix: SUFFIX.into(), account_id: Some(ACCOUNT_ID.into()) };
     let tuned = check_and_render(&tuned, &options).expect("the platform with addon resources renders");
     vec![("declared", render_for(kubernetes)), ("with addon resources", tuned)]

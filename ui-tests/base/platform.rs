@@ -38,12 +38,12 @@ platform_macros::platform! {
         groups: { admin: "6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80" },
         secret_prefix: "payments/",
         cross_account_roles: ["arn:aws:iam::111122223333:role/payments-secrets-reader"],
-        quota: { cpu: "16", memory: "32Gi", pods: 200 },
+        quota: { cpu: "8", memory: "32Gi", pods: 200 },
     }
     tenant api {
         node_groups: [general],
         groups: { admin: "f7b9d1e3-5a6c-4b8d-8e4f-6a8b0c2d4e56" },
-        quota: { cpu: "16", memory: "32Gi", pods: 200 },
+        quota: { cpu: "16", memory: "24Gi", pods: 200 },
     }
     addon coredns { replicas: 3, node_group: critical }
     addon kube_proxy {}

@@ -45,7 +45,7 @@ fn main() {
             groups: { admin: "6f1c2a9e-3b7d-4c1e-9a2f-1d4e5b6c7a80" },
             secret_prefix: "payments/",
             cross_account_roles: ["arn:aws:iam::111122223333:role/payments-secrets-reader"],
-            quota: { cpu: "16", memory: "32Gi", pods: 200 },
+            quota: { cpu: "8", memory: "32Gi", pods: 200 },
         }
         addon coredns { replicas: 3, node_group: critical, resources: { cpu: "100m", memory: "128Mi" } }
         addon kube_proxy {}

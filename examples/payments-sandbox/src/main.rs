@@ -57,7 +57,8 @@ fn main() -> ExitCode {
         tenant payments {
             node_groups: [critical],
             groups: { admin: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" },
-            quota: { cpu: "4", memory: "8Gi", pods: 50 },
+            // 3 × m6i.large hold 3680m CPU beside the platform controllers (`tenancy/quota-capacity`).
+            quota: { cpu: "3", memory: "8Gi", pods: 50 },
         }
 
         addon coredns { replicas: 2, node_group: critical }

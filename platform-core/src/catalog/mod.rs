@@ -1,6 +1,7 @@
 //! Facts about AWS and Kubernetes the checks and renderers rely on, one table per concern.
 //! Each table names its source; [`AS_OF`] is the day they were last checked, together.
 
+pub mod chart_requests;
 pub mod charts;
 pub mod escalation;
 pub mod instance_types;
@@ -8,6 +9,7 @@ pub mod kubernetes;
 pub mod namespaces;
 pub mod prices;
 pub mod regions;
+pub mod reserved;
 
 use crate::check::days_since_epoch;
 

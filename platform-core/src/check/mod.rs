@@ -245,6 +245,7 @@ mod tests {
                 .push(crate::model::Flow { from, ports: crate::model::PortRange { first: 9, last: 8 } })
         });
         case(Rule::PciHostNetwork, t, &|p| p.tenants[0].pci = true);
+        case(Rule::QuotaCapacity, t, &|p| p.tenants[0].quota.cpu = "16".into());
         case(Rule::AzureAdId, t, &|p| p.identity.tenant_id = "contoso.onmicrosoft.com".into());
         case(Rule::OidcClaims, t, &|p| p.identity.groups_prefix = "system:".into());
         case(Rule::StableUsername, t, &|p| p.identity.username_claim = "email".into());

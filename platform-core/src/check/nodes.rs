@@ -496,6 +496,8 @@ mod tests {
         p.node_groups[2].workload = WorkloadClass::General;
         p.node_groups[2].taints.clear();
         p.tenants[1].node_groups = vec!["general".into()];
+        // Sized to share `general` with `web` (`tenancy/quota-capacity`).
+        p.tenants[1].quota = Quota { cpu: "8".into(), memory: "8Gi".into(), pods: 150 };
         let f = run(&p);
         expect(&f, Rule::WorkloadClasses, "node_groups", "`workload: batch`");
         assert_eq!(f.errors().count(), 1, "{f}");

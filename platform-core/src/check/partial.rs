@@ -53,7 +53,8 @@ enum Needs {
 fn needs(rule: Rule) -> Needs {
     use crate::schema::{ADDON, IRSA, NODE_GROUP, TENANT};
     match rule {
-        Rule::WorkloadClasses | Rule::SpotShare => Needs::All(&NODE_GROUP),
+        // `tenancy/quota-capacity`: a left-out tenant or addon only lowers the demand, a left-out group the room.
+        Rule::WorkloadClasses | Rule::SpotShare | Rule::QuotaCapacity => Needs::All(&NODE_GROUP),
         Rule::RequiredAddons => Needs::All(&ADDON),
         Rule::ControllerRoles => Needs::All(&IRSA),
         Rule::UnknownNodeGroup => Needs::Named(&NODE_GROUP),

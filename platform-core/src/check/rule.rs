@@ -111,6 +111,8 @@ rules! {
     FlowPorts = "tenancy/flow-ports",
     /// A PCI tenant's node groups host no platform controller on the host network.
     PciHostNetwork = "tenancy/pci-host-network",
+    /// Tenants' quotas fit the node groups they run on at max size, after what the platform reserves there.
+    QuotaCapacity = "tenancy/quota-capacity",
     // --- identity ---
     /// Azure AD tenant, client and group ids are GUIDs.
     AzureAdId = "identity/azure-ad-id",

@@ -298,6 +298,10 @@ mod tests {
         let mut tenant = p.tenants[0].clone();
         tenant.name = "refunds".into();
         tenant.secret_prefix = "refunds/".into();
+        // Where there is room for it (`tenancy/quota-capacity`).
+        tenant.node_groups = vec!["general".into()];
+        tenant.quota.cpu = "1".into();
+        tenant.quota.memory = "1Gi".into();
         p.tenants.push(tenant);
         p.vpc.nat_gateways = NatGateways::Single;
         let more = estimate_of(&p, "2024-06-01").unwrap();

@@ -5,6 +5,6 @@ use ui_base::platform_with;
 
 fn main() {
     let _platform = platform_with! {
-        node_group general { size: 6..=3 }
+        node_group general { size: 12..=2 }
     };
 }

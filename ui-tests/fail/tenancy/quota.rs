@@ -4,6 +4,6 @@ use ui_base::platform_with;
 
 fn main() {
     let _platform = platform_with! {
-        tenant payments { quota: { cpu: "16", memory: "32GB", pods: 200 } }
+        tenant payments { quota: { cpu: "8", memory: "32GB", pods: 200 } }
     };
 }

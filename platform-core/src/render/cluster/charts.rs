@@ -17,6 +17,7 @@ use super::policies::tolerations;
 use super::ports;
 use super::{vpc_data, vpc_name, Context, Target};
 use crate::catalog::charts::Chart;
+use crate::catalog::reserved;
 use crate::install::{self, Component};
 use crate::model::IrsaBinding;
 use crate::model::Purchase;
@@ -146,7 +147,7 @@ fn kyverno(ctx: &Context) -> Value {
     let probe = json!({ "httpGet": { "port": ports::KYVERNO_WEBHOOK } });
     let mut values = json!({
         "admissionController": placed(ctx, json!({
-            "replicas": 3,
+            "replicas": reserved::KYVERNO_ADMISSION_REPLICAS,
             "hostNetwork": true,
             "webhookServer": { "port": ports::KYVERNO_WEBHOOK },
             "startupProbe": probe,
@@ -194,7 +195,7 @@ fn load_balancer_controller(ctx: &Context, target: Target, b: &IrsaBinding) -> V
             "clusterName": ctx.names.cluster(),
             "region": ctx.platform.region,
             "hostNetwork": true,
-            "replicaCount": 2,
+            "replicaCount": reserved::LOAD_BALANCER_CONTROLLER_REPLICAS,
             // Pod IPs are on the overlay, out of the load balancers' reach: targets are the nodes (the chart's
             // default at 3.5.0, written down; Kyverno refuses `ip` target annotations, see `policies`).
             "defaultTargetType": "instance",

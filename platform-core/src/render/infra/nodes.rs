@@ -28,8 +28,7 @@ use crate::checked::{Part, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 use crate::model::{NodeGroup, TaintEffect};
 use crate::render::terraform::{Document, Expr, Local, Ref};
 
-/// Pods per node under Calico's VXLAN overlay (the Kubernetes default and the tested upper bound).
-pub(crate) const MAX_PODS: u32 = 110;
+pub(crate) use crate::catalog::reserved::MAX_PODS;
 /// The local holding the Bottlerocket settings TOML (one copy for every launch template).
 const SETTINGS_LOCAL: &str = "bottlerocket_settings";
 
