@@ -1,9 +1,9 @@
 //! What every bucket of the platform has: no public access, versioning, and default encryption with a
 //! customer-managed KMS key (S3 Bucket Keys on, so each object does not cost a KMS call).
 
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::render::terraform::{Document, Expr};
+use crate::render::terraform::{Document, Expr, Ref};
 
 /// The public access block, versioning and SSE-KMS default encryption of bucket `bucket_id`, each declared as
 /// `<type>.<name>`.
@@ -32,4 +32,17 @@ pub(crate) fn private_versioned_encrypted(doc: &mut Document, name: &str, bucket
             }],
         }),
     );
+}
+
+/// The bucket policy statement refusing every request to `bucket` and its objects that is not over TLS
+/// (PCI DSS 4.2.1; S3 user guide, "Enforce encryption in transit").
+pub(crate) fn deny_insecure_transport(bucket: &Ref) -> Value {
+    json!({
+        "sid": "DenyInsecureTransport",
+        "effect": "Deny",
+        "actions": ["s3:*"],
+        "resources": [bucket.attr("arn"), format!("{}/*", bucket.attr("arn"))],
+        "principals": [{ "type": "*", "identifiers": ["*"] }],
+        "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+    })
 }

@@ -83,18 +83,10 @@ pub fn render(checked: &Checked) -> Document {
         "state",
         json!({ "bucket": id, "rule": [{ "object_ownership": "BucketOwnerEnforced" }] }),
     );
-    let (arn, objects) = (bucket.attr("arn"), format!("{}/*", bucket.attr("arn")));
     let policy = doc.data(
         "aws_iam_policy_document",
         "state_bucket",
-        json!({ "statement": [{
-            "sid": "DenyInsecureTransport",
-            "effect": "Deny",
-            "actions": ["s3:*"],
-            "resources": [arn, objects],
-            "principals": [{ "type": "*", "identifiers": ["*"] }],
-            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
-        }]}),
+        json!({ "statement": [crate::render::s3::deny_insecure_transport(&bucket)] }),
     );
     doc.resource("aws_s3_bucket_policy", "state", json!({ "bucket": id, "policy": policy.attr("json") }));
     doc.output("bucket", json!({ "value": id, "description": "pass to platform render/deploy --state-bucket" }));

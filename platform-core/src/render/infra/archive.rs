@@ -219,17 +219,10 @@ pub fn render_root(checked: &crate::checked::Checked, suffix: &str) -> Document 
             }],
         }),
     );
-    let (arn, objects) = (bucket.attr("arn"), format!("{}/*", bucket.attr("arn")));
+    let objects = format!("{}/*", bucket.attr("arn"));
     let delivery_role = format!("arn:{}:iam::{}:role/{}", iam::partition(), iam::account(), delivery_role_name(ctx));
     let mut statements = vec![
-        json!({
-            "sid": "DenyInsecureTransport",
-            "effect": "Deny",
-            "actions": ["s3:*"],
-            "resources": [arn, objects],
-            "principals": [{ "type": "*", "identifiers": ["*"] }],
-            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
-        }),
+        crate::render::s3::deny_insecure_transport(&bucket),
         json!({
             "sid": "OnlyTheDeliveryRoleWrites",
             "effect": "Deny",
