@@ -21,6 +21,7 @@ mod fixture;
 pub mod install;
 pub mod model;
 pub mod naming;
+pub mod quantity;
 #[cfg(feature = "render")]
 pub mod render;
 #[cfg(feature = "render")]

@@ -8,6 +8,7 @@
 
 pub use super::chart_requests::CHART_PODS;
 use crate::model::{AddonKind, Platform};
+use crate::quantity::{cpu_millicores, memory_mib};
 
 /// Pods per node under Calico's VXLAN overlay (the Kubernetes default and the tested upper bound); the launch
 /// template's `settings.kubernetes.max-pods`, and the input of the kubelet's memory reservation.
@@ -163,34 +164,6 @@ pub fn controllers(p: &Platform, group: &str, critical: bool) -> Vec<Workload> {
     out
 }
 
-/// A Kubernetes CPU quantity in millicores (`2`, `500m`, `1.5`); `None` when it is no plain CPU quantity.
-pub fn cpu_millicores(s: &str) -> Option<u64> {
-    match s.strip_suffix('m') {
-        Some(milli) => milli.parse().ok(),
-        None => {
-            let v: f64 = s.parse().ok()?;
-            (v.is_finite() && v >= 0.0).then(|| (v * 1000.0).ceil() as u64)
-        }
-    }
-}
-
-/// A Kubernetes memory quantity in MiB, rounded up (`32Gi`, `512Mi`, `1G`, bytes); `None` when it does not parse.
-pub fn memory_mib(s: &str) -> Option<u64> {
-    const UNITS: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1_048_576.0),
-        ("Gi", 1_073_741_824.0),
-        ("Ti", 1_099_511_627_776.0),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-    ];
-    let (number, factor) = UNITS.iter().find_map(|(u, f)| s.strip_suffix(u).map(|n| (n, *f))).unwrap_or((s, 1.0));
-    let v: f64 = number.parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| (v * factor / 1_048_576.0).ceil() as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,18 +175,5 @@ mod tests {
             assert_eq!(kube_reserved_cpu_m(cores), m, "{cores} cores");
         }
         assert_eq!(kube_reserved_memory_mib(MAX_PODS), 1465);
-    }
-
-    #[test]
-    fn quantities() {
-        assert_eq!(cpu_millicores("16"), Some(16_000));
-        assert_eq!(cpu_millicores("500m"), Some(500));
-        assert_eq!(cpu_millicores("1.5"), Some(1500));
-        assert_eq!(cpu_millicores("x"), None);
-        assert_eq!(memory_mib("32Gi"), Some(32_768));
-        assert_eq!(memory_mib("128Mi"), Some(128));
-        assert_eq!(memory_mib("1G"), Some(954));
-        assert_eq!(memory_mib("1048576"), Some(1));
-        assert_eq!(memory_mib("32GB"), None);
     }
 }

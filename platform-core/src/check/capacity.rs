@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 use super::values::ticks;
 use super::{at, Finding, Findings, Fix, Rule};
 use crate::catalog::instance_types::instance_type;
-use crate::catalog::reserved::{self, cpu_millicores, memory_mib, EVICTION_HARD_MEMORY_MIB, MAX_PODS};
+use crate::catalog::reserved::{self, EVICTION_HARD_MEMORY_MIB, MAX_PODS};
 use crate::model::{Platform, WorkloadClass};
+use crate::quantity::{cpu_millicores, memory_mib};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_spot_share(p, out);

@@ -12,25 +12,9 @@ pub(crate) fn is_guid(s: &str) -> bool {
             .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Suffixes of a Kubernetes quantity: decimal SI (`n u m k M G T P E`) and binary (`Ki … Ei`).
-///
-/// Source: Kubernetes API reference, "Quantity" (apimachinery `resource.Quantity`): `<number><suffix>`.
-const QUANTITY_SUFFIXES: &[&str] =
-    &["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-
-/// The numeric part of a Kubernetes quantity (`500m` → `500`), if `s` is one: digits with an optional decimal
-/// part, then one of the [`QUANTITY_SUFFIXES`]. Signs and exponents are valid Kubernetes but meaningless here.
-fn quantity_number(s: &str) -> Option<&str> {
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
-    let (number, suffix) = s.split_at(end);
-    let digits = number.bytes().filter(u8::is_ascii_digit).count();
-    let dots = number.len() - digits;
-    (digits > 0 && dots <= 1 && QUANTITY_SUFFIXES.contains(&suffix)).then_some(number)
-}
-
 /// Whether `s` is a Kubernetes quantity greater than zero (`16`, `500m`, `32Gi`, `0.5`).
 pub(crate) fn is_positive_quantity(s: &str) -> bool {
-    quantity_number(s).is_some_and(|n| n.bytes().any(|b| (b'1'..=b'9').contains(&b)))
+    crate::quantity::is_positive(s)
 }
 
 /// Whether `s` is a DNS-1123 subdomain: dot-separated DNS-1123 labels, 253 characters at most
