@@ -34,6 +34,8 @@ pub enum NameKind {
     S3Bucket,
     /// Kinesis Data Firehose `DeliveryStreamName`: 1–64 characters.
     FirehoseStream,
+    /// SSM `CreateDocument` name: 3–128 characters.
+    SsmDocument,
     /// Any other tagged `Name`: 255 characters.
     Tag,
 }
@@ -45,7 +47,7 @@ impl NameKind {
             NameKind::NodeGroup => 63,
             NameKind::IamRole | NameKind::FirehoseStream => 64,
             NameKind::S3Bucket => 63,
-            NameKind::IamPolicy | NameKind::LaunchTemplate => 128,
+            NameKind::IamPolicy | NameKind::LaunchTemplate | NameKind::SsmDocument => 128,
             NameKind::KmsAlias => 256,
             NameKind::SecurityGroup | NameKind::Tag => 255,
         }
@@ -61,6 +63,7 @@ impl NameKind {
             NameKind::KmsAlias => "KMS alias",
             NameKind::S3Bucket => "S3 bucket name",
             NameKind::FirehoseStream => "Firehose stream name",
+            NameKind::SsmDocument => "SSM document name",
             NameKind::SecurityGroup => "security group name",
             NameKind::Tag => "Name tag",
         }
@@ -110,6 +113,59 @@ pub fn suffix_error(suffix: &str) -> Option<String> {
 /// `secrets_<tenant>` would get the same names (the `naming/duplicate` rule refuses it).
 pub fn tenant_secrets_component(tenant: &str) -> String {
     format!("secrets-{}", label(tenant))
+}
+
+/// The roles AWS services assume for the platform itself (no DSL name): each has an inline policy of the same
+/// component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceRole {
+    /// VPC flow logs delivery to CloudWatch Logs.
+    FlowLogs,
+    /// Firehose delivery of the log archive to S3.
+    LogArchiveDelivery,
+    /// CloudWatch Logs subscription of the audit log groups to the archive streams.
+    LogArchiveSubscription,
+}
+
+impl ServiceRole {
+    pub const ALL: [ServiceRole; 3] =
+        [ServiceRole::FlowLogs, ServiceRole::LogArchiveDelivery, ServiceRole::LogArchiveSubscription];
+
+    /// The component of its role and policy names.
+    pub fn component(self) -> &'static str {
+        match self {
+            ServiceRole::FlowLogs => "flow-logs",
+            ServiceRole::LogArchiveDelivery => "log-archive-delivery",
+            ServiceRole::LogArchiveSubscription => "log-archive-subscription",
+        }
+    }
+}
+
+/// The components of the platform's own KMS keys (besides one per tenant, named after the tenant).
+pub mod kms_key {
+    /// Kubernetes secrets envelope encryption.
+    pub const SECRETS: &str = "secrets";
+    /// CloudWatch logs and the alarm topic.
+    pub const LOGS: &str = "logs";
+    /// Node EBS volumes.
+    pub const EBS: &str = "ebs";
+    /// The log archive (archive root).
+    pub const LOG_ARCHIVE: &str = "log-archive";
+    pub const ALL: [&str; 4] = [SECRETS, LOGS, EBS, LOG_ARCHIVE];
+}
+
+/// The keys of the audit log groups streamed into the log archive: each names a Firehose stream and a
+/// subscription filter (`log-archive-<key>`) and the Terraform blocks (`log_archive_<key>`).
+pub mod archive_source {
+    pub const EKS: &str = "eks";
+    pub const FLOW_LOGS: &str = "flow_logs";
+    pub const SESSIONS: &str = "sessions";
+    pub const CI_APP: &str = "ci_app";
+    pub const CI_DATA: &str = "ci_data";
+    pub const CI_HOST: &str = "ci_host";
+    pub const CI_PERF: &str = "ci_perf";
+    /// Every source a platform may have (which it has depends on its flow logs and Container Insights).
+    pub const ALL: [&str; 7] = [EKS, FLOW_LOGS, SESSIONS, CI_APP, CI_DATA, CI_HOST, CI_PERF];
 }
 
 /// Makes every name of one platform in one environment.
@@ -179,6 +235,85 @@ impl<'a> Names<'a> {
     /// A KMS alias (`alias/kms-…`).
     pub fn kms_alias(&self, component: &str) -> String {
         format!("alias/{}", self.name("kms", component))
+    }
+
+    // Each name below is made here only, for the renderer that emits it and for the `naming/length` rule
+    // (`check::naming::checked_names`), so no emitted name escapes the rule.
+
+    /// The EKS cluster's IAM role.
+    pub fn cluster_role(&self) -> String {
+        self.iam_role("cluster")
+    }
+
+    /// The cluster role's inline policy using the secrets key.
+    pub fn cluster_secrets_key_policy(&self) -> String {
+        self.iam_policy("cluster-secrets-key")
+    }
+
+    /// The nodes' IAM role.
+    pub fn node_role(&self) -> String {
+        self.iam_role("node")
+    }
+
+    /// The node role's inline policy for Session Manager's logging.
+    pub fn node_ssm_sessions_policy(&self) -> String {
+        self.iam_policy("node-ssm-sessions")
+    }
+
+    /// The managed policy allowing logged Session Manager sessions on the nodes.
+    pub fn ssm_sessions_policy(&self) -> String {
+        self.iam_policy("node-sessions")
+    }
+
+    /// The Session Manager preferences document.
+    pub fn ssm_sessions_document(&self) -> String {
+        self.name("ssm", "sessions")
+    }
+
+    /// A role an AWS service assumes for the platform.
+    pub fn service_role(&self, role: ServiceRole) -> String {
+        self.iam_role(role.component())
+    }
+
+    /// That role's inline policy.
+    pub fn service_role_policy(&self, role: ServiceRole) -> String {
+        self.iam_policy(role.component())
+    }
+
+    /// The IAM role of an IRSA binding.
+    pub fn irsa_role(&self, binding: &str) -> String {
+        self.iam_role(binding)
+    }
+
+    /// The inline policy of that role.
+    pub fn irsa_policy(&self, binding: &str) -> String {
+        self.iam_policy(binding)
+    }
+
+    /// The alias of a tenant's KMS key.
+    pub fn tenant_key_alias(&self, tenant: &str) -> String {
+        self.kms_alias(tenant)
+    }
+
+    /// A node group's launch template.
+    pub fn launch_template(&self, group: &str) -> String {
+        self.name("lt", group)
+    }
+
+    /// The security group of the interface VPC endpoints. Security group names may not start with `sg-` (EC2
+    /// CreateSecurityGroup), hence `secgroup`.
+    pub fn endpoints_security_group(&self) -> String {
+        self.name("secgroup", "endpoints")
+    }
+
+    /// The log archive bucket, for an account id (a Terraform expression at render time).
+    pub fn log_archive_bucket(&self, account: &str) -> String {
+        self.s3_bucket("log-archive", account)
+    }
+
+    /// The Firehose stream of one archive source ([`archive_source`]).
+    pub fn log_archive_stream(&self, source: &str) -> String {
+        self.name("firehose", &format!("log-archive-{}", label(source)))
     }
 }
 

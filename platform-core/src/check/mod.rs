@@ -31,7 +31,7 @@ mod versions;
 mod properties;
 
 pub use finding::{FieldPath, Finding, Findings, Fix, Severity};
-pub use naming::checked_names;
+pub use naming::{checked_names, CHECKED_ACCOUNT_ID};
 pub use network::parse_cidr;
 pub use partial::{implied, partial_findings, Dropped, Gaps, IMPLIES};
 pub use rule::Rule;

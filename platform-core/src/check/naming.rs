@@ -6,7 +6,10 @@ use super::values::{is_name, plural, suggest_name};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{Capacity, Platform, Purchase};
-use crate::naming::{label, tenant_secrets_component, NameKind, Names, MAX_SUFFIX_LEN, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::naming::{
+    archive_source, kms_key, label, tenant_secrets_component, NameKind, Names, ServiceRole, MAX_SUFFIX_LEN,
+    TENANT_SECRETS_SERVICE_ACCOUNT,
+};
 
 pub(super) fn check(p: &Platform, out: &mut Findings) {
     check_name_syntax(p, out);
@@ -128,34 +131,58 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
     }
 }
 
-/// Every AWS name made from a DSL name, with the path of that name, for an environment `suffix`.
-///
-/// Node groups use the spelling of their purchase option ([`Purchase::name`]); a mixed group's longer one. Names that fail `naming/syntax` are left out.
+/// The account id the log archive bucket's name is measured with: every account id has 12 digits.
+pub const CHECKED_ACCOUNT_ID: &str = "123456789012";
+
+/// Every length-limited AWS name the renderers emit, with the path of the DSL name it is made from (the
+/// platform's name for the platform's own resources), for an environment `suffix`. Each name comes from the
+/// [`Names`] method its renderer calls; the log archive bucket with [`CHECKED_ACCOUNT_ID`]. Names a platform may
+/// not emit (flow logs off, both purchase options of a mixed group) are included: each is at most as long as one
+/// it does emit. Names that fail `naming/syntax` are left out.
 pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, String)> {
     if !is_name(&p.name) {
         return Vec::new();
     }
     let names = Names::new(&p.name, suffix);
+    let platform = |kind, name| (at("name"), kind, name);
     let mut all = vec![
-        (at("name"), NameKind::EksCluster, names.cluster()),
-        (at("name"), NameKind::IamRole, names.iam_role("cluster")),
-        (at("name"), NameKind::IamRole, names.iam_role("node")),
-        // The longest role, stream and the bucket of the log archive; an account id is 12 digits.
-        (at("name"), NameKind::IamRole, names.iam_role("log-archive-subscription")),
-        (at("name"), NameKind::FirehoseStream, names.name("firehose", "log-archive-flow-logs")),
-        (at("name"), NameKind::S3Bucket, names.s3_bucket("log-archive", "123456789012")),
+        platform(NameKind::EksCluster, names.cluster()),
+        platform(NameKind::IamRole, names.cluster_role()),
+        platform(NameKind::IamPolicy, names.cluster_secrets_key_policy()),
+        platform(NameKind::IamRole, names.node_role()),
+        platform(NameKind::IamPolicy, names.node_ssm_sessions_policy()),
+        platform(NameKind::IamPolicy, names.ssm_sessions_policy()),
+        platform(NameKind::SsmDocument, names.ssm_sessions_document()),
+        platform(NameKind::SecurityGroup, names.endpoints_security_group()),
+        platform(NameKind::S3Bucket, names.log_archive_bucket(CHECKED_ACCOUNT_ID)),
     ];
+    for role in ServiceRole::ALL {
+        all.push(platform(NameKind::IamRole, names.service_role(role)));
+        all.push(platform(NameKind::IamPolicy, names.service_role_policy(role)));
+    }
+    all.extend(kms_key::ALL.map(|key| platform(NameKind::KmsAlias, names.kms_alias(key))));
+    all.extend(archive_source::ALL.map(|source| platform(NameKind::FirehoseStream, names.log_archive_stream(source))));
     for (i, g) in p.node_groups.iter().enumerate().filter(|(_, g)| is_name(&g.name)) {
-        // The purchase options the group is split into; a mixed one has both, `ondemand` the longer spelling.
-        let purchase = if g.capacity == Capacity::Spot { Purchase::Spot } else { Purchase::OnDemand };
-        all.push((at("node_groups").index(i), NameKind::NodeGroup, names.node_group(&g.name, purchase)));
+        let path = at("node_groups").index(i);
+        // The purchase options the group is split into; a mixed one has both.
+        let purchases: &[Purchase] = match g.capacity {
+            Capacity::Spot => &[Purchase::Spot],
+            Capacity::OnDemand => &[Purchase::OnDemand],
+            Capacity::Mixed { .. } => &[Purchase::OnDemand, Purchase::Spot],
+        };
+        for &purchase in purchases {
+            all.push((path.clone(), NameKind::NodeGroup, names.node_group(&g.name, purchase)));
+        }
+        all.push((path, NameKind::LaunchTemplate, names.launch_template(&g.name)));
     }
     for (i, b) in p.irsa.iter().enumerate().filter(|(_, b)| is_name(&b.name)) {
-        all.push((at("irsa").index(i), NameKind::IamRole, names.iam_role(&b.name)));
+        all.push((at("irsa").index(i), NameKind::IamRole, names.irsa_role(&b.name)));
+        all.push((at("irsa").index(i), NameKind::IamPolicy, names.irsa_policy(&b.name)));
     }
     for (i, t) in p.tenants.iter().enumerate().filter(|(_, t)| is_name(&t.name)) {
-        all.push((at("tenants").index(i), NameKind::KmsAlias, names.kms_alias(&t.name)));
+        all.push((at("tenants").index(i), NameKind::KmsAlias, names.tenant_key_alias(&t.name)));
         all.push((at("tenants").index(i), NameKind::IamRole, names.tenant_secrets_role(&t.name)));
+        all.push((at("tenants").index(i), NameKind::IamPolicy, names.tenant_secrets_policy(&t.name)));
     }
     all
 }
@@ -163,7 +190,8 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
 /// `naming/length`: every AWS name stays within its service's limit (IAM role 64, node group 63, …) even with the
 /// longest environment suffix the CLI accepts, so a deploy cannot fail on a name after the build passed.
 ///
-/// One finding per DSL name, on its longest overrun, with how many AWS names it makes too long. Every AWS name
+/// One finding per DSL name, on its longest overrun, with how many kinds of AWS name it makes too long (the names
+/// of one kind made from one DSL name differ only in fixed text: the longest stands for them). Every AWS name
 /// starts with the platform name: a name is reported only if it is still too long once the platform name is
 /// shortened as its own finding asks (a long platform name is one mistake, not one per node group).
 fn check_name_lengths(p: &Platform, out: &mut Findings) {
@@ -172,7 +200,12 @@ fn check_name_lengths(p: &Platform, out: &mut Findings) {
     for (path, kind, name) in checked_names(p, &suffix) {
         if name.len() > kind.max_len() {
             let by = name.len() - kind.max_len();
-            over.entry(path).or_default().push((kind, name, by));
+            let names = over.entry(path).or_default();
+            match names.iter_mut().find(|n| n.0 == kind) {
+                Some(longest) if longest.2 < by => *longest = (kind, name, by),
+                Some(_) => {}
+                None => names.push((kind, name, by)),
+            }
         }
     }
     let platform_cut = over.get(&at("name")).map_or(0, |names| names.iter().map(|n| n.2).max().unwrap_or(0));

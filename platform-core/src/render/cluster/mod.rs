@@ -94,7 +94,7 @@ impl Target<'_> {
         match self {
             Target::Terraform => irsa_role_data(binding).attr("arn").to_string(),
             Target::Manifests { account_id } => {
-                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.iam_role(&binding.name))
+                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.irsa_role(&binding.name))
             }
         }
     }
@@ -114,11 +114,9 @@ impl Target<'_> {
     pub fn tenant_key_arn(&self, ctx: &Context, tenant: &Tenant) -> String {
         match self {
             Target::Terraform => tenant_key_data(tenant).attr("target_key_arn").to_string(),
-            Target::Manifests { account_id } => format!(
-                "arn:aws:kms:{}:{account_id}:{}",
-                ctx.platform.region,
-                ctx.names.kms_alias(&label(&tenant.name))
-            ),
+            Target::Manifests { account_id } => {
+                format!("arn:aws:kms:{}:{account_id}:{}", ctx.platform.region, ctx.names.tenant_key_alias(&tenant.name))
+            }
         }
     }
 }

@@ -18,7 +18,6 @@ use super::{
     Context, Target,
 };
 use crate::install::{self, Root};
-use crate::naming::label;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::infra::refs::ident;
 use crate::render::terraform::{Document, Expr, Ref};
@@ -66,10 +65,10 @@ fn data_sources(ctx: &Context, doc: &mut Document) {
     doc.data_at(&vpc_data(), json!({ "tags": { "Name": vpc_name(ctx) } }));
     // The roles of the addons' service accounts are the infra root's alone.
     for b in ctx.platform.irsa.iter().filter(|b| !objects::service_account_of_an_addon(&b.policy)) {
-        doc.data_at(&irsa_role_data(b), json!({ "name": ctx.names.iam_role(&b.name) }));
+        doc.data_at(&irsa_role_data(b), json!({ "name": ctx.names.irsa_role(&b.name) }));
     }
     for tenant in &ctx.platform.tenants {
-        doc.data_at(&tenant_key_data(tenant), json!({ "name": ctx.names.kms_alias(&label(&tenant.name)) }));
+        doc.data_at(&tenant_key_data(tenant), json!({ "name": ctx.names.tenant_key_alias(&tenant.name) }));
         doc.data_at(&tenant_secrets_role_data(tenant), json!({ "name": ctx.names.tenant_secrets_role(&tenant.name) }));
     }
 }

@@ -42,7 +42,7 @@ use serde_json::{json, Value};
 use super::iam::{self, Statement};
 use super::{logs, refs, Context};
 use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
-use crate::naming::label;
+use crate::naming::{archive_source, kms_key, label, ServiceRole};
 use crate::render::terraform::{Document, Ref};
 
 /// Objects leave S3 Standard for Glacier Flexible Retrieval after this many days.
@@ -60,20 +60,19 @@ pub(crate) fn key_ref() -> Ref {
 
 /// The archive key's alias (`alias/kms-<platform>-log-archive-<suffix>`).
 fn key_alias(ctx: &Context) -> String {
-    ctx.names.kms_alias("log-archive")
+    ctx.names.kms_alias(kms_key::LOG_ARCHIVE)
 }
 
 /// The Firehose delivery role's name, which the archive root's bucket policy names by ARN.
 fn delivery_role_name(ctx: &Context) -> String {
-    ctx.names.iam_role("log-archive-delivery")
+    ctx.names.service_role(ServiceRole::LogArchiveDelivery)
 }
-/// The Container Insights groups (`logs::CONTAINER_INSIGHTS`) with their source keys and prefixes; keys no longer
-/// than `flow_logs`, so the stream name the naming check measures stays the longest.
+/// The Container Insights groups (`logs::CONTAINER_INSIGHTS`) with their source keys and prefixes.
 const CONTAINER_INSIGHTS: [(&str, &str, &str); 4] = [
-    ("application", "ci_app", "container-insights/application/"),
-    ("dataplane", "ci_data", "container-insights/dataplane/"),
-    ("host", "ci_host", "container-insights/host/"),
-    ("performance", "ci_perf", "container-insights/performance/"),
+    ("application", archive_source::CI_APP, "container-insights/application/"),
+    ("dataplane", archive_source::CI_DATA, "container-insights/dataplane/"),
+    ("host", archive_source::CI_HOST, "container-insights/host/"),
+    ("performance", archive_source::CI_PERF, "container-insights/performance/"),
 ];
 
 /// One audit log group streamed into the archive.
@@ -94,12 +93,26 @@ pub(crate) struct Source {
 /// Container Insights groups of the CloudWatch addon (container stdout of tenants and system pods, node syslogs
 /// with `/var/log/secure`, kubelet/containerd logs, performance events; see `logs`).
 pub(crate) fn sources(ctx: &Context) -> Vec<Source> {
-    let mut all =
-        vec![Source { key: "eks", group: refs::cluster_log_group(), prefix: "eks-control-plane/", quiet: false }];
+    let mut all = vec![Source {
+        key: archive_source::EKS,
+        group: refs::cluster_log_group(),
+        prefix: "eks-control-plane/",
+        quiet: false,
+    }];
     if ctx.platform.vpc.flow_logs {
-        all.push(Source { key: "flow_logs", group: refs::flow_log_group(), prefix: "vpc-flow-logs/", quiet: false });
+        all.push(Source {
+            key: archive_source::FLOW_LOGS,
+            group: refs::flow_log_group(),
+            prefix: "vpc-flow-logs/",
+            quiet: false,
+        });
     }
-    all.push(Source { key: "sessions", group: refs::session_log_group(), prefix: "ssm-sessions/", quiet: true });
+    all.push(Source {
+        key: archive_source::SESSIONS,
+        group: refs::session_log_group(),
+        prefix: "ssm-sessions/",
+        quiet: true,
+    });
     if logs::has_container_insights(ctx) {
         // Never quiet: every node's kubelet, host and performance records, and the controllers' own stdout, flow
         // all the time, so a stream that delivers nothing means Fluent Bit or the agent stopped.
@@ -117,7 +130,7 @@ pub(crate) fn stream(source: &Source) -> Ref {
 
 /// `s3-<platform>-log-archive-<account>-<suffix>`: bucket names are global, so the account id is part of it.
 pub(crate) fn bucket_name(ctx: &Context) -> String {
-    ctx.names.s3_bucket("log-archive", &iam::account().to_string())
+    ctx.names.log_archive_bucket(&iam::account().to_string())
 }
 
 /// Whether this environment retains its archive: it is not listed in `log_archive_destroyable_in`.
@@ -164,7 +177,7 @@ pub fn render_root(checked: &crate::checked::Checked, suffix: &str) -> Document 
         "enable_key_rotation": ctx.platform.encryption.key_rotation,
         "deletion_window_in_days": KEY_DELETION_WINDOW_DAYS,
         "policy": key_policy.attr("json"),
-        "tags": { "Name": ctx.names.name("kms", "log-archive") },
+        "tags": { "Name": ctx.names.name("kms", kms_key::LOG_ARCHIVE) },
     });
     protect(&mut key);
     let key = doc.resource("aws_kms_key", "log_archive", key);
@@ -260,7 +273,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             doc.resource_at(
                 &stream(source),
                 json!({
-                    "name": ctx.names.name("firehose", &format!("log-archive-{}", label(source.key))),
+                    "name": ctx.names.log_archive_stream(source.key),
                     "destination": "extended_s3",
                     "server_side_encryption": { "enabled": true, "key_type": "AWS_OWNED_CMK" },
                     "extended_s3_configuration": {
@@ -301,7 +314,7 @@ fn delivery_role(ctx: &Context, doc: &mut Document, bucket: &Ref) -> Ref {
         ctx,
         doc,
         "log_archive_delivery",
-        "log-archive-delivery",
+        ServiceRole::LogArchiveDelivery,
         "Firehose delivery of the audit log archive to S3",
         Statement::allow("FirehoseOfThisAccount")
             .actions(&["sts:AssumeRole"])
@@ -331,7 +344,7 @@ fn subscription_role(ctx: &Context, doc: &mut Document, streams: &[Ref]) -> Ref 
         ctx,
         doc,
         "log_archive_subscription",
-        "log-archive-subscription",
+        ServiceRole::LogArchiveSubscription,
         "CloudWatch Logs subscription of the audit log groups to the archive streams",
         Statement::allow("CloudWatchLogsOfThisAccount")
             .actions(&["sts:AssumeRole"])
@@ -449,6 +462,5 @@ mod tests {
     fn every_container_insights_group_has_a_source() {
         let kinds: Vec<&str> = super::CONTAINER_INSIGHTS.iter().map(|(kind, _, _)| *kind).collect();
         assert_eq!(kinds, super::logs::CONTAINER_INSIGHTS);
-        assert!(super::CONTAINER_INSIGHTS.iter().all(|(_, key, _)| key.len() <= "flow_logs".len()));
     }
 }

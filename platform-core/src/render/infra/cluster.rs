@@ -29,7 +29,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let role = doc.resource_at(
         &refs::cluster_role(),
         json!({
-            "name": n.iam_role("cluster"),
+            "name": n.cluster_role(),
             "description": format!("EKS control plane of {}", n.cluster()),
             "assume_role_policy": trust.attr("json"),
         }),
@@ -46,7 +46,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let kms_policy = doc.resource(
         "aws_iam_role_policy",
         "cluster_secrets_key",
-        json!({ "name": n.iam_policy("cluster-secrets-key"), "role": role.attr("id"), "policy": kms.attr("json") }),
+        json!({ "name": n.cluster_secrets_key_policy(), "role": role.attr("id"), "policy": kms.attr("json") }),
     );
 
     let public = p.cluster.endpoint == EndpointAccess::PrivateAndPublic;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::iam::{self, Statement};
 use super::{refs, Context};
-use crate::naming::label;
+use crate::naming::{kms_key, label};
 use crate::render::terraform::{Document, Ref};
 
 /// KMS minimum; the requirements ask for destroyable environments.
@@ -79,7 +79,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         ctx,
         doc,
         &refs::secrets_key(),
-        "secrets",
+        kms_key::SECRETS,
         &format!("EKS secrets envelope encryption for {cluster}"),
         false,
         vec![root_admin()],
@@ -91,7 +91,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         ctx,
         doc,
         &refs::logs_key(),
-        "logs",
+        kms_key::LOGS,
         &format!("CloudWatch log groups and alarm topic of {cluster}"),
         false,
         vec![
@@ -118,7 +118,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
         ctx,
         doc,
         &refs::ebs_key(),
-        "ebs",
+        kms_key::EBS,
         &format!("Node EBS volumes of {cluster}"),
         true,
         vec![

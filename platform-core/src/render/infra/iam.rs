@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{refs, Context};
+use crate::naming::ServiceRole;
 use crate::render::terraform::{Document, Expr, Ref};
 
 /// One `Allow` statement (the platform writes no `Deny`: everything not allowed is denied).
@@ -123,7 +124,7 @@ pub(crate) fn service_role(
     ctx: &Context,
     doc: &mut Document,
     key: &str,
-    component: &str,
+    service: ServiceRole,
     description: &str,
     trust: Statement,
     statements: &[Statement],
@@ -133,7 +134,7 @@ pub(crate) fn service_role(
         "aws_iam_role",
         key,
         json!({
-            "name": ctx.names.iam_role(component),
+            "name": ctx.names.service_role(service),
             "description": description,
             "assume_role_policy": trust.attr("json"),
         }),
@@ -142,7 +143,7 @@ pub(crate) fn service_role(
     doc.resource(
         "aws_iam_role_policy",
         key,
-        json!({ "name": ctx.names.iam_policy(component), "role": role.attr("id"), "policy": policy.attr("json") }),
+        json!({ "name": ctx.names.service_role_policy(service), "role": role.attr("id"), "policy": policy.attr("json") }),
     );
     role
 }

@@ -70,7 +70,7 @@ fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding) {
     let role = doc.resource_at(
         &refs::irsa_role(&b.name),
         json!({
-            "name": n.iam_role(&b.name),
+            "name": n.irsa_role(&b.name),
             "description": format!("IRSA for {}/{}", b.namespace, b.service_account),
             "assume_role_policy": trust.attr("json"),
         }),
@@ -103,7 +103,7 @@ fn render_binding(ctx: &Context, doc: &mut Document, b: &IrsaBinding) {
         doc.resource(
             "aws_iam_role_policy",
             &format!("irsa_{key}"),
-            json!({ "name": n.iam_policy(&b.name), "role": role.attr("id"), "policy": policy.attr("json") }),
+            json!({ "name": n.irsa_policy(&b.name), "role": role.attr("id"), "policy": policy.attr("json") }),
         );
     }
 }

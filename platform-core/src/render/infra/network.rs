@@ -11,6 +11,7 @@ use serde_json::json;
 use super::iam::{self, Statement};
 use super::{refs, Context};
 use crate::model::Endpoint;
+use crate::naming::ServiceRole;
 use crate::render::terraform::{Document, Ref};
 
 fn name_tag(name: String) -> serde_json::Value {
@@ -163,15 +164,14 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
     if interfaces.is_empty() {
         return;
     }
-    // Security group names may not start with `sg-` (EC2 CreateSecurityGroup), hence `secgroup`.
     let sg = doc.resource(
         "aws_security_group",
         "endpoints",
         json!({
-            "name": n.name("secgroup", "endpoints"),
+            "name": n.endpoints_security_group(),
             "description": "Interface VPC endpoints: HTTPS from the VPC CIDR only",
             "vpc_id": vpc.attr("id"),
-            "tags": name_tag(n.name("secgroup", "endpoints")),
+            "tags": name_tag(n.endpoints_security_group()),
         }),
     );
     // Pods reach the endpoints from their node's address (`natOutgoing`), so the VPC CIDR covers them.
@@ -221,7 +221,7 @@ fn render_flow_logs(ctx: &Context, doc: &mut Document, vpc: &Ref) {
         ctx,
         doc,
         "flow_logs",
-        "flow-logs",
+        ServiceRole::FlowLogs,
         "VPC flow logs delivery to their CloudWatch log group",
         Statement::allow("TrustVpcFlowLogs")
             .actions(&["sts:AssumeRole"])

@@ -74,7 +74,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let role = doc.resource_at(
         &refs::node_role(),
         json!({
-            "name": n.iam_role("node"),
+            "name": n.node_role(),
             "description": format!("Worker nodes of {}", n.cluster()),
             "assume_role_policy": trust.attr("json"),
         }),
@@ -108,7 +108,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let inline = doc.resource(
         "aws_iam_role_policy",
         "node_ssm_sessions",
-        json!({ "name": n.iam_policy("node-ssm-sessions"), "role": role.attr("id"), "policy": sessions.attr("json") }),
+        json!({ "name": n.node_ssm_sessions_policy(), "role": role.attr("id"), "policy": sessions.attr("json") }),
     );
     attachments.push(inline.address());
 
@@ -123,7 +123,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
 
 fn launch_template(ctx: &Context, doc: &mut Document, group: &NodeGroup, settings: &Local) -> Ref {
     let n = &ctx.names;
-    let name = n.name("lt", &group.name);
+    let name = n.launch_template(&group.name);
     let volume = |device: &str, size: u32| {
         json!({
             "device_name": device,

@@ -52,7 +52,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "shellProfile": { "linux": "", "windows": "" },
         },
     });
-    let document = n.name("ssm", "sessions");
+    let document = n.ssm_sessions_document();
     doc.resource_at(
         &refs::ssm_sessions(),
         json!({
@@ -96,7 +96,7 @@ fn operator_policy(ctx: &Context, doc: &mut Document, document: &str) {
     doc.resource_at(
         &refs::ssm_session_policy(),
         json!({
-            "name": n.iam_policy("node-sessions"),
+            "name": n.ssm_sessions_policy(),
             "description": format!("Logged Session Manager sessions on the nodes of {}", n.cluster()),
             "policy": policy.attr("json"),
         }),
