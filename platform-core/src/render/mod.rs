@@ -1,6 +1,7 @@
 //! Renderers: a [`Checked`] platform and [`RenderOptions`] in, a set of files out. Pure: only the CLI writes.
 
 pub mod cluster;
+mod context;
 pub mod infra;
 mod s3;
 pub mod state;

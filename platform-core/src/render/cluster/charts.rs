@@ -15,12 +15,13 @@ use serde_json::{json, Value};
 use super::objects::ROLE_ARN_ANNOTATION;
 use super::policies::tolerations;
 use super::ports;
-use super::{vpc_data, vpc_name, Context, Target};
+use super::{vpc_data, vpc_name, Target};
 use crate::catalog::charts::Chart;
 use crate::catalog::reserved;
 use crate::install::{self, Component};
 use crate::model::IrsaBinding;
 use crate::model::Purchase;
+use crate::render::context::Context;
 
 /// One Helm release: the pinned chart, where it goes, and its values.
 #[derive(Debug, Clone, PartialEq)]

@@ -33,10 +33,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::objects::{Concern, Object};
-use super::Context;
 use crate::catalog::charts::ChartVersions;
 use crate::model::{FlowSource, PortRange, Tenant};
 use crate::naming::label;
+use crate::render::context::Context;
 
 /// The Calico tier of the platform's policies, where the pinned Calico has tiers.
 pub const TIER: &str = "platform";

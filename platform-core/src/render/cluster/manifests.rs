@@ -13,8 +13,9 @@ use serde_json::json;
 
 use super::charts::{releases, Release};
 use super::objects::{self, Concern};
-use super::{yaml, Context, Target};
+use super::{yaml, Target};
 use crate::install;
+use crate::render::context::Context;
 
 const HEADER: &str = "Rendered by `platform render`; edit the platform definition, not this file.";
 

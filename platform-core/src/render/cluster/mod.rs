@@ -27,32 +27,12 @@ mod yaml;
 
 use super::infra::refs;
 use crate::checked::Checked;
-use crate::model::{IrsaBinding, NodeGroup, Platform, Tenant};
-use crate::naming::{label, Names};
+use crate::model::{IrsaBinding, Tenant};
+use crate::naming::label;
+use crate::render::context::Context;
 use crate::render::terraform::Ref;
 
 pub use yaml::{to_yaml, to_yaml_documents, to_yaml_file};
-
-/// What every cluster-stage module reads.
-pub(crate) struct Context<'a> {
-    pub checked: &'a Checked<'a>,
-    pub platform: &'a Platform,
-    pub names: Names<'a>,
-}
-
-impl<'a> Context<'a> {
-    pub fn new(checked: &'a Checked<'a>, suffix: &'a str) -> Self {
-        let platform = checked.platform();
-        Context { checked, platform, names: Names::new(&platform.name, suffix) }
-    }
-}
-
-impl Context<'_> {
-    /// The node group platform controllers run on: the critical one.
-    pub fn critical_group(&self) -> &NodeGroup {
-        self.checked.critical_group().group
-    }
-}
 
 /// Where the ARNs and ids that only exist in AWS come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,9 @@
 use super::charts;
 use super::objects::{self, EXISTING_NAMESPACES};
 use super::terraform::{helm_release, namespace_ref, plain_objects, providers, release_dependencies, Wait};
-use super::{Context, Target};
+use super::Target;
 use crate::install::{self, Root};
+use crate::render::context::Context;
 use crate::render::infra::addons;
 use crate::render::terraform::Document;
 

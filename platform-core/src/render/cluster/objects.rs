@@ -28,10 +28,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{rbac, Context, Target};
+use super::{rbac, Target};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
 use crate::model::{ClusterRole, PodSecurity, Policy, Tenant};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::render::context::Context;
 
 /// The annotation IRSA reads on a service account.
 pub const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";

@@ -32,9 +32,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
-use super::{yaml, Context};
+use super::yaml;
 use crate::model::{NodeGroup, PodSecurity, Tenant};
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::render::context::Context;
 
 /// The PSA policy's name.
 pub const PSA_POLICY: &str = "require-pod-security-labels";

@@ -14,10 +14,10 @@ use serde_json::{json, Value};
 use super::charts::{self, Release};
 use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
 use super::{
-    cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml,
-    Context, Target,
+    cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml, Target,
 };
 use crate::install::{self, Root};
+use crate::render::context::Context;
 use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::infra::refs::ident;
 use crate::render::terraform::{Document, Expr, Ref};

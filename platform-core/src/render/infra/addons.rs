@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{bootstrap, irsa, logs, providers, refs, Context};
+use super::{bootstrap, irsa, logs, providers, refs};
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 /// Whether the addon's pods need the pod network (see the module docs).

@@ -40,9 +40,10 @@
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{logs, refs, Context};
+use super::{logs, refs};
 use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
 use crate::naming::{archive_source, kms_key, label, ServiceRole};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 /// Objects leave S3 Standard for Glacier Flexible Retrieval after this many days.

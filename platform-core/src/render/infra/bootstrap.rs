@@ -27,7 +27,8 @@
 
 use serde_json::{json, Value};
 
-use super::{refs, Context};
+use super::refs;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr};
 
 /// The variable gating everything that needs running nodes.

@@ -6,8 +6,9 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::refs;
 use crate::model::{EndpointAccess, LogType};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr};
 
 /// The EKS API name of a control-plane log type.

@@ -9,8 +9,9 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::refs;
 use crate::naming::{kms_key, label};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 /// KMS minimum; the requirements ask for destroyable environments.

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 
-use super::{refs, Context};
+use super::refs;
 use crate::naming::ServiceRole;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr, Ref};
 
 /// One `Allow` statement (the platform writes no `Deny`: everything not allowed is denied).

@@ -14,7 +14,8 @@
 
 use serde_json::json;
 
-use super::{refs, Context};
+use super::refs;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Local};
 
 /// The local holding the Azure AD kubeconfig (`yamlencode`d by the output of the same name).

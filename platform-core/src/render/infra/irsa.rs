@@ -15,9 +15,10 @@ use serde_json::json;
 
 use super::encryption::{USE_KEY, VOLUME_KEY_TAG};
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::refs;
 use crate::catalog::kubernetes::minor;
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr, Ref};
 
 /// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.

@@ -13,7 +13,8 @@
 
 use serde_json::json;
 
-use super::{refs, Context};
+use super::refs;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 /// The name EKS writes control-plane logs to.

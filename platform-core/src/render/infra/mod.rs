@@ -24,22 +24,7 @@ mod ssm;
 use super::terraform::Document;
 use super::RenderOptions;
 use crate::checked::Checked;
-use crate::model::Platform;
-use crate::naming::Names;
-
-/// What every infra module reads.
-pub(crate) struct Context<'a> {
-    pub checked: &'a Checked<'a>,
-    pub platform: &'a Platform,
-    pub names: Names<'a>,
-}
-
-impl<'a> Context<'a> {
-    pub fn new(checked: &'a Checked<'a>, suffix: &'a str) -> Self {
-        let platform = checked.platform();
-        Context { checked, platform, names: Names::new(&platform.name, suffix) }
-    }
-}
+use crate::render::context::Context;
 
 /// Renders the infra root of a checked platform.
 pub fn render(checked: &Checked, options: &RenderOptions) -> Document {

@@ -9,9 +9,10 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::refs;
 use crate::model::Endpoint;
 use crate::naming::ServiceRole;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 fn name_tag(name: String) -> serde_json::Value {

@@ -23,9 +23,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::iam::{self, Statement};
-use super::{bootstrap, providers, refs, Context};
+use super::{bootstrap, providers, refs};
 use crate::checked::{Part, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 use crate::model::{NodeGroup, TaintEffect};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr, Local, Ref};
 
 pub(crate) use crate::catalog::reserved::MAX_PODS;

@@ -11,8 +11,9 @@
 
 use serde_json::{json, Value};
 
-use super::{archive, refs, Context};
+use super::{archive, refs};
 use crate::alarms::{AlarmSpec, Missing, ALARMS, ARCHIVE_ALARMS};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
 /// One five-minute alarm of `spec` on the metric with `dimensions`, notifying `topic`.

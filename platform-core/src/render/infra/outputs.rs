@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{identity, refs, secrets, Context};
+use super::{identity, refs, secrets};
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {

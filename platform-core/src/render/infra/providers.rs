@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::{refs, Context};
+use super::refs;
 use crate::model::EndpointAccess;
+use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr};
 
 /// Satisfied by the 5.100 provider pre-installed on the test machines and by the current 6.x releases; the

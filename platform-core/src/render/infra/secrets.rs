@@ -23,9 +23,10 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{irsa, refs, Context};
+use super::{irsa, refs};
 use crate::model::Tenant;
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::render::context::Context;
 use crate::render::terraform::Document;
 
 /// `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*`: the tenant's secrets.

@@ -18,7 +18,8 @@
 use serde_json::json;
 
 use super::iam::{self, Statement};
-use super::{refs, Context};
+use super::refs;
+use crate::render::context::Context;
 use crate::render::terraform::Document;
 
 /// Minutes before an idle session ends.
