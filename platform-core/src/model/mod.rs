@@ -438,6 +438,22 @@ impl AddonKind {
             AddonKind::AmazonCloudwatchObservability => "amazon-cloudwatch-observability",
         }
     }
+
+    /// Whether the addon's pods need the pod network: all but kube-proxy, which runs on the host network (the
+    /// infra root gates them on it, the network root creates their namespaces).
+    pub fn needs_pod_network(self) -> bool {
+        !matches!(self, AddonKind::KubeProxy)
+    }
+
+    /// The namespace an addon installs its pods into: `amazon-cloudwatch` for the CloudWatch agent (its service
+    /// account `amazon-cloudwatch/cloudwatch-agent`, awsdocs/amazon-eks-user-guide
+    /// `latest/ug/workloads/eks-add-ons.adoc`), `kube-system` for the others.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            AddonKind::AmazonCloudwatchObservability => "amazon-cloudwatch",
+            _ => "kube-system",
+        }
+    }
 }
 
 /// Container resource requests (and memory limit) for an addon.

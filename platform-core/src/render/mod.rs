@@ -3,9 +3,11 @@
 pub mod cluster;
 mod context;
 pub mod infra;
+pub(crate) mod namespaces;
 mod s3;
 pub mod state;
 pub mod terraform;
+mod version_constraints;
 
 use std::collections::BTreeMap;
 

@@ -17,8 +17,8 @@ use serde_json::json;
 use crate::checked::Checked;
 use crate::deploy::state_key_alias;
 use crate::naming::label;
-use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 use crate::render::terraform::{Document, Ref};
+use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// The bucket name: `s3-<platform>-tfstate-<account>` (bucket names are global; the account makes it unique).
 pub fn bucket_name_expr(platform: &str) -> String {

@@ -25,10 +25,9 @@ pub mod rbac;
 pub mod terraform;
 mod yaml;
 
-use super::infra::refs;
 use crate::checked::Checked;
 use crate::model::{IrsaBinding, Tenant};
-use crate::naming::label;
+use crate::naming::{ident, label};
 use crate::render::context::Context;
 use crate::render::terraform::Ref;
 
@@ -45,17 +44,17 @@ pub(crate) enum Target<'a> {
 
 /// The data source of an IRSA binding's role in the cluster root.
 pub(crate) fn irsa_role_data(binding: &IrsaBinding) -> Ref {
-    Ref::data("aws_iam_role", &format!("irsa_{}", refs::ident(&binding.name)))
+    Ref::data("aws_iam_role", &format!("irsa_{}", ident(&binding.name)))
 }
 
 /// The data source of a tenant key's alias in the cluster root.
 pub(crate) fn tenant_key_data(tenant: &Tenant) -> Ref {
-    Ref::data("aws_kms_alias", &format!("tenant_{}", refs::ident(&label(&tenant.name))))
+    Ref::data("aws_kms_alias", &format!("tenant_{}", ident(&label(&tenant.name))))
 }
 
 /// The data source of a tenant's secrets role in the cluster root.
 pub(crate) fn tenant_secrets_role_data(tenant: &Tenant) -> Ref {
-    Ref::data("aws_iam_role", refs::tenant_secrets_role(&tenant.name).name())
+    Ref::data("aws_iam_role", &format!("secrets_{}", ident(&label(&tenant.name))))
 }
 
 /// The cluster in the cluster root.

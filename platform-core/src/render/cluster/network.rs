@@ -9,12 +9,12 @@
 //! Providers and cluster look-up are the cluster root's (`super::terraform::providers`).
 
 use super::charts;
-use super::objects::{self, EXISTING_NAMESPACES};
+use super::objects;
 use super::terraform::{helm_release, namespace_ref, plain_objects, providers, release_dependencies, Wait};
 use super::Target;
 use crate::install::{self, Root};
 use crate::render::context::Context;
-use crate::render::infra::addons;
+use crate::render::namespaces;
 use crate::render::terraform::Document;
 
 const ROOT: &str = "terraform/network";
@@ -24,24 +24,11 @@ fn releases<'p>(ctx: &Context<'p>) -> Vec<install::Release<'p>> {
     install::releases(ctx.checked).into_iter().filter(|r| r.root == Root::Network).collect()
 }
 
-/// The namespaces this root creates: its releases' and those of the addons that run pods (EKS creates the others).
-pub(crate) fn namespaces(ctx: &Context) -> Vec<String> {
-    let addons =
-        ctx.platform.addons.iter().filter(|a| addons::needs_pod_network(a.kind)).map(|a| addons::namespace(a.kind));
-    let mut out: Vec<String> = releases(ctx).iter().map(|r| r.namespace.to_owned()).collect();
-    for ns in addons {
-        if !EXISTING_NAMESPACES.contains(&ns) && !out.iter().any(|n| n == ns) {
-            out.push(ns.to_owned());
-        }
-    }
-    out
-}
-
 /// The network root's files.
 pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
     let mut doc = Document::default();
     providers(ctx, &mut doc);
-    let wanted = namespaces(ctx);
+    let wanted = namespaces::network_root(ctx);
     let plain: Vec<_> = objects::managed_namespaces(ctx)
         .iter()
         .filter(|n| wanted.contains(&n.name))
@@ -56,19 +43,4 @@ pub(crate) fn render(ctx: &Context) -> Vec<(String, Vec<u8>)> {
         helm_release(&mut doc, &release, release_dependencies(&r, [namespace]), Wait::No);
     }
     vec![(format!("{ROOT}/main.tf.json"), doc.to_json().into_bytes())]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::check_platform;
-    use crate::fixture::platform as fixture;
-
-    #[test]
-    fn calico_and_the_cloudwatch_agent_get_their_namespaces_here() {
-        let p = fixture();
-        let checked = check_platform(&p, "2024-06-01").unwrap();
-        let ctx = Context::new(&checked, "dev");
-        assert_eq!(namespaces(&ctx), ["tigera-operator", "amazon-cloudwatch"]);
-    }
 }

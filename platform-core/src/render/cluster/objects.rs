@@ -59,9 +59,6 @@ pub const PRIVILEGED_NAMESPACES: &[(&str, &str)] = &[
     ("kyverno", "its admission controller runs on the host network for the same reason"),
 ];
 
-/// Namespaces Kubernetes or EKS create: the platform labels them (`kubernetes_labels`) instead of creating them.
-pub const EXISTING_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
-
 /// System namespaces the platform does not manage at all: the Tigera operator creates `calico-system` (and
 /// labels it privileged); the Calico API server is disabled, so `calico-apiserver` never exists.
 pub const UNMANAGED_NAMESPACES: &[&str] = &["calico-system", "calico-apiserver"];

@@ -12,20 +12,18 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::charts::{self, Release};
-use super::objects::{self, Concern, Object, EXISTING_NAMESPACES};
+use super::objects::{self, Concern, Object};
 use super::{
-    cluster_data, irsa_role_data, network, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml, Target,
+    cluster_data, irsa_role_data, tenant_key_data, tenant_secrets_role_data, vpc_data, vpc_name, yaml, Target,
 };
 use crate::install::{self, Root};
+use crate::naming::ident;
 use crate::render::context::Context;
-use crate::render::infra::providers::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
-use crate::render::infra::refs::ident;
+use crate::render::namespaces::{self, EXISTING_NAMESPACES};
 use crate::render::terraform::{Document, Expr, Ref};
-
-/// hashicorp/kubernetes: 2.38 is the schema the project validates against (TOOL-NOTES).
-pub const KUBERNETES_PROVIDER_CONSTRAINT: &str = "~> 2.38";
-/// hashicorp/helm: 3.x changed `kubernetes`/`exec`/`set` from blocks to attributes; the root uses 3.x syntax.
-pub const HELM_PROVIDER_CONSTRAINT: &str = "~> 3.1";
+use crate::render::version_constraints::{
+    AWS_PROVIDER_CONSTRAINT, HELM_PROVIDER_CONSTRAINT, KUBERNETES_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT,
+};
 
 /// The local chart holding the custom resources, relative to the root.
 pub const POLICY_CHART_DIR: &str = "charts/platform-policies";
@@ -206,7 +204,7 @@ pub(crate) fn render(ctx: &Context, custom: &[(Concern, String)]) -> Vec<(String
     let mut doc = Document::default();
     providers(ctx, &mut doc);
     data_sources(ctx, &mut doc);
-    let network = network::namespaces(ctx);
+    let network = namespaces::network_root(ctx);
     let plain: Vec<Object> = objects::objects(ctx, Target::Terraform)
         .into_iter()
         .filter(|o| !(o.concern == Concern::Namespaces && network.iter().any(|n| n == o.name())))

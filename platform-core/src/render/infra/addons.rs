@@ -18,21 +18,6 @@ use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
 use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
 
-/// Whether the addon's pods need the pod network (see the module docs).
-pub(crate) fn needs_pod_network(kind: AddonKind) -> bool {
-    !matches!(kind, AddonKind::KubeProxy)
-}
-
-/// The namespace an addon installs its pods into: `amazon-cloudwatch` for the CloudWatch agent (its service
-/// account `amazon-cloudwatch/cloudwatch-agent`, awsdocs/amazon-eks-user-guide
-/// `latest/ug/workloads/eks-add-ons.adoc`), `kube-system` for the others.
-pub(crate) fn namespace(kind: AddonKind) -> &'static str {
-    match kind {
-        AddonKind::AmazonCloudwatchObservability => "amazon-cloudwatch",
-        _ => "kube-system",
-    }
-}
-
 /// The addon's resource.
 pub(crate) fn addon_ref(kind: AddonKind) -> Ref {
     Ref::resource("aws_eks_addon", &refs::ident(kind.eks_name()))
@@ -144,7 +129,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             }
             _ => None,
         };
-        if needs_pod_network(addon.kind) {
+        if addon.kind.needs_pod_network() {
             body["count"] = bootstrap::count();
             let mut depends_on = node_groups.clone();
             if role.is_some() {

@@ -45,6 +45,7 @@ use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
 use crate::naming::{archive_source, kms_key, label, ServiceRole};
 use crate::render::context::Context;
 use crate::render::terraform::{Document, Ref};
+use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// Objects leave S3 Standard for Glacier Flexible Retrieval after this many days.
 pub(crate) const GLACIER_AFTER_DAYS: u32 = 90;
@@ -149,10 +150,10 @@ pub fn render_root(checked: &crate::checked::Checked, suffix: &str) -> Document 
     let ctx = &ctx;
     let mut doc = Document::default();
     let doc = &mut doc;
-    doc.terraform("required_version", json!(super::providers::TERRAFORM_CONSTRAINT));
+    doc.terraform("required_version", json!(TERRAFORM_CONSTRAINT));
     doc.terraform(
         "required_providers",
-        json!({ "aws": { "source": "hashicorp/aws", "version": super::providers::AWS_PROVIDER_CONSTRAINT } }),
+        json!({ "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_CONSTRAINT } }),
     );
     let tags = crate::render::cost_tags(ctx.platform, &ctx.names);
     doc.provider("aws", json!({ "region": ctx.platform.region, "default_tags": { "tags": tags } }));

@@ -8,14 +8,7 @@ use super::refs;
 use crate::model::EndpointAccess;
 use crate::render::context::Context;
 use crate::render::terraform::{Document, Expr};
-
-/// Satisfied by the 5.100 provider pre-installed on the test machines and by the current 6.x releases; the
-/// rendered attributes avoid everything 6.0 removed (`aws_eip.vpc`, `aws_eks_addon.resolve_conflicts`, …).
-pub const AWS_PROVIDER_CONSTRAINT: &str = ">= 5.100, < 7.0";
-
-/// Terraform 1.6 added the `validation` features the variables use (cross-variable conditions came in 1.9 and
-/// are not needed).
-pub const TERRAFORM_CONSTRAINT: &str = ">= 1.6";
+use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// The infra root's variable listing the IAM roles given cluster-admin.
 pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
