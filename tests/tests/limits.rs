@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::sync::OnceLock;
 
-use platform_core::render::cluster::terraform::{POLICY_CHART_DIR, POLICY_RELEASE};
+use platform_core::render::cluster::cluster_root::{POLICY_CHART_DIR, POLICY_RELEASE};
 use platform_core::render::{Artifacts, RenderOptions};
 use platform_core::scaled::scaled_platform;
 use platform_tests::{check_and_render, json_in, platform, resources, yaml_documents_in, ACCOUNT_ID};

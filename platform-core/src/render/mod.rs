@@ -6,7 +6,7 @@ pub mod infra;
 pub(crate) mod namespaces;
 mod s3;
 pub mod state;
-pub mod terraform;
+pub mod tf_json;
 mod version_constraints;
 
 use std::collections::BTreeMap;
@@ -136,7 +136,7 @@ mod tests {
 
     /// Every Terraform root of the fixture platform, of it with a private endpoint only, and of it grown to many
     /// tenants and node groups: each reference resolves to a declaration of its own root, and no variable, local
-    /// or data source goes unread (`terraform::tests` plants the mistakes this catches).
+    /// or data source goes unread (`tf_json::tests` plants the mistakes this catches).
     #[test]
     fn every_reference_resolves_in_its_own_root() {
         let fixture = crate::fixture::platform();
@@ -152,7 +152,7 @@ mod tests {
             assert_eq!(roots.len(), 4, "the archive, infra, network and cluster roots");
             for (path, bytes) in roots {
                 let root = serde_json::from_slice(bytes).expect("a root is JSON");
-                assert_eq!(terraform::check_references(&root), Vec::<String>::new(), "{path}");
+                assert_eq!(tf_json::check_references(&root), Vec::<String>::new(), "{path}");
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::render::terraform::{Document, Expr, Ref};
+use crate::render::tf_json::{Document, Expr, Ref};
 
 /// The public access block, versioning and SSE-KMS default encryption of bucket `bucket_id`, each declared as
 /// `<type>.<name>`.

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::checked::Checked;
 use crate::deploy::state_key_alias;
 use crate::naming::label;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// The bucket name: `s3-<platform>-tfstate-<account>` (bucket names are global; the account makes it unique).
@@ -104,7 +104,7 @@ mod tests {
         let p = crate::fixture::platform();
         let checked = crate::check_platform(&p, "2024-06-01").unwrap();
         let root = render(&checked).to_value();
-        assert_eq!(crate::render::terraform::check_references(&root), Vec::<String>::new());
+        assert_eq!(crate::render::tf_json::check_references(&root), Vec::<String>::new());
         let r = &root["resource"];
         assert_eq!(r["aws_s3_bucket_versioning"]["state"]["versioning_configuration"]["status"], "Enabled");
         let sse = &r["aws_s3_bucket_server_side_encryption_configuration"]["state"]["rule"][0];

@@ -1,7 +1,7 @@
 //! The cluster stage: what runs inside the cluster the infra stage created.
 //!
 //! The same Rust data is rendered twice:
-//! - `terraform/network/`: Calico alone, applied before the node groups exist ([`network`]);
+//! - `terraform/network/`: Calico alone, applied before the node groups exist ([`network_root`]);
 //! - `terraform/cluster/`: a second Terraform root on the aws, kubernetes and helm providers. It reads the cluster,
 //!   the IRSA roles, the VPC and the tenant keys by their deterministic names (no outputs to copy, no account id).
 //!   Plain objects are `kubernetes_manifest` resources (or `kubernetes_labels` on namespaces EKS creates);
@@ -12,24 +12,26 @@
 //!
 //! Modules: [`objects`] (typed Kubernetes objects), [`rbac`] (tenant roles), [`isolation`] (Calico policies),
 //! [`policies`] (custom resources), [`charts`] (Helm values),
-//! [`ports`] (host-network ports), [`network`] and [`terraform`] (the roots), [`manifests`] (the YAML tree).
+//! [`ports`] (host-network ports), [`network_root`] and [`cluster_root`] (the roots) and what both write the same
+//! way ([`tf_resources`]), [`manifests`] (the YAML tree).
 
 pub mod charts;
+pub mod cluster_root;
 pub mod isolation;
 pub mod manifests;
-pub mod network;
+pub mod network_root;
 pub mod objects;
 pub mod policies;
 pub mod ports;
 pub mod rbac;
-pub mod terraform;
+pub mod tf_resources;
 mod yaml;
 
 use crate::checked::Checked;
 use crate::model::{IrsaBinding, Tenant};
 use crate::naming::{ident, label};
 use crate::render::context::Context;
-use crate::render::terraform::Ref;
+use crate::render::tf_json::Ref;
 
 pub use yaml::{to_yaml, to_yaml_documents, to_yaml_file};
 
@@ -115,8 +117,8 @@ pub struct ClusterStage {
 pub fn render(checked: &Checked, suffix: &str, account_id: Option<&str>) -> ClusterStage {
     let ctx = Context::new(checked, suffix);
     let custom = policies::documents(&ctx);
-    let mut files = network::render(&ctx);
-    files.extend(terraform::render(&ctx, &custom));
+    let mut files = network_root::render(&ctx);
+    files.extend(cluster_root::render(&ctx, &custom));
     if let Some(account_id) = account_id {
         files.extend(manifests::render(&ctx, account_id, &custom));
     }

@@ -1,6 +1,6 @@
 //! Custom resources, built as JSON in this one place: Kyverno `ClusterPolicy`s and external-secrets
 //! `SecretStore`s, and the Calico policies of [`super::isolation`]. Their CRDs come from the charts, so Terraform installs them through
-//! the local chart `charts/platform-policies` (see `terraform`), `manifests/` lists them after the charts.
+//! the local chart `charts/platform-policies` (see `cluster_root`), `manifests/` lists them after the charts.
 //!
 //! Policies (`kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`). Each validate rule enforces with
 //! its own `validate.failureAction`: every pinned Kyverno (1.13, 1.17, 1.19) has it and marks the policy-wide

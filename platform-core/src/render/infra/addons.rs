@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use super::{bootstrap, irsa, logs, providers, refs};
 use crate::model::{Addon, AddonKind, ManagedPolicy, NodeGroup};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 
 /// The addon's resource.
 pub(crate) fn addon_ref(kind: AddonKind) -> Ref {

@@ -44,7 +44,7 @@ use super::{logs, refs};
 use crate::alarms::ARCHIVE_BUFFERING_SECONDS;
 use crate::naming::{archive_source, kms_key, label, ServiceRole};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// Objects leave S3 Standard for Glacier Flexible Retrieval after this many days.

@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 
 use super::refs;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr};
+use crate::render::tf_json::{Document, Expr};
 
 /// The variable gating everything that needs running nodes.
 pub(crate) const POD_NETWORK_READY: &str = crate::deploy::POD_NETWORK_READY;

@@ -9,7 +9,7 @@ use super::iam::{self, Statement};
 use super::refs;
 use crate::model::{EndpointAccess, LogType};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr};
+use crate::render::tf_json::{Document, Expr};
 
 /// The EKS API name of a control-plane log type.
 pub(crate) fn log_type(log: LogType) -> &'static str {

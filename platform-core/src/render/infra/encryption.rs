@@ -12,7 +12,7 @@ use super::iam::{self, Statement};
 use super::refs;
 use crate::naming::{kms_key, label};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 
 /// KMS minimum; the requirements ask for destroyable environments.
 pub(crate) const DELETION_WINDOW_DAYS: u32 = 7;

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::refs;
 use crate::naming::ServiceRole;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr, Ref};
+use crate::render::tf_json::{Document, Expr, Ref};
 
 /// One `Allow` statement (the platform writes no `Deny`: everything not allowed is denied).
 #[derive(Debug, Clone, Default)]

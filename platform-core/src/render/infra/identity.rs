@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::refs;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Local};
+use crate::render::tf_json::{Document, Local};
 
 /// The local holding the Azure AD kubeconfig (`yamlencode`d by the output of the same name).
 pub(crate) const KUBECONFIG: &str = "kubeconfig_azure_ad";

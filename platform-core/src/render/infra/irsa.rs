@@ -19,7 +19,7 @@ use super::refs;
 use crate::catalog::kubernetes::minor;
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr, Ref};
+use crate::render::tf_json::{Document, Expr, Ref};
 
 /// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.
 pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";

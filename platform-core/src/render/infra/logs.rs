@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::refs;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 
 /// The name EKS writes control-plane logs to.
 pub(crate) fn cluster_log_group_name(cluster: &str) -> String {

@@ -21,7 +21,7 @@ pub mod refs;
 mod secrets;
 mod ssm;
 
-use super::terraform::Document;
+use super::tf_json::Document;
 use super::RenderOptions;
 use crate::checked::Checked;
 use crate::render::context::Context;

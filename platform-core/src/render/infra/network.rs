@@ -13,7 +13,7 @@ use super::refs;
 use crate::model::Endpoint;
 use crate::naming::ServiceRole;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 
 fn name_tag(name: String) -> serde_json::Value {
     json!({ "Name": name })

@@ -27,7 +27,7 @@ use super::{bootstrap, providers, refs};
 use crate::checked::{Part, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
 use crate::model::{NodeGroup, TaintEffect};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr, Local, Ref};
+use crate::render::tf_json::{Document, Expr, Local, Ref};
 
 pub(crate) use crate::catalog::reserved::MAX_PODS;
 /// The local holding the Bottlerocket settings TOML (one copy for every launch template).

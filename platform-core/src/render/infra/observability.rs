@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::{archive, refs};
 use crate::alarms::{AlarmSpec, Missing, ALARMS, ARCHIVE_ALARMS};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Ref};
+use crate::render::tf_json::{Document, Ref};
 
 /// One five-minute alarm of `spec` on the metric with `dimensions`, notifying `topic`.
 fn alarm(spec: &AlarmSpec, missing: Missing, name: &str, dimensions: Value, topic: &Ref) -> Value {

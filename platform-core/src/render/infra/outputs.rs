@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{identity, refs, secrets};
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr, Ref};
+use crate::render::tf_json::{Document, Expr, Ref};
 
 fn output(doc: &mut Document, name: &str, description: &str, value: serde_json::Value) {
     doc.output(name, json!({ "description": description, "value": value }));

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::refs;
 use crate::model::EndpointAccess;
 use crate::render::context::Context;
-use crate::render::terraform::{Document, Expr};
+use crate::render::tf_json::{Document, Expr};
 use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
 
 /// The infra root's variable listing the IAM roles given cluster-admin.

@@ -4,7 +4,7 @@ use super::{bootstrap, irsa, providers};
 use crate::model::Purchase;
 pub use crate::naming::ident;
 use crate::naming::label;
-use crate::render::terraform::{Local, Ref, Var};
+use crate::render::tf_json::{Local, Ref, Var};
 
 pub fn vpc() -> Ref {
     Ref::resource("aws_vpc", "main")

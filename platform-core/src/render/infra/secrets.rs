@@ -27,7 +27,7 @@ use super::{irsa, refs};
 use crate::model::Tenant;
 use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
 use crate::render::context::Context;
-use crate::render::terraform::Document;
+use crate::render::tf_json::Document;
 
 /// `arn:<partition>:secretsmanager:<region>:<account>:secret:<prefix>*`: the tenant's secrets.
 pub(crate) fn prefix_arn(ctx: &Context, prefix: &str) -> String {

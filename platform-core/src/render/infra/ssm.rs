@@ -20,7 +20,7 @@ use serde_json::json;
 use super::iam::{self, Statement};
 use super::refs;
 use crate::render::context::Context;
-use crate::render::terraform::Document;
+use crate::render::tf_json::Document;
 
 /// Minutes before an idle session ends.
 pub(crate) const IDLE_SESSION_TIMEOUT_MINUTES: u32 = 15;

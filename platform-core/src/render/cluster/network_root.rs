@@ -6,16 +6,16 @@
 //! infra apply installs (`amazon-cloudwatch`), with their Pod Security Admission labels, so that the cluster root
 //! never meets a namespace it did not create. The operator creates and labels `calico-system` itself.
 //!
-//! Providers and cluster look-up are the cluster root's (`super::terraform::providers`).
+//! Providers and cluster look-up are those of both roots inside the cluster (`super::tf_resources::providers`).
 
 use super::charts;
 use super::objects;
-use super::terraform::{helm_release, namespace_ref, plain_objects, providers, release_dependencies, Wait};
+use super::tf_resources::{helm_release, namespace_ref, plain_objects, providers, release_dependencies, Wait};
 use super::Target;
 use crate::install::{self, Root};
 use crate::render::context::Context;
 use crate::render::namespaces;
-use crate::render::terraform::Document;
+use crate::render::tf_json::Document;
 
 const ROOT: &str = "terraform/network";
 
