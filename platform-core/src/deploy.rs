@@ -15,10 +15,9 @@ use serde_json::{json, Value};
 use crate::checked::Checked;
 use crate::model::EndpointAccess;
 use crate::naming::label;
-use crate::render::infra::providers::{ADMIN_ROLES, PUBLIC_ACCESS_CIDRS};
-
 /// The variable the first deployment steps through (`render::infra::bootstrap`).
-pub const POD_NETWORK_READY: &str = "pod_network_ready";
+pub use crate::render::infra::refs::POD_NETWORK_READY;
+use crate::render::infra::refs::{ADMIN_ROLES, PUBLIC_ACCESS_CIDRS};
 
 /// The file of the infra root holding the deploy-time inputs (`*.auto.tfvars.json`: Terraform loads it).
 pub const INPUTS_FILE: &str = "terraform/infra/platform.auto.tfvars.json";

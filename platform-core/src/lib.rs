@@ -13,6 +13,7 @@ pub mod alarms;
 pub mod catalog;
 pub mod check;
 pub mod checked;
+pub mod dates;
 #[cfg(feature = "render")]
 pub mod deploy;
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub mod report;
 #[doc(hidden)]
 pub mod scaled;
 pub mod schema;
+pub mod spelling;
 
 pub use check::{Finding, Findings, Rule, Severity};
 pub use checked::{check_platform, Checked};

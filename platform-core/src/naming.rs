@@ -70,15 +70,7 @@ impl NameKind {
     }
 }
 
-/// The label form of a DSL identifier: `external_dns` → `external-dns`.
-pub fn label(ident: &str) -> String {
-    ident.replace('_', "-")
-}
-
-/// The Terraform name of a DSL identifier or label: `external-dns` → `external_dns`.
-pub fn ident(name: &str) -> String {
-    name.replace('-', "_")
-}
+pub use crate::spelling::{ident, label};
 
 /// Whether `s` is a DNS-1123 label: 1–63 lowercase letters, digits and `-`, starting and ending alphanumeric.
 pub fn is_dns_label(s: &str) -> bool {

@@ -27,7 +27,7 @@ lines = [
     "//! rendered with our values by a real Helm at its tag; repository, tag and commit in each file). Do not edit:",
     "//! regenerate with `scripts/upstream-facts/behaviour.sh` (or `requests.py` alone after the facts).",
     "",
-    "use super::reserved::{ChartPods, ChartWorkload};",
+    "use super::chart_pods::{ChartPods, ChartWorkload};",
     "",
     "#[rustfmt::skip]",
     "pub const CHART_PODS: &[ChartPods] = &[",

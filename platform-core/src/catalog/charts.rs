@@ -19,7 +19,7 @@
 //! - external-secrets: "Stability and Support" table: 0.13 → 1.19–1.31, 0.16 → 1.32, 0.19 → 1.33, 2.6 →
 //!   1.34–1.35, 2.8 → 1.35–1.36.
 
-use crate::catalog::kubernetes::minor;
+use crate::catalog::version::minor;
 
 /// One pinned chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,21 +224,6 @@ impl ChartVersions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::kubernetes::calendar;
-
-    #[test]
-    fn charts_belong_to_calendar_versions_with_a_matching_autoscaler() {
-        for c in CHART_VERSIONS {
-            assert!(calendar(c.kubernetes).is_some(), "charts for {} outside the calendar", c.kubernetes);
-            assert!(
-                c.cluster_autoscaler_image.starts_with(&format!("v{}.", c.kubernetes)),
-                "{}: autoscaler image {} of another minor",
-                c.kubernetes,
-                c.cluster_autoscaler_image
-            );
-            assert!(c.calico.version.starts_with('v'), "tigera-operator chart versions carry a `v`");
-        }
-    }
 
     #[test]
     fn the_rendered_secret_store_api_is_served() {

@@ -62,7 +62,7 @@ impl KubernetesRelease {
 /// On which day and with which calendar a support phase is judged, and whether that calendar is fresh.
 pub fn judged_on(today: &str) -> String {
     let as_of = crate::catalog::AS_OF;
-    let age = crate::check::days_since_epoch(today).zip(crate::check::days_since_epoch(as_of)).map(|(t, a)| t - a);
+    let age = crate::dates::days_since_epoch(today).zip(crate::dates::days_since_epoch(as_of)).map(|(t, a)| t - a);
     match age {
         Some(age) if age > crate::catalog::FRESH_FOR_DAYS => {
             format!("on {today}, by the EKS calendar of {as_of}, {age} days old: review the catalog")
@@ -121,12 +121,6 @@ pub fn calendar(version: &str) -> Option<&'static KubernetesRelease> {
 /// The newest version in EKS standard support on `today` (ISO date), whether or not the renderer carries it.
 pub fn newest_in_standard_support(today: &str) -> Option<&'static KubernetesRelease> {
     EKS_CALENDAR.iter().rev().find(|r| today <= r.standard_support_end)
-}
-
-/// `(major, minor)` of a version such as `1.28` (or `1.28.5`), for ordering: `1.9` comes before `1.28`.
-pub fn minor(version: &str) -> Option<(u32, u32)> {
-    let mut parts = version.trim_start_matches('v').split('.');
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
 /// Pinned EKS managed addon versions for one Kubernetes minor version.
@@ -204,6 +198,8 @@ pub fn addon_versions(kubernetes: &str) -> Option<&'static AddonVersions> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::charts::CHART_VERSIONS;
+    use crate::catalog::version::minor;
 
     #[test]
     fn carried_versions_have_every_pin_and_the_calendar_is_ordered() {
@@ -232,19 +228,24 @@ mod tests {
     }
 
     #[test]
-    fn minors_order_numerically() {
-        assert_eq!(minor("1.28"), Some((1, 28)));
-        assert_eq!(minor("v1.28.5"), Some((1, 28)));
-        assert!(minor("1.9") < minor("1.28"));
-        assert_eq!(minor("1"), None);
-        assert_eq!(minor("one.two"), None);
-    }
-
-    #[test]
     fn kube_proxy_follows_the_minor_version() {
         for r in carried() {
             let a = addon_versions(r.version).unwrap_or_else(|| panic!("no addon versions for {}", r.version));
             assert!(a.kube_proxy.starts_with(&format!("v{}.", r.version)), "kube-proxy follows the minor version");
+        }
+    }
+
+    #[test]
+    fn charts_belong_to_calendar_versions_with_a_matching_autoscaler() {
+        for c in CHART_VERSIONS {
+            assert!(calendar(c.kubernetes).is_some(), "charts for {} outside the calendar", c.kubernetes);
+            assert!(
+                c.cluster_autoscaler_image.starts_with(&format!("v{}.", c.kubernetes)),
+                "{}: autoscaler image {} of another minor",
+                c.kubernetes,
+                c.cluster_autoscaler_image
+            );
+            assert!(c.calico.version.starts_with('v'), "tigera-operator chart versions carry a `v`");
         }
     }
 }

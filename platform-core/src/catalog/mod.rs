@@ -1,6 +1,7 @@
 //! Facts about AWS and Kubernetes the checks and renderers rely on, one table per concern.
 //! Each table names its source; [`AS_OF`] is the day they were last checked, together.
 
+pub mod chart_pods;
 pub mod chart_requests;
 pub mod charts;
 pub mod escalation;
@@ -10,8 +11,9 @@ pub mod namespaces;
 pub mod prices;
 pub mod regions;
 pub mod reserved;
+pub mod version;
 
-use crate::check::days_since_epoch;
+use crate::dates::days_since_epoch;
 
 /// The day the catalog's facts (EKS calendar, addon and chart pins, their documented ranges) were last checked
 /// at their sources. Update it with every review of the tables.
@@ -36,7 +38,7 @@ pub fn staleness(today: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::iso_date;
+    use crate::dates::iso_date;
 
     fn days_after_as_of(days: i64) -> String {
         iso_date((days_since_epoch(AS_OF).unwrap() + days) as u64)

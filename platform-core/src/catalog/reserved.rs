@@ -6,6 +6,7 @@
 //! their manifests are not published as source at the add-on builds. A pod that requests nothing counts 0.
 //! `tenancy/quota-capacity` uses them; the chart renderer takes the replica counts it sets from here.
 
+pub use super::chart_pods::{ChartPods, ChartWorkload};
 pub use super::chart_requests::CHART_PODS;
 use crate::model::{AddonKind, Platform};
 use crate::quantity::{cpu_millicores, memory_mib};
@@ -41,28 +42,6 @@ pub fn kube_reserved_cpu_m(vcpu: u32) -> u64 {
 /// Bottlerocket's default `kube-reserved` memory, MiB: `11 × max-pods + 255` (same file, `kube_reserve_memory`).
 pub fn kube_reserved_memory_mib(max_pods: u32) -> u64 {
     11 * u64::from(max_pods) + 255
-}
-
-/// The pods one pinned chart runs with our values at one Kubernetes version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChartPods {
-    pub release: &'static str,
-    pub chart_version: &'static str,
-    pub kubernetes: &'static str,
-    pub workloads: &'static [ChartWorkload],
-}
-
-/// A Deployment, StatefulSet or DaemonSet of a chart's render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChartWorkload {
-    pub name: &'static str,
-    /// `None` for a DaemonSet (one pod per node it selects).
-    pub replicas: Option<u32>,
-    /// Its `workload` node selector: the node group class it runs on.
-    pub workload: Option<&'static str>,
-    /// Per pod, what the scheduler counts (the larger of the containers' sum and the largest init container).
-    pub cpu_m: u64,
-    pub memory_mib: u64,
 }
 
 /// The charts' pods at `kubernetes`: one entry per release (the behaviour facts cover each carried version with

@@ -2,7 +2,22 @@
 
 use serde::Serialize;
 
-use super::Severity;
+/// Whether a finding stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
 
 macro_rules! rules {
     ($($(#[$doc:meta])* $variant:ident = $id:literal,)+) => {

@@ -364,7 +364,7 @@ impl Tenant {
 
     /// `secret_prefix` when not written: the tenant's namespace and a `/` (`payments/`).
     pub fn default_secret_prefix(name: &str) -> String {
-        format!("{}/", crate::naming::label(name))
+        format!("{}/", crate::spelling::label(name))
     }
 }
 

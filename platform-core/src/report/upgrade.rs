@@ -19,8 +19,9 @@ use serde::Serialize;
 
 use crate::catalog::charts::{chart_versions, supports, Chart, ChartVersions, CHART_VERSIONS};
 use crate::catalog::kubernetes::{
-    addon_versions, calendar, carried, minor, newest_in_standard_support, release, AddonVersions, EKS_CALENDAR,
+    addon_versions, calendar, carried, newest_in_standard_support, release, AddonVersions, EKS_CALENDAR,
 };
+use crate::catalog::version::minor;
 use crate::catalog::AS_OF;
 use crate::check::ticks;
 use crate::checked::{Checked, MAX_UNAVAILABLE_PERCENT};

@@ -9,8 +9,7 @@ use syn::Ident;
 
 use super::block_braces;
 use super::fields::{fields, Keys};
-use super::node_group::block_name;
-use super::tenant::role_map;
+use super::shared::{block_name, role_map};
 use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;

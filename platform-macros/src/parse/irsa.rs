@@ -12,7 +12,7 @@ use syn::{token, Ident};
 
 use super::block_braces;
 use super::fields::{fields, Keys};
-use super::node_group::block_name;
+use super::shared::block_name;
 use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;

@@ -12,6 +12,7 @@ mod identity;
 mod irsa;
 mod node_group;
 mod platform;
+mod shared;
 mod tenant;
 mod value;
 mod vpc;

@@ -10,7 +10,7 @@ use syn::{parenthesized, token, Ident, Token};
 
 use super::block_braces;
 use super::fields::{fields, Keys};
-use super::platform::string_map;
+use super::shared::{block_name, string_map};
 use super::value::{self, list, lit_int, word, MapKey};
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
@@ -64,17 +64,6 @@ pub(super) fn parse(
         Missing(missing)
     });
     Ok(finished.ok())
-}
-
-/// The `<name>` of a named block, with a clear error when it is missing.
-pub(super) fn block_name(input: ParseStream, keyword: &Ident, block: &str, example: &str) -> syn::Result<Ident> {
-    if !input.peek(Ident::peek_any) {
-        return Err(syn::Error::new(
-            keyword.span(),
-            format!("`{block}` needs a name before its `{{`, e.g. `{block} {example} {{ ... }}`"),
-        ));
-    }
-    word(input)
 }
 
 /// `on_demand`, `spot` or `mixed(spot: 60%)`, recorded at `path`.

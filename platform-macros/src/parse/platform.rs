@@ -5,8 +5,6 @@
 //! the [`Gaps`], so that platform-core keeps only the findings the rest proves), an optional value keeps its
 //! default (its findings are dropped), and a required one leaves no platform to check.
 
-use std::collections::BTreeMap;
-
 use platform_core::check::{Dropped, FieldPath, Gaps};
 use platform_core::model::{DnsZone, Platform};
 use platform_core::schema::{Block, BlockKey, PlatformDraft, PlatformKey, ADDON, IRSA, NODE_GROUP, PLATFORM, TENANT};
@@ -15,6 +13,7 @@ use syn::parse::ParseStream;
 use syn::{Ident, Token};
 
 use super::fields::{value_of, Keys};
+use super::shared::string_map;
 use super::value::{self, skip_all, skip_to_comma, word};
 use super::{addon, cluster, encryption, identity, irsa, node_group, tenant, vpc};
 use crate::ctxt::Ctxt;
@@ -183,18 +182,6 @@ fn skip_block_or_field(input: ParseStream) {
     if input.peek(Token![,]) {
         let _ = input.parse::<Token![,]>();
     }
-}
-
-/// `{ key: "value", … }` as a sorted map, each entry recorded at `path.key`.
-pub(super) fn string_map(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<BTreeMap<String, String>> {
-    let entries = value::string_map(cx, input, path)?;
-    Ok(entries
-        .into_iter()
-        .map(|e| {
-            cx.record(&path.key(&e.key.text), Loc::to(e.key.span, e.value_loc.end));
-            (e.key.text, e.value)
-        })
-        .collect())
 }
 
 /// `dns_zones: { "payments.example.com": "Z0123…" }`: zone name → hosted zone id.

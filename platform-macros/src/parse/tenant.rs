@@ -3,15 +3,15 @@
 //! required keys and defaults from `platform_core::schema::TENANT` and `QUOTA`.
 
 use platform_core::check::FieldPath;
-use platform_core::model::{Flow, FlowSource, GroupBinding, Keyword, PortRange, Quota, Tenant, TenantRole};
+use platform_core::model::{Flow, FlowSource, GroupBinding, PortRange, Quota, Tenant, TenantRole};
 use platform_core::schema::{QuotaDraft, QuotaKey, TenantDraft, TenantKey, QUOTA, TENANT};
 use syn::parse::ParseStream;
 use syn::{token, Ident, Token};
 
 use super::block_braces;
 use super::fields::{fields, Keys};
-use super::node_group::block_name;
-use super::value::{self, unknown_keyword_message};
+use super::shared::{block_name, role_map};
+use super::value;
 use crate::ctxt::Ctxt;
 use crate::spans::Loc;
 
@@ -37,21 +37,6 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &Field
         Ok(())
     });
     Ok(keys.finish(cx, d.finish(&name.to_string()), Loc::span(name.span())))
-}
-
-/// `{ <role>: "<Azure AD group object id>", … }`, each entry recorded at `path[j]`.
-pub(super) fn role_map<R: Keyword>(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Vec<(R, String)>> {
-    let mut bindings = Vec::new();
-    for entry in value::string_map(cx, input, path)? {
-        match R::from_keyword(&entry.key.text) {
-            Ok(role) => {
-                cx.record(&path.index(bindings.len()), Loc::to(entry.key.span, entry.value_loc.end));
-                bindings.push((role, entry.value));
-            }
-            Err(e) => cx.syn_error(syn::Error::new(entry.key.span, unknown_keyword_message(&e))),
-        }
-    }
-    Ok(bindings)
 }
 
 fn parse_groups(cx: &Ctxt, input: ParseStream, path: &FieldPath) -> syn::Result<Vec<GroupBinding>> {

@@ -28,13 +28,12 @@
 //! Felix does not police traffic from a host to its own pods (`felix/rules/static.go`, `filterOutputChain`,
 //! v3.28.5): kubelet probes reach tenant pods whatever the policy.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
+use super::flows::{egress_peers, ingress_peers, Peer, Ports};
 use super::objects::{Concern, Object};
 use crate::catalog::charts::ChartVersions;
-use crate::model::{FlowSource, PortRange, Tenant};
+use crate::model::Tenant;
 use crate::naming::label;
 use crate::render::context::Context;
 
@@ -51,9 +50,6 @@ pub const NAMESPACE_LABEL: &str = "projectcalico.org/namespace";
 /// The namespace label Calico gives every namespace.
 pub const NAMESPACE_NAME_LABEL: &str = "projectcalico.org/name";
 
-/// A set of TCP ports a peer may use: single ports or `first:last` ranges, as Calico writes them.
-pub type Ports = Vec<(u16, u16)>;
-
 fn quoted(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
@@ -68,14 +64,6 @@ pub fn in_namespaces(namespaces: &[String]) -> String {
 
 fn port_values(ports: &Ports) -> Vec<Value> {
     ports.iter().map(|&(a, b)| if a == b { json!(a) } else { json!(format!("{a}:{b}")) }).collect()
-}
-
-/// Who may send traffic into a tenant: another tenant's pods, or the load balancers (through the nodes, from
-/// any address that is not a pod: instance targets, `charts`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Peer {
-    Namespace(String),
-    LoadBalancers,
 }
 
 /// The selector every workload matches (Calico's namespace label): its negation is "not a pod".
@@ -136,40 +124,6 @@ fn dns_rules() -> Vec<Value> {
                     "ports": [53],
                 },
             })
-        })
-        .collect()
-}
-
-fn ports_of(range: PortRange) -> (u16, u16) {
-    // `tenancy/flow-ports` holds them to 1..=65535.
-    (u16::try_from(range.first).unwrap_or(u16::MAX), u16::try_from(range.last).unwrap_or(u16::MAX))
-}
-
-/// Who `tenant` takes traffic from (its declared flows), with the ports of each, merged per peer.
-pub(crate) fn ingress_peers(tenant: &Tenant) -> Vec<(Peer, Ports)> {
-    let mut out: BTreeMap<Peer, Ports> = BTreeMap::new();
-    for flow in &tenant.allow_from {
-        let peer = match &flow.from {
-            FlowSource::Tenant(t) => Peer::Namespace(label(t)),
-            FlowSource::LoadBalancers => Peer::LoadBalancers,
-        };
-        let ports = out.entry(peer).or_default();
-        ports.push(ports_of(flow.ports));
-        ports.sort_unstable();
-        ports.dedup();
-    }
-    out.into_iter().collect()
-}
-
-/// The tenants `tenant` sends traffic to, and their ports: the other side of their [`ingress_peers`].
-pub(crate) fn egress_peers(ctx: &Context, tenant: &Tenant) -> Vec<(Peer, Ports)> {
-    let me = Peer::Namespace(label(&tenant.name));
-    ctx.platform
-        .tenants
-        .iter()
-        .filter_map(|t| {
-            let ports = ingress_peers(t).into_iter().find(|(p, _)| *p == me)?.1;
-            Some((Peer::Namespace(label(&t.name)), ports))
         })
         .collect()
 }

@@ -17,6 +17,7 @@
 
 pub mod charts;
 pub mod cluster_root;
+mod flows;
 pub mod isolation;
 pub mod manifests;
 pub mod network_root;

@@ -256,7 +256,7 @@ fn everything() -> LabelSelector {
 }
 
 /// The NetworkPolicy ports of a set of TCP port ranges.
-fn tcp_ports(ports: &super::isolation::Ports) -> Option<Vec<NetworkPolicyPort>> {
+fn tcp_ports(ports: &super::flows::Ports) -> Option<Vec<NetworkPolicyPort>> {
     Some(
         ports
             .iter()
@@ -271,16 +271,16 @@ fn tcp_ports(ports: &super::isolation::Ports) -> Option<Vec<NetworkPolicyPort>> 
 
 /// The NetworkPolicy peer of a flow's peer: a tenant's namespace, or any address for the load balancers (the
 /// platform's Calico policy keeps that to what is not a pod).
-fn flow_peer(peer: &super::isolation::Peer) -> NetworkPolicyPeer {
+fn flow_peer(peer: &super::flows::Peer) -> NetworkPolicyPeer {
     match peer {
-        super::isolation::Peer::Namespace(ns) => NetworkPolicyPeer {
+        super::flows::Peer::Namespace(ns) => NetworkPolicyPeer {
             namespace_selector: Some(LabelSelector {
                 match_labels: labels(&[("kubernetes.io/metadata.name", ns)]),
                 ..Default::default()
             }),
             ..Default::default()
         },
-        super::isolation::Peer::LoadBalancers => NetworkPolicyPeer {
+        super::flows::Peer::LoadBalancers => NetworkPolicyPeer {
             ip_block: Some(IPBlock { cidr: "0.0.0.0/0".to_owned(), except: None }),
             ..Default::default()
         },
@@ -289,8 +289,8 @@ fn flow_peer(peer: &super::isolation::Peer) -> NetworkPolicyPeer {
 
 /// `allow-declared-flows`: the tenant's declared flows in both directions, when it has any.
 fn flow_policy(ctx: &Context, tenant: &Tenant) -> Option<NetworkPolicy> {
-    let ingress = super::isolation::ingress_peers(tenant);
-    let egress = super::isolation::egress_peers(ctx, tenant);
+    let ingress = super::flows::ingress_peers(tenant);
+    let egress = super::flows::egress_peers(ctx, tenant);
     if ingress.is_empty() && egress.is_empty() {
         return None;
     }

@@ -27,12 +27,9 @@
 
 use serde_json::{json, Value};
 
-use super::refs;
+use super::refs::{self, POD_NETWORK_READY};
 use crate::render::context::Context;
 use crate::render::tf_json::{Document, Expr};
-
-/// The variable gating everything that needs running nodes.
-pub(crate) const POD_NETWORK_READY: &str = crate::deploy::POD_NETWORK_READY;
 
 /// `count` of a resource that needs the pod network: one instance once Calico is installed, none before.
 pub(crate) fn count() -> Value {

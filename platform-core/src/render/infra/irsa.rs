@@ -15,14 +15,11 @@ use serde_json::json;
 
 use super::encryption::{USE_KEY, VOLUME_KEY_TAG};
 use super::iam::{self, Statement};
-use super::refs;
-use crate::catalog::kubernetes::minor;
+use super::refs::{self, ISSUER_HOST_LOCAL};
+use crate::catalog::version::minor;
 use crate::model::{IrsaBinding, ManagedPolicy, Policy};
 use crate::render::context::Context;
 use crate::render::tf_json::{Document, Expr, Ref};
-
-/// The local holding the issuer without `https://`, the prefix of the IRSA condition keys.
-pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     doc.local(

@@ -4,17 +4,11 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::refs;
+use super::refs::{self, ADMIN_ROLES, PUBLIC_ACCESS_CIDRS};
 use crate::model::EndpointAccess;
 use crate::render::context::Context;
 use crate::render::tf_json::{Document, Expr};
 use crate::render::version_constraints::{AWS_PROVIDER_CONSTRAINT, TERRAFORM_CONSTRAINT};
-
-/// The infra root's variable listing the IAM roles given cluster-admin.
-pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
-
-/// The infra root's variable listing the networks allowed to reach the public API endpoint.
-pub const PUBLIC_ACCESS_CIDRS: &str = "public_access_cidrs";
 
 /// `can(regex("<pattern>", <value>))`: whether `value` matches (Terraform `regex` syntax).
 fn matches(pattern: &str, value: Expr) -> Expr {

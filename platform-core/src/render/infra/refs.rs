@@ -1,10 +1,23 @@
-//! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to.
+//! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to, and the
+//! names of its variables and locals. A leaf: it imports no other infra module.
 
-use super::{bootstrap, irsa, providers};
 use crate::model::Purchase;
 pub use crate::naming::ident;
 use crate::naming::label;
 use crate::render::tf_json::{Local, Ref, Var};
+
+/// The infra root's variable gating everything that needs running nodes (`bootstrap`), which the first
+/// deployment steps through (`crate::deploy`).
+pub const POD_NETWORK_READY: &str = "pod_network_ready";
+
+/// The infra root's variable listing the IAM roles given cluster-admin.
+pub const ADMIN_ROLES: &str = "cluster_admin_role_arns";
+
+/// The infra root's variable listing the networks allowed to reach the public API endpoint.
+pub const PUBLIC_ACCESS_CIDRS: &str = "public_access_cidrs";
+
+/// The local holding the cluster's OIDC issuer without `https://`, the prefix of the IRSA condition keys (`irsa`).
+pub(crate) const ISSUER_HOST_LOCAL: &str = "oidc_issuer_host";
 
 pub fn vpc() -> Ref {
     Ref::resource("aws_vpc", "main")
@@ -114,22 +127,22 @@ pub fn ssm_session_policy() -> Ref {
 
 /// The variable gating everything that needs running nodes (see `bootstrap`).
 pub fn pod_network_ready() -> Var {
-    Var::named(bootstrap::POD_NETWORK_READY)
+    Var::named(POD_NETWORK_READY)
 }
 
 /// The IAM roles given cluster-admin.
 pub fn admin_roles() -> Var {
-    Var::named(providers::ADMIN_ROLES)
+    Var::named(ADMIN_ROLES)
 }
 
 /// The networks allowed to reach the public API endpoint (declared when the endpoint is public).
 pub fn public_access_cidrs() -> Var {
-    Var::named(providers::PUBLIC_ACCESS_CIDRS)
+    Var::named(PUBLIC_ACCESS_CIDRS)
 }
 
 /// The cluster's OIDC issuer without `https://`, the prefix of the IRSA condition keys.
 pub fn oidc_issuer_host() -> Local {
-    Local::named(irsa::ISSUER_HOST_LOCAL)
+    Local::named(ISSUER_HOST_LOCAL)
 }
 
 /// The KMS-encrypted log group SSM Session Manager writes session transcripts to.
