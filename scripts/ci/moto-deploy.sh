@@ -6,6 +6,9 @@
 # destroy`. Asserts what moto holds after the deploy (scripts/ci/moto_assert.py) and that nothing is left after the
 # destroy. Then a production-like suffix (`prod`, not in `log_archive_destroyable_in`): deployed, its infra root
 # destroyed cleanly by `platform destroy`, its archive (bucket with Object Lock in COMPLIANCE mode, key) left.
+# The two suites run at the same time, each against a moto_server and a state bucket of its own (the `ci` suite's
+# destroy asserts that moto holds nothing of it, which a `prod` deployment beside it would break): most of their
+# time is the provider's waits, not work.
 #
 # Test-only settings, never in a rendered file: the provider endpoints (`zz_moto_override.tf.json`), the backend
 # endpoints (`--backend-config moto.s3.tfbackend`), and `zz_moto_unsupported_override.tf.json` giving the resource
@@ -13,8 +16,9 @@
 # bucket policy: moto 5.2.5 does not know the `aws:SecureTransport` condition key, so it applies the TLS-only deny
 # to every request (its HeadObject of the state answers 403 over HTTP and HTTPS alike).
 #
-# Writes target/ci/infra/state.json (the state after deploy, for scripts/ci/parliament.sh) and
-# target/ci/counts/moto-deploy.txt.
+# Usage: scripts/ci/moto-deploy.sh [ci|prod]   (default: both suites, concurrently)
+# Writes target/ci/deploy/<suite>/ (logs), target/ci/infra/state.json (the state after the `ci` deploy, for
+# scripts/ci/parliament.sh) and target/ci/counts/moto-deploy.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/ci/lib.sh
@@ -25,32 +29,32 @@ TF_CLI_CONFIG_FILE=$(write_cli_config)
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 AWS_EC2_METADATA_DISABLED=true
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=moto
 unset TF_DATA_DIR TF_LOG
-started=$SECONDS
-
 cargo build --locked -q -p platform-bin
 platform=target/debug/platform
-work="$CI_OUT/deploy"
-rm -rf "$work" && mkdir -p "$work" "$CI_OUT/counts" "$CI_OUT/infra"
-trap stop_moto EXIT
-start_moto
-endpoint=$MOTO_ENDPOINT
 py() { "$VENV/bin/python" "$@"; }
 fail() { echo "error: $*" >&2; exit 1; }
 
-echo "moto-deploy: the state bucket"
-$platform state-bucket --out "$work/state-bucket" >/dev/null
-AWS_DEFAULT_REGION=$(py -c 'import json, sys; print(json.load(open(sys.argv[1]))["provider"]["aws"][0]["region"])' \
-  "$work/state-bucket/main.tf.json")
-export AWS_DEFAULT_REGION
-py scripts/ci/tfjson.py override "$endpoint" >"$work/state-bucket/zz_moto_override.tf.json"
-py scripts/ci/tfjson.py without "$work/state-bucket/main.tf.json" aws_s3_bucket_policy \
-  >"$work/state-bucket/zz_moto_unsupported_override.tf.json"
-terraform -chdir="$work/state-bucket" init -input=false -no-color >"$work/state-bucket.log"
-terraform -chdir="$work/state-bucket" apply -auto-approve -input=false -no-color >>"$work/state-bucket.log" 2>&1 ||
-  { tail -n 30 "$work/state-bucket.log" >&2; fail "the state bucket's apply failed"; }
-bucket=$(terraform -chdir="$work/state-bucket" output -raw bucket)
-
-cat >"$work/moto.s3.tfbackend" <<BACKEND
+# The start of a suite: its work directory, a moto_server of its own (stopped when the suite exits), the state
+# bucket's root applied there and the backend settings pointing at it. Sets work, endpoint, bucket, run.
+setup() {
+  work="$CI_OUT/deploy/$1"
+  rm -rf "$work" && mkdir -p "$work"
+  trap stop_moto EXIT
+  start_moto
+  endpoint=$MOTO_ENDPOINT
+  echo "moto-deploy $1: the state bucket"
+  $platform state-bucket --out "$work/state-bucket" >/dev/null
+  AWS_DEFAULT_REGION=$(py -c 'import json, sys; print(json.load(open(sys.argv[1]))["provider"]["aws"][0]["region"])' \
+    "$work/state-bucket/main.tf.json")
+  export AWS_DEFAULT_REGION
+  py scripts/ci/tfjson.py override "$endpoint" >"$work/state-bucket/zz_moto_override.tf.json"
+  py scripts/ci/tfjson.py without "$work/state-bucket/main.tf.json" aws_s3_bucket_policy \
+    >"$work/state-bucket/zz_moto_unsupported_override.tf.json"
+  terraform -chdir="$work/state-bucket" init -input=false -no-color >"$work/state-bucket.log"
+  terraform -chdir="$work/state-bucket" apply -auto-approve -input=false -no-color >>"$work/state-bucket.log" 2>&1 ||
+    { tail -n 30 "$work/state-bucket.log" >&2; fail "the state bucket's apply failed"; }
+  bucket=$(terraform -chdir="$work/state-bucket" output -raw bucket)
+  cat >"$work/moto.s3.tfbackend" <<BACKEND
 endpoints = { s3 = "$endpoint", sts = "$endpoint", iam = "$endpoint" }
 use_path_style = true
 skip_credentials_validation = true
@@ -58,12 +62,9 @@ skip_requesting_account_id = true
 skip_metadata_api_check = true
 skip_region_validation = true
 BACKEND
+  run=(--only archive --only infra --backend-config "$work/moto.s3.tfbackend")
+}
 
-flags=(--environment-suffix ci --out "$work/ci" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
-  --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
-run=(--only archive --only infra --backend-config "$work/moto.s3.tfbackend")
-infra="$work/ci/terraform/infra"
-archive="$work/ci/terraform/archive"
 # The test-only overrides beside the rendered roots of `$1` (`deploy` renders again; override files are the
 # documented extension and are kept).
 overrides() {
@@ -75,31 +76,39 @@ overrides() {
   py scripts/ci/tfjson.py without "$out/terraform/archive/main.tf.json" aws_s3_bucket_policy \
     >"$out/terraform/archive/zz_moto_unsupported_override.tf.json"
 }
-$platform render "${flags[@]}" >/dev/null
-overrides "$work/ci"
 
-echo "moto-deploy: platform deploy, the infra root's second step refused at its confirmation"
-if printf 'yes\nyes\nno\n' | $platform deploy "${flags[@]}" "${run[@]}" >"$work/deploy-1.log" 2>&1; then
-  fail "deploy went on without a 'yes' (log: $work/deploy-1.log)"
-fi
-grep -q '==> step 1/3 (archive).*applied in' "$work/deploy-1.log" ||
-  { tail -n 30 "$work/deploy-1.log" >&2; fail "the archive was not applied first (log: $work/deploy-1.log)"; }
-grep -q '==> step 2/3 (infra (pod_network_ready=false)).*applied in' "$work/deploy-1.log" ||
-  { tail -n 30 "$work/deploy-1.log" >&2; fail "step 2 was not applied (log: $work/deploy-1.log)"; }
-grep -q 'step 3/3 (infra (pod_network_ready=true)) not applied (not confirmed)' "$work/deploy-1.log" ||
-  { tail -n 30 "$work/deploy-1.log" >&2; fail "step 3 did not stop at its confirmation (log: $work/deploy-1.log)"; }
+# `ci` (its archive destroyable): deployed in two runs, planned, destroyed whole.
+suite_ci() {
+  local started=$SECONDS
+  setup ci
+  local flags=(--environment-suffix ci --out "$work/render" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
+    --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
+  local infra="$work/render/terraform/infra" archive="$work/render/terraform/archive"
+  $platform render "${flags[@]}" >/dev/null
+  overrides "$work/render"
 
-echo "moto-deploy: platform deploy again resumes from the state (a cluster without node groups)"
-$platform deploy "${flags[@]}" "${run[@]}" --auto-approve >"$work/deploy-2.log" 2>&1 ||
-  { tail -n 40 "$work/deploy-2.log" >&2; fail "the resumed deploy failed (log: $work/deploy-2.log)"; }
-grep -q 'a cluster without node groups (resuming the first deployment)' "$work/deploy-2.log" ||
-  fail "the resumed deploy did not read the state as a cluster without node groups (log: $work/deploy-2.log)"
-grep -q '==> step 3/3 (infra (pod_network_ready=true)).*applied in' "$work/deploy-2.log" ||
-  fail "the node groups' step was not applied (log: $work/deploy-2.log)"
-grep '==> ' "$work/deploy-2.log" | sed 's/^/  /'
+  echo "moto-deploy ci: platform deploy, the infra root's second step refused at its confirmation"
+  if printf 'yes\nyes\nno\n' | $platform deploy "${flags[@]}" "${run[@]}" >"$work/deploy-1.log" 2>&1; then
+    fail "deploy went on without a 'yes' (log: $work/deploy-1.log)"
+  fi
+  grep -q '==> step 1/3 (archive).*applied in' "$work/deploy-1.log" ||
+    { tail -n 30 "$work/deploy-1.log" >&2; fail "the archive was not applied first (log: $work/deploy-1.log)"; }
+  grep -q '==> step 2/3 (infra (pod_network_ready=false)).*applied in' "$work/deploy-1.log" ||
+    { tail -n 30 "$work/deploy-1.log" >&2; fail "step 2 was not applied (log: $work/deploy-1.log)"; }
+  grep -q 'step 3/3 (infra (pod_network_ready=true)) not applied (not confirmed)' "$work/deploy-1.log" ||
+    { tail -n 30 "$work/deploy-1.log" >&2; fail "step 3 did not stop at its confirmation (log: $work/deploy-1.log)"; }
 
-# The state is in the bucket under the root's key, KMS-encrypted, and no lock object is left.
-py - "$endpoint" "$bucket" <<'PY'
+  echo "moto-deploy ci: platform deploy again resumes from the state (a cluster without node groups)"
+  $platform deploy "${flags[@]}" "${run[@]}" --auto-approve >"$work/deploy-2.log" 2>&1 ||
+    { tail -n 40 "$work/deploy-2.log" >&2; fail "the resumed deploy failed (log: $work/deploy-2.log)"; }
+  grep -q 'a cluster without node groups (resuming the first deployment)' "$work/deploy-2.log" ||
+    fail "the resumed deploy did not read the state as a cluster without node groups (log: $work/deploy-2.log)"
+  grep -q '==> step 3/3 (infra (pod_network_ready=true)).*applied in' "$work/deploy-2.log" ||
+    fail "the node groups' step was not applied (log: $work/deploy-2.log)"
+  grep '==> ' "$work/deploy-2.log" | sed 's/^/  /'
+
+  # The state is in the bucket under the root's key, KMS-encrypted, and no lock object is left.
+  py - "$endpoint" "$bucket" <<'PY'
 import sys, boto3
 endpoint, bucket = sys.argv[1:]
 s3 = boto3.client("s3", endpoint_url=endpoint)
@@ -111,43 +120,54 @@ for key in keys:
     print(f"  state: s3://{bucket}/{key}, {head['ContentLength']} bytes, {head['ServerSideEncryption']}, no lock left")
 PY
 
-terraform -chdir="$infra" show -json >"$work/state.json"
-cp "$work/state.json" "$CI_OUT/infra/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
-applied=$(py scripts/ci/tfjson.py managed "$work/state.json")
-py scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json" "$infra/main.tf.json"
+  terraform -chdir="$infra" show -json >"$work/state.json"
+  mkdir -p "$CI_OUT/infra"
+  cp "$work/state.json" "$CI_OUT/infra/state.json"   # concrete IAM documents for scripts/ci/parliament.sh
+  local applied
+  applied=$(py scripts/ci/tfjson.py managed "$work/state.json")
+  py scripts/ci/moto_assert.py applied "$endpoint" "$work/state.json" "$infra/main.tf.json"
 
-if terraform -chdir="$infra" plan -input=false -no-color -var pod_network_ready=false >"$work/gate.log" 2>&1; then
-  fail "pod_network_ready=false planned on a cluster with node groups (log: $work/gate.log)"
-fi
-grep -q 'pod_network_ready is false, but cluster' "$work/gate.log" || fail "the plan failed, but not on the gate"
+  if terraform -chdir="$infra" plan -input=false -no-color -var pod_network_ready=false >"$work/gate.log" 2>&1; then
+    fail "pod_network_ready=false planned on a cluster with node groups (log: $work/gate.log)"
+  fi
+  grep -q 'pod_network_ready is false, but cluster' "$work/gate.log" || fail "the plan failed, but not on the gate"
 
-$platform plan "${flags[@]}" "${run[@]}" >"$work/plan.log" 2>&1 || { tail -n 30 "$work/plan.log" >&2; fail "platform plan failed"; }
-grep -q 'plan: a cluster with node groups; 2 step(s): archive, infra (pod_network_ready=true)$' "$work/plan.log" ||
-  fail "platform plan did not read the environment as complete (log: $work/plan.log)"
+  $platform plan "${flags[@]}" "${run[@]}" >"$work/plan.log" 2>&1 || { tail -n 30 "$work/plan.log" >&2; fail "platform plan failed"; }
+  grep -q 'plan: a cluster with node groups; 2 step(s): archive, infra (pod_network_ready=true)$' "$work/plan.log" ||
+    fail "platform plan did not read the environment as complete (log: $work/plan.log)"
 
-echo "moto-deploy: platform destroy"
-$platform destroy "${flags[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
-  { tail -n 40 "$work/destroy.log" >&2; fail "platform destroy failed (log: $work/destroy.log)"; }
-left=$(terraform -chdir="$infra" state list | wc -l)
-[[ "$left" -eq 0 ]] || fail "$left resource(s) left in the state after destroy"
-left=$(terraform -chdir="$archive" state list | wc -l)
-[[ "$left" -eq 0 ]] || fail "ci's archive is destroyable, but $left resource(s) are left in its state"
-py scripts/ci/moto_assert.py destroyed "$endpoint" "$work/state.json"
+  echo "moto-deploy ci: platform destroy"
+  $platform destroy "${flags[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
+    { tail -n 40 "$work/destroy.log" >&2; fail "platform destroy failed (log: $work/destroy.log)"; }
+  local left
+  left=$(terraform -chdir="$infra" state list | wc -l)
+  [[ "$left" -eq 0 ]] || fail "$left resource(s) left in the state after destroy"
+  left=$(terraform -chdir="$archive" state list | wc -l)
+  [[ "$left" -eq 0 ]] || fail "ci's archive is destroyable, but $left resource(s) are left in its state"
+  py scripts/ci/moto_assert.py destroyed "$endpoint" "$work/state.json"
+  echo "infra applied $applied resources in two steps (interrupted, resumed) with S3 state, destroyed ($((SECONDS - started)) s)" \
+    >"$work/count.txt"
+}
 
-echo "moto-deploy: prod (retains its archive): deploy, then destroy, the archive left"
-prod=(--environment-suffix prod --out "$work/prod" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
-  --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
-$platform render "${prod[@]}" >/dev/null
-overrides "$work/prod"
-$platform deploy "${prod[@]}" "${run[@]}" --auto-approve >"$work/prod-deploy.log" 2>&1 ||
-  { tail -n 40 "$work/prod-deploy.log" >&2; fail "prod's deploy failed (log: $work/prod-deploy.log)"; }
-$platform destroy "${prod[@]}" "${run[@]}" --auto-approve >"$work/prod-destroy.log" 2>&1 ||
-  { tail -n 40 "$work/prod-destroy.log" >&2; fail "prod's infra did not destroy (log: $work/prod-destroy.log)"; }
-grep -q '==> archive: kept' "$work/prod-destroy.log" || fail "prod's destroy did not say it keeps the archive"
-prod_infra=$(terraform -chdir="$work/prod/terraform/infra" state list | wc -l)
-[[ "$prod_infra" -eq 0 ]] || fail "$prod_infra resource(s) left in prod's infra state after destroy"
-prod_archive=$(terraform -chdir="$work/prod/terraform/archive" state list | wc -l)
-py - "$endpoint" "$(terraform -chdir="$work/prod/terraform/archive" output -raw bucket)" <<'PY'
+# `prod` (retains its archive): deployed, then destroyed, the archive left with its Object Lock.
+suite_prod() {
+  local started=$SECONDS
+  setup prod
+  local prod=(--environment-suffix prod --out "$work/render" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
+    --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
+  echo "moto-deploy prod: deploy, then destroy, the archive left"
+  $platform render "${prod[@]}" >/dev/null
+  overrides "$work/render"
+  $platform deploy "${prod[@]}" "${run[@]}" --auto-approve >"$work/deploy.log" 2>&1 ||
+    { tail -n 40 "$work/deploy.log" >&2; fail "prod's deploy failed (log: $work/deploy.log)"; }
+  $platform destroy "${prod[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
+    { tail -n 40 "$work/destroy.log" >&2; fail "prod's infra did not destroy (log: $work/destroy.log)"; }
+  grep -q '==> archive: kept' "$work/destroy.log" || fail "prod's destroy did not say it keeps the archive"
+  local prod_infra prod_archive
+  prod_infra=$(terraform -chdir="$work/render/terraform/infra" state list | wc -l)
+  [[ "$prod_infra" -eq 0 ]] || fail "$prod_infra resource(s) left in prod's infra state after destroy"
+  prod_archive=$(terraform -chdir="$work/render/terraform/archive" state list | wc -l)
+  py - "$endpoint" "$(terraform -chdir="$work/render/terraform/archive" output -raw bucket)" <<'PY'
 import sys, boto3
 endpoint, bucket = sys.argv[1:]
 s3 = boto3.client("s3", endpoint_url=endpoint)
@@ -156,6 +176,29 @@ assert lock["ObjectLockEnabled"] == "Enabled", lock
 assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE", lock
 print(f"  prod: s3://{bucket} kept, Object Lock {lock['Rule']['DefaultRetention']}")
 PY
-[[ "$prod_archive" -gt 0 ]] || fail "prod's archive state is empty after destroy"
-line="moto platform deploy: infra applied $applied resources in two steps (interrupted, resumed) with S3 state, destroyed; prod infra destroyed, its archive ($prod_archive resources, Object Lock) kept; $((SECONDS - started)) s"
-echo "$line" | tee "$CI_OUT/counts/moto-deploy.txt"
+  [[ "$prod_archive" -gt 0 ]] || fail "prod's archive state is empty after destroy"
+  echo "prod infra destroyed, its archive ($prod_archive resources, Object Lock) kept ($((SECONDS - started)) s)" \
+    >"$work/count.txt"
+}
+
+case ${1:-both} in
+  ci) suite_ci ;;
+  prod) suite_prod ;;
+  both)
+    started=$SECONDS
+    rm -rf "$CI_OUT/deploy" && mkdir -p "$CI_OUT/deploy" "$CI_OUT/counts"
+    bash scripts/ci/moto-deploy.sh ci >"$CI_OUT/deploy/ci.log" 2>&1 &
+    ci_pid=$!
+    bash scripts/ci/moto-deploy.sh prod >"$CI_OUT/deploy/prod.log" 2>&1 &
+    prod_pid=$!
+    trap 'kill "$ci_pid" "$prod_pid" 2>/dev/null || true' EXIT
+    status=0
+    wait "$ci_pid" || status=1
+    wait "$prod_pid" || status=1
+    cat "$CI_OUT/deploy/ci.log" "$CI_OUT/deploy/prod.log"
+    ((status == 0)) || fail "a moto-deploy suite failed (its log above)"
+    line="moto platform deploy: $(cat "$CI_OUT/deploy/ci/count.txt"); $(cat "$CI_OUT/deploy/prod/count.txt"); $((SECONDS - started)) s"
+    echo "$line" | tee "$CI_OUT/counts/moto-deploy.txt"
+    ;;
+  *) fail "usage: scripts/ci/moto-deploy.sh [ci|prod]" ;;
+esac

@@ -123,5 +123,8 @@ sed '0,/name: /s/name: \(.*\)/name: \1-changed/' "$CI_OUT/template.yaml" >"$poli
 expect_failure "helm template vs manifests/, a changed custom resource" "renders .* objects, manifests/ holds" \
   bash scripts/ci/helm-lint.sh "$chart_copy" 1.28
 
+# The emulator's replay of retried calls (scripts/ci/moto_serve.py): a positive proof, which fails without it.
+"$VENV/bin/python" scripts/ci/moto_serve_test.py
+
 echo "selftest: $ok of $total broken artifacts caught"
 [[ $ok -eq $total ]]

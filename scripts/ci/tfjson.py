@@ -2,6 +2,7 @@
 
   tfjson.py providers ROOT.tf.json          required provider names, space separated
   tfjson.py targets ROOT.tf.json [TYPE...]  `type.name` of every resource block whose type is not listed
+  tfjson.py only ROOT.tf.json TYPE...       `type.name` of every resource block whose type is listed
   tfjson.py planned PLAN.json               managed resource instances the plan creates
   tfjson.py managed STATE.json              managed resource instances in `terraform show -json` state
   tfjson.py without ROOT.tf.json TYPE...    a test-only override giving every resource of the TYPEs no instance
@@ -36,10 +37,10 @@ def main(argv):
             for rp in blocks(t.get("required_providers", {})):
                 names.update(rp)
         print(" ".join(sorted(names)))
-    elif cmd == "targets":
-        excluded = set(args[1:])
+    elif cmd in ("targets", "only"):
+        listed = set(args[1:])
         for ty, named in sorted(load(args[0]).get("resource", {}).items()):
-            if ty not in excluded:
+            if (ty in listed) == (cmd == "only"):
                 for name in sorted(named):
                     print(f"{ty}.{name}")
     elif cmd == "planned":

@@ -32,11 +32,10 @@ declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
 declared_version=${declared#kubernetes: }
 declared_version=${declared_version//\"/}
 
-# The validators of one version's render (single-threaded Python and Terraform): deploy and destroy the oldest
-# and the newest carried version (the declared one already was), plan the others (the plan JSON is what checkov
-# scans). They run in the background while the next version builds, one version at a time, each into its log.
+# The validators of one version's render: deploy and destroy the oldest and the newest carried version (the
+# declared one already was), plan the others (the plan JSON is what checkov scans).
 validate() {
-  local v=$1 out=$base/$1
+  local v=$1 out=$base/$1 began=$SECONDS
   if [[ $v == "$oldest" || $v == "$newest" ]]; then
     CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
   else
@@ -45,18 +44,9 @@ validate() {
   CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
   CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
   CI_OUT=$out bash scripts/ci/helm-lint.sh "$out/render" "$v"
+  echo "versions: $v: validated in $((SECONDS - began)) s"
 }
-pending='' pending_version=''
-# Waits for the validators in the background, prints their log, and stops CI when they failed.
-finish_pending() {
-  [[ -n $pending ]] || return 0
-  local status=0
-  wait "$pending" || status=$?
-  cat "$base/$pending_version/validate.log"
-  ((status == 0)) || { echo "error: the validators failed on Kubernetes $pending_version (log above)" >&2; exit 1; }
-  pending='' pending_version=''
-}
-
+built=()
 for v in "${versions[@]}"; do
   if [[ $v == "$declared_version" ]]; then
     # The definition as declared: the steps before this one rendered and validated it (moto deploy/destroy too).
@@ -67,16 +57,38 @@ for v in "${versions[@]}"; do
   rm -rf "$out" && mkdir -p "$out"
   sed "s/$declared/kubernetes: \"$v\"/" platform-bin/src/platform.rs >"$scratch/platform-bin/src/platform.rs"
   echo "versions: $v: build and render the definition with kubernetes: \"$v\""
+  began=$SECONDS
   CARGO_TARGET_DIR=$PWD/target/versions cargo run --locked -q --manifest-path "$scratch/Cargo.toml" -p platform-bin -- \
     render --environment-suffix ci --account-id 111122223333 --local-state --out "$out/render" >/dev/null
   rendered=$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["resource"]["aws_eks_cluster"]["main"]["version"])' \
     "$out/render/terraform/infra/main.tf.json")
   [[ $rendered == "$v" ]] || { echo "error: the one-token change to $v rendered a $rendered cluster" >&2; exit 1; }
-  finish_pending
-  validate "$v" >"$out/validate.log" 2>&1 &
-  pending=$! pending_version=$v
+  echo "versions: $v: built and rendered in $((SECONDS - began)) s"
+  built+=("$v")
 done
-finish_pending
+
+# The validators, VERSIONS_JOBS versions at a time (default 2; each has a moto_server of its own, and most of its
+# time is the provider's waits), the deployed newest first, as it takes longest. Their logs are printed in
+# version order once all have finished; any failure fails the step.
+jobs=${VERSIONS_JOBS:-2}
+queue=() failed=()
+for v in "${built[@]}"; do [[ $v == "$newest" ]] && queue=("$v" "${queue[@]}") || queue+=("$v"); done
+declare -A running=()
+trap 'kill "${!running[@]}" 2>/dev/null || true' EXIT
+collect() {
+  local pid status=0
+  wait -n -p pid "${!running[@]}" || status=$?
+  ((status == 0)) || failed+=("${running[$pid]}")
+  unset "running[$pid]"
+}
+for v in "${queue[@]}"; do
+  while ((${#running[@]} >= jobs)); do collect; done
+  validate "$v" >"$base/$v/validate.log" 2>&1 &
+  running[$!]=$v
+done
+while ((${#running[@]} > 0)); do collect; done
+for v in "${built[@]}"; do cat "$base/$v/validate.log"; done
+((${#failed[@]} == 0)) || { echo "error: the validators failed on Kubernetes ${failed[*]} (logs above)" >&2; exit 1; }
 others=$(printf '%s\n' "${versions[@]}" | { grep -vxF "$declared_version" || true; } | paste -sd ' ')
 echo "versions: ${#versions[@]} carried version(s): the declared $declared_version validated by the steps above; the one-token change to each other one built, rendered and validated ($others); moto deploy/destroy on $oldest and $newest, plan on the others" |
   tee "$CI_OUT/counts/versions.txt"
