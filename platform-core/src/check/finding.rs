@@ -162,6 +162,27 @@ impl Findings {
         self.0.push(finding);
     }
 
+    /// How many findings there are now: the start of the rules run from here on, for [`Findings::guarded`].
+    pub(crate) fn mark(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether a rule reported an error since `mark`.
+    pub(crate) fn erred_since(&self, mark: usize) -> bool {
+        self.0[mark..].iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// `part` of the checked model, built by the checks run since `mark`: a part those rules guard is missing only
+    /// when one of them reported an error. One missing without is a bug of the pass (caught in debug builds);
+    /// [`crate::check_platform`] then refuses the platform rather than panicking.
+    pub(crate) fn guarded<T>(&self, mark: usize, what: &str, part: Option<T>) -> Option<T> {
+        debug_assert!(
+            part.is_some() || self.erred_since(mark),
+            "{what} is missing from the checked model, but no rule reported an error: {self}"
+        );
+        part
+    }
+
     /// The findings of one rule (handy in tests).
     pub fn of(&self, rule: Rule) -> Vec<&Finding> {
         self.0.iter().filter(|f| f.rule == rule).collect()

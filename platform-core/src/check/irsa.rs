@@ -1,14 +1,16 @@
 //! IRSA rules: namespaces, service accounts, the platform controllers' roles, and custom policy statements.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::values::{did_you_mean_or, is_dns_subdomain, quoted, ticks};
 use super::{at, privilege, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
+use crate::checked::Controllers;
 use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, Statement};
 use crate::naming::label;
 
-pub(super) fn check(p: &Platform, out: &mut Findings) {
+/// The IRSA rules, and the platform controllers' bindings they check (`None` when one is missing).
+pub(super) fn check<'p>(p: &'p Platform, out: &mut Findings) -> Option<Controllers<'p>> {
     let known: BTreeSet<String> = namespaces(p).into_iter().collect();
     for (i, b) in p.irsa.iter().enumerate() {
         let path = at("irsa").index(i);
@@ -22,7 +24,7 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
             }
         }
     }
-    check_controller_roles(p, out);
+    check_controller_roles(p, out)
 }
 
 /// Every namespace a binding may name: the tenants' and the system namespaces.
@@ -190,8 +192,10 @@ fn conventional_account(policy: ManagedPolicy) -> (&'static str, &'static str) {
 }
 
 /// `irsa/controller-roles`: every platform controller runs on IRSA (requirement 6), so each managed policy has a
-/// binding, once (two bindings would render two roles for one service account).
-fn check_controller_roles(p: &Platform, out: &mut Findings) {
+/// binding, once (two bindings would render two roles for one service account). The first binding of each.
+fn check_controller_roles<'p>(p: &'p Platform, out: &mut Findings) -> Option<Controllers<'p>> {
+    let mark = out.mark();
+    let mut first = BTreeMap::new();
     for &(_, policy) in ManagedPolicy::ALL {
         let bindings: Vec<usize> = (0..p.irsa.len()).filter(|i| p.irsa[*i].policy == Policy::Managed(policy)).collect();
         if bindings.is_empty() {
@@ -230,7 +234,11 @@ fn check_controller_roles(p: &Platform, out: &mut Findings) {
                 "remove this binding: one controller, one role",
             ));
         }
+        if let Some(&i) = bindings.first() {
+            first.insert(policy, &p.irsa[i]);
+        }
     }
+    out.guarded(mark, "a controller's binding", Controllers::new(|policy| first.get(&policy).copied()))
 }
 
 #[cfg(test)]

@@ -41,6 +41,11 @@ pub use tenancy::hosts_controllers;
 #[cfg(feature = "render")] // for the reports' messages
 pub(crate) use values::ticks;
 
+pub(crate) use nodes::NodeGroups;
+pub(crate) use tenancy::Tenancy;
+pub(crate) use versions::Pins;
+
+use crate::checked::{Controllers, Network};
 use crate::model::Platform;
 
 /// Runs every check on `platform` and returns all findings, errors and warnings ([`crate::check_platform`] hands
@@ -49,20 +54,36 @@ use crate::model::Platform;
 /// `today` (ISO date) decides the support-window warning: the macro and the CLI pass [`today`], so that a build,
 /// `platform check`, `render`, `cost` and `versions` judge a version alike on one day.
 pub fn findings(platform: &Platform, today: &str) -> Findings {
+    pass(platform, today).0
+}
+
+/// What one pass of the checks builds of the checked model, concern by concern. A part is `None` only when a rule
+/// it needs reported an error (as serde's `Container::from_ast` returns what it could build while its context
+/// collects the errors); [`crate::check_platform`] assembles them when there is none.
+pub(crate) struct Parts<'p> {
+    pub network: Option<Network>,
+    pub node_groups: NodeGroups<'p>,
+    pub tenancy: Tenancy<'p>,
+    pub controllers: Option<Controllers<'p>>,
+    pub pins: Option<Pins>,
+}
+
+/// Runs every check on `platform`, once: all findings, and the parts of the checked model the checks built.
+pub(crate) fn pass<'p>(platform: &'p Platform, today: &str) -> (Findings, Parts<'p>) {
     let mut findings = Findings::default();
     let out = &mut findings;
-    network::check(platform, out);
+    let network = network::check(platform, out);
     naming::check(platform, out);
-    nodes::check(platform, out);
+    let node_groups = nodes::check(platform, out);
     capacity::check(platform, out);
     encryption::check(platform, out);
-    tenancy::check(platform, out);
+    let tenancy = tenancy::check(platform, out);
     identity::check(platform, out);
-    irsa::check(platform, out);
+    let controllers = irsa::check(platform, out);
     addons::check(platform, out);
     dns::check(platform, out);
-    versions::check(platform, today, out);
-    findings
+    let pins = versions::check(platform, today, out);
+    (findings, Parts { network, node_groups, tenancy, controllers, pins })
 }
 
 /// The path of a top-level field: `at("vpc").key("cidr")` is `vpc.cidr`.

@@ -7,21 +7,48 @@ use ipnet::Ipv4Net;
 use super::values::{did_you_mean_or, plural, quoted, ticks};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::regions::{is_zone_of, REGIONS};
-use crate::model::{Endpoint, Keyword, Platform};
+use crate::checked::{interface_service, pod_pools, Network};
+use crate::model::{Endpoint, Keyword, NatGateways, Platform};
 
-pub(super) fn check(p: &Platform, out: &mut Findings) {
-    check_cidr_syntax(p, out);
-    check_cidr_sizes(p, out);
-    check_subnets_inside_vpc(p, out);
-    check_subnets_overlap(p, out);
+/// The network rules, and the network they check, with every CIDR parsed once (`None` when a rule guarding it
+/// failed).
+pub(super) fn check(p: &Platform, out: &mut Findings) -> Option<Network> {
+    let mark = out.mark();
+    let cidrs = Cidrs::parse(p);
+    check_cidr_syntax(&cidrs, out);
+    check_cidr_sizes(&cidrs, out);
+    check_subnets_inside_vpc(p, &cidrs, out);
+    check_subnets_overlap(&cidrs, out);
     check_subnet_per_az(p, out);
     check_region(p, out);
     check_three_azs(p, out);
     check_az_in_region(p, out);
-    check_pod_cidr_disjoint(p, out);
-    check_pod_cidr_range(p, out);
+    check_pod_cidr_disjoint(p, &cidrs, out);
+    check_pod_cidr_range(p, &cidrs, out);
     check_required_endpoints(p, out);
     check_flow_logs(p, out);
+    out.guarded(mark, "the network", network(p, &cidrs))
+}
+
+/// The network of `p` from its parsed CIDRs: `None` when one does not parse (`network/invalid-cidr`) or the pod
+/// CIDR holds no pool per AZ (`network/pod-cidr-range` bounds its size, `network/three-azs` the zones).
+fn network(p: &Platform, cidrs: &Cidrs) -> Option<Network> {
+    let nets = |list: &[Cidr]| list.iter().map(Cidr::net).collect::<Option<Vec<_>>>();
+    let (private, public) = cidrs.subnets.split_at(p.vpc.private_subnets.len());
+    let azs = p.availability_zones.len();
+    let pod_cidr = cidrs.pod.net()?;
+    Some(Network {
+        vpc: cidrs.vpc.net()?,
+        private_subnets: nets(private)?,
+        public_subnets: nets(public)?,
+        pod_cidr,
+        pod_pools: pod_pools(pod_cidr, azs)?,
+        nat_gateways: match p.vpc.nat_gateways {
+            NatGateways::OnePerAz => azs,
+            NatGateways::Single => 1,
+        },
+        interface_endpoints: p.vpc.endpoints.iter().filter_map(|e| interface_service(*e).map(|s| (*e, s))).collect(),
+    })
 }
 
 /// Parses a CIDR as written; `Err` carries the help (the canonical form when only host bits are wrong).
@@ -33,26 +60,52 @@ pub fn parse_cidr(s: &str) -> Result<Ipv4Net, String> {
     }
 }
 
-/// A CIDR that parses in canonical form; invalid ones are reported once, by [`check_cidr_syntax`].
-fn cidr(s: &str) -> Option<Ipv4Net> {
-    parse_cidr(s).ok()
+/// One CIDR as written, where it is, what it is, and parsed.
+struct Cidr<'p> {
+    path: FieldPath,
+    what: &'static str,
+    value: &'p str,
+    parsed: Result<Ipv4Net, String>,
 }
 
-/// Every subnet with its path and what it is, private first (the order of the messages).
-fn subnets(p: &Platform) -> Vec<(FieldPath, &'static str, &str)> {
-    let private = p
-        .vpc
-        .private_subnets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (at("vpc").key("private_subnets").index(i), "private subnet", s.as_str()));
-    let public = p
-        .vpc
-        .public_subnets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (at("vpc").key("public_subnets").index(i), "public subnet", s.as_str()));
-    private.chain(public).collect()
+impl<'p> Cidr<'p> {
+    fn new(path: FieldPath, what: &'static str, value: &'p str) -> Self {
+        Cidr { path, what, value, parsed: parse_cidr(value) }
+    }
+
+    /// The network, when it parses in canonical form; invalid ones are reported once, by [`check_cidr_syntax`].
+    fn net(&self) -> Option<Ipv4Net> {
+        self.parsed.as_ref().ok().copied()
+    }
+}
+
+/// Every CIDR of the VPC, each parsed once for all the rules.
+struct Cidrs<'p> {
+    vpc: Cidr<'p>,
+    /// Private first (the order of the messages).
+    subnets: Vec<Cidr<'p>>,
+    pod: Cidr<'p>,
+}
+
+impl<'p> Cidrs<'p> {
+    fn parse(p: &'p Platform) -> Self {
+        let list = |key: &str, what, values: &'p [String]| {
+            let values = values.iter().enumerate();
+            values.map(move |(i, s)| Cidr::new(at("vpc").key(key).index(i), what, s)).collect::<Vec<_>>()
+        };
+        let mut subnets = list("private_subnets", "private subnet", &p.vpc.private_subnets);
+        subnets.extend(list("public_subnets", "public subnet", &p.vpc.public_subnets));
+        Cidrs {
+            vpc: Cidr::new(at("vpc").key("cidr"), "VPC CIDR", &p.vpc.cidr),
+            subnets,
+            pod: Cidr::new(at("vpc").key("pod_cidr"), "pod CIDR", &p.vpc.pod_cidr),
+        }
+    }
+
+    /// The subnets that parse: path, what, value, network.
+    fn parsed_subnets(&self) -> Vec<(FieldPath, &'static str, &'p str, Ipv4Net)> {
+        self.subnets.iter().filter_map(|c| Some((c.path.clone(), c.what, c.value, c.net()?))).collect()
+    }
 }
 
 fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
@@ -61,30 +114,28 @@ fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
 
 /// `network/invalid-cidr`: every CIDR parses as IPv4 with its host bits zero. AWS silently truncates
 /// `10.0.0.1/16` to `10.0.0.0/16`, so a non-canonical CIDR usually means the author meant another network.
-fn check_cidr_syntax(p: &Platform, out: &mut Findings) {
-    let mut all = vec![(at("vpc").key("cidr"), "VPC CIDR", p.vpc.cidr.as_str())];
-    all.extend(subnets(p));
-    all.push((at("vpc").key("pod_cidr"), "pod CIDR", p.vpc.pod_cidr.as_str()));
-    for (path, what, value) in all {
-        if let Err(help) = parse_cidr(value) {
+fn check_cidr_syntax(cidrs: &Cidrs, out: &mut Findings) {
+    let all = std::iter::once(&cidrs.vpc).chain(&cidrs.subnets).chain([&cidrs.pod]);
+    for Cidr { path, what, value, parsed } in all {
+        if let Err(help) = parsed {
             let (message, fix) = match value.parse::<Ipv4Net>() {
                 Ok(net) => (format!("{what} `{value}` has host bits set"), Some(quoted(&net.trunc().to_string()))),
                 Err(_) => (format!("{what} `{value}` is not an IPv4 CIDR"), None),
             };
             let fix = fix.map(|v| Fix::set(path.clone(), v));
-            let help = fix.as_ref().map_or(help, |fix| format!("write the network address: `{}`", fix.dsl()));
-            out.push(Finding::new(Rule::InvalidCidr, path, value, message, help).maybe_fix(fix));
+            let help =
+                fix.as_ref().map_or_else(|| help.clone(), |fix| format!("write the network address: `{}`", fix.dsl()));
+            out.push(Finding::new(Rule::InvalidCidr, path.clone(), *value, message, help).maybe_fix(fix));
         }
     }
 }
 
 /// `network/vpc-cidr-size`: AWS accepts VPC and subnet CIDRs between /16 and /28 (Amazon VPC User Guide,
 /// "VPC CIDR blocks" and "Subnet CIDR blocks").
-fn check_cidr_sizes(p: &Platform, out: &mut Findings) {
-    let mut all = vec![(at("vpc").key("cidr"), "VPC CIDR", p.vpc.cidr.as_str())];
-    all.extend(subnets(p));
-    for (path, what, value) in all {
-        let Some(net) = cidr(value) else { continue };
+fn check_cidr_sizes(cidrs: &Cidrs, out: &mut Findings) {
+    for c in std::iter::once(&cidrs.vpc).chain(&cidrs.subnets) {
+        let Some(net) = c.net() else { continue };
+        let (path, what, value) = (c.path.clone(), c.what, c.value);
         if (16..=28).contains(&net.prefix_len()) {
             continue;
         }
@@ -117,16 +168,16 @@ fn free_subnet(vpc: &Ipv4Net, prefix: u8, taken: &[Ipv4Net]) -> Option<Ipv4Net> 
 ///
 /// When no subnet lies inside, the VPC CIDR is the mistake (one finding on it, with the count and the network
 /// that holds them all); otherwise each subnet outside is, with a free range of the VPC (distinct ones).
-fn check_subnets_inside_vpc(p: &Platform, out: &mut Findings) {
-    let Some(vpc) = cidr(&p.vpc.cidr) else { return };
-    let all: Vec<_> = subnets(p).into_iter().filter_map(|(path, what, s)| Some((path, what, s, cidr(s)?))).collect();
+fn check_subnets_inside_vpc(p: &Platform, cidrs: &Cidrs, out: &mut Findings) {
+    let Some(vpc) = cidrs.vpc.net() else { return };
+    let all = cidrs.parsed_subnets();
     let outside: Vec<_> = all.iter().filter(|s| !vpc.contains(&s.3)).collect();
     if outside.is_empty() {
         return;
     }
     if outside.len() == all.len() && all.len() > 1 {
         let nets: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
-        let pod = cidr(&p.vpc.pod_cidr);
+        let pod = cidrs.pod.net();
         let fix = covering(&nets)
             .filter(|c| (16..=28).contains(&c.prefix_len()) && pod.is_none_or(|pod| !overlaps(c, &pod)))
             .map(|c| Fix::set(at("vpc").key("cidr"), quoted(&c.to_string())));
@@ -183,9 +234,9 @@ fn covering(nets: &[Ipv4Net]) -> Option<Ipv4Net> {
 
 /// `network/subnets-overlap`: subnets of one VPC may not share addresses (EC2 rejects the second one).
 /// Reported once, on the later subnet, with a free range to move it to.
-fn check_subnets_overlap(p: &Platform, out: &mut Findings) {
-    let all: Vec<_> = subnets(p).into_iter().filter_map(|(path, what, s)| Some((path, what, s, cidr(s)?))).collect();
-    let vpc = cidr(&p.vpc.cidr);
+fn check_subnets_overlap(cidrs: &Cidrs, out: &mut Findings) {
+    let all = cidrs.parsed_subnets();
+    let vpc = cidrs.vpc.net();
     let mut taken: Vec<Ipv4Net> = all.iter().map(|s| s.3).collect();
     for (i, (path, what, value, net)) in all.iter().enumerate() {
         let Some((_, other_what, other, _)) = all[..i].iter().find(|o| overlaps(net, &o.3)) else { continue };
@@ -329,8 +380,8 @@ fn check_az_in_region(p: &Platform, out: &mut Findings) {
 /// `network/pod-cidr-overlaps-vpc`: the pod CIDR is Calico's overlay; where it overlapped the VPC, pods could not
 /// reach the VPC's own addresses (nodes, endpoints, load balancers): the overlay route wins. Reported once, on the
 /// pod CIDR (the VPC's subnets depend on its CIDR).
-fn check_pod_cidr_disjoint(p: &Platform, out: &mut Findings) {
-    let (Some(vpc), Some(pod)) = (cidr(&p.vpc.cidr), cidr(&p.vpc.pod_cidr)) else { return };
+fn check_pod_cidr_disjoint(p: &Platform, cidrs: &Cidrs, out: &mut Findings) {
+    let (Some(vpc), Some(pod)) = (cidrs.vpc.net(), cidrs.pod.net()) else { return };
     if !overlaps(&vpc, &pod) {
         return;
     }
@@ -363,8 +414,8 @@ fn net(a: u8, b: u8, prefix: u8) -> Ipv4Net {
 ///   outside the pools through the node (`natOutgoing`); a public pod CIDR would hide the real hosts it covers.
 /// - Size: three per-AZ pools are cut as quarters (/n+2) and each must hold at least one Calico address block
 ///   (`blockSize` 26 in the operator's `Installation`, `render::cluster::charts`), so the pod CIDR is /8 to /24.
-fn check_pod_cidr_range(p: &Platform, out: &mut Findings) {
-    let Some(pod) = cidr(&p.vpc.pod_cidr) else { return };
+fn check_pod_cidr_range(p: &Platform, cidrs: &Cidrs, out: &mut Findings) {
+    let Some(pod) = cidrs.pod.net() else { return };
     let value = p.vpc.pod_cidr.as_str();
     let path = at("vpc").key("pod_cidr");
     let allowed = [net(10, 0, 8), net(172, 16, 12), net(192, 168, 16), net(100, 64, 10), net(198, 18, 15)];

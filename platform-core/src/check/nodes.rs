@@ -3,11 +3,24 @@
 use super::values::{did_you_mean_or, is_label_key, is_label_value, quoted, ticks};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::catalog::instance_types::{instance_type, INSTANCE_TYPES};
+use crate::checked::{parts, Group};
 use crate::model::{Capacity, Keyword, NodeGroup, NodeOs, Platform, TaintEffect, WorkloadClass};
 
-pub(super) fn check(p: &Platform, out: &mut Findings) {
+/// The node groups of the checked model: each with its managed node groups (`None` for a group that breaks a
+/// rule: its sizes or spot share may not split), and the one the platform controllers run on.
+pub(crate) struct NodeGroups<'p> {
+    pub groups: Option<Vec<Group<'p>>>,
+    /// The first critical group (`nodes/workload-classes` requires one).
+    pub critical: Option<usize>,
+}
+
+/// The node-group rules, and the node groups they check.
+pub(super) fn check<'p>(p: &'p Platform, out: &mut Findings) -> NodeGroups<'p> {
+    let mark = out.mark();
+    let mut groups = Vec::with_capacity(p.node_groups.len());
     for (i, g) in p.node_groups.iter().enumerate() {
         let path = at("node_groups").index(i);
+        let own = out.mark();
         check_instance_types(g, &path, out);
         check_instance_sizes(g, &path, out);
         check_size_order(g, &path, out);
@@ -18,8 +31,15 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         check_bottlerocket(g, &path, out);
         check_disk_size(g, &path, out);
         check_labels(g, &path, out);
+        // Split only a group its rules accept (a spot share above 100% would not split).
+        groups.push((!out.erred_since(own)).then(|| Group { group: g, parts: parts(g) }));
     }
     check_workload_classes(p, out);
+    let critical = p.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical);
+    NodeGroups {
+        groups: groups.into_iter().collect(),
+        critical: out.guarded(mark, "the critical node group", critical),
+    }
 }
 
 /// `nodes/unknown-instance-type`: the platform must know a type's vCPU and memory (for the identical-size and

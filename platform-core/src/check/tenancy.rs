@@ -1,16 +1,31 @@
 //! Tenancy rules: node-group references, pod security, secret prefixes, cross-account roles, quotas, flows.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
+use crate::checked::{Addon, Tenant as CheckedTenant};
 use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant, WorkloadClass};
 
-pub(super) fn check(p: &Platform, out: &mut Findings) {
-    let groups: BTreeSet<&str> = p.node_groups.iter().map(|g| g.name.as_str()).collect();
+/// The tenants and addons of the checked model, their node-group references resolved.
+pub(crate) struct Tenancy<'p> {
+    pub tenants: Option<Vec<CheckedTenant<'p>>>,
+    pub addons: Option<Vec<Addon<'p>>>,
+}
+
+/// The tenancy rules, and the tenants and addons they check (`None` when a reference does not resolve).
+pub(super) fn check<'p>(p: &'p Platform, out: &mut Findings) -> Tenancy<'p> {
+    let mark = out.mark();
+    // Each name to the first group of that name (`naming/duplicate` refuses a second).
+    let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, g) in p.node_groups.iter().enumerate() {
+        groups.entry(g.name.as_str()).or_insert(i);
+    }
+    let mut tenants = Vec::with_capacity(p.tenants.len());
     for (i, t) in p.tenants.iter().enumerate() {
         let path = at("tenants").index(i);
-        check_node_groups(p, &groups, &t.name, &t.node_groups, &path, out);
+        let named = check_node_groups(p, &groups, &t.name, &t.node_groups, &path, out);
+        tenants.push(named.map(|named| CheckedTenant::new(t, named)));
         check_pod_security(&t.name, t.pod_security, &path, out);
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
@@ -18,24 +33,33 @@ pub(super) fn check(p: &Platform, out: &mut Findings) {
         check_pci(p, t, &path, out);
     }
     check_secret_prefixes(p, out);
+    let mut addons = Vec::with_capacity(p.addons.len());
     for (i, addon) in p.addons.iter().enumerate() {
-        if let Some(group) = &addon.node_group {
-            let path = at("addons").index(i).key("node_group");
-            check_reference(p, &groups, &format!("addon `{}`", addon.kind), group, path, out);
-        }
+        let group = match &addon.node_group {
+            Some(group) => {
+                let path = at("addons").index(i).key("node_group");
+                check_reference(p, &groups, &format!("addon `{}`", addon.kind), group, path, out).map(Some)
+            }
+            None => Some(None),
+        };
+        addons.push(group.map(|group| Addon { addon, group }));
+    }
+    Tenancy {
+        tenants: out.guarded(mark, "a tenant's node groups", tenants.into_iter().collect()),
+        addons: out.guarded(mark, "an addon's node group", addons.into_iter().collect()),
     }
 }
 
 /// `tenancy/unknown-node-group`: a tenant's workloads are steered (node selector and toleration) onto the node
-/// groups it names, so each must exist, and a tenant needs at least one.
+/// groups it names, so each must exist, and a tenant needs at least one. The groups' indices, when all resolve.
 fn check_node_groups(
     p: &Platform,
-    declared: &BTreeSet<&str>,
+    declared: &BTreeMap<&str, usize>,
     tenant: &str,
     groups: &[String],
     path: &FieldPath,
     out: &mut Findings,
-) {
+) -> Option<Vec<usize>> {
     if groups.is_empty() {
         out.push(Finding::new(
             Rule::UnknownNodeGroup,
@@ -45,22 +69,26 @@ fn check_node_groups(
             format!("name one of {}", ticks(p.node_groups.iter().map(|g| &g.name))),
         ));
     }
-    for (j, group) in groups.iter().enumerate() {
-        check_reference(p, declared, &format!("tenant `{tenant}`"), group, path.key("node_groups").index(j), out);
-    }
+    let who = format!("tenant `{tenant}`");
+    let resolved: Vec<Option<usize>> = groups
+        .iter()
+        .enumerate()
+        .map(|(j, group)| check_reference(p, declared, &who, group, path.key("node_groups").index(j), out))
+        .collect();
+    resolved.into_iter().collect()
 }
 
-/// One reference to a node group by name, from `who` (`declared`: the node groups' names).
+/// One reference to a node group by name, from `who` (`declared`: the node groups' indices by name): its index.
 fn check_reference(
     p: &Platform,
-    declared: &BTreeSet<&str>,
+    declared: &BTreeMap<&str, usize>,
     who: &str,
     group: &str,
     path: FieldPath,
     out: &mut Findings,
-) {
-    if declared.contains(group) {
-        return;
+) -> Option<usize> {
+    if let Some(&index) = declared.get(group) {
+        return Some(index);
     }
     let groups = || p.node_groups.iter().map(|g| g.name.as_str());
     // A list item (a tenant's `node_groups[0]`) or a key's value (an addon's `node_group`): both are identifiers.
@@ -76,6 +104,7 @@ fn check_reference(
         )
         .maybe_fix(fix),
     );
+    None
 }
 
 /// `tenancy/flow-source` and `tenancy/flow-ports`: the platform's Calico policy lets a tenant's pods take traffic

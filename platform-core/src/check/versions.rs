@@ -2,10 +2,25 @@
 
 use super::values::ticks;
 use super::{at, Finding, Findings, Fix, Rule};
-use crate::catalog::kubernetes::{carried, newest_in_standard_support, release, SupportPhase};
+use crate::catalog::charts::{chart_versions, ChartVersions};
+use crate::catalog::kubernetes::{
+    addon_versions, carried, newest_in_standard_support, release, AddonVersions, SupportPhase,
+};
 use crate::model::{did_you_mean, Platform};
 
-pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) {
+/// The pinned addon and chart versions of one Kubernetes version: the catalog rows the platform renders with.
+pub(crate) type Pins = (&'static AddonVersions, &'static ChartVersions);
+
+/// The version rules, and the pins of the declared version (`None` when the catalog carries none).
+pub(super) fn check(p: &Platform, today: &str, out: &mut Findings) -> Option<Pins> {
+    let mark = out.mark();
+    let pins = addon_versions(&p.kubernetes).zip(chart_versions(&p.kubernetes));
+    check_support(p, today, out);
+    out.guarded(mark, "the pinned versions", pins)
+}
+
+/// `versions/kubernetes` and `versions/support-window`.
+fn check_support(p: &Platform, today: &str, out: &mut Findings) {
     let version = &p.kubernetes;
     let Some(current) = release(version) else {
         let supported = carried().map(|r| r.version);

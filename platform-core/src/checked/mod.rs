@@ -5,18 +5,22 @@
 //! [`check_platform`] is the only way to get one, so a renderer or report that takes a [`Checked`] cannot see a
 //! platform that breaks a rule, and never re-validates.
 
+mod controllers;
 mod network;
 mod nodes;
+mod tenants;
 
+pub use controllers::Controllers;
 pub use network::{interface_service, pod_pools, Network};
 pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
+pub use tenants::{Addon, Tenant};
 
 #[cfg(feature = "render")]
 use crate::alarms::{ALARMS, ARCHIVE_ALARMS};
-use crate::catalog::charts::{chart_versions, ChartVersions};
-use crate::catalog::kubernetes::{addon_versions, AddonVersions};
-use crate::check::{self, Findings};
-use crate::model::{IrsaBinding, Keyword, ManagedPolicy, Platform, Policy, WorkloadClass};
+use crate::catalog::charts::ChartVersions;
+use crate::catalog::kubernetes::AddonVersions;
+use crate::check::{self, Findings, NodeGroups, Parts, Tenancy};
+use crate::model::{IrsaBinding, ManagedPolicy, Platform};
 
 /// The KMS keys every platform has (Kubernetes secrets, logs, EBS); each tenant has one more.
 pub const PLATFORM_KMS_KEYS: usize = 3;
@@ -33,70 +37,51 @@ pub struct Checked<'p> {
     warnings: Findings,
     network: Network,
     node_groups: Vec<Group<'p>>,
-    /// Per tenant: indices into `node_groups`.
-    tenant_groups: Vec<Vec<usize>>,
-    /// Per addon: index into `node_groups`.
-    addon_groups: Vec<Option<usize>>,
+    /// Index into `node_groups`.
     critical: usize,
-    /// Per managed policy, in declaration order (`ManagedPolicy::ALL`, indexed by `kind as usize`): the binding of
-    /// the controller it is for.
-    controllers: Vec<&'p IrsaBinding>,
+    tenants: Vec<Tenant<'p>>,
+    addons: Vec<Addon<'p>>,
+    controllers: Controllers<'p>,
     addon_versions: &'static AddonVersions,
     chart_versions: &'static ChartVersions,
 }
 
 /// Runs every check on `platform` on `today` (ISO date, see [`check::findings`]): `Err` with every finding when one
-/// is an error; otherwise the checked platform, its warnings in [`Checked::warnings`].
+/// is an error; otherwise the checked platform, built by the same pass, its warnings in [`Checked::warnings`].
 pub fn check_platform<'p>(platform: &'p Platform, today: &str) -> Result<Checked<'p>, Findings> {
+    let (findings, parts) = check::pass(platform, today);
     // Root causes only, as the macro reports them (a cause is an error whenever what it implies is).
-    let findings = check::implied(check::findings(platform, today));
+    let findings = check::implied(findings);
     if findings.has_errors() {
         return Err(findings);
     }
-    Ok(Checked::derive(platform, findings)
-        .expect("every derived value is guarded by a rule, and a platform without errors passed them all"))
+    let Parts {
+        network: Some(network),
+        node_groups: NodeGroups { groups: Some(node_groups), critical: Some(critical) },
+        tenancy: Tenancy { tenants: Some(tenants), addons: Some(addons) },
+        controllers: Some(controllers),
+        pins: Some((addon_versions, chart_versions)),
+    } = parts
+    else {
+        // A part is missing only when a rule it needs failed (`Findings::guarded` asserts it where it is built):
+        // refuse rather than render from less than the whole platform.
+        return Err(findings);
+    };
+    Ok(Checked {
+        platform,
+        warnings: findings,
+        network,
+        node_groups,
+        critical,
+        tenants,
+        addons,
+        controllers,
+        addon_versions,
+        chart_versions,
+    })
 }
 
 impl<'p> Checked<'p> {
-    fn derive(platform: &'p Platform, warnings: Findings) -> Option<Self> {
-        let node_groups: Vec<Group> =
-            platform.node_groups.iter().map(|group| Group { group, parts: parts(group) }).collect();
-        let index = |name: &str| platform.node_groups.iter().position(|g| g.name == name);
-        let tenant_groups = platform
-            .tenants
-            .iter()
-            .map(|t| {
-                let named: Vec<usize> = t.node_groups.iter().map(|n| index(n)).collect::<Option<_>>()?;
-                // A set: in declaration order, once each.
-                Some((0..node_groups.len()).filter(|i| named.contains(i)).collect())
-            })
-            .collect::<Option<_>>()?;
-        let addon_groups = platform
-            .addons
-            .iter()
-            .map(|a| match &a.node_group {
-                Some(name) => index(name).map(Some),
-                None => Some(None),
-            })
-            .collect::<Option<_>>()?;
-        let controllers = ManagedPolicy::ALL
-            .iter()
-            .map(|&(_, kind)| platform.irsa.iter().find(|b| b.policy == Policy::Managed(kind)))
-            .collect::<Option<_>>()?;
-        Some(Checked {
-            platform,
-            controllers,
-            warnings,
-            network: Network::new(platform)?,
-            critical: platform.node_groups.iter().position(|g| g.workload == WorkloadClass::Critical)?,
-            node_groups,
-            tenant_groups,
-            addon_groups,
-            addon_versions: addon_versions(&platform.kubernetes)?,
-            chart_versions: chart_versions(&platform.kubernetes)?,
-        })
-    }
-
     pub fn platform(&self) -> &'p Platform {
         self.platform
     }
@@ -115,14 +100,24 @@ impl<'p> Checked<'p> {
         &self.node_groups
     }
 
+    /// Every tenant, in declaration order.
+    pub fn tenants(&self) -> &[Tenant<'p>] {
+        &self.tenants
+    }
+
     /// The node groups the tenant at `index` in `tenants` names, in declaration order.
     pub fn tenant_groups(&self, index: usize) -> impl Iterator<Item = &Group<'p>> {
-        self.tenant_groups[index].iter().map(|i| &self.node_groups[*i])
+        self.tenants[index].groups.iter().map(|i| &self.node_groups[*i])
+    }
+
+    /// Every addon, in declaration order.
+    pub fn addons(&self) -> &[Addon<'p>] {
+        &self.addons
     }
 
     /// The node group the addon at `index` in `addons` is placed on, if it names one.
     pub fn addon_group(&self, index: usize) -> Option<&Group<'p>> {
-        self.addon_groups[index].map(|i| &self.node_groups[i])
+        self.addons[index].group.map(|i| &self.node_groups[i])
     }
 
     /// The node group platform controllers run on: the (first) critical one.
@@ -133,7 +128,7 @@ impl<'p> Checked<'p> {
     /// The IRSA binding of the platform controller with managed policy `kind` (`irsa/controller-roles` requires
     /// exactly one).
     pub fn controller(&self, kind: ManagedPolicy) -> &'p IrsaBinding {
-        self.controllers[kind as usize]
+        self.controllers.get(kind)
     }
 
     /// The pinned addon versions of the declared Kubernetes version.
@@ -175,7 +170,7 @@ mod tests {
     use super::*;
     use crate::check::Rule;
     use crate::fixture::platform as fixture;
-    use crate::model::Purchase;
+    use crate::model::{Keyword, NatGateways, Policy, Purchase, WorkloadClass};
 
     const TODAY: &str = "2024-06-01";
 
@@ -220,6 +215,15 @@ mod tests {
         assert_eq!(c.network().pod_pools.len(), p.availability_zones.len());
         assert_eq!(c.addon_versions().kubernetes, p.kubernetes);
         assert_eq!(c.chart_versions().kubernetes, p.kubernetes);
+    }
+
+    #[test]
+    fn nat_gateways_follow_the_mode() {
+        let mut p = fixture();
+        p.vpc.nat_gateways = NatGateways::OnePerAz;
+        assert_eq!(check_platform(&p, TODAY).unwrap().network().nat_gateways, 3);
+        p.vpc.nat_gateways = NatGateways::Single;
+        assert_eq!(check_platform(&p, TODAY).unwrap().network().nat_gateways, 1);
     }
 
     #[test]

@@ -5,8 +5,7 @@
 
 use ipnet::Ipv4Net;
 
-use crate::check::parse_cidr;
-use crate::model::{Endpoint, NatGateways, Platform};
+use crate::model::Endpoint;
 
 /// The VPC as the renderers and reports use it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,33 +21,6 @@ pub struct Network {
     pub nat_gateways: usize,
     /// The endpoints reached through an interface endpoint (one ENI per AZ), with their AWS service.
     pub interface_endpoints: Vec<(Endpoint, &'static str)>,
-}
-
-impl Network {
-    /// `None` when a CIDR does not parse or the pod CIDR cannot hold a block per AZ (the checks refuse both).
-    pub(super) fn new(p: &Platform) -> Option<Network> {
-        let parse = |cidrs: &[String]| cidrs.iter().map(|c| parse_cidr(c).ok()).collect::<Option<Vec<_>>>();
-        let pod_cidr = parse_cidr(&p.vpc.pod_cidr).ok()?;
-        let azs = p.availability_zones.len();
-        let pod_pools = pod_pools(pod_cidr, azs)?;
-        Some(Network {
-            vpc: parse_cidr(&p.vpc.cidr).ok()?,
-            private_subnets: parse(&p.vpc.private_subnets)?,
-            public_subnets: parse(&p.vpc.public_subnets)?,
-            pod_cidr,
-            pod_pools,
-            nat_gateways: match p.vpc.nat_gateways {
-                NatGateways::OnePerAz => azs,
-                NatGateways::Single => 1,
-            },
-            interface_endpoints: p
-                .vpc
-                .endpoints
-                .iter()
-                .filter_map(|e| interface_service(*e).map(|s| (*e, s)))
-                .collect(),
-        })
-    }
 }
 
 /// The pod CIDR split into equal per-AZ blocks (prefix + 2, so four; the first `azs` are used); `None` when the
@@ -97,14 +69,5 @@ mod tests {
         assert_eq!(interface_service(Endpoint::EcrApi), Some("ecr.api"));
         assert_eq!(interface_service(Endpoint::EcrDkr), Some("ecr.dkr"));
         assert_eq!(interface_service(Endpoint::S3), None);
-    }
-
-    #[test]
-    fn nat_gateways_follow_the_mode() {
-        let mut p = crate::fixture::platform();
-        p.vpc.nat_gateways = NatGateways::OnePerAz;
-        assert_eq!(Network::new(&p).unwrap().nat_gateways, 3);
-        p.vpc.nat_gateways = NatGateways::Single;
-        assert_eq!(Network::new(&p).unwrap().nat_gateways, 1);
     }
 }
