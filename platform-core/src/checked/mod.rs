@@ -105,9 +105,9 @@ impl<'p> Checked<'p> {
         &self.tenants
     }
 
-    /// The node groups the tenant at `index` in `tenants` names, in declaration order.
-    pub fn tenant_groups(&self, index: usize) -> impl Iterator<Item = &Group<'p>> {
-        self.tenants[index].groups.iter().map(|i| &self.node_groups[*i])
+    /// The node groups `tenant` names, once each, in declaration order.
+    pub fn tenant_groups<'a>(&'a self, tenant: &'a Tenant<'p>) -> impl Iterator<Item = &'a Group<'p>> + 'a {
+        tenant.groups.iter().map(|i| &self.node_groups[*i])
     }
 
     /// Every addon, in declaration order.
@@ -115,9 +115,9 @@ impl<'p> Checked<'p> {
         &self.addons
     }
 
-    /// The node group the addon at `index` in `addons` is placed on, if it names one.
-    pub fn addon_group(&self, index: usize) -> Option<&Group<'p>> {
-        self.addons[index].group.map(|i| &self.node_groups[i])
+    /// The node group `addon` is placed on, if it names one.
+    pub fn addon_group(&self, addon: &Addon<'p>) -> Option<&Group<'p>> {
+        addon.group.map(|i| &self.node_groups[i])
     }
 
     /// The node group platform controllers run on: the (first) critical one.
@@ -207,9 +207,12 @@ mod tests {
         let names = |groups: Vec<&Group>| -> Vec<String> { groups.iter().map(|g| g.group.name.clone()).collect() };
         p.tenants[0].node_groups = vec!["batch".into(), "critical".into(), "batch".into()];
         let c = check_platform(&p, TODAY).unwrap();
-        assert_eq!(names(c.tenant_groups(0).collect()), ["critical", "batch"], "a set, in declaration order");
-        for (i, addon) in p.addons.iter().enumerate() {
-            assert_eq!(c.addon_group(i).map(|g| &g.group.name), addon.node_group.as_ref(), "{}", addon.kind);
+        let tenant = &c.tenants()[0];
+        assert_eq!(names(c.tenant_groups(tenant).collect()), ["critical", "batch"], "a set, in declaration order");
+        assert_eq!(tenant.namespace, crate::naming::label(&p.tenants[0].name));
+        for addon in c.addons() {
+            let declared = &addon.addon.node_group;
+            assert_eq!(c.addon_group(addon).map(|g| &g.group.name), declared.as_ref(), "{}", addon.addon.kind);
         }
         assert_eq!(c.critical_group().group.workload, WorkloadClass::Critical);
         assert_eq!(c.network().pod_pools.len(), p.availability_zones.len());

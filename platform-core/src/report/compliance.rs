@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use crate::check::Rule;
 use crate::checked::Checked;
-use crate::naming::label;
 use crate::render::cluster::isolation::policy_name;
 use crate::render::Artifacts;
 
@@ -393,12 +392,11 @@ fn expand(text: &str, placeholder: &str, values: &[String]) -> Vec<String> {
 
 /// Resolves `table` against `artifacts`, the render of `checked` for `environment_suffix`.
 pub fn resolve(checked: &Checked, artifacts: &Artifacts, environment_suffix: &str, table: &[Requirement]) -> Report {
-    let platform = checked.platform();
-    let tenants: Vec<String> = platform.tenants.iter().map(|t| t.name.clone()).collect();
-    let namespaces: Vec<String> = tenants.iter().map(|t| label(t)).collect();
-    let node_groups: Vec<String> = platform.node_groups.iter().map(|g| g.name.clone()).collect();
+    let tenants: Vec<String> = checked.tenants().iter().map(|t| t.tenant.name.clone()).collect();
+    let namespaces: Vec<String> = checked.tenants().iter().map(|t| t.namespace.clone()).collect();
+    let node_groups: Vec<String> = checked.node_groups().iter().map(|g| g.group.name.clone()).collect();
     let objects = kubernetes_objects(artifacts);
-    let archive_retained = !platform.cluster.archive_destroyable(environment_suffix);
+    let archive_retained = !checked.platform().cluster.archive_destroyable(environment_suffix);
     let rows = table
         .iter()
         .map(|r| {
@@ -550,7 +548,11 @@ mod tests {
         let mut expected: Vec<(String, bool)> = Vec::new();
         expected.extend(p.tenants.iter().map(|t| (format!("infra aws_kms_key.tenant_{}", t.name), true)));
         expected.extend(p.node_groups.iter().map(|g| (format!("infra aws_launch_template.nodes_{}", g.name), true)));
-        expected.extend(p.tenants.iter().map(|t| (format!("NetworkPolicy {}/default-deny-all", label(&t.name)), true)));
+        expected.extend(
+            p.tenants
+                .iter()
+                .map(|t| (format!("NetworkPolicy {}/default-deny-all", crate::naming::label(&t.name)), true)),
+        );
         // A root the render does not have: missing, not claimed.
         expected.push(("audit aws_s3_bucket.log_archive".into(), false));
         let expected: Vec<(&str, bool)> = expected.iter().map(|(e, p)| (e.as_str(), *p)).collect();

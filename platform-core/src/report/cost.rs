@@ -81,7 +81,7 @@ pub fn estimate(checked: &Checked, today: &str) -> Result<Estimate, Unpriced> {
     }
     let mut lines = control_plane(p, today);
     lines.extend(node_groups(checked));
-    lines.push(volumes(p));
+    lines.push(volumes(checked));
     lines.extend(network(checked));
     let keys = checked.kms_keys() as f64;
     lines.push(line(
@@ -178,9 +178,10 @@ fn node_groups(checked: &Checked) -> Vec<Line> {
 }
 
 /// The OS and data volumes of every node (gp3).
-fn volumes(p: &Platform) -> Line {
+fn volumes(checked: &Checked) -> Line {
     let gib = |count: fn(&crate::model::NodeGroup) -> u32| -> f64 {
-        p.node_groups.iter().map(|g| f64::from(count(g)) * f64::from(OS_VOLUME_GIB + g.disk_gib)).sum()
+        let groups = checked.node_groups().iter().map(|g| g.group);
+        groups.map(|g| f64::from(count(g)) * f64::from(OS_VOLUME_GIB + g.disk_gib)).sum()
     };
     let (min, max) = (gib(|g| g.min_size), gib(|g| g.max_size));
     line(

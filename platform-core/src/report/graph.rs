@@ -6,7 +6,6 @@ use std::fmt::Write;
 
 use crate::checked::{Checked, Group, Part};
 use crate::model::Policy;
-use crate::naming::label;
 
 /// A box of the diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +39,8 @@ fn node(id: impl Into<String>, label: &[&str]) -> Node {
 /// Builds the topology of a checked platform.
 pub fn topology(checked: &Checked) -> Topology {
     let p = checked.platform();
-    let pools = &checked.network().pod_pools;
+    let network = checked.network();
+    let pools = &network.pod_pools;
     let zones = p
         .availability_zones
         .iter()
@@ -49,8 +49,8 @@ pub fn topology(checked: &Checked) -> Topology {
             id: format!("az_{i}"),
             label: az.clone(),
             nodes: vec![
-                node(format!("public_{i}"), &["public", &p.vpc.public_subnets[i]]),
-                node(format!("private_{i}"), &["private (nodes)", &p.vpc.private_subnets[i]]),
+                node(format!("public_{i}"), &["public", &network.public_subnets[i].to_string()]),
+                node(format!("private_{i}"), &["private (nodes)", &network.private_subnets[i].to_string()]),
             ],
             children: vec![],
         })
@@ -60,10 +60,10 @@ pub fn topology(checked: &Checked) -> Topology {
         crate::model::NatGateways::Single => "one NAT gateway",
     };
     let vpc =
-        Cluster { id: "vpc".into(), label: format!("VPC {} ({nat})", p.vpc.cidr), nodes: vec![], children: zones };
+        Cluster { id: "vpc".into(), label: format!("VPC {} ({nat})", network.vpc), nodes: vec![], children: zones };
     let pod_network = Cluster {
         id: "pods".into(),
-        label: format!("Calico pod network {} (VXLAN, not in the VPC)", p.vpc.pod_cidr),
+        label: format!("Calico pod network {} (VXLAN, not in the VPC)", network.pod_cidr),
         nodes: p
             .availability_zones
             .iter()
@@ -89,10 +89,11 @@ pub fn topology(checked: &Checked) -> Topology {
             }
         }
     }
-    for (i, t) in p.tenants.iter().enumerate() {
+    for tenant in checked.tenants() {
+        let t = tenant.tenant;
         let id = format!("tenant_{}", t.name);
-        nodes.push(node(&id, &[&format!("tenant {}", label(&t.name)), &format!("pod security {}", t.pod_security)]));
-        for g in checked.tenant_groups(i) {
+        nodes.push(node(&id, &[&format!("tenant {}", tenant.namespace), &format!("pod security {}", t.pod_security)]));
+        for g in checked.tenant_groups(tenant) {
             for part in &g.parts {
                 edges.push((id.clone(), format!("ng_{}_{}", g.group.name, part.purchase), "runs on".into()));
             }

@@ -145,7 +145,7 @@ pub fn installed(checked: &Checked) -> Installed {
     let plan = install::releases(checked);
     let in_root = |root| plan.iter().filter(move |r| r.root == root);
     Installed {
-        addons: checked.platform().addons.iter().map(|a| a.kind).collect(),
+        addons: checked.addons().iter().map(|a| a.addon.kind).collect(),
         node_groups: checked
             .node_groups()
             .iter()

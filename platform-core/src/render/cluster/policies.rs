@@ -125,7 +125,7 @@ fn psa_policy(ctx: &Context) -> Value {
 
 /// The groups the tenant at `index` steers its pods to.
 pub(crate) fn tenant_groups<'a>(ctx: &'a Context, index: usize) -> Vec<&'a NodeGroup> {
-    ctx.checked.tenant_groups(index).map(|g| g.group).collect()
+    ctx.checked.tenant_groups(&ctx.checked.tenants()[index]).map(|g| g.group).collect()
 }
 
 /// The tolerations of a set of node groups' taints (deduplicated, sorted).

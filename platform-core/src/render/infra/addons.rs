@@ -95,15 +95,16 @@ fn cloudwatch_configuration(addon: &Addon) -> Value {
 }
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
-    let p = ctx.platform;
     let node_groups: Vec<String> = ctx
         .checked
         .node_groups()
         .iter()
         .flat_map(|g| g.parts.iter().map(|part| refs::node_group(&g.group.name, part.purchase).address()))
         .collect();
-    let dns = p.addons.iter().find(|a| a.kind == AddonKind::Coredns).map(|a| addon_ref(a.kind).address());
-    for (i, addon) in p.addons.iter().enumerate() {
+    let addons = ctx.checked.addons();
+    let dns = addons.iter().find(|a| a.addon.kind == AddonKind::Coredns).map(|a| addon_ref(a.addon.kind).address());
+    for checked in addons {
+        let addon = checked.addon;
         let mut body = json!({
             "cluster_name": refs::cluster().attr("name"),
             "addon_name": addon.kind.eks_name(),
@@ -111,7 +112,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             "resolve_conflicts_on_create": "OVERWRITE",
             "resolve_conflicts_on_update": "OVERWRITE",
         });
-        let mut config = configuration(addon, ctx.checked.addon_group(i).map(|g| g.group));
+        let mut config = configuration(addon, ctx.checked.addon_group(checked).map(|g| g.group));
         if addon.kind == AddonKind::AwsEbsCsiDriver {
             // Cost tags on the volumes the driver creates: the chart's `controller.extraVolumeTags` becomes
             // `--extra-tags` (aws-ebs-csi-driver v1.35.0 and v1.63.1, charts/aws-ebs-csi-driver/values.yaml and
@@ -158,8 +159,8 @@ mod tests {
     fn configured(kind: AddonKind) -> Option<Value> {
         let p = fixture();
         let checked = check_platform(&p, "2024-06-01").unwrap();
-        let i = p.addons.iter().position(|a| a.kind == kind).unwrap();
-        configuration(&p.addons[i], checked.addon_group(i).map(|g| g.group))
+        let addon = checked.addons().iter().find(|a| a.addon.kind == kind).unwrap();
+        configuration(addon.addon, checked.addon_group(addon).map(|g| g.group))
     }
 
     #[test]

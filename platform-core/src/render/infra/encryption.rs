@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::iam::{self, Statement};
 use super::refs;
-use crate::naming::{kms_key, label};
+use crate::naming::kms_key;
 use crate::render::context::Context;
 use crate::render::tf_json::{Document, Ref};
 
@@ -139,14 +139,13 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     // Tenants: the tenant's secrets in Secrets Manager and its volumes (its StorageClass) are encrypted with its
     // key; readers are granted through IAM (secrets and irsa modules), so the key policy only delegates to the
     // account.
-    for tenant in &ctx.platform.tenants {
-        let component = label(&tenant.name);
+    for tenant in ctx.checked.tenants() {
         key(
             ctx,
             doc,
-            &refs::tenant_key(&tenant.name),
-            &component,
-            &format!("Secrets of tenant {} on {cluster}", tenant.name),
+            &refs::tenant_key(tenant),
+            &tenant.namespace,
+            &format!("Secrets of tenant {} on {cluster}", tenant.tenant.name),
             true,
             vec![root_admin()],
         );

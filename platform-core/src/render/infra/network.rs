@@ -21,12 +21,13 @@ fn name_tag(name: String) -> serde_json::Value {
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let p = ctx.platform;
+    let network = ctx.checked.network();
     let n = &ctx.names;
     let vpc = doc.resource(
         "aws_vpc",
         "main",
         json!({
-            "cidr_block": p.vpc.cidr,
+            "cidr_block": network.vpc.to_string(),
             "enable_dns_support": true,
             "enable_dns_hostnames": true,
             "tags": name_tag(n.name("vpc", "")),
@@ -54,7 +55,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             &format!("private_{i}"),
             json!({
                 "vpc_id": vpc.attr("id"),
-                "cidr_block": p.vpc.private_subnets[i],
+                "cidr_block": network.private_subnets[i].to_string(),
                 "availability_zone": az,
                 "map_public_ip_on_launch": false,
                 "tags": {
@@ -68,7 +69,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
             &format!("public_{i}"),
             json!({
                 "vpc_id": vpc.attr("id"),
-                "cidr_block": p.vpc.public_subnets[i],
+                "cidr_block": network.public_subnets[i].to_string(),
                 "availability_zone": az,
                 "map_public_ip_on_launch": false,
                 "tags": { "Name": n.name("subnet", &format!("public-{zone}")), "kubernetes.io/role/elb": "1" },
@@ -185,7 +186,7 @@ fn render_endpoints(ctx: &Context, doc: &mut Document, vpc: &Ref, private_rts: &
             "ip_protocol": "tcp",
             "from_port": 443,
             "to_port": 443,
-            "cidr_ipv4": p.vpc.cidr,
+            "cidr_ipv4": ctx.checked.network().vpc.to_string(),
             "tags": name_tag(n.name("sgr", "endpoints-https-vpc")),
         }),
     );

@@ -52,15 +52,21 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
     let ids = |f: fn(usize) -> Ref| azs.clone().map(|i| f(i).attr("id")).collect::<Vec<_>>();
     output(doc, "private_subnet_ids", "Node subnets, in AZ order", json!(ids(refs::private_subnet)));
     output(doc, "public_subnet_ids", "Public subnets, in AZ order", json!(ids(refs::public_subnet)));
-    output(doc, "pod_cidr", "Pod CIDR (Calico's IP pools, one per AZ; not part of the VPC)", json!(p.vpc.pod_cidr));
+    output(
+        doc,
+        "pod_cidr",
+        "Pod CIDR (Calico's IP pools, one per AZ; not part of the VPC)",
+        json!(ctx.checked.network().pod_cidr.to_string()),
+    );
+    let tenants = || ctx.checked.tenants().iter();
     let keys: serde_json::Map<String, serde_json::Value> =
-        p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_key(&t.name).attr("arn")))).collect();
+        tenants().map(|t| (t.tenant.name.clone(), json!(refs::tenant_key(t).attr("arn")))).collect();
     output(doc, "tenant_key_arns", "KMS key ARN per tenant (encrypt the tenant's secrets with it)", json!(keys));
     let prefixes: serde_json::Map<String, serde_json::Value> =
-        p.tenants.iter().map(|t| (t.name.clone(), json!(secrets::prefix_arn(ctx, &t.secret_prefix)))).collect();
+        tenants().map(|t| (t.tenant.name.clone(), json!(secrets::prefix_arn(ctx, &t.tenant.secret_prefix)))).collect();
     output(doc, "tenant_secret_arn_patterns", "Secrets Manager ARN pattern each tenant reads", json!(prefixes));
     let roles: serde_json::Map<String, serde_json::Value> =
-        p.tenants.iter().map(|t| (t.name.clone(), json!(refs::tenant_secrets_role(&t.name).attr("arn")))).collect();
+        tenants().map(|t| (t.tenant.name.clone(), json!(refs::tenant_secrets_role(t).attr("arn")))).collect();
     output(
         doc,
         "tenant_secret_role_arns",

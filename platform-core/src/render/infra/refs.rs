@@ -1,9 +1,9 @@
 //! Well-known addresses of the infra root that several modules (and the cluster stage's outputs) refer to, and the
 //! names of its variables and locals. A leaf: it imports no other infra module.
 
+use crate::checked::Tenant;
 use crate::model::Purchase;
 pub use crate::naming::ident;
-use crate::naming::label;
 use crate::render::tf_json::{Local, Ref, Var};
 
 /// The infra root's variable gating everything that needs running nodes (`bootstrap`), which the first
@@ -49,8 +49,8 @@ pub fn ebs_key() -> Ref {
 }
 
 /// KMS key of one tenant.
-pub fn tenant_key(tenant: &str) -> Ref {
-    Ref::resource("aws_kms_key", &format!("tenant_{}", ident(&label(tenant))))
+pub fn tenant_key(tenant: &Tenant) -> Ref {
+    Ref::resource("aws_kms_key", &format!("tenant_{}", ident(&tenant.namespace)))
 }
 
 /// The control-plane log group `/aws/eks/<cluster>/cluster`.
@@ -106,8 +106,8 @@ pub fn node_group(group: &str, purchase: Purchase) -> Ref {
 }
 
 /// The IAM role of one tenant's SecretStores (its inline policy and documents share the name `secrets_<tenant>`).
-pub fn tenant_secrets_role(tenant: &str) -> Ref {
-    Ref::resource("aws_iam_role", &format!("secrets_{}", ident(&label(tenant))))
+pub fn tenant_secrets_role(tenant: &Tenant) -> Ref {
+    Ref::resource("aws_iam_role", &format!("secrets_{}", ident(&tenant.namespace)))
 }
 
 /// The KMS-encrypted log group VPC flow logs are delivered to.

@@ -24,8 +24,8 @@ use serde_json::json;
 
 use super::iam::{self, Statement};
 use super::{irsa, refs};
-use crate::model::Tenant;
-use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::checked::Tenant;
+use crate::naming::TENANT_SECRETS_SERVICE_ACCOUNT;
 use crate::render::context::Context;
 use crate::render::tf_json::Document;
 
@@ -35,14 +35,15 @@ pub(crate) fn prefix_arn(ctx: &Context, prefix: &str) -> String {
 }
 
 /// What one tenant's role may do: its prefix, its key, its cross-account roles; nothing of another tenant.
-fn statements(ctx: &Context, tenant: &Tenant) -> Vec<Statement> {
+fn statements(ctx: &Context, checked: &Tenant) -> Vec<Statement> {
+    let tenant = checked.tenant;
     let mut statements = vec![
         Statement::allow("ReadTenantSecrets")
             .actions(&["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
             .resources(&[prefix_arn(ctx, &tenant.secret_prefix)]),
         Statement::allow("DecryptWithTenantKey")
             .actions(&["kms:Decrypt"])
-            .resources(&[refs::tenant_key(&tenant.name).attr("arn")])
+            .resources(&[refs::tenant_key(checked).attr("arn")])
             .condition(
                 "StringEquals",
                 "kms:ViaService",
@@ -60,15 +61,12 @@ fn statements(ctx: &Context, tenant: &Tenant) -> Vec<Statement> {
 }
 
 pub(super) fn render(ctx: &Context, doc: &mut Document) {
-    for tenant in &ctx.platform.tenants {
-        let role = refs::tenant_secrets_role(&tenant.name);
+    for checked in ctx.checked.tenants() {
+        let tenant = checked.tenant;
+        let role = refs::tenant_secrets_role(checked);
         let key = role.name().to_owned();
-        let trust = irsa::web_identity_trust(
-            doc,
-            &format!("{key}_trust"),
-            &label(&tenant.name),
-            TENANT_SECRETS_SERVICE_ACCOUNT,
-        );
+        let trust =
+            irsa::web_identity_trust(doc, &format!("{key}_trust"), &checked.namespace, TENANT_SECRETS_SERVICE_ACCOUNT);
         doc.resource_at(
             &role,
             json!({
@@ -77,7 +75,7 @@ pub(super) fn render(ctx: &Context, doc: &mut Document) {
                 "assume_role_policy": trust.attr("json"),
             }),
         );
-        let policy = iam::policy_document(doc, &key, &statements(ctx, tenant));
+        let policy = iam::policy_document(doc, &key, &statements(ctx, checked));
         doc.resource(
             "aws_iam_role_policy",
             &key,
