@@ -77,7 +77,7 @@ pub(crate) fn pass<'p>(platform: &'p Platform, today: &str) -> (Findings, Parts<
     let node_groups = nodes::check(platform, out);
     capacity::check(platform, out);
     encryption::check(platform, out);
-    let tenancy = tenancy::check(platform, out);
+    let tenancy = tenancy::check(platform, node_groups.critical, out);
     identity::check(platform, out);
     let controllers = irsa::check(platform, out);
     addons::check(platform, out);

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use super::values::{did_you_mean_or, is_positive_quantity, ticks};
 use super::{at, FieldPath, Finding, Findings, Fix, Rule};
-use crate::checked::{Addon, Tenant as CheckedTenant};
-use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant, WorkloadClass};
+use crate::checked::{Addon, Flow, Source, Tenant as CheckedTenant};
+use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant};
 
 /// The tenants and addons of the checked model, their node-group references resolved.
 pub(crate) struct Tenancy<'p> {
@@ -14,23 +14,28 @@ pub(crate) struct Tenancy<'p> {
 }
 
 /// The tenancy rules, and the tenants and addons they check (`None` when a reference does not resolve).
-pub(super) fn check<'p>(p: &'p Platform, out: &mut Findings) -> Tenancy<'p> {
+pub(super) fn check<'p>(p: &'p Platform, critical: Option<usize>, out: &mut Findings) -> Tenancy<'p> {
     let mark = out.mark();
     // Each name to the first group of that name (`naming/duplicate` refuses a second).
     let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, g) in p.node_groups.iter().enumerate() {
         groups.entry(g.name.as_str()).or_insert(i);
     }
+    // Each name to the first tenant of that name, likewise.
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, t) in p.tenants.iter().enumerate() {
+        names.entry(t.name.as_str()).or_insert(i);
+    }
     let mut tenants = Vec::with_capacity(p.tenants.len());
     for (i, t) in p.tenants.iter().enumerate() {
         let path = at("tenants").index(i);
         let named = check_node_groups(p, &groups, &t.name, &t.node_groups, &path, out);
-        tenants.push(named.map(|named| CheckedTenant::new(t, named)));
         check_pod_security(&t.name, t.pod_security, &path, out);
         check_cross_account_roles(&t.cross_account_roles, &path, out);
         check_quota(t, &path, out);
-        check_flows(p, t, &path, out);
-        check_pci(p, t, &path, out);
+        let flows = check_flows(p, &names, t, &path, out);
+        check_pci(p, &groups, critical, t, &path, out);
+        tenants.push(named.zip(flows).map(|(named, flows)| CheckedTenant::new(t, named, flows)));
     }
     check_secret_prefixes(p, out);
     let mut addons = Vec::with_capacity(p.addons.len());
@@ -109,13 +114,23 @@ fn check_reference(
 
 /// `tenancy/flow-source` and `tenancy/flow-ports`: the platform's Calico policy lets a tenant's pods take traffic
 /// only from its own namespace and its declared flows, so each flow names another declared tenant (or the load
-/// balancers) and real TCP ports: a typo would silently open nothing, a flow from itself says nothing.
-fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
+/// balancers) and real TCP ports: a typo would silently open nothing, a flow from itself says nothing. The flows,
+/// their sources resolved (`declared`: the tenants' indices by name), when every one is valid.
+fn check_flows(
+    p: &Platform,
+    declared: &BTreeMap<&str, usize>,
+    t: &Tenant,
+    path: &FieldPath,
+    out: &mut Findings,
+) -> Option<Vec<Flow>> {
     let tenants = || p.tenants.iter().map(|t| t.name.as_str());
+    let mut flows = Vec::with_capacity(t.allow_from.len());
+    let mut valid = true;
     for (j, flow) in t.allow_from.iter().enumerate() {
         let at = path.key("allow_from").index(j);
-        if let FlowSource::Tenant(from) = &flow.from {
-            if from == &t.name {
+        let source = match &flow.from {
+            FlowSource::LoadBalancers => Some(Source::LoadBalancers),
+            FlowSource::Tenant(from) if from == &t.name => {
                 out.push(Finding::new(
                     Rule::FlowSource,
                     at.key("from"),
@@ -123,23 +138,29 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
                     format!("tenant `{from}` declares a flow from itself; its own namespace is always allowed"),
                     "remove this entry, or name another tenant",
                 ));
-            } else if !tenants().any(|n| n == from) {
-                let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
-                // No machine fix (the name is an entry's key, `api: 8443`, which a fix cannot rewrite yet): the help
-                // names the closest declared source, for the user to decide.
-                let help = match crate::model::did_you_mean(from, others()) {
-                    Some(s) => format!("the declared source closest to `{from}` is `{s}`"),
-                    None => format!("name one of {}", ticks(others())),
-                };
-                out.push(Finding::new(
-                    Rule::FlowSource,
-                    at.key("from"),
-                    from,
-                    format!("tenant `{}` takes traffic from `{from}`, which is not a declared tenant", t.name),
-                    help,
-                ));
+                None
             }
-        }
+            FlowSource::Tenant(from) => {
+                let index = declared.get(from.as_str()).copied();
+                if index.is_none() {
+                    let others = || tenants().filter(|n| *n != t.name).chain([FlowSource::LOAD_BALANCERS]);
+                    // No machine fix (the name is an entry's key, `api: 8443`, which a fix cannot rewrite yet): the
+                    // help names the closest declared source, for the user to decide.
+                    let help = match crate::model::did_you_mean(from, others()) {
+                        Some(s) => format!("the declared source closest to `{from}` is `{s}`"),
+                        None => format!("name one of {}", ticks(others())),
+                    };
+                    out.push(Finding::new(
+                        Rule::FlowSource,
+                        at.key("from"),
+                        from,
+                        format!("tenant `{}` takes traffic from `{from}`, which is not a declared tenant", t.name),
+                        help,
+                    ));
+                }
+                index.map(Source::Tenant)
+            }
+        };
         let ports = flow.ports;
         let bad = if ports.first == 0 || ports.last == 0 {
             Some("port 0 is not a port".to_owned())
@@ -150,7 +171,7 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
         } else {
             None
         };
-        if let Some(why) = bad {
+        if let Some(why) = &bad {
             out.push(Finding::new(
                 Rule::FlowPorts,
                 at.key("ports"),
@@ -159,7 +180,12 @@ fn check_flows(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
                 "write a port from 1 to 65535, or a range `first..=last` with first <= last, e.g. `8080..=8081`",
             ));
         }
+        match (source, bad, u16::try_from(ports.first), u16::try_from(ports.last)) {
+            (Some(from), None, Ok(first), Ok(last)) => flows.push(Flow { from, ports: (first, last) }),
+            _ => valid = false,
+        }
     }
+    valid.then_some(flows)
 }
 
 /// Whether node group `g` can host the platform's host-network controllers (the load balancer controller, Kyverno's
@@ -175,13 +201,21 @@ pub fn hosts_controllers(critical: &NodeGroup, g: &NodeGroup) -> bool {
 /// Felix does not police traffic from a host to its own pods (projectcalico/calico `felix/rules/static.go`,
 /// `filterOutputChain`, v3.28.5), so such a controller, or anything that takes it over, reaches every cardholder
 /// pod of its node whatever the Calico policy (PCI DSS 1.3 and 1.4: only necessary traffic into the CDE).
-fn check_pci(p: &Platform, t: &Tenant, path: &FieldPath, out: &mut Findings) {
-    let Some(critical) = p.node_groups.iter().find(|g| g.workload == WorkloadClass::Critical) else { return };
+/// (`declared`: the node groups' indices by name; `critical`: the first critical group's.)
+fn check_pci(
+    p: &Platform,
+    declared: &BTreeMap<&str, usize>,
+    critical: Option<usize>,
+    t: &Tenant,
+    path: &FieldPath,
+    out: &mut Findings,
+) {
+    let Some(critical) = critical.map(|i| &p.node_groups[i]) else { return };
     if !t.pci {
         return;
     }
     for name in &t.node_groups {
-        let Some(g) = p.node_groups.iter().find(|g| &g.name == name) else { continue };
+        let Some(g) = declared.get(name.as_str()).map(|&i| &p.node_groups[i]) else { continue };
         if hosts_controllers(critical, g) {
             out.push(Finding::new(
                 Rule::PciHostNetwork,

@@ -13,7 +13,7 @@ mod tenants;
 pub use controllers::Controllers;
 pub use network::{interface_service, pod_pools, Network};
 pub use nodes::{parts, split_mixed, Group, Part, Sizes, MAX_UNAVAILABLE_PERCENT, OS_VOLUME_GIB};
-pub use tenants::{Addon, Tenant};
+pub use tenants::{Addon, Flow, Source, Tenant};
 
 #[cfg(feature = "render")]
 use crate::alarms::{ALARMS, ARCHIVE_ALARMS};
@@ -218,6 +218,19 @@ mod tests {
         assert_eq!(c.network().pod_pools.len(), p.availability_zones.len());
         assert_eq!(c.addon_versions().kubernetes, p.kubernetes);
         assert_eq!(c.chart_versions().kubernetes, p.kubernetes);
+    }
+
+    #[test]
+    fn flows_resolve_to_their_source_tenants() {
+        use crate::model::{Flow as Declared, FlowSource, PortRange};
+        let mut p = fixture();
+        let from = |source| Declared { from: source, ports: PortRange { first: 8443, last: 8443 } };
+        let source = p.tenants[1].name.clone();
+        p.tenants[0].allow_from = vec![from(FlowSource::Tenant(source)), from(FlowSource::LoadBalancers)];
+        let c = check_platform(&p, TODAY).unwrap();
+        let flows: Vec<Flow> = c.tenants()[0].allow_from.clone();
+        let ports = (8443, 8443);
+        assert_eq!(flows, [Flow { from: Source::Tenant(1), ports }, Flow { from: Source::LoadBalancers, ports }]);
     }
 
     #[test]
