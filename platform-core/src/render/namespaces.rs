@@ -11,7 +11,8 @@ pub const EXISTING_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-p
 /// The namespaces the network root creates: its releases' and those of the addons that run pods (EKS creates the
 /// others), which the infra root's second apply installs before the cluster root runs.
 pub(crate) fn network_root(ctx: &Context) -> Vec<String> {
-    let addons = ctx.platform.addons.iter().filter(|a| a.kind.needs_pod_network()).map(|a| a.kind.namespace());
+    let addons =
+        ctx.checked.addons().iter().map(|a| a.addon.kind).filter(|k| k.needs_pod_network()).map(|k| k.namespace());
     let releases = install::releases(ctx.checked).into_iter().filter(|r| r.root == Root::Network);
     let mut out: Vec<String> = releases.map(|r| r.namespace.to_owned()).collect();
     for ns in addons {

@@ -33,9 +33,10 @@ fn data_sources(ctx: &Context, doc: &mut Document) {
     for b in ctx.platform.irsa.iter().filter(|b| !objects::service_account_of_an_addon(&b.policy)) {
         doc.data_at(&irsa_role_data(b), json!({ "name": ctx.names.irsa_role(&b.name) }));
     }
-    for tenant in &ctx.platform.tenants {
-        doc.data_at(&tenant_key_data(tenant), json!({ "name": ctx.names.tenant_key_alias(&tenant.name) }));
-        doc.data_at(&tenant_secrets_role_data(tenant), json!({ "name": ctx.names.tenant_secrets_role(&tenant.name) }));
+    for tenant in ctx.checked.tenants() {
+        let name = &tenant.tenant.name;
+        doc.data_at(&tenant_key_data(tenant), json!({ "name": ctx.names.tenant_key_alias(name) }));
+        doc.data_at(&tenant_secrets_role_data(tenant), json!({ "name": ctx.names.tenant_secrets_role(name) }));
     }
 }
 

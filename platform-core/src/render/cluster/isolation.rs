@@ -33,8 +33,7 @@ use serde_json::{json, Value};
 use super::flows::{egress_peers, ingress_peers, Peer, Ports};
 use super::objects::{Concern, Object};
 use crate::catalog::charts::ChartVersions;
-use crate::model::Tenant;
-use crate::naming::label;
+use crate::checked::Tenant;
 use crate::render::context::Context;
 
 /// The Calico tier of the platform's policies, where the pinned Calico has tiers.
@@ -139,10 +138,10 @@ pub fn policy_name(versions: &ChartVersions, name: &str) -> String {
 
 fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
     let versions = ctx.checked.chart_versions();
-    let ns = label(&tenant.name);
-    let mut ingress = deny_outside("source", &ns, &ingress_peers(tenant));
+    let ns = &tenant.namespace;
+    let mut ingress = deny_outside("source", ns, &ingress_peers(ctx, tenant));
     let mut egress = dns_rules();
-    egress.extend(deny_outside("destination", &ns, &egress_peers(ctx, tenant)));
+    egress.extend(deny_outside("destination", ns, &egress_peers(ctx, tenant)));
     let mut spec = json!({
         "order": POLICY_ORDER,
         "namespaceSelector": format!("{NAMESPACE_NAME_LABEL} == '{ns}'"),
@@ -167,7 +166,7 @@ fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
 /// The platform's Calico objects: its tier (where the pinned Calico has tiers) and one policy per tenant.
 pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
     let mut out = Vec::new();
-    if ctx.platform.tenants.is_empty() {
+    if ctx.checked.tenants().is_empty() {
         return out;
     }
     if ctx.checked.chart_versions().calico_tiers() {
@@ -179,7 +178,7 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
         });
         out.push(Object { concern: Concern::NetworkIsolation, value: tier });
     }
-    for t in &ctx.platform.tenants {
+    for t in ctx.checked.tenants() {
         out.push(Object { concern: Concern::NetworkIsolation, value: tenant_policy(ctx, t) });
     }
     out

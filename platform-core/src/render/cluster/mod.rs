@@ -28,9 +28,9 @@ pub mod rbac;
 pub mod tf_resources;
 mod yaml;
 
-use crate::checked::Checked;
-use crate::model::{IrsaBinding, Tenant};
-use crate::naming::{ident, label};
+use crate::checked::{Checked, Tenant};
+use crate::model::IrsaBinding;
+use crate::naming::ident;
 use crate::render::context::Context;
 use crate::render::tf_json::Ref;
 
@@ -52,12 +52,12 @@ pub(crate) fn irsa_role_data(binding: &IrsaBinding) -> Ref {
 
 /// The data source of a tenant key's alias in the cluster root.
 pub(crate) fn tenant_key_data(tenant: &Tenant) -> Ref {
-    Ref::data("aws_kms_alias", &format!("tenant_{}", ident(&label(&tenant.name))))
+    Ref::data("aws_kms_alias", &format!("tenant_{}", ident(&tenant.namespace)))
 }
 
 /// The data source of a tenant's secrets role in the cluster root.
 pub(crate) fn tenant_secrets_role_data(tenant: &Tenant) -> Ref {
-    Ref::data("aws_iam_role", &format!("secrets_{}", ident(&label(&tenant.name))))
+    Ref::data("aws_iam_role", &format!("secrets_{}", ident(&tenant.namespace)))
 }
 
 /// The cluster in the cluster root.
@@ -86,7 +86,7 @@ impl Target<'_> {
         match self {
             Target::Terraform => tenant_secrets_role_data(tenant).attr("arn").to_string(),
             Target::Manifests { account_id } => {
-                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.tenant_secrets_role(&tenant.name))
+                format!("arn:aws:iam::{account_id}:role/{}", ctx.names.tenant_secrets_role(&tenant.tenant.name))
             }
         }
     }
@@ -97,7 +97,8 @@ impl Target<'_> {
         match self {
             Target::Terraform => tenant_key_data(tenant).attr("target_key_arn").to_string(),
             Target::Manifests { account_id } => {
-                format!("arn:aws:kms:{}:{account_id}:{}", ctx.platform.region, ctx.names.tenant_key_alias(&tenant.name))
+                let alias = ctx.names.tenant_key_alias(&tenant.tenant.name);
+                format!("arn:aws:kms:{}:{account_id}:{alias}", ctx.platform.region)
             }
         }
     }

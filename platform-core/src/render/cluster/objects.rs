@@ -30,8 +30,9 @@ use serde_json::Value;
 
 use super::{rbac, Target};
 use crate::catalog::namespaces::SYSTEM_NAMESPACES;
-use crate::model::{ClusterRole, PodSecurity, Policy, Tenant};
-use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::checked::Tenant;
+use crate::model::{ClusterRole, PodSecurity, Policy};
+use crate::naming::TENANT_SECRETS_SERVICE_ACCOUNT;
 use crate::render::context::Context;
 
 /// The annotation IRSA reads on a service account.
@@ -163,9 +164,9 @@ pub(crate) struct ManagedNamespace {
 
 /// The namespaces the platform labels: every tenant, then the system namespaces it manages.
 pub(crate) fn managed_namespaces(ctx: &Context) -> Vec<ManagedNamespace> {
-    let tenants = ctx.platform.tenants.iter().map(|t| ManagedNamespace {
-        name: label(&t.name),
-        level: t.pod_security,
+    let tenants = ctx.checked.tenants().iter().map(|t| ManagedNamespace {
+        name: t.namespace.clone(),
+        level: t.tenant.pod_security,
         tenant: true,
     });
     let system = SYSTEM_NAMESPACES.iter().filter(|n| !UNMANAGED_NAMESPACES.contains(n)).map(|n| {
@@ -230,19 +231,19 @@ fn rbac(ctx: &Context, out: &mut Vec<Object>) {
         };
         out.push(Object::typed(Concern::Rbac, &binding));
     }
-    if ctx.platform.tenants.is_empty() {
+    if ctx.checked.tenants().is_empty() {
         return;
     }
     for role in rbac::TENANT_ROLES {
         out.push(Object::typed(Concern::Rbac, &rbac::tenant_cluster_role(role)));
     }
-    for t in &ctx.platform.tenants {
-        let ns = label(&t.name);
-        for g in &t.groups {
+    for t in ctx.checked.tenants() {
+        let ns = &t.namespace;
+        for g in &t.tenant.groups {
             // Named after the role: a RoleBinding's roleRef cannot change, another role is another binding.
             let role = rbac::tenant_role_name(g.role);
             let binding = RoleBinding {
-                metadata: meta(&format!("{role}-{}", g.group_id), Some(&ns)),
+                metadata: meta(&format!("{role}-{}", g.group_id), Some(ns)),
                 role_ref: cluster_role_ref(role),
                 subjects: Some(vec![group_subject(ctx, &g.group_id)]),
             };
@@ -289,7 +290,7 @@ fn flow_peer(peer: &super::flows::Peer) -> NetworkPolicyPeer {
 
 /// `allow-declared-flows`: the tenant's declared flows in both directions, when it has any.
 fn flow_policy(ctx: &Context, tenant: &Tenant) -> Option<NetworkPolicy> {
-    let ingress = super::flows::ingress_peers(tenant);
+    let ingress = super::flows::ingress_peers(ctx, tenant);
     let egress = super::flows::egress_peers(ctx, tenant);
     if ingress.is_empty() && egress.is_empty() {
         return None;
@@ -323,13 +324,13 @@ fn flow_policy(ctx: &Context, tenant: &Tenant) -> Option<NetworkPolicy> {
                 .collect()
         }),
     };
-    Some(NetworkPolicy { metadata: meta("allow-declared-flows", Some(&label(&tenant.name))), spec: Some(spec) })
+    Some(NetworkPolicy { metadata: meta("allow-declared-flows", Some(&tenant.namespace)), spec: Some(spec) })
 }
 
 fn network_policies(ctx: &Context, tenant: &Tenant, out: &mut Vec<Object>) {
-    let ns = label(&tenant.name);
+    let ns = &tenant.namespace;
     let policy =
-        |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: meta(name, Some(&ns)), spec: Some(spec) };
+        |name: &str, spec: NetworkPolicySpec| NetworkPolicy { metadata: meta(name, Some(ns)), spec: Some(spec) };
     let deny = policy(
         "default-deny-all",
         NetworkPolicySpec {
@@ -381,16 +382,13 @@ fn network_policies(ctx: &Context, tenant: &Tenant, out: &mut Vec<Object>) {
 }
 
 fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
-    let ns = label(&tenant.name);
-    let pods = tenant.quota.pods.to_string();
+    let ns = &tenant.namespace;
+    let quota = &tenant.tenant.quota;
+    let pods = quota.pods.to_string();
     let quota = ResourceQuota {
-        metadata: meta("tenant-quota", Some(&ns)),
+        metadata: meta("tenant-quota", Some(ns)),
         spec: Some(ResourceQuotaSpec {
-            hard: quantities(&[
-                ("requests.cpu", &tenant.quota.cpu),
-                ("requests.memory", &tenant.quota.memory),
-                ("pods", &pods),
-            ]),
+            hard: quantities(&[("requests.cpu", &quota.cpu), ("requests.memory", &quota.memory), ("pods", &pods)]),
             ..Default::default()
         }),
         status: None,
@@ -398,7 +396,7 @@ fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
     out.push(Object::typed(Concern::Quotas, &quota));
     // Only default *requests*: a default limit below a request a pod does set would make that pod invalid.
     let limits = LimitRange {
-        metadata: meta("tenant-defaults", Some(&ns)),
+        metadata: meta("tenant-defaults", Some(ns)),
         spec: Some(LimitRangeSpec {
             limits: vec![LimitRangeItem {
                 type_: "Container".to_owned(),
@@ -412,7 +410,7 @@ fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
 
 /// The StorageClass of a tenant (cluster-scoped; the tenant guardrail policy keeps other tenants off it).
 pub fn storage_class_name(tenant: &Tenant) -> String {
-    format!("gp3-{}", label(&tenant.name))
+    format!("gp3-{}", tenant.namespace)
 }
 
 fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<Object>) {
@@ -421,7 +419,7 @@ fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<O
     parameters.insert("encrypted".to_owned(), "true".to_owned());
     parameters.insert("kmsKeyId".to_owned(), target.tenant_key_arn(ctx, tenant));
     let mut metadata = meta(&storage_class_name(tenant), None);
-    metadata.labels = labels(&[("platform/tenant", &label(&tenant.name))]);
+    metadata.labels = labels(&[("platform/tenant", &tenant.namespace)]);
     let class = StorageClass {
         metadata,
         provisioner: "ebs.csi.aws.com".to_owned(),
@@ -461,9 +459,9 @@ fn service_accounts(ctx: &Context, target: Target, out: &mut Vec<Object>) {
     for b in ctx.platform.irsa.iter().filter(|b| !service_account_created_elsewhere(&b.policy)) {
         out.push(irsa_service_account(&b.service_account, &b.namespace, target.irsa_role_arn(ctx, b)));
     }
-    for t in &ctx.platform.tenants {
+    for t in ctx.checked.tenants() {
         let role = target.tenant_secrets_role_arn(ctx, t);
-        out.push(irsa_service_account(TENANT_SECRETS_SERVICE_ACCOUNT, &label(&t.name), role));
+        out.push(irsa_service_account(TENANT_SECRETS_SERVICE_ACCOUNT, &t.namespace, role));
     }
 }
 
@@ -472,13 +470,14 @@ pub(crate) fn objects(ctx: &Context, target: Target) -> Vec<Object> {
     let mut out = Vec::new();
     out.extend(managed_namespaces(ctx).iter().map(|ns| namespace_object(ctx, ns)));
     rbac(ctx, &mut out);
-    for t in &ctx.platform.tenants {
+    let tenants = ctx.checked.tenants();
+    for t in tenants {
         network_policies(ctx, t, &mut out);
     }
-    for t in &ctx.platform.tenants {
+    for t in tenants {
         quotas(t, &mut out);
     }
-    for t in &ctx.platform.tenants {
+    for t in tenants {
         storage_class(ctx, target, t, &mut out);
     }
     service_accounts(ctx, target, &mut out);

@@ -33,8 +33,9 @@ use serde_json::{json, Value};
 
 use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
 use super::yaml;
-use crate::model::{NodeGroup, PodSecurity, Tenant};
-use crate::naming::{label, TENANT_SECRETS_SERVICE_ACCOUNT};
+use crate::checked::Tenant;
+use crate::model::{NodeGroup, PodSecurity};
+use crate::naming::TENANT_SECRETS_SERVICE_ACCOUNT;
 use crate::render::context::Context;
 
 /// The PSA policy's name.
@@ -71,11 +72,15 @@ fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], patt
     rule
 }
 
+/// The namespaces of the tenants at pod security `level`.
+fn tenants_at<'a>(ctx: &'a Context, level: PodSecurity) -> impl Iterator<Item = String> + 'a {
+    let tenants = ctx.checked.tenants().iter();
+    tenants.filter(move |t| t.tenant.pod_security == level).map(|t| t.namespace.clone())
+}
+
 fn psa_policy(ctx: &Context) -> Value {
     let mut privileged: Vec<String> = PRIVILEGED_NAMESPACES.iter().map(|(n, _)| (*n).to_owned()).collect();
-    privileged.extend(
-        ctx.platform.tenants.iter().filter(|t| t.pod_security == PodSecurity::Privileged).map(|t| label(&t.name)),
-    );
+    privileged.extend(tenants_at(ctx, PodSecurity::Privileged));
     let mut rules = vec![
         namespace_rule(
             "require-enforce-label",
@@ -93,13 +98,7 @@ fn psa_policy(ctx: &Context) -> Value {
              namespaces may be privileged",
         ),
     ];
-    let restricted: Vec<String> = ctx
-        .platform
-        .tenants
-        .iter()
-        .filter(|t| t.pod_security == PodSecurity::Restricted)
-        .map(|t| label(&t.name))
-        .collect();
+    let restricted: Vec<String> = tenants_at(ctx, PodSecurity::Restricted).collect();
     if !restricted.is_empty() {
         rules.push(namespace_rule(
             "restricted-tenants",
@@ -123,9 +122,9 @@ fn psa_policy(ctx: &Context) -> Value {
     })
 }
 
-/// The groups the tenant at `index` steers its pods to.
-pub(crate) fn tenant_groups<'a>(ctx: &'a Context, index: usize) -> Vec<&'a NodeGroup> {
-    ctx.checked.tenant_groups(&ctx.checked.tenants()[index]).map(|g| g.group).collect()
+/// The groups `tenant` steers its pods to.
+pub(crate) fn tenant_groups<'a>(ctx: &'a Context, tenant: &'a Tenant) -> Vec<&'a NodeGroup> {
+    ctx.checked.tenant_groups(tenant).map(|g| g.group).collect()
 }
 
 /// The tolerations of a set of node groups' taints (deduplicated, sorted).
@@ -178,9 +177,9 @@ fn store_auth() -> Value {
     json!({ "jwt": { "serviceAccountRef": { "name": TENANT_SECRETS_SERVICE_ACCOUNT } } })
 }
 
-/// The policy of the tenant at `index` in `tenants`.
-fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
-    let ns = label(&tenant.name);
+/// The guardrail policy of a tenant.
+fn tenant_policy(ctx: &Context, checked: &Tenant) -> Value {
+    let (tenant, ns) = (checked.tenant, &checked.namespace);
     let keys = secret_key_pattern(&tenant.secret_prefix);
     // Exactly `store_auth()`: no `secretRef` (static keys), no other account, no namespace.
     let auth = json!({ "X(secretRef)": "null", "jwt": { "serviceAccountRef": {
@@ -195,12 +194,12 @@ fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
     let rules = json!([
         {
             "name": "node-placement",
-            "match": kinds_in(&["Pod"], &ns),
-            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, index)) },
+            "match": kinds_in(&["Pod"], ns),
+            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, checked)) },
         },
         {
             "name": "secrets-under-tenant-prefix",
-            "match": kinds_in(&["ExternalSecret"], &ns),
+            "match": kinds_in(&["ExternalSecret"], ns),
             "validate": enforce(json!({
                 "message": format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
                 "pattern": { "spec": {
@@ -212,7 +211,7 @@ fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
         },
         {
             "name": "secret-stores-use-the-tenant-role",
-            "match": kinds_in(&["SecretStore"], &ns),
+            "match": kinds_in(&["SecretStore"], ns),
             "validate": enforce(json!({
                 "message": format!("SecretStores in {ns} use Secrets Manager in {} as the service account {TENANT_SECRETS_SERVICE_ACCOUNT} (auth.jwt.serviceAccountRef) and only the tenant's declared roles", ctx.platform.region),
                 "pattern": { "spec": { "provider": { "aws": aws } } },
@@ -235,7 +234,7 @@ fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
             // identity webhook projects it into any pod of an annotated account): only the controller, through
             // TokenRequest, acts as that account. `serviceAccount` is the deprecated alias of the same field.
             "name": "no-pods-as-the-secret-store-account",
-            "match": kinds_in(&["Pod"], &ns),
+            "match": kinds_in(&["Pod"], ns),
             "validate": enforce(json!({
                 "message": format!("pods in {ns} cannot run as the service account {TENANT_SECRETS_SERVICE_ACCOUNT}"),
                 "pattern": { "spec": {
@@ -246,10 +245,10 @@ fn tenant_policy(ctx: &Context, index: usize, tenant: &Tenant) -> Value {
         },
         {
             "name": "volumes-on-tenant-key",
-            "match": kinds_in(&["PersistentVolumeClaim"], &ns),
+            "match": kinds_in(&["PersistentVolumeClaim"], ns),
             "validate": enforce(json!({
-                "message": format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(tenant)),
-                "pattern": { "spec": { "storageClassName": storage_class_name(tenant) } },
+                "message": format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(checked)),
+                "pattern": { "spec": { "storageClassName": storage_class_name(checked) } },
             })),
         },
     ]);
@@ -276,8 +275,8 @@ pub fn cross_account_store_name(role_arn: &str) -> String {
     cleaned.chars().take(253).collect::<String>().trim_end_matches('-').to_owned()
 }
 
-fn secret_store(ctx: &Context, tenant: &Tenant, role: Option<&str>) -> Value {
-    let ns = label(&tenant.name);
+fn secret_store(ctx: &Context, checked: &Tenant, role: Option<&str>) -> Value {
+    let (tenant, ns) = (checked.tenant, &checked.namespace);
     // The tenant's own role, never the controller's (which reads nothing); a cross-account `role` is assumed
     // from that role's session.
     let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "auth": store_auth() });
@@ -353,12 +352,12 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
     let mut out = super::isolation::objects(ctx);
     out.push(Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) });
     out.push(Object { concern: Concern::AdmissionPolicies, value: target_type_policy() });
-    for (i, t) in ctx.platform.tenants.iter().enumerate() {
-        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, i, t) });
+    for t in ctx.checked.tenants() {
+        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, t) });
     }
-    for t in &ctx.platform.tenants {
+    for t in ctx.checked.tenants() {
         out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, None) });
-        for role in &t.cross_account_roles {
+        for role in &t.tenant.cross_account_roles {
             out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, Some(role)) });
         }
     }
