@@ -2,8 +2,8 @@
 //!
 //! The `platform!` macro (crate `platform-macros`) parses a definition into [`model::Platform`], runs
 //! every rule ([`check::findings`]) at compile time and expands to the same value. The renderers and reports take a
-//! [`Checked`] platform, which only [`check_platform`] makes by running the same checks again, so a platform built by
-//! hand cannot bypass them.
+//! [`Checked`] platform, which only [`check_platform`] makes by running the same checks again (the pass that reports
+//! the findings also builds the checked model), so a platform built by hand cannot bypass them.
 //!
 //! The renderers and the reports ([`render`], [`report`]), and what only they read (the install plan, the
 //! alarms), are behind the default feature `render`, with the dependencies only they need (k8s-openapi, serde_norway, serde_json); the macro builds this crate without it.

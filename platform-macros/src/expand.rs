@@ -45,7 +45,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 }
 
 /// The findings the macro reports: those the parsed part proves (`partial_findings`), without those another
-/// finding implies (`implied`).
+/// finding implies (`implied`). `findings` is the pass `check_platform` builds the checked model with; the macro
+/// keeps only its findings.
 pub(crate) fn checked(platform: &Platform, gaps: &Gaps) -> Findings {
     implied(partial_findings(findings(platform, &today()), gaps))
 }

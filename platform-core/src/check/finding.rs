@@ -207,6 +207,29 @@ impl std::error::Error for Findings {}
 mod tests {
     use super::*;
 
+    fn error() -> Finding {
+        Finding::new(Rule::InvalidCidr, FieldPath::root().key("vpc"), "x", "x", "x")
+    }
+
+    #[test]
+    fn a_guarded_part_is_missing_only_after_an_error() {
+        let mut findings = Findings::default();
+        findings.push(error());
+        let mark = findings.mark();
+        assert_eq!(findings.guarded(mark, "a part", Some(1)), Some(1));
+        assert!(!findings.erred_since(mark), "the error before the mark is not the part's");
+        findings.push(error());
+        assert!(findings.erred_since(mark));
+        assert_eq!(findings.guarded(mark, "a part", None::<u8>), None);
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "the network is missing from the checked model, but no rule reported an error")]
+    fn a_part_missing_without_an_error_is_a_bug() {
+        Findings::default().guarded(0, "the network", None::<u8>);
+    }
+
     #[test]
     fn paths_build_and_walk_up() {
         let p = FieldPath::root().key("node_groups").index(2).key("taints");

@@ -278,6 +278,22 @@ mod tests {
         }
     }
 
+    /// The pass and `check_platform` agree: every broken platform is refused (a part missing without an error would
+    /// trip `Findings::guarded`), the fixture gets every part.
+    #[test]
+    fn the_checked_model_is_built_exactly_when_no_rule_fails() {
+        for (rule, platform, today) in broken_platforms() {
+            let refused = crate::check_platform(&platform, today).is_err();
+            assert_eq!(refused, rule != Rule::SupportWindow, "`{rule}`");
+        }
+        let p = sample();
+        let (findings, parts) = pass(&p, BEFORE_EOL);
+        assert!(findings.0.is_empty(), "{findings}");
+        assert!(parts.network.is_some() && parts.controllers.is_some() && parts.pins.is_some());
+        assert!(parts.node_groups.groups.is_some() && parts.node_groups.critical.is_some());
+        assert!(parts.tenancy.tenants.is_some() && parts.tenancy.addons.is_some());
+    }
+
     #[test]
     fn every_finding_follows_the_message_conventions() {
         for (_, platform, today) in broken_platforms() {

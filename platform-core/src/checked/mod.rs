@@ -1,9 +1,10 @@
 //! A platform that passed every check, with what the renderers and reports derive from it computed once: parsed
-//! CIDRs, node-group references resolved, the managed node groups of each DSL node group, and the catalog rows of
-//! the declared Kubernetes version.
+//! CIDRs, node-group and flow references resolved, each tenant's namespace, the managed node groups of each DSL
+//! node group, the controllers' IRSA bindings, and the catalog rows of the declared Kubernetes version.
 //!
 //! [`check_platform`] is the only way to get one, so a renderer or report that takes a [`Checked`] cannot see a
-//! platform that breaks a rule, and never re-validates.
+//! platform that breaks a rule, and never re-validates. The checks build its parts as they go
+//! (`check::pass`); this module only assembles them.
 
 mod controllers;
 mod network;
@@ -82,6 +83,9 @@ pub fn check_platform<'p>(platform: &'p Platform, today: &str) -> Result<Checked
 }
 
 impl<'p> Checked<'p> {
+    /// The declaration, for the values the checks derive nothing from (region, name, version, zones, cluster,
+    /// encryption and identity settings, tags, DNS zones, IRSA bindings): the network, node groups, tenants, addons
+    /// and controllers are read through the checked model.
     pub fn platform(&self) -> &'p Platform {
         self.platform
     }
@@ -143,7 +147,7 @@ impl<'p> Checked<'p> {
 
     /// Every KMS key the platform has.
     pub fn kms_keys(&self) -> usize {
-        PLATFORM_KMS_KEYS + self.platform.tenants.len()
+        PLATFORM_KMS_KEYS + self.tenants.len()
     }
 
     /// The audit log groups archived to S3, one Firehose stream each: the control plane's, Session Manager's,
@@ -155,7 +159,7 @@ impl<'p> Checked<'p> {
 
     /// Whether the platform installs the CloudWatch observability addon, which writes the Container Insights groups.
     pub fn has_container_insights(&self) -> bool {
-        self.platform.addons.iter().any(|a| a.kind == crate::model::AddonKind::AmazonCloudwatchObservability)
+        self.addons.iter().any(|a| a.addon.kind == crate::model::AddonKind::AmazonCloudwatchObservability)
     }
 
     /// Every CloudWatch alarm the platform has: the cluster's and those of each archive stream.

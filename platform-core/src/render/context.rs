@@ -7,6 +7,7 @@ use crate::naming::Names;
 /// The checked platform, the platform it checked and the AWS names of one environment.
 pub(crate) struct Context<'a> {
     pub checked: &'a Checked<'a>,
+    /// The declaration, for the values that have nothing derived ([`Checked::platform`]).
     pub platform: &'a Platform,
     pub names: Names<'a>,
 }
