@@ -7,7 +7,7 @@ use super::{at, FieldPath, Finding, Findings, Fix, Rule};
 use crate::checked::{Addon, Flow, Source, Tenant as CheckedTenant};
 use crate::model::{FlowSource, NodeGroup, Platform, PodSecurity, TaintEffect, Tenant};
 
-/// The tenants and addons of the checked model, their node-group references resolved.
+/// The tenants and addons of the checked model, their node-group and flow references resolved.
 pub(crate) struct Tenancy<'p> {
     pub tenants: Option<Vec<CheckedTenant<'p>>>,
     pub addons: Option<Vec<Addon<'p>>>,
@@ -50,7 +50,7 @@ pub(super) fn check<'p>(p: &'p Platform, critical: Option<usize>, out: &mut Find
         addons.push(group.map(|group| Addon { addon, group }));
     }
     Tenancy {
-        tenants: out.guarded(mark, "a tenant's node groups", tenants.into_iter().collect()),
+        tenants: out.guarded(mark, "a tenant's node groups or flows", tenants.into_iter().collect()),
         addons: out.guarded(mark, "an addon's node group", addons.into_iter().collect()),
     }
 }

@@ -33,9 +33,13 @@ pub struct Group<'p> {
 }
 
 /// Splits a mixed group's sizes into (spot, on-demand): spot gets `ceil(size × percent / 100)` of each size, the
-/// rest is on-demand. `None` for a part whose maximum is 0 (EKS requires max ≥ 1).
+/// rest is on-demand. `None` for a part whose maximum is 0 (EKS requires max ≥ 1). A share above 100% counts as
+/// 100% (`nodes/spot-percent` refuses it); any size splits, the largest too: the pass splits every group its own
+/// rules accept, whatever the rest of the platform breaks.
 pub fn split_mixed(sizes: Sizes, spot_percent: u8) -> (Option<Sizes>, Option<Sizes>) {
-    let spot = |v: u32| (v * u32::from(spot_percent)).div_ceil(100);
+    let percent = u64::from(spot_percent.min(100));
+    // At most `v`, so it fits.
+    let spot = |v: u32| u32::try_from((u64::from(v) * percent).div_ceil(100)).unwrap_or(v);
     let s = Sizes { min: spot(sizes.min), desired: spot(sizes.desired), max: spot(sizes.max) };
     let o = Sizes { min: sizes.min - s.min, desired: sizes.desired - s.desired, max: sizes.max - s.max };
     ((s.max > 0).then_some(s), (o.max > 0).then_some(o))
@@ -67,6 +71,9 @@ mod tests {
         let (spot, od) = split_mixed(Sizes { min: 0, desired: 0, max: 1 }, 50);
         assert_eq!(spot, Some(Sizes { min: 0, desired: 0, max: 1 }));
         assert_eq!(od, None);
+        let (spot, od) = split_mixed(Sizes { min: 0, desired: u32::MAX, max: u32::MAX }, 99);
+        assert_eq!((spot.unwrap().max, od.unwrap().max), (4_252_017_623, 42_949_672), "no overflow");
+        assert_eq!(split_mixed(Sizes { min: 1, desired: 1, max: 1 }, 200).1, None, "at most all of it");
     }
 
     #[test]
