@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use platform_macros::platform;
 
 fn main() -> ExitCode {
-    platform_bin::main(&platform! {
+    platform_cli::main(&platform! {
         name: "sandbox",
         region: "eu-west-1",
         kubernetes: "1.36",
