@@ -185,7 +185,7 @@ dsl_block! {
         node_group: Vec<NodeGroup> => ["node_groups"] optional("none") in NODE_GROUP,
         tenant: Vec<Tenant> => ["tenants"] optional("none") in TENANT,
         addon: Vec<Addon> => ["addons"] optional("none") in ADDON,
-        irsa: Vec<IrsaBinding> => ["irsa"] optional("none") in IRSA,
+        irsa: Vec<IrsaBinding> => ["irsa"] optional("one per platform controller (see `irsa` below)") in IRSA,
         identity: Identity => ["identity"] required in IDENTITY,
     }
 }
@@ -207,7 +207,7 @@ impl PlatformDraft {
                 node_groups: d.node_group.unwrap_or_default(),
                 tenants: d.tenant.unwrap_or_default(),
                 addons: d.addon.unwrap_or_default(),
-                irsa: d.irsa.unwrap_or_default(),
+                irsa: IrsaBinding::with_implied(d.irsa.unwrap_or_default()),
                 identity: d.identity?,
                 dns_zones: d.dns_zones?,
             })
@@ -645,8 +645,26 @@ pub fn reference(sources: &[(&str, &str)]) -> String {
             };
             out += &format!("| `{}` | {shape} | {example} | {} | {default} |\n", key.name, fields.join(", "));
         }
+        if *block == IRSA {
+            out += &implied_bindings();
+        }
         let nested: Vec<&'static Block> = block.keys.iter().filter_map(|k| k.block).collect();
         queue.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+/// The bindings the DSL implies ([`IrsaBinding::with_implied`]), as a Markdown table under the `irsa` block.
+fn implied_bindings() -> String {
+    let mut out = String::from(
+        "
+Every platform controller has the binding below unless an `irsa` block with its `policy` is written, \
+         which replaces it (a second such block is refused, `irsa/controller-roles`); the controller's role takes \
+         the binding's name.\n\n| implied binding | `namespace` | `service_account` | `policy` |\n|---|---|---|---|\n",
+    );
+    for &(_, policy) in ManagedPolicy::ALL {
+        let b = policy.implied_binding();
+        out += &format!("| `irsa {}` | `\"{}\"` | `\"{}\"` | `{policy}` |\n", b.name, b.namespace, b.service_account);
     }
     out
 }
@@ -765,7 +783,8 @@ mod tests {
         }
         // Repeated blocks are items of a top-level list; nothing else is repeated.
         for key in PLATFORM.keys {
-            assert_eq!(key.block.is_some_and(|b| b.repeated), key.default == Some("none") && key.block.is_some());
+            let list = key.value.starts_with("Vec<") && key.block.is_some();
+            assert_eq!(key.block.is_some_and(|b| b.repeated), list, "`{}`", key.name);
         }
     }
 
