@@ -139,7 +139,8 @@ keyword_enum! {
     }
 }
 
-/// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5).
+/// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5). Its
+/// `Default`, every switch on, is the DSL's (`schema::ENCRYPTION`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Encryption {
     /// Envelope encryption of Kubernetes secrets with a KMS key.
@@ -152,12 +153,6 @@ pub struct Encryption {
     pub tenant_keys: bool,
     /// Automatic yearly rotation of every KMS key.
     pub key_rotation: bool,
-}
-
-impl Default for Encryption {
-    fn default() -> Self {
-        Encryption { secrets: true, ebs: true, logs: true, tenant_keys: true, key_rotation: true }
-    }
 }
 
 /// A managed node group (rendered as one or more EKS managed node groups on a launch template).
