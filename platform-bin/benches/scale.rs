@@ -41,7 +41,7 @@ fn main() {
     let counts = if counts.is_empty() { vec![10, 100, 1000] } else { counts };
     let options = RenderOptions { environment_suffix: "bench".into(), account_id: Some("111122223333".into()) };
     for n in counts {
-        let platform = scaled_platform(&platform_bin::customer_platform(), n);
+        let platform = scaled_platform(&platform_tests::customer_platform(), n);
         let mut times: Vec<Duration> = Vec::new();
         let mut artifacts = Artifacts::default();
         for _ in 0..3 {

@@ -121,23 +121,8 @@ pub fn customer_platform() -> Platform {
         addon kube_proxy { resources: { cpu: "100m", memory: "128Mi" } }
         addon aws_ebs_csi_driver { replicas: 2, node_group: critical }
         addon amazon_cloudwatch_observability {}
-
-        irsa cluster_autoscaler {
-            namespace: "kube-system", service_account: "cluster-autoscaler", policy: cluster_autoscaler,
-        }
-        irsa aws_load_balancer_controller {
-            namespace: "kube-system",
-            service_account: "aws-load-balancer-controller",
-            policy: aws_load_balancer_controller,
-        }
-        irsa external_dns { namespace: "external-dns", service_account: "external-dns", policy: external_dns }
-        irsa external_secrets {
-            namespace: "external-secrets", service_account: "external-secrets", policy: external_secrets,
-        }
-        irsa ebs_csi { namespace: "kube-system", service_account: "ebs-csi-controller-sa", policy: ebs_csi }
-        irsa cloudwatch_observability {
-            namespace: "amazon-cloudwatch", service_account: "cloudwatch-agent", policy: cloudwatch_observability,
-        }
+        // The platform controllers' IRSA bindings are implied (docs/dsl.md, `irsa`); an `irsa` block with a
+        // controller's policy would replace its binding.
 
         identity azure_ad {
             tenant_id: "2d4f6a8c-0e1b-4c3d-8e5f-7a9b1c3d5e78",

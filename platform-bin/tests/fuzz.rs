@@ -178,7 +178,7 @@ proptest! {
         numbers in prop::collection::vec(prop_oneof![any::<u32>(), 0u32..10, Just(u32::MAX)], 1..8),
         suffix in prop_oneof!["[a-z0-9]{1,8}", any::<String>()],
     ) {
-        let mut p = platform_bin::customer_platform();
+        let mut p = platform_tests::customer_platform();
         Mutator { state: seed, strings, numbers }.platform(&mut p);
         let findings = check::findings(&p, "2026-01-01");
         let checked = check_platform(&p, "2026-01-01");

@@ -10,9 +10,9 @@ mod fixture;
 use std::process::{Command, Output};
 
 use clap::Parser;
-use platform_bin::cli::{execute, Cli};
-use platform_bin::customer_platform;
+use platform_cli::cli::{execute, Cli};
 use platform_core::catalog::kubernetes::carried;
+use platform_tests::customer_platform;
 
 fn platform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_platform")).args(args).output().expect("the binary runs")

@@ -3,10 +3,10 @@
 //! It is deliberately not the customer's definition (`platform-bin/src/platform.rs`, which users edit): its own
 //! name, tenants, Azure AD ids, tags and zone. What it shares with any valid platform is what the rules demand:
 //! three AZs, one private and one public subnet each, a pod CIDR outside the VPC, the three workload classes,
-//! the required endpoints, addons and controller roles. It stays in us-east-2 because `platform cost` prices only
-//! that region. The benches include this file too (`benches/render.rs`), so it names types through `crate::model`
-//! and `crate::schema`. It goes through the DSL's drafts (`schema`), so what it leaves unwritten means what the
-//! macro makes of it.
+//! the required endpoints and addons. It stays in us-east-2 because `platform cost` prices only that region. The
+//! benches include this file too (`benches/render.rs`), so it names types through `crate::model` and
+//! `crate::schema`. It goes through the DSL's drafts (`schema`), so what it leaves unwritten means what the
+//! macro makes of it: the controllers' IRSA bindings, among others, are the implied ones.
 
 use std::collections::BTreeMap;
 
@@ -66,19 +66,6 @@ fn addon(kind: AddonKind, replicas: Option<u32>, on_critical: bool, resources: b
 pub fn platform() -> Platform {
     use AddonKind::*;
     use TenantRole::*;
-    let irsa = [
-        ("cluster_autoscaler", "kube-system", "cluster-autoscaler", ManagedPolicy::ClusterAutoscaler),
-        (
-            "aws_load_balancer_controller",
-            "kube-system",
-            "aws-load-balancer-controller",
-            ManagedPolicy::AwsLoadBalancerController,
-        ),
-        ("external_dns", "external-dns", "external-dns", ManagedPolicy::ExternalDns),
-        ("external_secrets", "external-secrets", "external-secrets", ManagedPolicy::ExternalSecrets),
-        ("ebs_csi", "kube-system", "ebs-csi-controller-sa", ManagedPolicy::EbsCsi),
-        ("cloudwatch_observability", "amazon-cloudwatch", "cloudwatch-agent", ManagedPolicy::CloudwatchObservability),
-    ];
     let mut cards = tenant(
         "cards",
         "critical",
@@ -146,15 +133,8 @@ pub fn platform() -> Platform {
             addon(AwsEbsCsiDriver, Some(2), true, false),
             addon(AmazonCloudwatchObservability, None, false, false),
         ],
-        irsa: irsa
-            .iter()
-            .map(|(name, namespace, service_account, policy)| IrsaBinding {
-                name: (*name).into(),
-                namespace: (*namespace).into(),
-                service_account: (*service_account).into(),
-                policy: Policy::Managed(*policy),
-            })
-            .collect(),
+        // The controllers' implied bindings only, in `ManagedPolicy::ALL` order (tests index them so).
+        irsa: IrsaBinding::with_implied(Vec::new()),
         identity: IdentityDraft {
             tenant_id: Some("7cdf8a9b-4d0e-4f5a-8b8c-9d0e1f2a3be8".into()),
             client_id: Some("8dea9bac-5e1f-4a6b-9c9d-0e1f2a3b4cf9".into()),

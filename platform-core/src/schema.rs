@@ -5,7 +5,9 @@
 //! report on the same field names (a test resolves every path they report), so parser, checks and docs cannot
 //! drift apart. As in darling's generated field code, each block is a *draft* (every key an `Option`) whose
 //! `finish` applies the defaults and names the required keys without a value; its keys are an enum, so the
-//! parser's `match` over them is checked for completeness by the compiler. A platform built by hand goes through
+//! parser's `match` over them is checked for completeness by the compiler. Each optional key's default is written
+//! once, as the expression `dsl_block!` puts in the generated `finish` and shows in the reference; only
+//! `node_group`, whose `size` fills two fields, has a `finish` of its own. A platform built by hand goes through
 //! the same drafts, or uses the defaults they apply (`NodeGroup::DEFAULT_DISK_GIB`, …).
 //! `docs/dsl.md` is generated from these tables ([`reference()`]).
 
@@ -43,12 +45,21 @@ pub struct Key {
     /// reported. Usually the key itself; `desired` fills `desired_size`, `size` fills `min_size` and `max_size`.
     pub fields: &'static [&'static str],
     pub required: bool,
-    /// What an unwritten optional key means (`None` for required keys).
-    pub default: Option<&'static str>,
+    /// What an unwritten optional key means ([`Key::default`]).
+    unwritten: Option<fn() -> String>,
     /// The block its value is, if any (`vpc { … }` at the top level, `quota: { … }` in a tenant).
     pub block: Option<&'static Block>,
     /// The Rust type the parser reads its value into (`Vec<String>`); [`value_shape`] says how it is written.
     pub value: &'static str,
+}
+
+impl Key {
+    /// What an unwritten optional key means (`None` for required keys): its default value as the DSL writes it
+    /// (`` `true` ``, `` `bottlerocket` ``), shown from the value `finish` applies, or in words where that is not
+    /// one value to show (`none`, `the minimum size`).
+    pub fn default(&self) -> Option<String> {
+        self.unwritten.map(|text| text())
+    }
 }
 
 impl Block {
@@ -107,12 +118,58 @@ impl std::fmt::Display for Missing {
 impl std::error::Error for Missing {}
 
 /// Declares a block: its draft (every key an `Option`), its key enum and its [`Block`] table, from one list of
-/// `key: Type => ["model_field", …] required|optional("what an unwritten key means") [in NESTED_BLOCK]`.
+/// `key: Type => [model_field, …] KIND [map(FUNCTION)] [in NESTED_BLOCK]`, where KIND says what an unwritten key
+/// means:
+///
+/// - `required`: the block is [`Missing`] it;
+/// - `default(EXPR)`: `EXPR` (turned `.into()` the key's type), shown in the reference as its value's `Display`
+///   (the DSL spelling of a keyword, a number, `true`);
+/// - `default(EXPR, "words")`: `EXPR`, shown as the words, where the value is not one to show (an empty list,
+///   one computed from the block's name);
+/// - `optional("words")`: no value, the model field being an `Option` too (or, in a hand-written `finish`, one
+///   derived from other keys: the minimum size for `desired`).
+///
+/// `map(FUNCTION)` passes the value, written or default, through `FUNCTION` (the `irsa` list gets the implied
+/// bindings). With `fn finish(PARAMS) -> MODEL { FIELD: EXPR, … }` after the enum's name, the draft's `finish`
+/// is generated: every key fills the one model field it names, the listed fields come from the parameters (the
+/// block's name), and a default may read the parameters too. Without it (a key fills several fields), `finish`
+/// is written by hand and the defaults are the reference's only.
 macro_rules! dsl_block {
     (
         $(#[$meta:meta])*
+        static $schema:ident = ($name:literal, repeated: $repeated:literal), struct $draft:ident, enum $keys:ident,
+        fn finish($($param:ident: $param_ty:ty),*) -> $model:ident { $($extra:ident: $extra_value:expr),* $(,)? } {
+            $($key:ident: $ty:ty => [$field:ident] $kind:ident $(($($arg:tt)*))? $(map($map:path))?
+                $(in $nested:ident)?,)+
+        }
+    ) => {
+        dsl_block! {
+            $(#[$meta])*
+            static $schema = ($name, repeated: $repeated), struct $draft, enum $keys {
+                $($key: $ty => [$field] $kind $(($($arg)*))? $(in $nested)?,)+
+            }
+        }
+
+        impl $draft {
+            #[doc = concat!("The `", stringify!($model), "` this draft declares, its defaults applied; the required ")]
+            #[doc = "keys without a value when some are missing."]
+            pub fn finish(self, $($param: $param_ty),*) -> Result<$model, Missing> {
+                // `None` when a required key has no value.
+                fn apply(d: $draft, $($param: $param_ty),*) -> Option<$model> {
+                    Some($model {
+                        $($extra: $extra_value,)*
+                        $($field: dsl_block!(@map dsl_block!(@value d.$key, $kind $(($($arg)*))?) $(, $map)?),)+
+                    })
+                }
+                let missing = Missing(self.missing());
+                apply(self, $($param),*).ok_or(missing)
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
         static $schema:ident = ($name:literal, repeated: $repeated:literal), struct $draft:ident, enum $keys:ident {
-            $($key:ident: $ty:ty => [$($field:literal),+] $kind:ident $(($default:literal))? $(in $nested:ident)?,)+
+            $($key:ident: $ty:ty => [$($field:ident),+] $kind:ident $(($($arg:tt)*))? $(in $nested:ident)?,)+
         }
     ) => {
         $(#[$meta])*
@@ -154,172 +211,116 @@ macro_rules! dsl_block {
             repeated: $repeated,
             keys: &[$(Key {
                 name: stringify!($key),
-                fields: &[$($field),+],
+                fields: &[$(stringify!($field)),+],
                 required: dsl_block!(@required $kind),
-                default: dsl_block!(@some $($default)?),
+                unwritten: dsl_block!(@unwritten $kind $(($($arg)*))?),
                 block: dsl_block!(@block $($nested)?),
                 value: stringify!($ty),
             },)+],
         };
     };
     (@required required) => { true };
-    (@required optional) => { false };
-    (@some) => { None };
-    (@some $value:literal) => { Some($value) };
+    (@required $kind:ident) => { false };
+    (@unwritten required) => { None };
+    (@unwritten default($value:expr)) => { Some(|| format!("`{}`", $value)) };
+    (@unwritten default($value:expr, $words:literal)) => { Some(|| $words.to_owned()) };
+    (@unwritten optional($words:literal)) => { Some(|| $words.to_owned()) };
+    (@value $d:ident . $key:ident, required) => { $d.$key? };
+    (@value $d:ident . $key:ident, default($value:expr $(, $words:literal)?)) => {
+        $d.$key.unwrap_or_else(|| ($value).into())
+    };
+    (@value $d:ident . $key:ident, optional($words:literal)) => { $d.$key };
+    (@map $value:expr) => { $value };
+    (@map $value:expr, $map:path) => { $map($value) };
     (@block) => { None };
     (@block $nested:ident) => { Some(&$nested) };
 }
 
 dsl_block! {
     /// `platform! { … }`: the top level, its `key: value` fields and its blocks (a key with a [`Key::block`]).
-    static PLATFORM = ("platform!", repeated: false), struct PlatformDraft, enum PlatformKey {
-        name: String => ["name"] required,
-        region: String => ["region"] required,
-        kubernetes: String => ["kubernetes"] required,
-        availability_zones: Vec<String> => ["availability_zones"] required,
-        tags: BTreeMap<String, String> => ["tags"] optional("none"),
-        dns_zones: Vec<DnsZone> => ["dns_zones"] required,
-        vpc: Vpc => ["vpc"] required in VPC,
-        cluster: Cluster => ["cluster"] required in CLUSTER,
-        encryption: Encryption => ["encryption"] optional("every switch `true`") in ENCRYPTION,
-        node_group: Vec<NodeGroup> => ["node_groups"] optional("none") in NODE_GROUP,
-        tenant: Vec<Tenant> => ["tenants"] optional("none") in TENANT,
-        addon: Vec<Addon> => ["addons"] optional("none") in ADDON,
-        irsa: Vec<IrsaBinding> => ["irsa"] optional("none") in IRSA,
-        identity: Identity => ["identity"] required in IDENTITY,
-    }
-}
-
-impl PlatformDraft {
-    pub fn finish(self) -> Result<Platform, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || {
-            Some(Platform {
-                name: d.name?,
-                region: d.region?,
-                kubernetes: d.kubernetes?,
-                availability_zones: d.availability_zones?,
-                tags: d.tags.unwrap_or_default(),
-                vpc: d.vpc?,
-                cluster: d.cluster?,
-                encryption: d.encryption.unwrap_or_default(),
-                node_groups: d.node_group.unwrap_or_default(),
-                tenants: d.tenant.unwrap_or_default(),
-                addons: d.addon.unwrap_or_default(),
-                irsa: d.irsa.unwrap_or_default(),
-                identity: d.identity?,
-                dns_zones: d.dns_zones?,
-            })
-        })()
-        .ok_or(missing)
+    static PLATFORM = ("platform!", repeated: false), struct PlatformDraft, enum PlatformKey, fn finish() -> Platform {} {
+        name: String => [name] required,
+        region: String => [region] required,
+        kubernetes: String => [kubernetes] required,
+        availability_zones: Vec<String> => [availability_zones] required,
+        tags: BTreeMap<String, String> => [tags] default(BTreeMap::new(), "none"),
+        dns_zones: Vec<DnsZone> => [dns_zones] required,
+        vpc: Vpc => [vpc] required in VPC,
+        cluster: Cluster => [cluster] required in CLUSTER,
+        encryption: Encryption => [encryption] default(Encryption::default(), "every switch `true`") in ENCRYPTION,
+        node_group: Vec<NodeGroup> => [node_groups] default(Vec::new(), "none") in NODE_GROUP,
+        tenant: Vec<Tenant> => [tenants] default(Vec::new(), "none") in TENANT,
+        addon: Vec<Addon> => [addons] default(Vec::new(), "none") in ADDON,
+        irsa: Vec<IrsaBinding> => [irsa] default(Vec::new(), "one per platform controller (see `irsa` below)")
+            map(IrsaBinding::with_implied) in IRSA,
+        identity: Identity => [identity] required in IDENTITY,
     }
 }
 
 dsl_block! {
     /// `vpc { … }`
-    static VPC = ("vpc", repeated: false), struct VpcDraft, enum VpcKey {
-        cidr: String => ["cidr"] required,
-        private_subnets: Vec<String> => ["private_subnets"] required,
-        public_subnets: Vec<String> => ["public_subnets"] required,
-        pod_cidr: String => ["pod_cidr"] required,
-        nat_gateways: NatGateways => ["nat_gateways"] required,
-        endpoints: Vec<Endpoint> => ["endpoints"] required,
-        flow_logs: bool => ["flow_logs"] optional("`true`"),
-    }
-}
-
-impl VpcDraft {
-    pub fn finish(self) -> Result<Vpc, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || {
-            Some(Vpc {
-                cidr: d.cidr?,
-                private_subnets: d.private_subnets?,
-                public_subnets: d.public_subnets?,
-                pod_cidr: d.pod_cidr?,
-                nat_gateways: d.nat_gateways?,
-                endpoints: d.endpoints?,
-                flow_logs: d.flow_logs.unwrap_or(Vpc::DEFAULT_FLOW_LOGS),
-            })
-        })()
-        .ok_or(missing)
+    static VPC = ("vpc", repeated: false), struct VpcDraft, enum VpcKey, fn finish() -> Vpc {} {
+        cidr: String => [cidr] required,
+        private_subnets: Vec<String> => [private_subnets] required,
+        public_subnets: Vec<String> => [public_subnets] required,
+        pod_cidr: String => [pod_cidr] required,
+        nat_gateways: NatGateways => [nat_gateways] required,
+        endpoints: Vec<Endpoint> => [endpoints] required,
+        flow_logs: bool => [flow_logs] default(Vpc::DEFAULT_FLOW_LOGS),
     }
 }
 
 dsl_block! {
     /// `cluster { … }`
-    static CLUSTER = ("cluster", repeated: false), struct ClusterDraft, enum ClusterKey {
-        endpoint: EndpointAccess => ["endpoint"] required,
-        logs: Vec<LogType> => ["logs"] required,
-        log_retention_days: u32 => ["log_retention_days"] required,
-        log_archive_days: u32 => ["log_archive_days"] optional("`400`"),
-        log_archive_destroyable_in: Vec<String> => ["log_archive_destroyable_in"]
-            optional("none: every environment retains its archive"),
-    }
-}
-
-impl ClusterDraft {
-    pub fn finish(self) -> Result<Cluster, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || {
-            Some(Cluster {
-                endpoint: d.endpoint?,
-                logs: d.logs?,
-                log_retention_days: d.log_retention_days?,
-                log_archive_days: d.log_archive_days.unwrap_or(Cluster::DEFAULT_LOG_ARCHIVE_DAYS),
-                log_archive_destroyable_in: d.log_archive_destroyable_in.unwrap_or_default(),
-            })
-        })()
-        .ok_or(missing)
+    static CLUSTER = ("cluster", repeated: false), struct ClusterDraft, enum ClusterKey, fn finish() -> Cluster {} {
+        endpoint: EndpointAccess => [endpoint] required,
+        logs: Vec<LogType> => [logs] required,
+        log_retention_days: u32 => [log_retention_days] required,
+        log_archive_days: u32 => [log_archive_days] default(Cluster::DEFAULT_LOG_ARCHIVE_DAYS),
+        log_archive_destroyable_in: Vec<String> => [log_archive_destroyable_in]
+            default(Vec::new(), "none: every environment retains its archive"),
     }
 }
 
 dsl_block! {
     /// `encryption { … }`: the switches exist so that writing `false` is a compile error that says why
     /// (`encryption/required`) rather than a silently ignored key.
-    static ENCRYPTION = ("encryption", repeated: false), struct EncryptionDraft, enum EncryptionKey {
-        secrets: bool => ["secrets"] optional("`true`"),
-        ebs: bool => ["ebs"] optional("`true`"),
-        logs: bool => ["logs"] optional("`true`"),
-        tenant_keys: bool => ["tenant_keys"] optional("`true`"),
-        key_rotation: bool => ["key_rotation"] optional("`true`"),
+    static ENCRYPTION = ("encryption", repeated: false), struct EncryptionDraft, enum EncryptionKey,
+        fn finish() -> Encryption {} {
+        secrets: bool => [secrets] default(true),
+        ebs: bool => [ebs] default(true),
+        logs: bool => [logs] default(true),
+        tenant_keys: bool => [tenant_keys] default(true),
+        key_rotation: bool => [key_rotation] default(true),
     }
 }
 
-impl EncryptionDraft {
-    pub fn finish(self) -> Encryption {
-        let on = Encryption::default();
-        Encryption {
-            secrets: self.secrets.unwrap_or(on.secrets),
-            ebs: self.ebs.unwrap_or(on.ebs),
-            logs: self.logs.unwrap_or(on.logs),
-            tenant_keys: self.tenant_keys.unwrap_or(on.tenant_keys),
-            key_rotation: self.key_rotation.unwrap_or(on.key_rotation),
-        }
+/// Every switch on: the `encryption` block's defaults, which a platform that writes no block has.
+impl Default for Encryption {
+    fn default() -> Self {
+        EncryptionDraft::default().finish().expect("every key of `encryption` has a default")
     }
 }
 
 dsl_block! {
     /// `node_group <name> { … }`
     static NODE_GROUP = ("node_group", repeated: true), struct NodeGroupDraft, enum NodeGroupKey {
-        workload: WorkloadClass => ["workload"]
+        workload: WorkloadClass => [workload]
             optional("the group's name when that is `critical`, `general` or `batch`; required otherwise"),
-        instance_types: Vec<String> => ["instance_types"] required,
-        capacity: Capacity => ["capacity"] required,
-        size: RangeInclusive<u32> => ["min_size", "max_size"] required,
-        desired: u32 => ["desired_size"] optional("the minimum size"),
-        os: NodeOs => ["os"] optional("`bottlerocket`"),
-        disk_gib: u32 => ["disk_gib"] optional("`50`"),
-        labels: BTreeMap<String, String> => ["labels"] optional("none"),
-        taints: Vec<Taint> => ["taints"] optional("none"),
+        instance_types: Vec<String> => [instance_types] required,
+        capacity: Capacity => [capacity] required,
+        size: RangeInclusive<u32> => [min_size, max_size] required,
+        desired: u32 => [desired_size] optional("the minimum size"),
+        os: NodeOs => [os] default(NodeGroup::DEFAULT_OS),
+        disk_gib: u32 => [disk_gib] default(NodeGroup::DEFAULT_DISK_GIB),
+        labels: BTreeMap<String, String> => [labels] default(BTreeMap::new(), "none"),
+        taints: Vec<Taint> => [taints] default(Vec::new(), "none"),
     }
 }
 
 impl NodeGroupDraft {
     /// The node group `name`; `workload` is missing when it is not written and `name` is not a workload class.
+    /// Written by hand: `size` fills two fields, and `desired` and `workload` default to what other values say.
     pub fn finish(self, name: &str) -> Result<NodeGroup, Missing> {
         let workload = self.workload.or_else(|| NodeGroup::default_workload(name));
         let mut missing = self.missing();
@@ -349,162 +350,79 @@ impl NodeGroupDraft {
 
 dsl_block! {
     /// `tenant <name> { … }`
-    static TENANT = ("tenant", repeated: true), struct TenantDraft, enum TenantKey {
-        node_groups: Vec<String> => ["node_groups"] required,
-        pod_security: PodSecurity => ["pod_security"] optional("`restricted`"),
-        groups: Vec<GroupBinding> => ["groups"] required,
-        secret_prefix: String => ["secret_prefix"] optional("the tenant's namespace and `/` (`payments/`)"),
-        cross_account_roles: Vec<String> => ["cross_account_roles"] optional("none"),
-        quota: Quota => ["quota"] required in QUOTA,
-        allow_from: Vec<Flow> => ["allow_from"] optional("none: only the tenant's own namespace"),
-        pci: bool => ["pci"] optional("`false`"),
-    }
-}
-
-impl TenantDraft {
-    /// The tenant `name`.
-    pub fn finish(self, name: &str) -> Result<Tenant, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || {
-            Some(Tenant {
-                name: name.to_owned(),
-                node_groups: d.node_groups?,
-                pod_security: d.pod_security.unwrap_or(Tenant::DEFAULT_POD_SECURITY),
-                groups: d.groups?,
-                secret_prefix: d.secret_prefix.unwrap_or_else(|| Tenant::default_secret_prefix(name)),
-                cross_account_roles: d.cross_account_roles.unwrap_or_default(),
-                quota: d.quota?,
-                allow_from: d.allow_from.unwrap_or_default(),
-                pci: d.pci.unwrap_or(false),
-            })
-        })()
-        .ok_or(missing)
+    static TENANT = ("tenant", repeated: true), struct TenantDraft, enum TenantKey,
+        fn finish(name: &str) -> Tenant { name: name.to_owned() } {
+        node_groups: Vec<String> => [node_groups] required,
+        pod_security: PodSecurity => [pod_security] default(Tenant::DEFAULT_POD_SECURITY),
+        groups: Vec<GroupBinding> => [groups] required,
+        secret_prefix: String => [secret_prefix]
+            default(Tenant::default_secret_prefix(name), "the tenant's namespace and `/` (`payments/`)"),
+        cross_account_roles: Vec<String> => [cross_account_roles] default(Vec::new(), "none"),
+        quota: Quota => [quota] required in QUOTA,
+        allow_from: Vec<Flow> => [allow_from] default(Vec::new(), "none: only the tenant's own namespace"),
+        pci: bool => [pci] default(false),
     }
 }
 
 dsl_block! {
     /// `quota: { … }` of a tenant.
-    static QUOTA = ("quota", repeated: false), struct QuotaDraft, enum QuotaKey {
-        cpu: String => ["cpu"] required,
-        memory: String => ["memory"] required,
-        pods: u32 => ["pods"] required,
-    }
-}
-
-impl QuotaDraft {
-    pub fn finish(self) -> Result<Quota, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || Some(Quota { cpu: d.cpu?, memory: d.memory?, pods: d.pods? }))().ok_or(missing)
+    static QUOTA = ("quota", repeated: false), struct QuotaDraft, enum QuotaKey, fn finish() -> Quota {} {
+        cpu: String => [cpu] required,
+        memory: String => [memory] required,
+        pods: u32 => [pods] required,
     }
 }
 
 dsl_block! {
     /// `addon <kind> { … }`: an EKS managed addon and its overrides.
-    static ADDON = ("addon", repeated: true), struct AddonDraft, enum AddonKey {
-        replicas: u32 => ["replicas"] optional("not overridden"),
-        node_group: String => ["node_group"] optional("not overridden"),
-        resources: Resources => ["resources"] optional("not overridden") in RESOURCES,
-    }
-}
-
-impl AddonDraft {
-    /// The addon `kind`.
-    pub fn finish(self, kind: AddonKind) -> Addon {
-        Addon { kind, replicas: self.replicas, node_group: self.node_group, resources: self.resources }
+    static ADDON = ("addon", repeated: true), struct AddonDraft, enum AddonKey,
+        fn finish(kind: AddonKind) -> Addon { kind: kind } {
+        replicas: u32 => [replicas] optional("not overridden"),
+        node_group: String => [node_group] optional("not overridden"),
+        resources: Resources => [resources] optional("not overridden") in RESOURCES,
     }
 }
 
 dsl_block! {
     /// `resources: { … }` of an addon: the requests (and memory limit) of its pods.
-    static RESOURCES = ("resources", repeated: false), struct ResourcesDraft, enum ResourcesKey {
-        cpu: String => ["cpu"] required,
-        memory: String => ["memory"] required,
-    }
-}
-
-impl ResourcesDraft {
-    pub fn finish(self) -> Result<Resources, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || Some(Resources { cpu: d.cpu?, memory: d.memory? }))().ok_or(missing)
+    static RESOURCES = ("resources", repeated: false), struct ResourcesDraft, enum ResourcesKey,
+        fn finish() -> Resources {} {
+        cpu: String => [cpu] required,
+        memory: String => [memory] required,
     }
 }
 
 dsl_block! {
     /// `irsa <name> { … }`: an IAM role for a Kubernetes service account. `policy` is a managed policy keyword
     /// or a list of statements.
-    static IRSA = ("irsa", repeated: true), struct IrsaDraft, enum IrsaKey {
-        namespace: String => ["namespace"] required,
-        service_account: String => ["service_account"] required,
-        policy: Policy => ["policy"] required in STATEMENT,
-    }
-}
-
-impl IrsaDraft {
-    /// The binding `name`.
-    pub fn finish(self, name: &str) -> Result<IrsaBinding, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || {
-            Some(IrsaBinding {
-                name: name.to_owned(),
-                namespace: d.namespace?,
-                service_account: d.service_account?,
-                policy: d.policy?,
-            })
-        })()
-        .ok_or(missing)
+    static IRSA = ("irsa", repeated: true), struct IrsaDraft, enum IrsaKey,
+        fn finish(name: &str) -> IrsaBinding { name: name.to_owned() } {
+        namespace: String => [namespace] required,
+        service_account: String => [service_account] required,
+        policy: Policy => [policy] required in STATEMENT,
     }
 }
 
 dsl_block! {
     /// One `{ actions: [...], resources: [...] }` statement of a custom IRSA policy.
-    static STATEMENT = ("policy", repeated: false), struct StatementDraft, enum StatementKey {
-        actions: Vec<String> => ["actions"] required,
-        resources: Vec<String> => ["resources"] required,
-    }
-}
-
-impl StatementDraft {
-    pub fn finish(self) -> Result<Statement, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        (move || Some(Statement { actions: d.actions?, resources: d.resources? }))().ok_or(missing)
+    static STATEMENT = ("policy", repeated: false), struct StatementDraft, enum StatementKey,
+        fn finish() -> Statement {} {
+        actions: Vec<String> => [actions] required,
+        resources: Vec<String> => [resources] required,
     }
 }
 
 dsl_block! {
     /// `identity azure_ad { … }`: Azure AD (Entra ID) as the cluster's OIDC identity provider.
-    static IDENTITY = ("identity", repeated: false), struct IdentityDraft, enum IdentityKey {
-        tenant_id: String => ["tenant_id"] required,
-        client_id: String => ["client_id"] required,
-        username_claim: String => ["username_claim"] optional("`oid`"),
-        groups_claim: String => ["groups_claim"] optional("`groups`"),
-        username_prefix: String => ["username_prefix"] optional("`aad:`"),
-        groups_prefix: String => ["groups_prefix"] optional("`aad:`"),
-        cluster_roles: Vec<ClusterGroupBinding> => ["cluster_roles"] optional("none"),
-    }
-}
-
-impl IdentityDraft {
-    pub fn finish(self) -> Result<Identity, Missing> {
-        let missing = Missing(self.missing());
-        let d = self;
-        let or = |value: Option<String>, default: &str| value.unwrap_or_else(|| default.to_owned());
-        (move || {
-            Some(Identity {
-                tenant_id: d.tenant_id?,
-                client_id: d.client_id?,
-                username_claim: or(d.username_claim, Identity::DEFAULT_USERNAME_CLAIM),
-                groups_claim: or(d.groups_claim, Identity::DEFAULT_GROUPS_CLAIM),
-                username_prefix: or(d.username_prefix, Identity::DEFAULT_PREFIX),
-                groups_prefix: or(d.groups_prefix, Identity::DEFAULT_PREFIX),
-                cluster_roles: d.cluster_roles.unwrap_or_default(),
-            })
-        })()
-        .ok_or(missing)
+    static IDENTITY = ("identity", repeated: false), struct IdentityDraft, enum IdentityKey,
+        fn finish() -> Identity {} {
+        tenant_id: String => [tenant_id] required,
+        client_id: String => [client_id] required,
+        username_claim: String => [username_claim] default(Identity::DEFAULT_USERNAME_CLAIM),
+        groups_claim: String => [groups_claim] default(Identity::DEFAULT_GROUPS_CLAIM),
+        username_prefix: String => [username_prefix] default(Identity::DEFAULT_PREFIX),
+        groups_prefix: String => [groups_prefix] default(Identity::DEFAULT_PREFIX),
+        cluster_roles: Vec<ClusterGroupBinding> => [cluster_roles] default(Vec::new(), "none"),
     }
 }
 
@@ -630,10 +548,10 @@ pub fn reference(sources: &[(&str, &str)]) -> String {
         out += "| key | value | example | model field | when not written |\n|---|---|---|---|---|\n";
         for key in block.keys {
             let fields: Vec<String> = key.fields.iter().map(|f| format!("`{f}`")).collect();
-            let default = match (key.required, key.default) {
-                (true, _) => "required",
+            let default = match (key.required, key.default()) {
+                (true, _) => "required".to_owned(),
                 (false, Some(default)) => default,
-                (false, None) => "optional",
+                (false, None) => "optional".to_owned(),
             };
             let shape = value_shape(key.value).unwrap_or_else(|| "?".into());
             let example = match key.block {
@@ -645,8 +563,26 @@ pub fn reference(sources: &[(&str, &str)]) -> String {
             };
             out += &format!("| `{}` | {shape} | {example} | {} | {default} |\n", key.name, fields.join(", "));
         }
+        if *block == IRSA {
+            out += &implied_bindings();
+        }
         let nested: Vec<&'static Block> = block.keys.iter().filter_map(|k| k.block).collect();
         queue.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+/// The bindings the DSL implies ([`IrsaBinding::with_implied`]), as a Markdown table under the `irsa` block.
+fn implied_bindings() -> String {
+    let mut out = String::from(
+        "
+Every platform controller has the binding below unless an `irsa` block with its `policy` is written, \
+         which replaces it (a second such block is refused, `irsa/controller-roles`); the controller's role takes \
+         the binding's name.\n\n| implied binding | `namespace` | `service_account` | `policy` |\n|---|---|---|---|\n",
+    );
+    for &(_, policy) in ManagedPolicy::ALL {
+        let b = policy.implied_binding();
+        out += &format!("| `irsa {}` | `\"{}\"` | `\"{}\"` | `{policy}` |\n", b.name, b.namespace, b.service_account);
     }
     out
 }
@@ -756,7 +692,7 @@ mod tests {
                 assert!(!key.fields.is_empty());
                 assert_eq!(
                     key.required,
-                    key.default.is_none(),
+                    key.default().is_none(),
                     "`{}` of `{}` says what its absence means",
                     key.name,
                     block.name
@@ -765,29 +701,78 @@ mod tests {
         }
         // Repeated blocks are items of a top-level list; nothing else is repeated.
         for key in PLATFORM.keys {
-            assert_eq!(key.block.is_some_and(|b| b.repeated), key.default == Some("none") && key.block.is_some());
+            let list = key.value.starts_with("Vec<") && key.block.is_some();
+            assert_eq!(key.block.is_some_and(|b| b.repeated), list, "`{}`", key.name);
         }
     }
 
+    /// The reference shows the default `finish` applies: each draft finished with its required keys alone.
     #[test]
     fn defaults_documented_are_the_defaults_applied() {
         let tick = |v: &dyn std::fmt::Display| Some(format!("`{v}`"));
-        let doc = |block: &Block, key: &str| block.key(key).and_then(|k| k.default).map(str::to_owned);
-        assert_eq!(doc(&VPC, "flow_logs"), tick(&Vpc::DEFAULT_FLOW_LOGS));
-        assert_eq!(doc(&CLUSTER, "log_archive_days"), tick(&Cluster::DEFAULT_LOG_ARCHIVE_DAYS));
-        assert_eq!(doc(&NODE_GROUP, "disk_gib"), tick(&NodeGroup::DEFAULT_DISK_GIB));
-        assert_eq!(doc(&NODE_GROUP, "os"), tick(&NodeGroup::DEFAULT_OS.keyword()));
-        assert_eq!(doc(&TENANT, "pod_security"), tick(&Tenant::DEFAULT_POD_SECURITY.keyword()));
-        assert_eq!(doc(&IDENTITY, "username_claim"), tick(&Identity::DEFAULT_USERNAME_CLAIM));
-        assert_eq!(doc(&IDENTITY, "groups_claim"), tick(&Identity::DEFAULT_GROUPS_CLAIM));
-        assert_eq!(doc(&IDENTITY, "username_prefix"), tick(&Identity::DEFAULT_PREFIX));
-        assert_eq!(doc(&IDENTITY, "groups_prefix"), tick(&Identity::DEFAULT_PREFIX));
-        let on = Encryption::default();
-        for (key, value) in [("secrets", on.secrets), ("ebs", on.ebs), ("logs", on.logs)] {
-            assert_eq!(doc(&ENCRYPTION, key), tick(&value));
+        let doc = |block: &Block, key: &str| block.key(key).and_then(Key::default);
+        let strings = |v: &[&str]| Some(v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        let vpc = VpcDraft {
+            cidr: Some("10.0.0.0/16".into()),
+            private_subnets: strings(&[]),
+            public_subnets: strings(&[]),
+            pod_cidr: Some("100.64.0.0/16".into()),
+            nat_gateways: Some(NatGateways::Single),
+            endpoints: Some(vec![]),
+            ..Default::default()
         }
-        assert_eq!(doc(&ENCRYPTION, "tenant_keys"), tick(&on.tenant_keys));
-        assert_eq!(doc(&ENCRYPTION, "key_rotation"), tick(&on.key_rotation));
+        .finish()
+        .unwrap();
+        assert_eq!(doc(&VPC, "flow_logs"), tick(&vpc.flow_logs));
+        let cluster = ClusterDraft {
+            endpoint: Some(EndpointAccess::Private),
+            logs: Some(vec![]),
+            log_retention_days: Some(90),
+            ..Default::default()
+        }
+        .finish()
+        .unwrap();
+        assert_eq!(doc(&CLUSTER, "log_archive_days"), tick(&cluster.log_archive_days));
+        assert!(cluster.log_archive_destroyable_in.is_empty());
+        let group = NodeGroupDraft {
+            instance_types: strings(&["m5.large"]),
+            capacity: Some(Capacity::OnDemand),
+            size: Some(3..=6),
+            ..Default::default()
+        }
+        .finish("critical")
+        .unwrap();
+        assert_eq!(doc(&NODE_GROUP, "disk_gib"), tick(&group.disk_gib));
+        assert_eq!(doc(&NODE_GROUP, "os"), tick(&group.os));
+        assert!(group.labels.is_empty() && group.taints.is_empty());
+        let tenant = TenantDraft {
+            node_groups: strings(&["critical"]),
+            groups: Some(vec![]),
+            quota: Some(Quota { cpu: "1".into(), memory: "1Gi".into(), pods: 1 }),
+            ..Default::default()
+        }
+        .finish("payments")
+        .unwrap();
+        assert_eq!(doc(&TENANT, "pod_security"), tick(&tenant.pod_security));
+        assert_eq!(doc(&TENANT, "pci"), tick(&tenant.pci));
+        assert!(tenant.cross_account_roles.is_empty() && tenant.allow_from.is_empty());
+        let identity = IdentityDraft { tenant_id: Some("t".into()), client_id: Some("c".into()), ..Default::default() }
+            .finish()
+            .unwrap();
+        assert_eq!(doc(&IDENTITY, "username_claim"), tick(&identity.username_claim));
+        assert_eq!(doc(&IDENTITY, "groups_claim"), tick(&identity.groups_claim));
+        assert_eq!(doc(&IDENTITY, "username_prefix"), tick(&identity.username_prefix));
+        assert_eq!(doc(&IDENTITY, "groups_prefix"), tick(&identity.groups_prefix));
+        let on = EncryptionDraft::default().finish().unwrap();
+        assert_eq!(on, Encryption::default());
+        let switches = [on.secrets, on.ebs, on.logs, on.tenant_keys, on.key_rotation];
+        for (key, value) in ENCRYPTION.names().zip(switches) {
+            assert_eq!(doc(&ENCRYPTION, key), tick(&value), "{key}");
+        }
+        // Shown in words: what the DSL writes for a value that is not one keyword or number.
+        assert_eq!(doc(&PLATFORM, "tags").as_deref(), Some("none"));
+        assert_eq!(doc(&NODE_GROUP, "desired").as_deref(), Some("the minimum size"));
+        assert_eq!(doc(&VPC, "cidr"), None, "required");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two proofs that the definition under test is the user's:
-#  1. A platform declared in a crate of its own (examples/payments-sandbox: `platform_bin::main(&platform! {…})`)
+#  1. A platform declared in a crate of its own (examples/payments-sandbox: `platform_cli::main(&platform! {…})`)
 #     builds, renders and passes the validators: terraform plan (which validates) and deploy/destroy of its infra
 #     root against moto (scripts/moto-apply.sh), checkov on the plan and the manifests, kubernetes-validate.
 #  2. A user who adds a tenant to platform-bin/src/platform.rs keeps `cargo test` green: on a scratch copy of the
@@ -36,6 +36,7 @@ trap 'kill "$validating" 2>/dev/null || true' EXIT
 # 2. A tenant added to the declared platform, on a scratch copy (tracked files, with the work tree's edits).
 scratch=$base/workspace
 scratch_workspace "$scratch"
+seed_target target/versions
 definition=platform-bin/src/platform.rs
 # The new tenant runs on the first declared node group and goes before the first addon, as a user would write it;
 # its name has an underscore, so the tests' namespace (`ci-added`) and Terraform key (`ci_added`) differ.

@@ -25,6 +25,7 @@ oldest=${versions[0]} newest=${versions[-1]}
 # The workspace as committed plus the work tree's edits (tracked files only), outside the repository's own
 # target/ so that the copy builds with its own fingerprints but reuses compiled dependencies.
 scratch_workspace "$scratch"
+seed_target target/versions
 declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
 [[ $(grep -c "$declared" platform-bin/src/platform.rs) -eq 1 ]] ||
   { echo "error: platform-bin/src/platform.rs must declare the Kubernetes version exactly once" >&2; exit 1; }

@@ -13,10 +13,11 @@
 # pin line; then requests.py (the charts' pods for tenancy/quota-capacity). Needs git, python3 with PyYAML, cargo.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/upstream-facts/lib.sh
 mirrors=${1:-${UPSTREAM_MIRRORS:-}}
 [[ -n $mirrors && -d $mirrors ]] || { echo "usage: $0 MIRRORS_DIR [RELEASE [VERSION]] (or set UPSTREAM_MIRRORS)" >&2; exit 2; }
 mirrors=$(cd "$mirrors" && pwd)
-only_release=${2:-}
+only_name=${2:-}
 only_version=${3:-}
 source scripts/ci/helm.sh
 ensure_helm
@@ -41,9 +42,7 @@ out=tests/upstream/behaviour
 mkdir -p "$out"
 n=0
 while read -r release version repository ref path; do
-  [[ -z $release || $release == \#* ]] && continue
-  [[ -n $only_release && $release != "$only_release" ]] && continue
-  [[ -n $only_version && $version != "$only_version" ]] && continue
+  pinned "$release" "$version" || continue
   python3 scripts/upstream-facts/behaviour.py --mirrors "$mirrors" --values "$values" \
     --kubernetes-validate-wheel "$kv_wheel" --release "$release" --version "$version" --repository "$repository" \
     --ref "$ref" --path "$path" --out "$out/$release-$version.json" --jobs "${JOBS:-2}"

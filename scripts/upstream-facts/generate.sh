@@ -8,22 +8,17 @@
 # RELEASE / VERSION limit the run to matching lines. Needs git, python3 and PyYAML (`pip install pyyaml`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/upstream-facts/lib.sh
 mirrors=${1:-${UPSTREAM_MIRRORS:-}}
 [[ -n $mirrors && -d $mirrors ]] || { echo "usage: $0 MIRRORS_DIR [RELEASE [VERSION]] (or set UPSTREAM_MIRRORS)" >&2; exit 2; }
-only_release=${2:-}
+only_name=${2:-}
 only_version=${3:-}
 out=tests/upstream/charts
 mkdir -p "$out"
 n=0
 while read -r release version repository ref path; do
-  [[ -z $release || $release == \#* ]] && continue
-  [[ -n $only_release && $release != "$only_release" ]] && continue
-  [[ -n $only_version && $version != "$only_version" ]] && continue
-  git_dir=
-  for d in "$mirrors/${repository/\//+}/repo" "$mirrors/${repository/\//+}" "$mirrors/$repository"; do
-    if git -C "$d" rev-parse --git-dir >/dev/null 2>&1; then git_dir=$d; break; fi
-  done
-  [[ -n $git_dir ]] || { echo "error: no clone of $repository under $mirrors" >&2; exit 1; }
+  pinned "$release" "$version" || continue
+  git_dir=$(mirror_git_dir "$mirrors" "$repository")
   python3 scripts/upstream-facts/extract.py --git-dir "$git_dir" --repository "$repository" --ref "$ref" \
     --path "$path" --release "$release" --version "$version" --out "$out/$release-$version.json"
   echo "$out/$release-$version.json"

@@ -8,21 +8,16 @@
 # CONTROLLER / VERSION limit the run to matching lines. Needs git and python3 (standard library only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/upstream-facts/lib.sh
 mirrors=${1:-${UPSTREAM_MIRRORS:-}}
 [[ -n $mirrors && -d $mirrors ]] || { echo "usage: $0 MIRRORS_DIR [CONTROLLER [VERSION]] (or set UPSTREAM_MIRRORS)" >&2; exit 2; }
-only_controller=${2:-}
+only_name=${2:-}
 only_version=${3:-}
 out=tests/upstream/iam
 n=0
 while read -r controller version repository ref; do
-  [[ -z $controller || $controller == \#* ]] && continue
-  [[ -n $only_controller && $controller != "$only_controller" ]] && continue
-  [[ -n $only_version && $version != "$only_version" ]] && continue
-  git_dir=
-  for d in "$mirrors/${repository/\//+}/repo" "$mirrors/${repository/\//+}" "$mirrors/$repository"; do
-    if git -C "$d" rev-parse --git-dir >/dev/null 2>&1; then git_dir=$d; break; fi
-  done
-  [[ -n $git_dir ]] || { echo "error: no clone of $repository under $mirrors" >&2; exit 1; }
+  pinned "$controller" "$version" || continue
+  git_dir=$(mirror_git_dir "$mirrors" "$repository")
   python3 scripts/upstream-facts/iam.py --git-dir "$git_dir" --repository "$repository" --ref "$ref" \
     --controller "$controller" --version "$version" --out "$out/$controller-$version.json"
   echo "$out/$controller-$version.json"

@@ -19,10 +19,17 @@ pub const SUFFIX: &str = "test";
 /// The AWS account id the integration tests render manifests for (the AWS documentation account).
 pub const ACCOUNT_ID: &str = "111122223333";
 
+/// The customer's definition, the file the `platform` binary compiles (`platform-bin` is a binary only, so that an
+/// edit to the definition rebuilds one small crate).
+#[path = "../../platform-bin/src/platform.rs"]
+mod definition;
+
+pub use definition::customer_platform;
+
 /// The platform `platform-bin` declares (built once per test binary).
 pub fn platform() -> &'static Platform {
     static PLATFORM: OnceLock<Platform> = OnceLock::new();
-    PLATFORM.get_or_init(platform_bin::customer_platform)
+    PLATFORM.get_or_init(customer_platform)
 }
 
 /// The AWS names of the declared platform with [`SUFFIX`].

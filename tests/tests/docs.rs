@@ -57,7 +57,7 @@ fn block_after<'d>(doc: &'d str, marker: &str) -> &'d str {
 /// commands cannot drift from the step list `platform deploy` runs.
 #[test]
 fn the_documented_first_deployment_is_the_dry_run() {
-    use platform_bin::deploy::{dry_run, Kind};
+    use platform_cli::deploy::{dry_run, Kind};
     use platform_core::deploy::Sequence;
     let readme = block_after(README, "(`platform deploy --environment-suffix prod --dry-run`):");
     assert_eq!(readme, dry_run(Kind::Deploy, "out/prod", Sequence::FirstDeployment, &[], &[], true));
@@ -113,7 +113,7 @@ fn the_readme_own_crate_example_is_the_example_crate() {
         "README's own-crate main.rs differs from the example's"
     );
     let toml = block_after_fence(README, "## Your own platform", "```toml\n");
-    for krate in ["platform-bin", "platform-core", "platform-macros"] {
+    for krate in ["platform-cli", "platform-core", "platform-macros"] {
         let line = toml.lines().find(|l| l.starts_with(&format!("{krate} = "))).expect(krate);
         assert!(line.contains(&format!("path = \"../platform/{krate}\"")), "{line}");
         assert!(!line.contains('<'), "a placeholder: {line}");

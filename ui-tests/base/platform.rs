@@ -49,12 +49,6 @@ platform_macros::platform! {
     addon kube_proxy {}
     addon aws_ebs_csi_driver { replicas: 2, node_group: critical }
     addon amazon_cloudwatch_observability {}
-    irsa cluster_autoscaler { namespace: "kube-system", service_account: "cluster-autoscaler", policy: cluster_autoscaler }
-    irsa lb_controller { namespace: "kube-system", service_account: "aws-load-balancer-controller", policy: aws_load_balancer_controller }
-    irsa external_dns { namespace: "external-dns", service_account: "external-dns", policy: external_dns }
-    irsa external_secrets { namespace: "external-secrets", service_account: "external-secrets", policy: external_secrets }
-    irsa ebs_csi { namespace: "kube-system", service_account: "ebs-csi-controller-sa", policy: ebs_csi }
-    irsa cloudwatch { namespace: "amazon-cloudwatch", service_account: "cloudwatch-agent", policy: cloudwatch_observability }
     identity azure_ad {
         tenant_id: "2d4f6a8c-0e1b-4c3d-8e5f-7a9b1c3d5e78",
         client_id: "3e5a7b9d-1f2c-4d4e-9f6a-8b0c2d4e6f89",

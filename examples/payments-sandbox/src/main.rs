@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use platform_macros::platform;
 
 fn main() -> ExitCode {
-    platform_bin::main(&platform! {
+    platform_cli::main(&platform! {
         name: "sandbox",
         region: "eu-west-1",
         kubernetes: "1.36",
@@ -65,23 +65,8 @@ fn main() -> ExitCode {
         addon kube_proxy {}
         addon aws_ebs_csi_driver { replicas: 2, node_group: critical }
         addon amazon_cloudwatch_observability {}
-
-        irsa cluster_autoscaler {
-            namespace: "kube-system", service_account: "cluster-autoscaler", policy: cluster_autoscaler,
-        }
-        irsa aws_load_balancer_controller {
-            namespace: "kube-system",
-            service_account: "aws-load-balancer-controller",
-            policy: aws_load_balancer_controller,
-        }
-        irsa external_dns { namespace: "external-dns", service_account: "external-dns", policy: external_dns }
-        irsa external_secrets {
-            namespace: "external-secrets", service_account: "external-secrets", policy: external_secrets,
-        }
-        irsa ebs_csi { namespace: "kube-system", service_account: "ebs-csi-controller-sa", policy: ebs_csi }
-        irsa cloudwatch_observability {
-            namespace: "amazon-cloudwatch", service_account: "cloudwatch-agent", policy: cloudwatch_observability,
-        }
+        // The platform controllers' IRSA bindings are implied (docs/dsl.md, `irsa`); an `irsa` block with a
+        // controller's policy would replace its binding.
 
         identity azure_ad {
             tenant_id: "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",

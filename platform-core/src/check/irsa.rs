@@ -180,50 +180,18 @@ fn check_wildcard(s: &Statement, path: &FieldPath, out: &mut Findings) -> Option
     Some(excess.action)
 }
 
-/// Where a controller's service account conventionally is: the addon's own (which must be named exactly), or
-/// the chart's name in a system namespace ([`SYSTEM_NAMESPACES`]; the chart takes the binding's names).
-fn conventional_account(policy: ManagedPolicy) -> (&'static str, &'static str) {
-    policy.addon_service_account().unwrap_or(match policy {
-        ManagedPolicy::ClusterAutoscaler => ("kube-system", "cluster-autoscaler"),
-        ManagedPolicy::AwsLoadBalancerController => ("kube-system", "aws-load-balancer-controller"),
-        ManagedPolicy::ExternalDns => ("external-dns", "external-dns"),
-        _ => ("external-secrets", "external-secrets"),
-    })
-}
-
 /// `irsa/controller-roles`: every platform controller runs on IRSA (requirement 6), so each managed policy has a
-/// binding, once (two bindings would render two roles for one service account). The first binding of each.
+/// binding, once (two bindings would render two roles for one service account). The DSL implies the binding of
+/// every controller no block is written for ([`IrsaBinding::with_implied`]), except when a binding of another
+/// policy has taken its name: that binding is reported. A platform built without the DSL may lack one. The first
+/// binding of each.
 fn check_controller_roles<'p>(p: &'p Platform, out: &mut Findings) -> Option<Controllers<'p>> {
     let mark = out.mark();
     let mut first = BTreeMap::new();
     for &(_, policy) in ManagedPolicy::ALL {
         let bindings: Vec<usize> = (0..p.irsa.len()).filter(|i| p.irsa[*i].policy == Policy::Managed(policy)).collect();
         if bindings.is_empty() {
-            // The conventional binding, named after the policy unless that name is taken (then: decide a name).
-            let fix = (!p.irsa.iter().any(|b| b.name == policy.keyword())).then(|| {
-                let (namespace, account) = conventional_account(policy);
-                Fix::Block {
-                    text: format!(
-                        "irsa {policy} {{ namespace: {}, service_account: {}, policy: {policy} }}",
-                        quoted(namespace),
-                        quoted(account)
-                    ),
-                }
-            });
-            let help = match &fix {
-                Some(fix) => format!("add `{}`", fix.dsl()),
-                None => format!("add an `irsa` binding with `policy: {policy}`"),
-            };
-            out.push(
-                Finding::new(
-                    Rule::ControllerRoles,
-                    at("irsa"),
-                    policy.keyword(),
-                    format!("no IRSA binding uses policy `{policy}`, but the platform runs that controller"),
-                    help,
-                )
-                .maybe_fix(fix),
-            );
+            out.push(missing_controller_role(p, policy));
         }
         for &i in bindings.iter().skip(1) {
             out.push(Finding::new(
@@ -239,6 +207,39 @@ fn check_controller_roles<'p>(p: &'p Platform, out: &mut Findings) -> Option<Con
         }
     }
     out.guarded(mark, "a controller's binding", Controllers::new(|policy| first.get(&policy).copied()))
+}
+
+/// The finding for a controller without a binding: on the binding that took the implied one's name, or (a
+/// platform built without the DSL) on the list, with the implied binding as the block to add.
+fn missing_controller_role(p: &Platform, policy: ManagedPolicy) -> Finding {
+    let implied = policy.implied_binding();
+    let block = format!(
+        "irsa {} {{ namespace: {}, service_account: {}, policy: {policy} }}",
+        implied.name,
+        quoted(&implied.namespace),
+        quoted(&implied.service_account)
+    );
+    match p.irsa.iter().position(|b| b.name == implied.name) {
+        Some(i) => Finding::new(
+            Rule::ControllerRoles,
+            at("irsa").index(i),
+            &implied.name,
+            format!(
+                "IRSA binding `{}` takes the name of the binding the platform implies for controller `{policy}`, \
+                 and no binding uses policy `{policy}`",
+                implied.name
+            ),
+            format!("rename this binding: the platform then implies `{block}`"),
+        ),
+        None => Finding::new(
+            Rule::ControllerRoles,
+            at("irsa"),
+            policy.keyword(),
+            format!("no IRSA binding uses policy `{policy}`, but the platform runs that controller"),
+            format!("add `{block}`"),
+        )
+        .with_fix(Fix::Block { text: block }),
+    }
 }
 
 #[cfg(test)]
@@ -337,14 +338,96 @@ mod tests {
         expect(&f, Rule::PolicySyntax, "irsa[7].policy[0].resources", "no resources");
     }
 
+    /// A platform that writes no binding has each controller's implied one, the binding the customer's definition
+    /// wrote out before (`platform-bin/src/platform.rs`), and it passes every rule.
+    #[test]
+    fn controller_roles_are_implied() {
+        let implied = IrsaBinding::with_implied(Vec::new());
+        let spelled: Vec<(&str, &str, &str)> =
+            implied.iter().map(|b| (b.name.as_str(), b.namespace.as_str(), b.service_account.as_str())).collect();
+        assert_eq!(
+            spelled,
+            [
+                ("cluster_autoscaler", "kube-system", "cluster-autoscaler"),
+                ("aws_load_balancer_controller", "kube-system", "aws-load-balancer-controller"),
+                ("external_dns", "external-dns", "external-dns"),
+                ("external_secrets", "external-secrets", "external-secrets"),
+                ("ebs_csi", "kube-system", "ebs-csi-controller-sa"),
+                ("cloudwatch_observability", "amazon-cloudwatch", "cloudwatch-agent"),
+            ]
+        );
+        let policies: Vec<Policy> = ManagedPolicy::ALL.iter().map(|(_, kind)| Policy::Managed(*kind)).collect();
+        assert_eq!(implied.iter().map(|b| b.policy.clone()).collect::<Vec<_>>(), policies);
+        let mut p = sample();
+        p.irsa = implied;
+        assert!(run(&p).0.is_empty(), "{}", run(&p));
+    }
+
+    /// A written binding with a controller's policy is that controller's, under the name and account it gives;
+    /// the other controllers keep their implied ones, after the written bindings.
+    #[test]
+    fn a_written_binding_replaces_the_implied_one() {
+        let dns = IrsaBinding {
+            name: "dns".into(),
+            namespace: "external-dns".into(),
+            service_account: "dns-controller".into(),
+            policy: Policy::Managed(ManagedPolicy::ExternalDns),
+        };
+        let app = custom(&["s3:GetObject"], &["arn:aws:s3:::b/*"]);
+        let all = IrsaBinding::with_implied(vec![dns.clone(), app.clone()]);
+        assert_eq!(all[..2], [dns, app]);
+        let implied: Vec<&str> = all[2..].iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(
+            implied,
+            [
+                "cluster_autoscaler",
+                "aws_load_balancer_controller",
+                "external_secrets",
+                "ebs_csi",
+                "cloudwatch_observability"
+            ]
+        );
+        let mut p = sample();
+        p.irsa = all;
+        assert!(run(&p).0.is_empty(), "{}", run(&p));
+    }
+
     #[test]
     fn controller_roles() {
+        // Two written bindings of one controller: the second is refused.
+        let mut dns = sample().irsa[2].clone();
+        dns.name = "dns".into();
+        let written = vec![sample().irsa[2].clone(), dns];
+        let mut p = sample();
+        p.irsa = IrsaBinding::with_implied(written);
+        let f = run(&p);
+        let twice = expect(&f, Rule::ControllerRoles, "irsa[1]", "already bound by `external_dns`");
+        assert_eq!(twice.help, "remove this binding: one controller, one role");
+        assert_eq!(f.errors().count(), 1, "{f}");
+
+        // A binding of another policy under a controller's name: the controller has none, and that binding is
+        // reported.
+        let mut p = sample();
+        p.irsa = IrsaBinding::with_implied(vec![IrsaBinding {
+            name: "external_dns".into(),
+            ..custom(&["s3:GetObject"], &["arn:aws:s3:::b/*"])
+        }]);
+        let f = run(&p);
+        let taken = expect(&f, Rule::ControllerRoles, "irsa[0]", "takes the name of the binding the platform implies");
+        assert!(taken.help.starts_with("rename this binding"), "{}", taken.help);
+        assert_eq!(f.errors().count(), 1, "{f}");
+
+        // Built without the DSL: a controller may lack its binding.
         let mut p = sample();
         p.irsa.remove(2);
         p.irsa[0].policy = Policy::Managed(ManagedPolicy::AwsLoadBalancerController);
         let f = run(&p);
-        expect(&f, Rule::ControllerRoles, "irsa", "`external_dns`");
-        expect(&f, Rule::ControllerRoles, "irsa", "`cluster_autoscaler`");
+        let missing = expect(&f, Rule::ControllerRoles, "irsa", "`external_dns`");
+        assert_eq!(
+            missing.help,
+            "add `irsa external_dns { namespace: \"external-dns\", service_account: \"external-dns\", policy: external_dns }`"
+        );
+        expect(&f, Rule::ControllerRoles, "irsa[0]", "for controller `cluster_autoscaler`");
         expect(&f, Rule::ControllerRoles, "irsa[1]", "already bound by `cluster_autoscaler`");
     }
 }

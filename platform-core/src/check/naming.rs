@@ -135,7 +135,8 @@ fn check_tenant_secrets_names(p: &Platform, out: &mut Findings) {
 pub const CHECKED_ACCOUNT_ID: &str = "123456789012";
 
 /// Every length-limited AWS name the renderers emit, with the path of the DSL name it is made from (the
-/// platform's name for the platform's own resources), for an environment `suffix`. Each name comes from the
+/// platform's name for the platform's own resources, the implied IRSA bindings' among them), for an environment
+/// `suffix`. Each name comes from the
 /// [`Names`] method its renderer calls; the log archive bucket with [`CHECKED_ACCOUNT_ID`]. Names a platform may
 /// not emit (flow logs off, both purchase options of a mixed group) are included: each is at most as long as one
 /// it does emit. Names that fail `naming/syntax` are left out.
@@ -176,8 +177,11 @@ pub fn checked_names(p: &Platform, suffix: &str) -> Vec<(FieldPath, NameKind, St
         all.push((path, NameKind::LaunchTemplate, names.launch_template(&g.name)));
     }
     for (i, b) in p.irsa.iter().enumerate().filter(|(_, b)| is_name(&b.name)) {
-        all.push((at("irsa").index(i), NameKind::IamRole, names.irsa_role(&b.name)));
-        all.push((at("irsa").index(i), NameKind::IamPolicy, names.irsa_policy(&b.name)));
+        // An implied binding's names are the platform's: nobody wrote a name to shorten (a block written exactly
+        // as the implied one is measured alike).
+        let path = if b.is_implied() { at("name") } else { at("irsa").index(i) };
+        all.push((path.clone(), NameKind::IamRole, names.irsa_role(&b.name)));
+        all.push((path, NameKind::IamPolicy, names.irsa_policy(&b.name)));
     }
     for (i, t) in p.tenants.iter().enumerate().filter(|(_, t)| is_name(&t.name)) {
         all.push((at("tenants").index(i), NameKind::KmsAlias, names.tenant_key_alias(&t.name)));
@@ -345,6 +349,28 @@ mod tests {
         let mut p = sample();
         p.node_groups[0].name = "critical_transaction_processing_nodes_x".into();
         expect(&run(&p), Rule::NameLength, "node_groups[0]", "EKS node group name");
+    }
+
+    /// An implied binding's AWS names count as the platform's: a name too long with the platform name is the
+    /// platform name's finding, since the user wrote no binding name to shorten. A binding written under another
+    /// name is its own.
+    #[test]
+    fn implied_bindings_are_measured_with_the_platform_name() {
+        let mut p = sample();
+        // role-<platform>-aws-load-balancer-controller-xxxxxxxx: 65 characters with a 22-character platform name.
+        p.name = "a".repeat(22);
+        let f = run(&p);
+        let long = expect(&f, Rule::NameLength, "name", "aws-load-balancer-controller");
+        assert_eq!(long.help, "shorten the platform name by at least 1 character");
+        assert_eq!(f.0.len(), 1, "{f}");
+        p.irsa[1].name = "lb_controller".into();
+        assert!(run(&p).0.is_empty(), "{}", run(&p));
+        for len in 1..=63 {
+            p.irsa = IrsaBinding::with_implied(Vec::new());
+            p.name = "a".repeat(len);
+            let f = run(&p);
+            assert!(f.of(Rule::NameLength).iter().all(|f| f.path.as_str() == "name"), "{len}: {f}");
+        }
     }
 
     #[test]

@@ -141,7 +141,7 @@ rules! {
     /// No statement allows all of AWS or a whole service on every resource, nor a privilege-escalation step on
     /// every resource of its type.
     WildcardPolicy = "irsa/wildcard-policy",
-    /// Every platform controller has its IRSA binding.
+    /// Every platform controller has one IRSA binding: its implied one, or the one written with its policy.
     ControllerRoles = "irsa/controller-roles",
     /// Service account names are DNS-1123 subdomains.
     ServiceAccount = "irsa/service-account",

@@ -139,7 +139,8 @@ keyword_enum! {
     }
 }
 
-/// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5).
+/// Encryption switches. They exist so that turning one off is a compile error that says why (PCI DSS 3.5). Its
+/// `Default`, every switch on, is the DSL's (`schema::ENCRYPTION`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Encryption {
     /// Envelope encryption of Kubernetes secrets with a KMS key.
@@ -152,12 +153,6 @@ pub struct Encryption {
     pub tenant_keys: bool,
     /// Automatic yearly rotation of every KMS key.
     pub key_rotation: bool,
-}
-
-impl Default for Encryption {
-    fn default() -> Self {
-        Encryption { secrets: true, ebs: true, logs: true, tenant_keys: true, key_rotation: true }
-    }
 }
 
 /// A managed node group (rendered as one or more EKS managed node groups on a launch template).
@@ -472,6 +467,29 @@ pub struct IrsaBinding {
     pub policy: Policy,
 }
 
+impl IrsaBinding {
+    /// The bindings of a platform that wrote `written`: those, then the implied binding
+    /// ([`ManagedPolicy::implied_binding`]) of every platform controller none of them has the policy of, in
+    /// [`ManagedPolicy::ALL`] order. A written binding with a controller's policy replaces its implied one (two
+    /// are refused by `irsa/controller-roles`). A controller whose implied name a written binding of another
+    /// policy already takes gets none: a second binding of that name would be a second role of one name, and
+    /// `irsa/controller-roles` asks the user to rename theirs.
+    pub fn with_implied(written: Vec<IrsaBinding>) -> Vec<IrsaBinding> {
+        let implied: Vec<IrsaBinding> = ManagedPolicy::ALL
+            .iter()
+            .map(|&(_, kind)| kind)
+            .filter(|&kind| written.iter().all(|b| b.policy != Policy::Managed(kind) && b.name != kind.implied_name()))
+            .map(ManagedPolicy::implied_binding)
+            .collect();
+        written.into_iter().chain(implied).collect()
+    }
+
+    /// Whether this is the implied binding of its controller (or written exactly as that).
+    pub fn is_implied(&self) -> bool {
+        matches!(self.policy, Policy::Managed(kind) if *self == kind.implied_binding())
+    }
+}
+
 /// The permissions of an IRSA role.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -496,14 +514,46 @@ keyword_enum! {
 }
 
 impl ManagedPolicy {
+    /// The `namespace/service account` of this controller's implied binding ([`Self::implied_binding`]). An
+    /// addon's are the ones the addon creates ([`Self::addon_service_account`]); a chart's account is named by the
+    /// binding, and this is the chart's name, in `kube-system` for the cluster's own controllers and in a system
+    /// namespace of its own for the others (`catalog::namespaces::SYSTEM_NAMESPACES`).
+    pub fn implied_service_account(self) -> (&'static str, &'static str) {
+        match self {
+            ManagedPolicy::ClusterAutoscaler => ("kube-system", "cluster-autoscaler"),
+            ManagedPolicy::AwsLoadBalancerController => ("kube-system", "aws-load-balancer-controller"),
+            ManagedPolicy::ExternalDns => ("external-dns", "external-dns"),
+            ManagedPolicy::ExternalSecrets => ("external-secrets", "external-secrets"),
+            // EKS user guide, EBS CSI driver addon.
+            ManagedPolicy::EbsCsi => ("kube-system", "ebs-csi-controller-sa"),
+            // awsdocs/amazon-eks-user-guide `latest/ug/workloads/eks-add-ons.adoc` (see `AddonKind::namespace`).
+            ManagedPolicy::CloudwatchObservability => ("amazon-cloudwatch", "cloudwatch-agent"),
+        }
+    }
+
     /// The `namespace/service account` an EKS addon creates for this controller, if an addon runs it: its IRSA
     /// binding must name exactly these, since the addon (not the platform) names the account (EKS user guide, EBS
     /// CSI driver and CloudWatch observability addons). The charts' accounts are named by the binding.
     pub fn addon_service_account(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            ManagedPolicy::EbsCsi => Some(("kube-system", "ebs-csi-controller-sa")),
-            ManagedPolicy::CloudwatchObservability => Some(("amazon-cloudwatch", "cloudwatch-agent")),
-            _ => None,
+        let addon = matches!(self, ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability);
+        addon.then(|| self.implied_service_account())
+    }
+
+    /// The name of this controller's implied binding: the policy's keyword (`irsa external_dns`).
+    pub fn implied_name(self) -> &'static str {
+        self.keyword()
+    }
+
+    /// The binding a platform has for this controller when it writes no `irsa` block with this policy, as if it
+    /// had written `irsa <policy> { namespace, service_account, policy: <policy> }` with
+    /// [`Self::implied_service_account`] ([`IrsaBinding::with_implied`]).
+    pub fn implied_binding(self) -> IrsaBinding {
+        let (namespace, service_account) = self.implied_service_account();
+        IrsaBinding {
+            name: self.implied_name().to_owned(),
+            namespace: namespace.to_owned(),
+            service_account: service_account.to_owned(),
+            policy: Policy::Managed(self),
         }
     }
 }

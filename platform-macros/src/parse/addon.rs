@@ -32,7 +32,7 @@ pub(super) fn parse(cx: &Ctxt, input: ParseStream, keyword: &Ident, path: &Field
         }
         Ok(())
     });
-    Ok(Some(d.finish(kind)))
+    Ok(keys.finish(cx, d.finish(kind), Loc::span(kind_ident.span())))
 }
 
 /// `{ cpu: "100m", memory: "128Mi" }`: the requests (and memory limit) of the addon's pods.

@@ -35,5 +35,5 @@ pub(super) fn parse(
         *switch = Some(value::boolean(cx, input, p)?);
         Ok(())
     });
-    Ok(Some(d.finish()))
+    Ok(keys.finish(cx, d.finish(), Loc::span(keyword.span())))
 }

@@ -4,6 +4,7 @@ use ui_base::platform_with;
 
 fn main() {
     let _platform = platform_with! {
-        irsa external_secrets { namespace: "externalsecrets" }
+        irsa external_secrets { namespace: "externalsecrets",
+                                service_account: "external-secrets", policy: external_secrets }
     };
 }

@@ -8,6 +8,7 @@ fn main() {
         cluster { log_retention_days: 30 }
         node_group critical { capacity: spot }
         tenant payments { pod_security: privileged }
-        irsa external_secrets { namespace: "externalsecrets" }
+        irsa external_secrets { namespace: "externalsecrets",
+                                service_account: "external-secrets", policy: external_secrets }
     };
 }

@@ -28,10 +28,15 @@
 //! Felix does not police traffic from a host to its own pods (`felix/rules/static.go`, `filterOutputChain`,
 //! v3.28.5): kubelet probes reach tenant pods whatever the policy.
 
-use serde_json::{json, Value};
+use std::slice;
 
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::custom_resources::calico::{
+    Action, EntityRule, GlobalNetworkPolicy, GlobalNetworkPolicySpec, PolicyType, Protocol, Rule, Tier, TierSpec,
+};
 use super::flows::{egress_peers, ingress_peers, Peer, Ports};
-use super::objects::{Concern, Object};
+use super::objects::{meta, Concern, Object};
 use crate::catalog::charts::ChartVersions;
 use crate::checked::Tenant;
 use crate::render::context::Context;
@@ -42,8 +47,6 @@ pub const TIER: &str = "platform";
 pub const TIER_ORDER: f64 = 100.0;
 /// The policies' order in their tier: before the NetworkPolicies (1000) when they share the `default` tier.
 pub const POLICY_ORDER: f64 = 100.0;
-/// The Calico API group the policies are written in (the CRDs of the tigera-operator chart).
-pub const API_VERSION: &str = "crd.projectcalico.org/v1";
 /// The endpoint label holding a workload's namespace.
 pub const NAMESPACE_LABEL: &str = "projectcalico.org/namespace";
 /// The namespace label Calico gives every namespace.
@@ -61,8 +64,15 @@ pub fn in_namespaces(namespaces: &[String]) -> String {
     }
 }
 
-fn port_values(ports: &Ports) -> Vec<Value> {
-    ports.iter().map(|&(a, b)| if a == b { json!(a) } else { json!(format!("{a}:{b}")) }).collect()
+fn port_values(ports: &Ports) -> Vec<IntOrString> {
+    let port = |&(a, b): &(u16, u16)| {
+        if a == b {
+            IntOrString::Int(i32::from(a))
+        } else {
+            IntOrString::String(format!("{a}:{b}"))
+        }
+    };
+    ports.iter().map(port).collect()
 }
 
 /// The selector every workload matches (Calico's namespace label): its negation is "not a pod".
@@ -71,59 +81,69 @@ fn any_workload() -> String {
 }
 
 /// How a rule's side names a peer.
-fn peer_match(peer: &Peer) -> Value {
+fn peer_match(peer: &Peer) -> EntityRule {
     match peer {
-        Peer::Namespace(n) => json!({ "selector": in_namespaces(std::slice::from_ref(n)) }),
-        Peer::LoadBalancers => json!({ "notSelector": any_workload() }),
+        Peer::Namespace(n) => EntityRule { selector: Some(in_namespaces(slice::from_ref(n))), ..Default::default() },
+        Peer::LoadBalancers => EntityRule { not_selector: Some(any_workload()), ..Default::default() },
+    }
+}
+
+/// The side of a rule that names the peer: `source` for ingress, `destination` for egress.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    Source,
+    Destination,
+}
+
+impl Side {
+    /// A rule taking `action` on the traffic whose peer, on this side, is `entity`.
+    fn rule(self, action: Action, entity: EntityRule) -> Rule {
+        match self {
+            Side::Source => Rule { source: Some(entity), ..Rule::new(action) },
+            Side::Destination => Rule { destination: Some(entity), ..Rule::new(action) },
+        }
     }
 }
 
 /// `Deny` rules for traffic to (egress) or from (ingress) `peer` outside `ports`: any other protocol, other TCP
-/// ports. `side` is `source` for ingress, `destination` for egress; the ports are always the destination's.
-fn outside_ports(side: &str, peer: &Peer, ports: &Ports) -> Vec<Value> {
-    let mut other = json!({ "action": "Deny", "notProtocol": "TCP" });
-    other[side] = peer_match(peer);
-    let mut tcp = json!({ "action": "Deny", "protocol": "TCP", "destination": { "notPorts": port_values(ports) } });
-    for (k, v) in peer_match(peer).as_object().expect("a map") {
-        tcp[side][k] = v.clone();
-    }
+/// ports. The ports are always the destination's.
+fn outside_ports(side: Side, peer: &Peer, ports: &Ports) -> Vec<Rule> {
+    let other = Rule { not_protocol: Some(Protocol::Tcp), ..side.rule(Action::Deny, peer_match(peer)) };
+    let mut tcp = Rule { protocol: Some(Protocol::Tcp), ..side.rule(Action::Deny, peer_match(peer)) };
+    tcp.destination.get_or_insert_with(EntityRule::default).not_ports = Some(port_values(ports));
     vec![other, tcp]
 }
 
 /// The rules of one direction: `Deny` whatever is not the tenant's namespace or a listed peer, then each listed
 /// peer outside its ports.
-fn deny_outside(side: &str, own: &str, peers: &[(Peer, Ports)]) -> Vec<Value> {
+fn deny_outside(side: Side, own: &str, peers: &[(Peer, Ports)]) -> Vec<Rule> {
     let mut namespaces = vec![own.to_owned()];
     namespaces.extend(peers.iter().filter_map(|(p, _)| match p {
         Peer::Namespace(n) => Some(n.clone()),
         Peer::LoadBalancers => None,
     }));
-    let mut elsewhere = json!({ "notSelector": in_namespaces(&namespaces) });
+    let mut elsewhere = EntityRule { not_selector: Some(in_namespaces(&namespaces)), ..Default::default() };
     if peers.iter().any(|(p, _)| *p == Peer::LoadBalancers) {
         // Only pods elsewhere: what is not a pod is the load balancers' peer, restricted to its ports below.
-        elsewhere["selector"] = json!(any_workload());
+        elsewhere.selector = Some(any_workload());
     }
-    let mut rules = vec![json!({ "action": "Deny", side: elsewhere })];
+    let mut rules = vec![side.rule(Action::Deny, elsewhere)];
     for (peer, ports) in peers {
         rules.extend(outside_ports(side, peer, ports));
     }
     rules
 }
 
-fn dns_rules() -> Vec<Value> {
-    ["UDP", "TCP"]
+fn dns_rules() -> Vec<Rule> {
+    let kube_dns = EntityRule {
+        namespace_selector: Some(format!("{NAMESPACE_NAME_LABEL} == 'kube-system'")),
+        selector: Some("k8s-app == 'kube-dns'".to_owned()),
+        ports: Some(vec![IntOrString::Int(53)]),
+        ..Default::default()
+    };
+    [Protocol::Udp, Protocol::Tcp]
         .into_iter()
-        .map(|protocol| {
-            json!({
-                "action": "Allow",
-                "protocol": protocol,
-                "destination": {
-                    "namespaceSelector": format!("{NAMESPACE_NAME_LABEL} == 'kube-system'"),
-                    "selector": "k8s-app == 'kube-dns'",
-                    "ports": [53],
-                },
-            })
-        })
+        .map(|protocol| Rule { protocol: Some(protocol), ..Side::Destination.rule(Action::Allow, kube_dns.clone()) })
         .collect()
 }
 
@@ -136,31 +156,29 @@ pub fn policy_name(versions: &ChartVersions, name: &str) -> String {
     }
 }
 
-fn tenant_policy(ctx: &Context, tenant: &Tenant) -> Value {
+fn tenant_policy(ctx: &Context, tenant: &Tenant) -> GlobalNetworkPolicy {
     let versions = ctx.checked.chart_versions();
     let ns = &tenant.namespace;
-    let mut ingress = deny_outside("source", ns, &ingress_peers(ctx, tenant));
+    let mut ingress = deny_outside(Side::Source, ns, &ingress_peers(ctx, tenant));
     let mut egress = dns_rules();
-    egress.extend(deny_outside("destination", ns, &egress_peers(ctx, tenant)));
-    let mut spec = json!({
-        "order": POLICY_ORDER,
-        "namespaceSelector": format!("{NAMESPACE_NAME_LABEL} == '{ns}'"),
-        "selector": "all()",
-        "types": ["Ingress", "Egress"],
-    });
-    if versions.calico_tiers() {
-        spec["tier"] = json!(TIER);
-        ingress.push(json!({ "action": "Pass" }));
-        egress.push(json!({ "action": "Pass" }));
+    egress.extend(deny_outside(Side::Destination, ns, &egress_peers(ctx, tenant)));
+    let tiers = versions.calico_tiers();
+    if tiers {
+        ingress.push(Rule::new(Action::Pass));
+        egress.push(Rule::new(Action::Pass));
     }
-    spec["ingress"] = json!(ingress);
-    spec["egress"] = json!(egress);
-    json!({
-        "apiVersion": API_VERSION,
-        "kind": "GlobalNetworkPolicy",
-        "metadata": { "name": policy_name(versions, &format!("isolation-{ns}")) },
-        "spec": spec,
-    })
+    GlobalNetworkPolicy {
+        metadata: meta(&policy_name(versions, &format!("isolation-{ns}")), None),
+        spec: GlobalNetworkPolicySpec {
+            tier: tiers.then(|| TIER.to_owned()),
+            order: POLICY_ORDER,
+            namespace_selector: format!("{NAMESPACE_NAME_LABEL} == '{ns}'"),
+            selector: "all()".to_owned(),
+            types: vec![PolicyType::Ingress, PolicyType::Egress],
+            ingress,
+            egress,
+        },
+    }
 }
 
 /// The platform's Calico objects: its tier (where the pinned Calico has tiers) and one policy per tenant.
@@ -170,22 +188,20 @@ pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
         return out;
     }
     if ctx.checked.chart_versions().calico_tiers() {
-        let tier = json!({
-            "apiVersion": API_VERSION,
-            "kind": "Tier",
-            "metadata": { "name": TIER },
-            "spec": { "order": TIER_ORDER, "defaultAction": "Deny" },
-        });
-        out.push(Object { concern: Concern::NetworkIsolation, value: tier });
+        let tier =
+            Tier { metadata: meta(TIER, None), spec: TierSpec { order: TIER_ORDER, default_action: Action::Deny } };
+        out.push(Object::new(Concern::NetworkIsolation, tier));
     }
     for t in ctx.checked.tenants() {
-        out.push(Object { concern: Concern::NetworkIsolation, value: tenant_policy(ctx, t) });
+        out.push(Object::new(Concern::NetworkIsolation, tenant_policy(ctx, t)));
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
     use crate::check_platform;
     use crate::fixture::platform as fixture;
@@ -195,7 +211,7 @@ mod tests {
         p.kubernetes = kubernetes.into();
         let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
-        objects(&ctx).into_iter().map(|o| o.value).collect()
+        objects(&ctx).iter().map(Object::to_value).collect()
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use serde_json::json;
 
 use super::charts::{releases, Release};
-use super::objects::{self, Concern};
+use super::objects::{self, Concern, Object};
 use super::{yaml, Target};
 use crate::install;
 use crate::render::context::Context;
@@ -51,7 +51,7 @@ pub(crate) fn render(ctx: &Context, account_id: &str, custom: &[(Concern, String
                 [HEADER, "Custom resources: apply after the Calico, Kyverno and external-secrets charts (their CRDs)."];
             yaml::to_yaml_documents(&header, []) + documents
         } else {
-            let mut values = all.iter().filter(|o| o.concern == concern).map(|o| &o.value).peekable();
+            let mut values = all.iter().filter(|o| o.concern == concern).map(Object::to_value).peekable();
             if values.peek().is_none() {
                 continue;
             }

@@ -10,13 +10,15 @@
 //! - `manifests/` (only with an account id, see [`super::RenderOptions::account_id`]): the same objects as YAML with
 //!   a `kustomization.yaml`, plus each chart's values in `manifests/helm/` for GitOps users.
 //!
-//! Modules: [`objects`] (typed Kubernetes objects), [`rbac`] (tenant roles), [`isolation`] (Calico policies),
-//! [`policies`] (custom resources), [`charts`] (Helm values),
+//! Modules: [`objects`] (typed Kubernetes objects, held typed until written), [`custom_resources`] (the types of
+//! the custom resources), [`rbac`] (tenant roles), [`isolation`] (Calico policies), [`policies`] (Kyverno policies
+//! and SecretStores), [`charts`] (Helm values),
 //! [`ports`] (host-network ports), [`network_root`] and [`cluster_root`] (the roots) and what both write the same
 //! way ([`tf_resources`]), [`manifests`] (the YAML tree).
 
 pub mod charts;
 pub mod cluster_root;
+pub mod custom_resources;
 mod flows;
 pub mod isolation;
 pub mod manifests;

@@ -10,6 +10,9 @@
 //!   to the platform's tenant ClusterRoles ([`super::rbac`]), never to `admin`/`edit`.
 //! - ServiceAccounts for IRSA bindings no chart or EKS addon creates (custom policies), and each tenant's
 //!   `secret-store` account for its SecretStores.
+//!
+//! [`Object`] holds any typed object, these and the custom resources, until it is written: kind and name come
+//! from its type and metadata, its JSON is made by the writer.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +28,7 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use k8s_openapi::{Metadata, Resource};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -115,32 +119,77 @@ impl Concern {
     }
 }
 
-/// One object, as JSON, with the file it belongs to.
-#[derive(Debug, Clone, PartialEq)]
+/// What writing an object needs, whatever its type: the apiVersion and kind its type declares, its metadata, and
+/// its JSON, made only when it is written.
+pub trait Manifest: std::fmt::Debug {
+    fn api_version(&self) -> &'static str;
+    fn kind(&self) -> &'static str;
+    fn metadata(&self) -> &ObjectMeta;
+    fn to_value(&self) -> Value;
+}
+
+impl<T> Manifest for T
+where
+    T: Resource + Metadata<Ty = ObjectMeta> + Serialize + std::fmt::Debug,
+{
+    fn api_version(&self) -> &'static str {
+        T::API_VERSION
+    }
+
+    fn kind(&self) -> &'static str {
+        T::KIND
+    }
+
+    fn metadata(&self) -> &ObjectMeta {
+        Metadata::metadata(self)
+    }
+
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("Kubernetes objects serialize")
+    }
+}
+
+/// One typed object (a `k8s-openapi` one, or a custom resource of [`super::custom_resources`]) with the file it
+/// belongs to.
+#[derive(Debug)]
 pub struct Object {
     pub concern: Concern,
-    pub value: Value,
+    object: Box<dyn Manifest>,
 }
 
 impl Object {
-    fn typed<T: Serialize>(concern: Concern, object: &T) -> Object {
-        Object { concern, value: serde_json::to_value(object).expect("Kubernetes objects serialize") }
+    pub fn new(concern: Concern, object: impl Manifest + 'static) -> Object {
+        Object { concern, object: Box::new(object) }
     }
 
-    pub fn kind(&self) -> &str {
-        self.value["kind"].as_str().unwrap_or_default()
+    pub fn api_version(&self) -> &'static str {
+        self.object.api_version()
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.object.kind()
+    }
+
+    pub fn metadata(&self) -> &ObjectMeta {
+        self.object.metadata()
     }
 
     pub fn name(&self) -> &str {
-        self.value["metadata"]["name"].as_str().unwrap_or_default()
+        self.metadata().name.as_deref().unwrap_or_default()
     }
 
     pub fn namespace(&self) -> Option<&str> {
-        self.value["metadata"]["namespace"].as_str()
+        self.metadata().namespace.as_deref()
+    }
+
+    /// The object as written. Its keys are sorted (a `Value`'s maps are `BTreeMap`s: serde_json without
+    /// `preserve_order`), whatever the order of its type's fields, so the YAML and Terraform JSON are stable.
+    pub fn to_value(&self) -> Value {
+        self.object.to_value()
     }
 }
 
-fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+pub(super) fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
     ObjectMeta { name: Some(name.to_owned()), namespace: namespace.map(str::to_owned), ..Default::default() }
 }
 
@@ -197,7 +246,7 @@ pub(crate) fn namespace_object(ctx: &Context, ns: &ManagedNamespace) -> Object {
     if ns.tenant {
         metadata.labels.as_mut().expect("just set").insert("platform/tenant".to_owned(), ns.name.clone());
     }
-    Object::typed(Concern::Namespaces, &Namespace { metadata, ..Default::default() })
+    Object::new(Concern::Namespaces, Namespace { metadata, ..Default::default() })
 }
 
 fn group_subject(ctx: &Context, group_id: &str) -> Subject {
@@ -229,13 +278,13 @@ fn rbac(ctx: &Context, out: &mut Vec<Object>) {
             role_ref: cluster_role_ref(role),
             subjects: Some(vec![group_subject(ctx, &b.group_id)]),
         };
-        out.push(Object::typed(Concern::Rbac, &binding));
+        out.push(Object::new(Concern::Rbac, binding));
     }
     if ctx.checked.tenants().is_empty() {
         return;
     }
     for role in rbac::TENANT_ROLES {
-        out.push(Object::typed(Concern::Rbac, &rbac::tenant_cluster_role(role)));
+        out.push(Object::new(Concern::Rbac, rbac::tenant_cluster_role(role)));
     }
     for t in ctx.checked.tenants() {
         let ns = &t.namespace;
@@ -247,7 +296,7 @@ fn rbac(ctx: &Context, out: &mut Vec<Object>) {
                 role_ref: cluster_role_ref(role),
                 subjects: Some(vec![group_subject(ctx, &g.group_id)]),
             };
-            out.push(Object::typed(Concern::Rbac, &binding));
+            out.push(Object::new(Concern::Rbac, binding));
         }
     }
 }
@@ -377,7 +426,7 @@ fn network_policies(ctx: &Context, tenant: &Tenant, out: &mut Vec<Object>) {
         },
     );
     for p in [deny, dns, within].into_iter().chain(flow_policy(ctx, tenant)) {
-        out.push(Object::typed(Concern::NetworkPolicies, &p));
+        out.push(Object::new(Concern::NetworkPolicies, p));
     }
 }
 
@@ -393,7 +442,7 @@ fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
         }),
         status: None,
     };
-    out.push(Object::typed(Concern::Quotas, &quota));
+    out.push(Object::new(Concern::Quotas, quota));
     // Only default *requests*: a default limit below a request a pod does set would make that pod invalid.
     let limits = LimitRange {
         metadata: meta("tenant-defaults", Some(ns)),
@@ -405,7 +454,7 @@ fn quotas(tenant: &Tenant, out: &mut Vec<Object>) {
             }],
         }),
     };
-    out.push(Object::typed(Concern::Quotas, &limits));
+    out.push(Object::new(Concern::Quotas, limits));
 }
 
 /// The StorageClass of a tenant (cluster-scoped; the tenant guardrail policy keeps other tenants off it).
@@ -430,7 +479,7 @@ fn storage_class(ctx: &Context, target: Target, tenant: &Tenant, out: &mut Vec<O
         allowed_topologies: None,
         mount_options: None,
     };
-    out.push(Object::typed(Concern::StorageClasses, &class));
+    out.push(Object::new(Concern::StorageClasses, class));
 }
 
 /// Whether a chart or an EKS addon creates the service account of bindings with this policy: every managed
@@ -450,7 +499,7 @@ pub fn service_account_of_an_addon(policy: &Policy) -> bool {
 fn irsa_service_account(name: &str, namespace: &str, role_arn: String) -> Object {
     let mut metadata = meta(name, Some(namespace));
     metadata.annotations = Some([(ROLE_ARN_ANNOTATION.to_owned(), role_arn)].into());
-    Object::typed(Concern::ServiceAccounts, &ServiceAccount { metadata, ..Default::default() })
+    Object::new(Concern::ServiceAccounts, ServiceAccount { metadata, ..Default::default() })
 }
 
 /// Service accounts of IRSA bindings no chart or addon creates, and each tenant's `secret-store` account, which
@@ -536,7 +585,7 @@ mod tests {
                 objects.iter().filter(|o| o.kind() == "ServiceAccount" && o.name() == "reports").collect();
             assert_eq!(sas.len(), 1, "the custom binding's service account");
             assert_eq!(
-                sas[0].value["metadata"]["annotations"][ROLE_ARN_ANNOTATION],
+                sas[0].to_value()["metadata"]["annotations"][ROLE_ARN_ANNOTATION],
                 "arn:aws:iam::111122223333:role/role-ledger-reports-dev"
             );
             assert_eq!(sas[0].namespace(), Some("cards"));
@@ -549,10 +598,11 @@ mod tests {
         with(&p, |ctx| {
             let objects = objects(ctx, Target::Terraform);
             let quota = objects.iter().find(|o| o.kind() == "ResourceQuota").unwrap();
-            assert_eq!(quota.value["spec"]["hard"]["requests.cpu"], "8");
-            assert_eq!(quota.value["spec"]["hard"]["pods"], "100");
+            let quota = quota.to_value();
+            assert_eq!(quota["spec"]["hard"]["requests.cpu"], "8");
+            assert_eq!(quota["spec"]["hard"]["pods"], "100");
             let lr = objects.iter().find(|o| o.kind() == "LimitRange").unwrap();
-            assert!(lr.value["spec"]["limits"][0].get("default").is_none());
+            assert!(lr.to_value()["spec"]["limits"][0].get("default").is_none());
         });
     }
 }

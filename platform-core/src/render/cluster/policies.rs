@@ -1,6 +1,7 @@
-//! Custom resources, built as JSON in this one place: Kyverno `ClusterPolicy`s and external-secrets
-//! `SecretStore`s, and the Calico policies of [`super::isolation`]. Their CRDs come from the charts, so Terraform installs them through
-//! the local chart `charts/platform-policies` (see `cluster_root`), `manifests/` lists them after the charts.
+//! The platform's Kyverno `ClusterPolicy`s and external-secrets `SecretStore`s, and with the Calico policies of
+//! [`super::isolation`] every custom resource (their types: [`super::custom_resources`]). Their CRDs come from the
+//! charts, so Terraform installs them through the local chart `charts/platform-policies` (see `cluster_root`),
+//! `manifests/` lists them after the charts.
 //!
 //! Policies (`kyverno.io/v1`, fail closed: `failurePolicy` defaults to `Fail`). Each validate rule enforces with
 //! its own `validate.failureAction`: every pinned Kyverno (1.13, 1.17, 1.19) has it and marks the policy-wide
@@ -29,9 +30,17 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::Resource;
 use serde_json::{json, Value};
 
-use super::objects::{storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
+use super::custom_resources::external_secrets::{
+    self, AwsAuth, AwsProvider, AwsService, JwtAuth, Provider, SecretStoreSpec, ServiceAccountSelector,
+};
+use super::custom_resources::kyverno::{
+    ClusterPolicy, ClusterPolicySpec, FailureAction, MatchResources, Mutation, ResourceDescription, Rule, Validation,
+};
+use super::objects::{meta, storage_class_name, Concern, Object, PRIVILEGED_NAMESPACES, ROLE_ARN_ANNOTATION};
 use super::yaml;
 use crate::checked::Tenant;
 use crate::model::{NodeGroup, PodSecurity};
@@ -46,28 +55,42 @@ pub const SECRET_STORE: &str = "aws-secrets-manager";
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
 
-fn kinds_in(kinds: &[&str], namespace: &str) -> Value {
-    json!({ "any": [{ "resources": { "kinds": kinds, "namespaces": [namespace] } }] })
+fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
 }
 
-/// A validate rule body that blocks the request on failure.
-fn enforce(mut validate: Value) -> Value {
-    validate["failureAction"] = json!("Enforce");
-    validate
+fn kinds_in(kinds: &[&str], namespace: &str) -> MatchResources {
+    MatchResources::any(ResourceDescription {
+        kinds: Some(strings(kinds)),
+        namespaces: Some(vec![namespace.to_owned()]),
+        ..Default::default()
+    })
 }
 
-fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], pattern: &str, message: &str) -> Value {
-    let mut resources = json!({ "kinds": ["Namespace"] });
-    if let Some(names) = names {
-        resources["names"] = json!(names);
-    }
-    let mut rule = json!({
-        "name": name,
-        "match": { "any": [{ "resources": resources }] },
-        "validate": enforce(json!({ "message": message, "pattern": { "metadata": { "labels": { ENFORCE: pattern } } } })),
-    });
+/// A rule that blocks the request when the resource does not match `pattern`.
+fn validate_rule(name: &str, matching: MatchResources, message: String, pattern: Value) -> Rule {
+    let validate = Validation { failure_action: FailureAction::Enforce, message, pattern };
+    Rule { name: name.to_owned(), matching, exclude: None, mutate: None, validate: Some(validate) }
+}
+
+/// A policy's metadata: its name and the title and description Kyverno's reports show.
+fn policy_meta(name: &str, title: &str, description: &str) -> ObjectMeta {
+    let annotations = [("policies.kyverno.io/title", title), ("policies.kyverno.io/description", description)];
+    let annotations = annotations.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    ObjectMeta { annotations: Some(annotations), ..meta(name, None) }
+}
+
+fn namespace_rule(name: &str, names: Option<&[String]>, exclude: &[String], pattern: &str, message: &str) -> Rule {
+    let resources = ResourceDescription {
+        kinds: Some(strings(&["Namespace"])),
+        names: names.map(<[String]>::to_vec),
+        ..Default::default()
+    };
+    let pattern = json!({ "metadata": { "labels": { ENFORCE: pattern } } });
+    let mut rule = validate_rule(name, MatchResources::any(resources), message.to_owned(), pattern);
     if !exclude.is_empty() {
-        rule["exclude"] = json!({ "any": [{ "resources": { "names": exclude } }] });
+        rule.exclude =
+            Some(MatchResources::any(ResourceDescription { names: Some(exclude.to_vec()), ..Default::default() }));
     }
     rule
 }
@@ -78,7 +101,7 @@ fn tenants_at<'a>(ctx: &'a Context, level: PodSecurity) -> impl Iterator<Item = 
     tenants.filter(move |t| t.tenant.pod_security == level).map(|t| t.namespace.clone())
 }
 
-fn psa_policy(ctx: &Context) -> Value {
+fn psa_policy(ctx: &Context) -> ClusterPolicy {
     let mut privileged: Vec<String> = PRIVILEGED_NAMESPACES.iter().map(|(n, _)| (*n).to_owned()).collect();
     privileged.extend(tenants_at(ctx, PodSecurity::Privileged));
     let mut rules = vec![
@@ -108,21 +131,17 @@ fn psa_policy(ctx: &Context) -> Value {
             "this tenant namespace is declared restricted: pod-security.kubernetes.io/enforce must stay restricted",
         ));
     }
-    json!({
-        "apiVersion": "kyverno.io/v1",
-        "kind": "ClusterPolicy",
-        "metadata": {
-            "name": PSA_POLICY,
-            "annotations": {
-                "policies.kyverno.io/title": "Pod Security Admission labels",
-                "policies.kyverno.io/description": "Namespaces cannot drop or weaken their Pod Security Admission level.",
-            },
-        },
-        "spec": { "background": true, "rules": rules },
-    })
+    ClusterPolicy {
+        metadata: policy_meta(
+            PSA_POLICY,
+            "Pod Security Admission labels",
+            "Namespaces cannot drop or weaken their Pod Security Admission level.",
+        ),
+        spec: ClusterPolicySpec { background: true, rules },
+    }
 }
 
-/// The groups `tenant` steers its pods to.
+/// The groups the tenant at `index` steers its pods to.
 pub(crate) fn tenant_groups<'a>(ctx: &'a Context, tenant: &'a Tenant) -> Vec<&'a NodeGroup> {
     ctx.checked.tenant_groups(tenant).map(|g| g.group).collect()
 }
@@ -139,7 +158,8 @@ pub fn tolerations(groups: &[&NodeGroup]) -> Vec<Value> {
     out
 }
 
-/// The pod-spec patch that places a tenant's pods (see the module docs).
+/// The pod-spec patch that places a tenant's pods (see the module docs). A JSON value: a fragment of a pod, which
+/// the typed `Pod` cannot hold (its `containers` are required).
 pub fn placement_patch(groups: &[&NodeGroup]) -> Value {
     let mut classes: Vec<String> = groups.iter().map(|g| g.workload.to_string()).collect();
     classes.sort();
@@ -173,12 +193,13 @@ fn secret_key_pattern(prefix: &str) -> String {
 /// `pkg/provider/aws/auth/auth.go`: `serviceAccountRef.namespace` counts only for ClusterSecretStores). The shape
 /// `auth.jwt.serviceAccountRef.name` is the same in `external-secrets.io/v1beta1` (0.9.20) and `v1` (0.16.0 and
 /// later): `apis/externalsecrets/{v1beta1,v1}/secretstore_aws_types.go`, `AWSAuth.JWTAuth`.
-fn store_auth() -> Value {
-    json!({ "jwt": { "serviceAccountRef": { "name": TENANT_SECRETS_SERVICE_ACCOUNT } } })
+fn store_auth() -> AwsAuth {
+    let service_account_ref = ServiceAccountSelector { name: TENANT_SECRETS_SERVICE_ACCOUNT.to_owned() };
+    AwsAuth { jwt: JwtAuth { service_account_ref } }
 }
 
 /// The guardrail policy of a tenant.
-fn tenant_policy(ctx: &Context, checked: &Tenant) -> Value {
+fn tenant_policy(ctx: &Context, checked: &Tenant) -> ClusterPolicy {
     let (tenant, ns) = (checked.tenant, &checked.namespace);
     let keys = secret_key_pattern(&tenant.secret_prefix);
     // Exactly `store_auth()`: no `secretRef` (static keys), no other account, no namespace.
@@ -191,79 +212,75 @@ fn tenant_policy(ctx: &Context, checked: &Tenant) -> Value {
     } else {
         aws["=(role)"] = json!(tenant.cross_account_roles.join(" | "));
     }
-    let rules = json!([
-        {
-            "name": "node-placement",
-            "match": kinds_in(&["Pod"], ns),
-            "mutate": { "patchStrategicMerge": placement_patch(&tenant_groups(ctx, checked)) },
+    let secrets_role = ctx.names.tenant_secrets_role(&tenant.name);
+    let secret_store_account = MatchResources::any(ResourceDescription {
+        kinds: Some(strings(&["ServiceAccount"])),
+        namespaces: Some(vec![ns.clone()]),
+        names: Some(strings(&[TENANT_SECRETS_SERVICE_ACCOUNT])),
+    });
+    let rules = vec![
+        Rule {
+            name: "node-placement".to_owned(),
+            matching: kinds_in(&["Pod"], ns),
+            exclude: None,
+            mutate: Some(Mutation { patch_strategic_merge: placement_patch(&tenant_groups(ctx, checked)) }),
+            validate: None,
         },
-        {
-            "name": "secrets-under-tenant-prefix",
-            "match": kinds_in(&["ExternalSecret"], ns),
-            "validate": enforce(json!({
-                "message": format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
-                "pattern": { "spec": {
-                    "=(secretStoreRef)": { "=(kind)": "SecretStore" },
-                    "=(data)": [{ "remoteRef": { "key": keys } }],
-                    "=(dataFrom)": [{ "X(find)": "null", "=(extract)": { "key": keys } }],
-                } },
-            })),
-        },
-        {
-            "name": "secret-stores-use-the-tenant-role",
-            "match": kinds_in(&["SecretStore"], ns),
-            "validate": enforce(json!({
-                "message": format!("SecretStores in {ns} use Secrets Manager in {} as the service account {TENANT_SECRETS_SERVICE_ACCOUNT} (auth.jwt.serviceAccountRef) and only the tenant's declared roles", ctx.platform.region),
-                "pattern": { "spec": { "provider": { "aws": aws } } },
-            })),
-        },
-        {
-            "name": "secret-store-account-keeps-the-tenant-role",
-            "match": { "any": [{ "resources": {
-                "kinds": ["ServiceAccount"], "namespaces": [ns], "names": [TENANT_SECRETS_SERVICE_ACCOUNT],
-            } }] },
-            "validate": enforce(json!({
-                "message": format!("the service account {TENANT_SECRETS_SERVICE_ACCOUNT} in {ns} keeps the IRSA role {role}", role = ctx.names.tenant_secrets_role(&tenant.name)),
-                "pattern": { "metadata": { "annotations": {
-                    ROLE_ARN_ANNOTATION: format!("arn:*:iam::*:role/{}", ctx.names.tenant_secrets_role(&tenant.name)),
-                } } },
-            })),
-        },
-        {
-            // A pod running as `secret-store` would get the IRSA token of the tenant's secrets role (the EKS pod
-            // identity webhook projects it into any pod of an annotated account): only the controller, through
-            // TokenRequest, acts as that account. `serviceAccount` is the deprecated alias of the same field.
-            "name": "no-pods-as-the-secret-store-account",
-            "match": kinds_in(&["Pod"], ns),
-            "validate": enforce(json!({
-                "message": format!("pods in {ns} cannot run as the service account {TENANT_SECRETS_SERVICE_ACCOUNT}"),
-                "pattern": { "spec": {
-                    "=(serviceAccountName)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
-                    "=(serviceAccount)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
-                } },
-            })),
-        },
-        {
-            "name": "volumes-on-tenant-key",
-            "match": kinds_in(&["PersistentVolumeClaim"], ns),
-            "validate": enforce(json!({
-                "message": format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(checked)),
-                "pattern": { "spec": { "storageClassName": storage_class_name(checked) } },
-            })),
-        },
-    ]);
-    json!({
-        "apiVersion": "kyverno.io/v1",
-        "kind": "ClusterPolicy",
-        "metadata": {
-            "name": format!("tenant-{ns}"),
-            "annotations": {
-                "policies.kyverno.io/title": format!("Tenant {ns} guardrails"),
-                "policies.kyverno.io/description": "Node placement, secret prefix, secret stores and volume keys of one tenant.",
-            },
-        },
-        "spec": { "background": false, "rules": rules },
-    })
+        validate_rule(
+            "secrets-under-tenant-prefix",
+            kinds_in(&["ExternalSecret"], ns),
+            format!("ExternalSecrets in {ns} may only read Secrets Manager keys under {}", tenant.secret_prefix),
+            json!({ "spec": {
+                "=(secretStoreRef)": { "=(kind)": "SecretStore" },
+                "=(data)": [{ "remoteRef": { "key": keys } }],
+                "=(dataFrom)": [{ "X(find)": "null", "=(extract)": { "key": keys } }],
+            } }),
+        ),
+        validate_rule(
+            "secret-stores-use-the-tenant-role",
+            kinds_in(&["SecretStore"], ns),
+            format!(
+                "SecretStores in {ns} use Secrets Manager in {} as the service account \
+                 {TENANT_SECRETS_SERVICE_ACCOUNT} (auth.jwt.serviceAccountRef) and only the tenant's declared roles",
+                ctx.platform.region
+            ),
+            json!({ "spec": { "provider": { "aws": aws } } }),
+        ),
+        validate_rule(
+            "secret-store-account-keeps-the-tenant-role",
+            secret_store_account,
+            format!("the service account {TENANT_SECRETS_SERVICE_ACCOUNT} in {ns} keeps the IRSA role {secrets_role}"),
+            json!({ "metadata": { "annotations": {
+                ROLE_ARN_ANNOTATION: format!("arn:*:iam::*:role/{secrets_role}"),
+            } } }),
+        ),
+        // A pod running as `secret-store` would get the IRSA token of the tenant's secrets role (the EKS pod
+        // identity webhook projects it into any pod of an annotated account): only the controller, through
+        // TokenRequest, acts as that account. `serviceAccount` is the deprecated alias of the same field.
+        validate_rule(
+            "no-pods-as-the-secret-store-account",
+            kinds_in(&["Pod"], ns),
+            format!("pods in {ns} cannot run as the service account {TENANT_SECRETS_SERVICE_ACCOUNT}"),
+            json!({ "spec": {
+                "=(serviceAccountName)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
+                "=(serviceAccount)": format!("!{TENANT_SECRETS_SERVICE_ACCOUNT}"),
+            } }),
+        ),
+        validate_rule(
+            "volumes-on-tenant-key",
+            kinds_in(&["PersistentVolumeClaim"], ns),
+            format!("volumes in {ns} use the StorageClass {} (the tenant's KMS key)", storage_class_name(checked)),
+            json!({ "spec": { "storageClassName": storage_class_name(checked) } }),
+        ),
+    ];
+    ClusterPolicy {
+        metadata: policy_meta(
+            &format!("tenant-{ns}"),
+            &format!("Tenant {ns} guardrails"),
+            "Node placement, secret prefix, secret stores and volume keys of one tenant.",
+        ),
+        spec: ClusterPolicySpec { background: false, rules },
+    }
 }
 
 /// The name of the SecretStore that assumes a cross-account role: `aws-secrets-manager-<account>-<role>`.
@@ -275,38 +292,44 @@ pub fn cross_account_store_name(role_arn: &str) -> String {
     cleaned.chars().take(253).collect::<String>().trim_end_matches('-').to_owned()
 }
 
-fn secret_store(ctx: &Context, checked: &Tenant, role: Option<&str>) -> Value {
+/// A SecretStore in `api_version`: the newest version the pinned chart's CRD serves (the catalog's
+/// `secret_store_api`; v1beta1 until chart 0.16, v1 only from 0.17).
+fn secret_store_object(api_version: &str, metadata: ObjectMeta, spec: SecretStoreSpec) -> Object {
+    match api_version {
+        external_secrets::v1::SecretStore::API_VERSION => {
+            Object::new(Concern::SecretStores, external_secrets::v1::SecretStore { metadata, spec })
+        }
+        external_secrets::v1beta1::SecretStore::API_VERSION => {
+            Object::new(Concern::SecretStores, external_secrets::v1beta1::SecretStore { metadata, spec })
+        }
+        other => unreachable!("the catalog renders SecretStores in {other}, a version without a type"),
+    }
+}
+
+fn secret_store(ctx: &Context, checked: &Tenant, role: Option<&str>) -> Object {
     let (tenant, ns) = (checked.tenant, &checked.namespace);
+    let name = role.map_or_else(|| SECRET_STORE.to_owned(), cross_account_store_name);
+    let mut metadata = meta(&name, Some(ns));
+    metadata.annotations = Some([("platform/secret-prefix".to_owned(), tenant.secret_prefix.clone())].into());
     // The tenant's own role, never the controller's (which reads nothing); a cross-account `role` is assumed
     // from that role's session.
-    let mut aws = json!({ "service": "SecretsManager", "region": ctx.platform.region, "auth": store_auth() });
-    let name = match role {
-        Some(arn) => {
-            aws["role"] = json!(arn);
-            cross_account_store_name(arn)
-        }
-        None => SECRET_STORE.to_owned(),
+    let aws = AwsProvider {
+        service: AwsService::SecretsManager,
+        region: ctx.platform.region.clone(),
+        role: role.map(str::to_owned),
+        auth: store_auth(),
     };
-    json!({
-        // The newest version the pinned chart's CRD serves (v1beta1 until chart 0.16, v1 only from 0.17).
-        "apiVersion": ctx.checked.chart_versions().secret_store_api,
-        "kind": "SecretStore",
-        "metadata": {
-            "name": name,
-            "namespace": ns,
-            "annotations": { "platform/secret-prefix": tenant.secret_prefix },
-        },
-        "spec": { "provider": { "aws": aws } },
-    })
+    let spec = SecretStoreSpec { provider: Provider { aws } };
+    secret_store_object(ctx.checked.chart_versions().secret_store_api, metadata, spec)
 }
 
 /// The custom resources as YAML, one text of `---`-separated documents per concern that has any: the local
 /// chart's templates and the custom-resource files of `manifests/` are the same text, rendered once.
 pub(crate) fn documents(ctx: &Context) -> Vec<(Concern, String)> {
     let custom = objects(ctx);
-    let of = |concern: Concern| custom.iter().filter(move |o| o.concern == concern).map(|o| &o.value);
+    let of = |concern: Concern| custom.iter().filter(move |o| o.concern == concern);
     let concerns = Concern::ALL.iter().filter(|c| c.is_custom() && of(**c).next().is_some());
-    concerns.map(|&c| (c, yaml::to_yaml_documents(&[], of(c)))).collect()
+    concerns.map(|&c| (c, yaml::to_yaml_documents(&[], of(c).map(Object::to_value)))).collect()
 }
 
 /// The load balancer policy's name.
@@ -323,42 +346,41 @@ pub const IP_TARGET_ANNOTATIONS: &[(&str, &str)] = &[
     ("alb.ingress.kubernetes.io/target-type", "ip"),
 ];
 
-fn target_type_policy() -> Value {
+fn target_type_policy() -> ClusterPolicy {
     let annotations: serde_json::Map<String, Value> =
         IP_TARGET_ANNOTATIONS.iter().map(|(k, v)| (format!("=({k})"), json!(format!("!{v}")))).collect();
-    json!({
-        "apiVersion": "kyverno.io/v1",
-        "kind": "ClusterPolicy",
-        "metadata": {
-            "name": TARGET_TYPE_POLICY,
-            "annotations": {
-                "policies.kyverno.io/title": "Load balancers target instances",
-                "policies.kyverno.io/description": "Pod IPs are on the Calico overlay: load balancers target nodes.",
-            },
-        },
-        "spec": { "background": true, "rules": [{
-            "name": "no-ip-targets",
-            "match": { "any": [{ "resources": { "kinds": ["Service", "Ingress"] } }] },
-            "validate": enforce(json!({
-                "message": "pod IPs are on the Calico overlay, which load balancers cannot reach: use instance targets",
-                "pattern": { "metadata": { "=(annotations)": annotations } },
-            })),
-        }] },
-    })
+    let services_and_ingresses = MatchResources::any(ResourceDescription {
+        kinds: Some(strings(&["Service", "Ingress"])),
+        ..Default::default()
+    });
+    let rule = validate_rule(
+        "no-ip-targets",
+        services_and_ingresses,
+        "pod IPs are on the Calico overlay, which load balancers cannot reach: use instance targets".to_owned(),
+        json!({ "metadata": { "=(annotations)": annotations } }),
+    );
+    ClusterPolicy {
+        metadata: policy_meta(
+            TARGET_TYPE_POLICY,
+            "Load balancers target instances",
+            "Pod IPs are on the Calico overlay: load balancers target nodes.",
+        ),
+        spec: ClusterPolicySpec { background: true, rules: vec![rule] },
+    }
 }
 
 /// Every custom resource.
 pub(crate) fn objects(ctx: &Context) -> Vec<Object> {
     let mut out = super::isolation::objects(ctx);
-    out.push(Object { concern: Concern::AdmissionPolicies, value: psa_policy(ctx) });
-    out.push(Object { concern: Concern::AdmissionPolicies, value: target_type_policy() });
+    out.push(Object::new(Concern::AdmissionPolicies, psa_policy(ctx)));
+    out.push(Object::new(Concern::AdmissionPolicies, target_type_policy()));
     for t in ctx.checked.tenants() {
-        out.push(Object { concern: Concern::AdmissionPolicies, value: tenant_policy(ctx, t) });
+        out.push(Object::new(Concern::AdmissionPolicies, tenant_policy(ctx, t)));
     }
     for t in ctx.checked.tenants() {
-        out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, None) });
+        out.push(secret_store(ctx, t, None));
         for role in &t.tenant.cross_account_roles {
-            out.push(Object { concern: Concern::SecretStores, value: secret_store(ctx, t, Some(role)) });
+            out.push(secret_store(ctx, t, Some(role)));
         }
     }
     out
@@ -404,7 +426,7 @@ mod tests {
         let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
         for o in objects(&ctx) {
-            assert!(!o.value.to_string().contains("{{"), "{}", o.name());
+            assert!(!o.to_value().to_string().contains("{{"), "{}", o.name());
         }
     }
 
@@ -413,7 +435,7 @@ mod tests {
         p.kubernetes = kubernetes.into();
         let checked = check_platform(&p, "2024-06-01").unwrap();
         let ctx = Context::new(&checked, "dev");
-        objects(&ctx).into_iter().map(|o| o.value).collect()
+        objects(&ctx).iter().map(Object::to_value).collect()
     }
 
     #[test]
@@ -426,6 +448,47 @@ mod tests {
         assert!(api("1.32").iter().all(|a| a == "external-secrets.io/v1"));
         let at_136 = api("1.36");
         assert!(!at_136.is_empty() && at_136.iter().all(|a| a == "external-secrets.io/v1"));
+    }
+
+    /// Kind, name and namespace come from the type and its metadata; what is written must say the same, for every
+    /// object of every carried Kubernetes version (they differ in Calico tiers and the SecretStore apiVersion).
+    #[test]
+    fn the_typed_identity_is_the_written_one() {
+        let target = super::super::Target::Manifests { account_id: "111122223333" };
+        for r in crate::catalog::kubernetes::carried() {
+            let mut p = fixture();
+            p.kubernetes = r.version.into();
+            let checked = check_platform(&p, "2024-06-01").unwrap();
+            let ctx = Context::new(&checked, "dev");
+            let plain = super::super::objects::objects(&ctx, target);
+            let all: Vec<Object> = plain.into_iter().chain(objects(&ctx)).collect();
+            assert!(all.iter().any(|o| o.concern.is_custom()), "custom resources are checked too");
+            for o in &all {
+                let written = o.to_value();
+                assert_eq!(written["apiVersion"], o.api_version(), "{} {}", r.version, o.name());
+                assert_eq!(written["kind"], o.kind(), "{} {}", r.version, o.name());
+                assert_eq!(written["metadata"]["name"], o.name(), "{}", r.version);
+                assert_eq!(written["metadata"]["namespace"].as_str(), o.namespace(), "{} {}", r.version, o.name());
+            }
+        }
+    }
+
+    #[test]
+    fn every_rendered_secret_store_api_has_a_type() {
+        let spec = SecretStoreSpec {
+            provider: Provider {
+                aws: AwsProvider {
+                    service: AwsService::SecretsManager,
+                    region: "eu-west-1".into(),
+                    role: None,
+                    auth: store_auth(),
+                },
+            },
+        };
+        for c in crate::catalog::charts::CHART_VERSIONS {
+            let store = secret_store_object(c.secret_store_api, meta(SECRET_STORE, Some("cards")), spec.clone());
+            assert_eq!(store.api_version(), c.secret_store_api, "{}", c.kubernetes);
+        }
     }
 
     #[test]

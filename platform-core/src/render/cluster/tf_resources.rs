@@ -79,8 +79,8 @@ pub(super) fn plain_objects(doc: &mut Document, objects: Vec<Object>) -> Vec<Str
         let at = namespace_ref(ns);
         if EXISTING_NAMESPACES.contains(&ns) {
             // Created by Kubernetes/EKS: only the PSA labels are the platform's (the API server owns the name label).
-            let mut labels = o.value["metadata"]["labels"].clone();
-            labels.as_object_mut().expect("namespaces have labels").remove("kubernetes.io/metadata.name");
+            let mut labels = o.metadata().labels.clone().expect("namespaces have labels");
+            labels.remove("kubernetes.io/metadata.name");
             doc.resource_at(
                 &at,
                 json!({
@@ -92,7 +92,7 @@ pub(super) fn plain_objects(doc: &mut Document, objects: Vec<Object>) -> Vec<Str
                 }),
             );
         } else {
-            doc.resource_at(&at, json!({ "manifest": o.value }));
+            doc.resource_at(&at, json!({ "manifest": o.to_value() }));
         }
         namespaces.push(at.address());
     }
@@ -104,7 +104,7 @@ pub(super) fn plain_objects(doc: &mut Document, objects: Vec<Object>) -> Vec<Str
         if let Some(at) = depends_on {
             body["depends_on"] = json!([at]);
         }
-        body["manifest"] = o.value;
+        body["manifest"] = o.to_value();
         doc.resource("kubernetes_manifest", &name, body);
     }
     namespaces
@@ -150,14 +150,21 @@ pub(super) fn helm_release(doc: &mut Document, r: &Release, depends_on: Vec<Stri
 
 #[cfg(test)]
 mod tests {
+    use k8s_openapi::api::rbac::v1::{RoleBinding, RoleRef};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
     use super::*;
 
     #[test]
     fn resource_names_are_identifiers() {
-        let o = Object {
-            concern: Concern::Rbac,
-            value: json!({"kind": "RoleBinding", "metadata": {"name": "tenant-admin-6f1c", "namespace": "payments"}}),
+        let metadata = ObjectMeta {
+            name: Some("tenant-admin-6f1c".into()),
+            namespace: Some("payments".into()),
+            ..Default::default()
         };
+        let role_ref =
+            RoleRef { api_group: "rbac.authorization.k8s.io".into(), kind: "ClusterRole".into(), name: "x".into() };
+        let o = Object::new(Concern::Rbac, RoleBinding { metadata, role_ref, subjects: None });
         assert_eq!(object_resource_name(&o), "rolebinding_payments_tenant_admin_6f1c");
     }
 }

@@ -1,5 +1,5 @@
 //! YAML text of JSON values. `serde_json::Value` keeps object keys sorted (no `preserve_order`), so the text is
-//! byte-identical for the same value.
+//! byte-identical for the same value, whatever the field order of the typed object it was made from.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -20,7 +20,7 @@ pub fn to_yaml_file(header: &[&str], value: &Value) -> String {
 ///
 /// One serializer writes them all: it separates the documents with `---` itself, and a serializer per document
 /// would set up and tear down libyaml's buffers thousands of times on a large platform.
-pub fn to_yaml_documents<'a>(header: &[&str], values: impl IntoIterator<Item = &'a Value>) -> String {
+pub fn to_yaml_documents(header: &[&str], values: impl IntoIterator<Item = Value>) -> String {
     let mut out = String::new();
     for line in header {
         out.push_str("# ");
@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn documents_are_separated_and_sorted() {
-        let text = to_yaml_documents(&["head"], &[json!({"b": 1, "a": "x"}), json!({"c": [1, 2]})]);
+        let text = to_yaml_documents(&["head"], [json!({"b": 1, "a": "x"}), json!({"c": [1, 2]})]);
         assert_eq!(text, "# head\n---\na: x\nb: 1\n---\nc:\n- 1\n- 2\n");
         let back: Vec<Value> = text.split("---\n").skip(1).map(|d| serde_norway::from_str(d).unwrap()).collect();
         assert_eq!(back[1], json!({"c": [1, 2]}));
