@@ -107,16 +107,17 @@ scratch_workspace() {
   git ls-files -z | xargs -0 tar -cf - | tar -xf - -C "$1"
 }
 
-# Seeds the cargo target directory DIR of a scratch workspace with the dependencies the tests step compiled, as
-# hard links (instant, no copy): the registry crates' units have the same hashes in both workspaces, so the scratch
-# build compiles only the workspace's own crates (whose units are its own, by path). Without it, the first scratch
-# build compiled every dependency again, the longest part of the version matrix on a fresh clone.
+# Seeds the cargo target directory DIR of a scratch workspace with what the tests step compiled: cargo hashes a
+# workspace crate by its path relative to the workspace root, so every unit of the scratch copy has the hash of the
+# repository's own, and the scratch build compiles only what its edit touched. Without it, the first scratch build
+# compiled everything again, the longest part of the version matrix on a fresh clone. A copy (seconds), not hard
+# links: cargo rewrites fingerprint files in place, which would reach the repository's target/ through a link.
 seed_target() {
   local dir=$1 part
   [[ -d "$dir/debug" || ! -d target/debug ]] && return 0
   mkdir -p "$dir/debug"
   for part in deps build .fingerprint; do
-    [[ -d "target/debug/$part" ]] && cp -al "target/debug/$part" "$dir/debug/$part"
+    [[ -d "target/debug/$part" ]] && cp -a "target/debug/$part" "$dir/debug/$part"
   done
   return 0
 }

@@ -35,7 +35,8 @@ py() { "$VENV/bin/python" "$@"; }
 fail() { echo "error: $*" >&2; exit 1; }
 
 # The start of a suite: its work directory, a moto_server of its own (stopped when the suite exits), the state
-# bucket's root applied there and the backend settings pointing at it. Sets work, endpoint, bucket, run.
+# bucket's root applied there, the backend settings pointing at it, and the suite's render with its overrides.
+# Sets work, endpoint, bucket, run, flags (the suite's platform arguments).
 setup() {
   work="$CI_OUT/deploy/$1"
   rm -rf "$work" && mkdir -p "$work"
@@ -63,6 +64,10 @@ skip_metadata_api_check = true
 skip_region_validation = true
 BACKEND
   run=(--only archive --only infra --backend-config "$work/moto.s3.tfbackend")
+  flags=(--environment-suffix "$1" --out "$work/render" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
+    --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
+  $platform render "${flags[@]}" >/dev/null
+  overrides "$work/render"
 }
 
 # The test-only overrides beside the rendered roots of `$1` (`deploy` renders again; override files are the
@@ -81,11 +86,7 @@ overrides() {
 suite_ci() {
   local started=$SECONDS
   setup ci
-  local flags=(--environment-suffix ci --out "$work/render" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
-    --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
   local infra="$work/render/terraform/infra" archive="$work/render/terraform/archive"
-  $platform render "${flags[@]}" >/dev/null
-  overrides "$work/render"
 
   echo "moto-deploy ci: platform deploy, the infra root's second step refused at its confirmation"
   if printf 'yes\nyes\nno\n' | $platform deploy "${flags[@]}" "${run[@]}" >"$work/deploy-1.log" 2>&1; then
@@ -153,14 +154,10 @@ PY
 suite_prod() {
   local started=$SECONDS
   setup prod
-  local prod=(--environment-suffix prod --out "$work/render" --state-bucket "$bucket" --public-access-cidr 203.0.113.0/24
-    --cluster-admin-role-arn arn:aws:iam::123456789012:role/break-glass)
   echo "moto-deploy prod: deploy, then destroy, the archive left"
-  $platform render "${prod[@]}" >/dev/null
-  overrides "$work/render"
-  $platform deploy "${prod[@]}" "${run[@]}" --auto-approve >"$work/deploy.log" 2>&1 ||
+  $platform deploy "${flags[@]}" "${run[@]}" --auto-approve >"$work/deploy.log" 2>&1 ||
     { tail -n 40 "$work/deploy.log" >&2; fail "prod's deploy failed (log: $work/deploy.log)"; }
-  $platform destroy "${prod[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
+  $platform destroy "${flags[@]}" "${run[@]}" --auto-approve >"$work/destroy.log" 2>&1 ||
     { tail -n 40 "$work/destroy.log" >&2; fail "prod's infra did not destroy (log: $work/destroy.log)"; }
   grep -q '==> archive: kept' "$work/destroy.log" || fail "prod's destroy did not say it keeps the archive"
   local prod_infra prod_archive
