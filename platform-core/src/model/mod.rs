@@ -519,24 +519,37 @@ impl ManagedPolicy {
     /// binding, and this is the chart's name, in `kube-system` for the cluster's own controllers and in a system
     /// namespace of its own for the others (`catalog::namespaces::SYSTEM_NAMESPACES`).
     pub fn implied_service_account(self) -> (&'static str, &'static str) {
+        if let Some(account) = self.addon_service_account() {
+            return account;
+        }
         match self {
             ManagedPolicy::ClusterAutoscaler => ("kube-system", "cluster-autoscaler"),
             ManagedPolicy::AwsLoadBalancerController => ("kube-system", "aws-load-balancer-controller"),
             ManagedPolicy::ExternalDns => ("external-dns", "external-dns"),
             ManagedPolicy::ExternalSecrets => ("external-secrets", "external-secrets"),
-            // EKS user guide, EBS CSI driver addon.
-            ManagedPolicy::EbsCsi => ("kube-system", "ebs-csi-controller-sa"),
-            // awsdocs/amazon-eks-user-guide `latest/ug/workloads/eks-add-ons.adoc` (see `AddonKind::namespace`).
-            ManagedPolicy::CloudwatchObservability => ("amazon-cloudwatch", "cloudwatch-agent"),
+            ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability => {
+                unreachable!("an addon runs {self}: its account is the addon's, returned above")
+            }
+        }
+    }
+
+    /// The EKS addon that runs this controller, if one does (the others are charts).
+    pub fn addon(self) -> Option<AddonKind> {
+        match self {
+            ManagedPolicy::EbsCsi => Some(AddonKind::AwsEbsCsiDriver),
+            ManagedPolicy::CloudwatchObservability => Some(AddonKind::AmazonCloudwatchObservability),
+            _ => None,
         }
     }
 
     /// The `namespace/service account` an EKS addon creates for this controller, if an addon runs it: its IRSA
-    /// binding must name exactly these, since the addon (not the platform) names the account (EKS user guide, EBS
-    /// CSI driver and CloudWatch observability addons). The charts' accounts are named by the binding.
+    /// binding must name exactly these, since the addon (not the platform) names the account: in the addon's
+    /// namespace ([`AddonKind::namespace`]), `ebs-csi-controller-sa` (EKS user guide, EBS CSI driver addon) and
+    /// `cloudwatch-agent` (awsdocs/amazon-eks-user-guide `latest/ug/workloads/eks-add-ons.adoc`).
     pub fn addon_service_account(self) -> Option<(&'static str, &'static str)> {
-        let addon = matches!(self, ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability);
-        addon.then(|| self.implied_service_account())
+        let addon = self.addon()?;
+        let account = if addon == AddonKind::AwsEbsCsiDriver { "ebs-csi-controller-sa" } else { "cloudwatch-agent" };
+        Some((addon.namespace(), account))
     }
 
     /// The name of this controller's implied binding: the policy's keyword (`irsa external_dns`).
