@@ -18,7 +18,7 @@ echo
 echo "| what | figure |"
 echo "|---|---|"
 
-cargo bench -q -p platform-core --bench render -- --noplot 2>/dev/null | python3 -c '
+cargo bench -q -p platform-benches --bench render -- --noplot 2>/dev/null | python3 -c '
 import re, sys
 name = None
 for line in sys.stdin:

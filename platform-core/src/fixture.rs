@@ -4,7 +4,7 @@
 //! name, tenants, Azure AD ids, tags and zone. What it shares with any valid platform is what the rules demand:
 //! three AZs, one private and one public subnet each, a pod CIDR outside the VPC, the three workload classes,
 //! the required endpoints and addons. It stays in us-east-2 because `platform cost` prices only that region. The
-//! benches include this file too (`benches/render.rs`), so it names types through `crate::model` and
+//! benches include this file too (`benches/benches/render.rs`), so it names types through `crate::model` and
 //! `crate::schema`. It goes through the DSL's drafts (`schema`), so what it leaves unwritten means what the
 //! macro makes of it: the controllers' IRSA bindings, among others, are the implied ones.
 

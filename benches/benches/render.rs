@@ -1,4 +1,4 @@
-//! `cargo bench -p platform-core`: the checks, the full render and the reports of the unit tests' platform.
+//! `cargo bench -p platform-benches`: platform-core's checks, the full render and the reports of the unit tests' platform.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -14,7 +14,7 @@ mod model {
 mod schema {
     pub use platform_core::schema::*;
 }
-#[path = "../src/fixture.rs"]
+#[path = "../../platform-core/src/fixture.rs"]
 mod fixture;
 
 fn benches(c: &mut Criterion) {
