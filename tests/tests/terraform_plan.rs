@@ -2,44 +2,61 @@
 //!
 //! The harness copies the rendered root into a working directory and writes a test-only
 //! `zz_test_override.tf.json` beside the copy (fake keys, skip flags, and STS and EKS endpoints on a loopback fake
-//! so `data.aws_caller_identity` and `data.aws_eks_clusters` resolve: a new account); the rendered root itself never carries any of it. With one admin role ARN
-//! given and `pod_network_ready=true`, every resource block of the root has at least one instance, so the plan must
-//! create exactly the resources the root declares (data sources excluded): no more, no fewer. With
+//! so `data.aws_caller_identity` and `data.aws_eks_clusters` resolve: a new account); the rendered root itself never
+//! carries any of it. The documented first deployment's two infra steps are planned as `platform deploy` runs them,
+//! with the inputs file `platform render` writes (one admin role ARN, and the public allowlist where the endpoint is
+//! public): with `pod_network_ready=true` every resource block of the root has at least one instance, so the plan
+//! must create exactly the resources the root declares (data sources excluded): no more, no fewer. With
 //! `pod_network_ready=false` (the first apply of a new environment) it must create exactly those not gated on it.
+//!
+//! The refusals of the deploy-time inputs are planned against the rendered `variable` blocks alone: Terraform
+//! decides them by the variables' own validation rules (which refer to nothing else: a rule that did would not plan
+//! there), so that root refuses and accepts exactly what the whole root does, without a provider (milliseconds
+//! instead of a full plan each).
 
+use platform_core::deploy::{inputs_file, steps, Inputs, Root, Sequence};
+use platform_core::model::EndpointAccess;
+use platform_core::render::{render, RenderOptions};
 use platform_tests::terraform::{
     fake_aws_override, resource_addresses, skip_or_require_terraform, Workdir, OVERRIDE_FILE,
 };
-use platform_tests::{artifacts, fake_sts, infra};
+use platform_tests::{fake_sts, infra};
 use serde_json::Value;
 
-/// A working copy of the infra root with fake credentials and the loopback fake (STS, EKS), initialised.
-fn infra_workdir(name: &str) -> Workdir {
+/// A working copy of `files` with fake credentials and the loopback fake (STS, EKS), initialised.
+fn infra_workdir(name: &str, files: &[(&str, &[u8])]) -> Workdir {
     let sts = fake_sts::start();
     let mut over = fake_aws_override(None);
     over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts, "kms": sts, "s3": sts }]);
     over["provider"]["aws"]["s3_use_path_style"] = Value::Bool(true);
     let over = serde_json::to_vec_pretty(&over).unwrap();
-    let main = artifacts().files.get("terraform/infra/main.tf.json").expect("the infra root is rendered");
-    let work = Workdir::new(name, &[("main.tf.json", main), (OVERRIDE_FILE, &over)]);
+    let work = Workdir::new(name, &[files, &[(OVERRIDE_FILE, &over)]].concat());
     work.init();
     work
 }
 
-/// The resource addresses a plan creates (`count`/`for_each` instances folded into their resource); every change
-/// must be a `create`.
-fn created(plan: &Value) -> Vec<String> {
-    let mut planned: Vec<String> = plan["resource_changes"]
-        .as_array()
-        .expect("resource_changes")
-        .iter()
-        .filter(|c| c["mode"] == "managed")
-        .map(|c| {
-            let actions: Vec<&str> =
-                c["change"]["actions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-            assert_eq!(actions, ["create"], "{} is planned as {actions:?}", c["address"]);
-            let address = c["address"].as_str().unwrap();
-            address.split_once('[').map_or(address, |(resource, _)| resource).to_owned()
+/// A working directory holding the rendered infra root's `variable` blocks and nothing else (no provider, no
+/// init needed).
+fn variables_workdir(name: &str) -> Workdir {
+    let variables = serde_json::json!({ "variable": infra()["variable"] });
+    Workdir::new(name, &[("main.tf.json", &serde_json::to_vec_pretty(&variables).unwrap())])
+}
+
+/// The resource addresses a plan creates (`count`/`for_each` instances folded into their resource), from the
+/// `planned_change` messages of `terraform plan -json` (Terraform's machine-readable UI: one JSON object per line);
+/// every change must be a `create`. Data sources read at apply time are left out.
+fn created(plan_json_lines: &[u8]) -> Vec<String> {
+    let mut planned: Vec<String> = String::from_utf8_lossy(plan_json_lines)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("terraform plan -json prints JSON lines"))
+        .filter(|m| m["type"] == "planned_change")
+        .filter_map(|m| {
+            let address = m["change"]["resource"]["addr"].as_str().expect("a planned change has an address");
+            if address.starts_with("data.") {
+                return None;
+            }
+            assert_eq!(m["change"]["action"], "create", "{address} is planned as {}", m["change"]["action"]);
+            Some(address.split_once('[').map_or(address, |(resource, _)| resource).to_owned())
         })
         .collect();
     planned.sort();
@@ -61,50 +78,58 @@ fn gated(doc: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Plans the documented first deployment's infra steps of the declared platform with `endpoint` and asserts what
+/// each creates (see the module's doc); returns how many resources are rendered, and how many the first step plans.
+fn plans_every_rendered_resource(endpoint: EndpointAccess) -> (usize, usize) {
+    let mut platform = platform_tests::platform().clone();
+    platform.cluster.endpoint = endpoint;
+    let checked = platform_core::check_platform(&platform, &platform_core::check::today()).expect("valid");
+    let options = RenderOptions { environment_suffix: platform_tests::SUFFIX.into(), account_id: None };
+    let artifacts = render(&checked, &options).expect("renders");
+    let public = endpoint == EndpointAccess::PrivateAndPublic;
+    let inputs = Inputs {
+        public_access_cidrs: if public { vec!["203.0.113.0/24".into()] } else { Vec::new() },
+        // One break-glass role (with a path, which access entries accept), so the `for_each` access entries plan
+        // one instance each.
+        cluster_admin_role_arns: vec!["arn:aws:iam::123456789012:role/ops/break-glass".into()],
+    };
+    let file = inputs_file(&checked, &inputs).expect("inputs").expect("an inputs file");
+    let main = &artifacts.files["terraform/infra/main.tf.json"];
+    let name = format!("plan-infra-{}", if public { "public" } else { "private" });
+    let work = infra_workdir(&name, &[("main.tf.json", main), ("platform.auto.tfvars.json", &file)]);
+
+    let root: Value = serde_json::from_slice(main).expect("the infra root is JSON");
+    let rendered = resource_addresses(&root);
+    // The first apply of a new environment: everything but the node groups and the addons that run pods.
+    let gated = gated(&root);
+    assert!(gated.iter().any(|a| a.starts_with("aws_eks_node_group.")), "node groups are not gated: {gated:?}");
+    let first: Vec<String> = rendered.iter().filter(|a| !gated.contains(a)).cloned().collect();
+
+    let infra_steps: Vec<_> = steps(Sequence::FirstDeployment).into_iter().filter(|s| s.root == Root::Infra).collect();
+    assert_eq!(infra_steps.iter().map(|s| s.pod_network_ready).collect::<Vec<_>>(), [Some(false), Some(true)]);
+    for step in infra_steps {
+        let argv = step.plan_command("out");
+        assert_eq!(argv[..2], ["terraform".to_owned(), "-chdir=out/terraform/infra".to_owned()]);
+        let args: Vec<&str> = argv[2..].iter().map(String::as_str).chain(["-json"]).collect();
+        let planned = created(&work.run_ok(&args).stdout);
+        if step.pod_network_ready == Some(true) {
+            assert_eq!(planned, rendered, "{name}: planned resources differ from the rendered ones");
+        } else {
+            assert_eq!(planned, first, "{name}: pod_network_ready=false plans other resources than the ungated ones");
+        }
+    }
+    (rendered.len(), first.len())
+}
+
+/// The declared platform (a public endpoint, its allowlist in the inputs file).
 #[test]
 fn the_infra_root_plans_every_rendered_resource() {
     if skip_or_require_terraform() {
         return;
     }
-    let work = infra_workdir("plan-infra");
-    let plan = |pod_network_ready: bool| -> Value {
-        let ready = format!("pod_network_ready={pod_network_ready}");
-        work.run_ok(&[
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-lock=false",
-            "-refresh=false",
-            "-var",
-            "public_access_cidrs=[\"203.0.113.0/24\"]",
-            // One break-glass role (with a path, which access entries accept), so the `for_each` access entries
-            // plan one instance each.
-            "-var",
-            "cluster_admin_role_arns=[\"arn:aws:iam::123456789012:role/ops/break-glass\"]",
-            "-var",
-            &ready,
-            "-out=plan.bin",
-        ]);
-        let show = work.run_ok(&["show", "-json", "plan.bin"]);
-        std::fs::write(work.dir.join(format!("plan-{ready}.json")), &show.stdout).expect("keep the plan JSON");
-        serde_json::from_slice(&show.stdout).expect("terraform show -json prints JSON")
-    };
-
-    let rendered = resource_addresses(&infra());
-    let planned = created(&plan(true));
-    assert_eq!(planned, rendered, "planned resources differ from the rendered ones");
-
-    // The first apply of a new environment: everything but the node groups and the addons that run pods.
-    let gated = gated(&infra());
-    assert!(gated.iter().any(|a| a.starts_with("aws_eks_node_group.")), "node groups are not gated: {gated:?}");
-    let first: Vec<String> = rendered.iter().filter(|a| !gated.contains(a)).cloned().collect();
-    assert_eq!(created(&plan(false)), first, "pod_network_ready=false plans other resources than the ungated ones");
-
+    let (rendered, first) = plans_every_rendered_resource(EndpointAccess::PrivateAndPublic);
     let summary = format!(
-        "terraform plan (fake credentials): infra planned {} of {} rendered resources ({} with pod_network_ready=false)\n",
-        planned.len(),
-        rendered.len(),
-        first.len()
+        "terraform plan (fake credentials): infra planned all {rendered} rendered resources ({first} with pod_network_ready=false)\n"
     );
     print!("{summary}");
     let counts = platform_tests::terraform::target_dir().join("ci").join("counts");
@@ -113,14 +138,24 @@ fn the_infra_root_plans_every_rendered_resource() {
     }
 }
 
+/// With `endpoint: private` the root declares no `public_access_cidrs`, and neither the inputs file nor any
+/// command passes it (Terraform would refuse "Value for undeclared variable").
+#[test]
+fn the_private_endpoint_infra_root_plans_every_rendered_resource_too() {
+    if skip_or_require_terraform() {
+        return;
+    }
+    plans_every_rendered_resource(EndpointAccess::Private);
+}
+
 /// The allowlist of the public API endpoint, as `terraform plan` enforces it: whatever opens the endpoint to
-/// the internet is refused by the variable's validation, a narrow public block plans.
+/// the internet is refused by the variable's validation, a narrow public block is accepted.
 #[test]
 fn the_public_endpoint_allowlist_refuses_the_internet() {
     if skip_or_require_terraform() {
         return;
     }
-    let work = infra_workdir("plan-allowlist");
+    let work = variables_workdir("plan-allowlist");
     let plan = |cidrs: &[String]| {
         let var = format!("public_access_cidrs={}", serde_json::to_string(cidrs).unwrap());
         let admins = "cluster_admin_role_arns=[\"arn:aws:iam::111122223333:role/platform-admin\"]";
@@ -138,7 +173,7 @@ fn the_public_endpoint_allowlist_refuses_the_internet() {
         ("loopback", vec!["127.0.0.1/32".into()], "never reaches the endpoint"),
         ("host bits set", vec!["203.0.113.7/24".into()], "canonical form"),
     ];
-    // The refusals run side by side: a plan takes seconds, and none of them writes to the working directory.
+    // Side by side: none of them writes to the working directory.
     let outputs: Vec<_> = std::thread::scope(|scope| {
         let runs: Vec<_> = refused.iter().map(|(_, cidrs, _)| scope.spawn(|| plan(cidrs))).collect();
         runs.into_iter().map(|run| run.join().expect("terraform ran")).collect()
@@ -165,7 +200,7 @@ fn the_infra_root_refuses_to_plan_without_usable_admin_roles() {
     if skip_or_require_terraform() {
         return;
     }
-    let work = infra_workdir("plan-admin-roles");
+    let work = variables_workdir("plan-admin-roles");
     let plan = |admins: Option<&str>| {
         let mut args = vec!["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"];
         args.extend(["-var", "public_access_cidrs=[\"203.0.113.0/24\"]", "-var", "pod_network_ready=true"]);
@@ -194,56 +229,5 @@ fn the_infra_root_refuses_to_plan_without_usable_admin_roles() {
         assert!(!ok, "plan with cluster_admin_role_arns = {admins:?} succeeded");
         assert!(output.contains(message), "plan with {admins:?} does not say `{message}`:\n{output}");
         assert_eq!(output.matches("Invalid value for variable").count(), usize::from(admins.is_some()), "{output}");
-    }
-}
-
-/// The documented first deployment's infra plans run as `platform deploy` prints them, with the inputs file
-/// `platform render` writes, in both endpoint modes: with `endpoint: private` the root declares no
-/// `public_access_cidrs`, and neither the file nor any command passes it (Terraform would refuse "Value for
-/// undeclared variable").
-#[test]
-fn the_documented_infra_plans_run_in_both_endpoint_modes() {
-    use platform_core::deploy::{inputs_file, steps, Inputs, Root, Sequence};
-    use platform_core::model::EndpointAccess;
-    use platform_core::render::{render, RenderOptions};
-    if skip_or_require_terraform() {
-        return;
-    }
-    for endpoint in [EndpointAccess::PrivateAndPublic, EndpointAccess::Private] {
-        let mut platform = platform_tests::platform().clone();
-        platform.cluster.endpoint = endpoint;
-        let checked = platform_core::check_platform(&platform, &platform_core::check::today()).expect("valid");
-        let options = RenderOptions { environment_suffix: platform_tests::SUFFIX.into(), account_id: None };
-        let artifacts = render(&checked, &options).expect("renders");
-        let public = endpoint == EndpointAccess::PrivateAndPublic;
-        let inputs = Inputs {
-            public_access_cidrs: if public { vec!["203.0.113.0/24".into()] } else { Vec::new() },
-            cluster_admin_role_arns: vec!["arn:aws:iam::111122223333:role/platform-admin".into()],
-        };
-        let file = inputs_file(&checked, &inputs).expect("inputs").expect("an inputs file");
-        let sts = fake_sts::start();
-        let mut over = fake_aws_override(None);
-        over["provider"]["aws"]["endpoints"] = serde_json::json!([{ "sts": sts, "eks": sts, "kms": sts, "s3": sts }]);
-        over["provider"]["aws"]["s3_use_path_style"] = Value::Bool(true);
-        let over = serde_json::to_vec_pretty(&over).unwrap();
-        let main = &artifacts.files["terraform/infra/main.tf.json"];
-        let name = format!("plan-documented-{}", if public { "public" } else { "private" });
-        let work = Workdir::new(
-            &name,
-            &[("main.tf.json", main), ("platform.auto.tfvars.json", &file), (OVERRIDE_FILE, &over)],
-        );
-        work.init();
-        let mut planned = 0;
-        // Both infra steps without a public endpoint; with one, the first (the second plans the same inputs
-        // in `the_infra_root_plans_every_rendered_resource`).
-        let infra = steps(Sequence::FirstDeployment).into_iter().filter(|s| s.root == Root::Infra);
-        for step in infra.take(if public { 1 } else { 2 }) {
-            let argv = step.plan_command("out");
-            assert_eq!(argv[..2], ["terraform".to_owned(), "-chdir=out/terraform/infra".to_owned()]);
-            let args: Vec<&str> = argv[2..].iter().map(String::as_str).chain(["-no-color"]).collect();
-            work.run_ok(&args);
-            planned += 1;
-        }
-        assert_eq!(planned, if public { 1 } else { 2 });
     }
 }
