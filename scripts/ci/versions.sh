@@ -33,19 +33,36 @@ declared=$(grep -oE 'kubernetes: "1\.[0-9]+"' platform-bin/src/platform.rs)
 declared_version=${declared#kubernetes: }
 declared_version=${declared_version//\"/}
 
-# The validators of one version's render: deploy and destroy the oldest and the newest carried version (the
-# declared one already was), plan the others (the plan JSON is what checkov scans).
-validate() {
-  local v=$1 out=$base/$1 began=$SECONDS
-  if [[ $v == "$oldest" || $v == "$newest" ]]; then
-    CI_OUT=$out bash scripts/moto-apply.sh "$out/render"
-  else
-    CI_OUT=$out MOTO_PLAN_ONLY=1 bash scripts/moto-apply.sh "$out/render"
-  fi
+# The scanners of one version's render (after its plan: checkov reads the plan JSON).
+scan() {
+  local v=$1 out=$base/$1
   CI_OUT=$out CHECKOV_STALE_SKIPS=ignore bash scripts/ci/checkov.sh "$out/render"
   CI_OUT=$out bash scripts/ci/kubernetes.sh "$out/render" "$v"
   CI_OUT=$out bash scripts/ci/helm-lint.sh "$out/render" "$v"
-  echo "versions: $v: validated in $((SECONDS - began)) s"
+}
+# The oldest and the newest carried version are deployed and destroyed against moto (the declared one already was),
+# then scanned.
+deployed() {
+  local v=$1 began=$SECONDS
+  CI_OUT=$base/$v bash scripts/moto-apply.sh "$base/$v/render"
+  scan "$v"
+  echo "versions: $v: deployed, destroyed and scanned in $((SECONDS - began)) s"
+}
+# The others are planned in one moto_server (one archive applied for all: a third of each plan's time was
+# starting moto and applying the archive again), then scanned two at a time (the deploys beside them mostly wait).
+planned() {
+  local began=$SECONDS v renders=() running=0 status=0
+  for v; do renders+=("$base/$v/render"); done
+  CI_OUT=$base MOTO_PLAN_ONLY=1 bash scripts/moto-apply.sh "${renders[@]}"
+  echo "versions: $*: planned in $((SECONDS - began)) s"
+  for v; do
+    if ((running == 2)); then wait -n || status=1; running=$((running - 1)); fi
+    (began=$SECONDS; scan "$v" && echo "versions: $v: scanned in $((SECONDS - began)) s") >"$base/$v/validate.log" 2>&1 &
+    running=$((running + 1))
+  done
+  while ((running > 0)); do wait -n || status=1; running=$((running - 1)); done
+  for v; do cat "$base/$v/validate.log"; done
+  return $status
 }
 built=()
 for v in "${versions[@]}"; do
@@ -68,27 +85,26 @@ for v in "${versions[@]}"; do
   built+=("$v")
 done
 
-# The validators, VERSIONS_JOBS versions at a time (default 2; each has a moto_server of its own, and most of its
-# time is the provider's waits), the deployed newest first, as it takes longest. Their logs are printed in
-# version order once all have finished; any failure fails the step.
-jobs=${VERSIONS_JOBS:-2}
-queue=() failed=()
-for v in "${built[@]}"; do [[ $v == "$newest" ]] && queue=("$v" "${queue[@]}") || queue+=("$v"); done
-declare -A running=()
-trap 'kill "${!running[@]}" 2>/dev/null || true' EXIT
-collect() {
-  local pid status=0
-  wait -n -p pid "${!running[@]}" || status=$?
-  ((status == 0)) || failed+=("${running[$pid]}")
-  unset "running[$pid]"
-}
-for v in "${queue[@]}"; do
-  while ((${#running[@]} >= jobs)); do collect; done
-  validate "$v" >"$base/$v/validate.log" 2>&1 &
-  running[$!]=$v
+# Side by side: the deploy of the oldest and the newest carried version where not declared (most of its time is
+# the provider's waits), and the plans and scans of the others. Their logs are printed once all have finished; any
+# failure fails the step.
+deploy=() plan=()
+for v in "${built[@]}"; do [[ $v == "$oldest" || $v == "$newest" ]] && deploy+=("$v") || plan+=("$v"); done
+declare -A jobs=()
+trap 'kill "${!jobs[@]}" 2>/dev/null || true' EXIT
+for v in "${deploy[@]}"; do
+  deployed "$v" >"$base/$v/validate.log" 2>&1 &
+  jobs[$!]=$v
 done
-while ((${#running[@]} > 0)); do collect; done
-for v in "${built[@]}"; do cat "$base/$v/validate.log"; done
+if ((${#plan[@]} > 0)); then
+  planned "${plan[@]}" >"$base/planned.log" 2>&1 &
+  jobs[$!]="${plan[*]}"
+fi
+failed=()
+for job in "${!jobs[@]}"; do wait "$job" || failed+=("${jobs[$job]}"); done
+trap - EXIT
+for v in "${deploy[@]}"; do cat "$base/$v/validate.log"; done
+((${#plan[@]} == 0)) || cat "$base/planned.log"
 ((${#failed[@]} == 0)) || { echo "error: the validators failed on Kubernetes ${failed[*]} (logs above)" >&2; exit 1; }
 others=$(printf '%s\n' "${versions[@]}" | { grep -vxF "$declared_version" || true; } | paste -sd ' ')
 echo "versions: ${#versions[@]} carried version(s): the declared $declared_version validated by the steps above; the one-token change to each other one built, rendered and validated ($others); moto deploy/destroy on $oldest and $newest, plan on the others" |
