@@ -4,6 +4,11 @@
 //! The declared platform is the user's definition (`platform-bin/src/platform.rs`): the tests derive every name,
 //! count and value they expect from it ([`platform`]), so that adding a tenant or a node group keeps them green.
 
+// Dev builds link platform-core and the crates under it from platform-cli-dylib, as the `platform` binary does:
+// the integration tests' 20-odd binaries then each link a small executable, not 20 MB of static code.
+#[cfg(debug_assertions)]
+extern crate platform_cli_dylib;
+
 use std::sync::OnceLock;
 
 use platform_core::check::today;
