@@ -5,7 +5,7 @@
 # Usage: scripts/moto-apply.sh [RENDER_DIR]   (default: renders the customer's platform into target/ci/render)
 #        MOTO_PLAN_ONLY=1 scripts/moto-apply.sh RENDER_DIR...
 # With MOTO_PLAN_ONLY=1 it stops after the plan (plan.json for the scanners, a counts line): the version matrix
-# (scripts/ci/versions.sh) deploys only its newest version. Plan-only, it takes several renders of one platform
+# (scripts/ci/versions.sh) deploys only its oldest and newest version. Plan-only, it takes several renders of one platform
 # (the version matrix's): one moto_server, their common archive root applied once, each render's roots planned
 # against it; each render's outputs then go to its parent directory instead of $CI_OUT.
 # Installs the pinned Python tools (scripts/ci/requirements.txt) into .venv-ci/ on first use. Writes, per root,
