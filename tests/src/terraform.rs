@@ -228,10 +228,11 @@ impl Workdir {
 /// The value a required variable of a rendered root gets when the root is validated as a module
 /// ([`Workdir::with_modules`]): the deploy-time inputs of the infra root, as `platform deploy` passes them.
 fn module_input(variable: &str) -> Value {
+    use platform_core::render::infra::refs::{ADMIN_ROLES, POD_NETWORK_READY, PUBLIC_ACCESS_CIDRS};
     match variable {
-        "public_access_cidrs" => serde_json::json!(["203.0.113.0/24"]),
-        "cluster_admin_role_arns" => serde_json::json!(["arn:aws:iam::111122223333:role/platform-admin"]),
-        "pod_network_ready" => Value::Bool(true),
+        PUBLIC_ACCESS_CIDRS => serde_json::json!(["203.0.113.0/24"]),
+        ADMIN_ROLES => serde_json::json!(["arn:aws:iam::111122223333:role/platform-admin"]),
+        POD_NETWORK_READY => Value::Bool(true),
         other => panic!("a rendered root requires the variable `{other}`: give it a value in `module_input`"),
     }
 }

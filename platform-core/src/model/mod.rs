@@ -519,16 +519,13 @@ impl ManagedPolicy {
     /// binding, and this is the chart's name, in `kube-system` for the cluster's own controllers and in a system
     /// namespace of its own for the others (`catalog::namespaces::SYSTEM_NAMESPACES`).
     pub fn implied_service_account(self) -> (&'static str, &'static str) {
-        if let Some(account) = self.addon_service_account() {
-            return account;
-        }
         match self {
             ManagedPolicy::ClusterAutoscaler => ("kube-system", "cluster-autoscaler"),
             ManagedPolicy::AwsLoadBalancerController => ("kube-system", "aws-load-balancer-controller"),
             ManagedPolicy::ExternalDns => ("external-dns", "external-dns"),
             ManagedPolicy::ExternalSecrets => ("external-secrets", "external-secrets"),
             ManagedPolicy::EbsCsi | ManagedPolicy::CloudwatchObservability => {
-                unreachable!("an addon runs {self}: its account is the addon's, returned above")
+                self.addon_service_account().expect("an addon runs it")
             }
         }
     }
